@@ -1,0 +1,95 @@
+// One schema for every parameter of the head: config file, CLI flags, SV parameters and
+// reports all use these names (DESIGN.md "Parameters").
+import { z } from 'zod';
+
+export const SEED_LABELS = ['dog', 'cat', 'monkey', 'butterfly', 'donkey', 'horse', 'human', 'car', 'table', 'bottle'];
+
+const fixed = (width: number, frac: number) =>
+  z.object({ width: z.number().int().min(2).max(32), frac: z.number().int().min(-32).max(64) }).strict().default({ width, frac });
+
+export const MODES = ['argmax', 'softmax', 'approx'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const configSchema = z
+  .object({
+    classes: z.number().int().min(2).max(1024).default(10),
+    inputs: z.number().int().min(1).max(4096).default(512),
+    kPar: z.number().int().min(1).default(8),
+    /** null = classes (all rows in parallel). */
+    cPar: z.number().int().min(1).nullable().default(null),
+    relu: z.boolean().default(true),
+    inFmt: fixed(16, 10),
+    wFmt: fixed(16, 12),
+    biasFmt: fixed(16, 10),
+    /** null = derived: the width proven to hold any sum. A narrower width saturates. */
+    accWidth: z.number().int().min(2).max(53).nullable().default(null),
+    logitFmt: fixed(16, 8),
+    mode: z.enum(MODES).default('softmax'),
+    topK: z.number().int().min(1).default(3),
+    expLut: z
+      .object({
+        addrBits: z.number().int().min(1).max(16),
+        outBits: z.number().int().min(2).max(24),
+        range: z.number().positive(),
+      })
+      .strict()
+      .default({ addrBits: 12, outBits: 16, range: 16 }),
+    divider: z.enum(['serial', 'reciprocal']).default('reciprocal'),
+    probFmt: fixed(16, 15),
+    emit: z.enum(['topk', 'all']).default('topk'),
+    labels: z.array(z.string()).nullable().default(null),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type HeadConfig = z.output<typeof configSchema> & { cPar: number; accWidth: number; labels: string[] };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const log2 = Math.log2;
+
+/** Width (two's complement) that holds any dot product plus aligned bias without wrapping. */
+export function provenAccWidth(c: Pick<HeadConfig, 'inputs' | 'inFmt' | 'wFmt' | 'biasFmt' | 'relu'>): number {
+  const xMax = 2 ** (c.inFmt.width - 1);
+  const wMax = 2 ** (c.wFmt.width - 1);
+  const biasShift = c.inFmt.frac + c.wFmt.frac - c.biasFmt.frac;
+  const maxAbs = c.inputs * xMax * wMax + 2 ** (c.biasFmt.width - 1 + biasShift);
+  return Math.ceil(log2(maxAbs + 1)) + 1;
+}
+
+/** Parse and validate; throws ConfigError naming the field. */
+export function parseConfig(input: unknown): HeadConfig {
+  const r = configSchema.safeParse(input ?? {});
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const field = issue.path.join('.') || '(config)';
+    throw new ConfigError(`${field}: ${issue.message}`);
+  }
+  const c = r.data;
+  const cPar = c.cPar ?? c.classes;
+  const fail = (field: string, msg: string): never => {
+    throw new ConfigError(`${field}: ${msg}`);
+  };
+  if (c.kPar > c.inputs) fail('kPar', `must be ≤ inputs (${c.inputs}), got ${c.kPar}`);
+  if (cPar > c.classes) fail('cPar', `must be ≤ classes (${c.classes}), got ${cPar}`);
+  if (c.topK > c.classes) fail('topK', `must be ≤ classes (${c.classes}), got ${c.topK}`);
+  if (!Number.isInteger(log2(c.expLut.range))) fail('expLut.range', `must be a power of two, got ${c.expLut.range}`);
+  if (c.biasFmt.frac > c.inFmt.frac + c.wFmt.frac)
+    fail('biasFmt.frac', `must be ≤ inFmt.frac + wFmt.frac (${c.inFmt.frac + c.wFmt.frac}) so bias aligns without rounding`);
+  if (c.probFmt.frac > c.probFmt.width) fail('probFmt.frac', `must be ≤ probFmt.width`);
+  if (c.probFmt.frac < 1) fail('probFmt.frac', `must be ≥ 1`);
+  if (c.inFmt.width + c.wFmt.width + Math.ceil(log2(c.kPar)) + 1 > 53)
+    fail('wFmt.width', `inFmt.width + wFmt.width + log2(kPar) exceeds the 53-bit exact range of the model`);
+  const proven = provenAccWidth(c);
+  if (c.accWidth === null && proven > 53)
+    fail('accWidth', `derived width ${proven} exceeds 53 bits (the model's exact integer range); set accWidth ≤ 53 to saturate or narrow the formats`);
+  const accWidth = c.accWidth ?? proven;
+  if (accWidth < c.logitFmt.width) fail('accWidth', `must be ≥ logitFmt.width (${c.logitFmt.width})`);
+  const labels = c.labels ?? (c.classes === SEED_LABELS.length ? SEED_LABELS : Array.from({ length: c.classes }, (_, i) => `class${i}`));
+  if (labels.length !== c.classes) fail('labels', `has ${labels.length} names for ${c.classes} classes`);
+  return { ...c, cPar, accWidth, labels };
+}
+
+export const SEED_CONFIG: HeadConfig = parseConfig({});

@@ -1,0 +1,34 @@
+// What every component model of the head shares: the kernel it runs on, the derived
+// geometry, the tables, the weights, and the ids of the signals that cross module borders.
+import type { Kernel } from '../../sim/kernel.ts';
+import type { Geometry } from '../geometry.ts';
+import type { Tables } from '../tables-set.ts';
+import type { HeadWeights } from '../weights.ts';
+
+export interface HeadContext {
+  k: Kernel;
+  g: Geometry;
+  t: Tables;
+  w: HeadWeights;
+  relu: boolean;
+}
+
+/** Back-end sequencer states; the RTL's localparams have the same values. */
+export const State = { IDLE: 0, SELECT: 1, EXP: 2, NORM: 3, EMIT: 4 } as const;
+
+/** Signal ids of the top-level ports (s_data as kPar signed lanes). */
+export interface Ports {
+  clk: number;
+  rst: number;
+  s_valid: number;
+  s_ready: number;
+  s_data: number;
+  s_last: number;
+  m_valid: number;
+  m_ready: number;
+  m_index: number;
+  m_value: number;
+  m_last: number;
+}
+
+export const bitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(n + 1)));

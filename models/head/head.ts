@@ -1,0 +1,83 @@
+// head: the top level. Declares the ports, instantiates the components in data order and runs
+// the back-end sequencer (IDLE → SELECT → [EXP → NORM] → EMIT). Mirrors rtl/head.v.
+import { Kernel } from '../../sim/kernel.ts';
+import type { Geometry } from '../geometry.ts';
+import type { Tables } from '../tables-set.ts';
+import type { HeadWeights } from '../weights.ts';
+import type { HeadContext, Ports } from './context.ts';
+import { State } from './context.ts';
+import { ComparatorTree } from './comparator-tree.ts';
+import { Divider } from './divider.ts';
+import { InputStage } from './input-stage.ts';
+import { LogitBank } from './logit-bank.ts';
+import { MacArray } from './mac-array.ts';
+import { Normalizer } from './normalizer.ts';
+import { OutputStage } from './output-stage.ts';
+
+export class Head {
+  readonly k: Kernel;
+  readonly ports: Ports;
+  readonly state: number;
+  readonly input: InputStage;
+  readonly mac: MacArray;
+  readonly bank: LogitBank;
+  readonly tree: ComparatorTree;
+  readonly norm: Normalizer;
+  readonly div: Divider;
+  readonly out: OutputStage;
+
+  constructor(g: Geometry, t: Tables, w: HeadWeights, relu: boolean, k = new Kernel()) {
+    this.k = k;
+    const ctx: HeadContext = { k, g, t, w, relu };
+    const h = 'head.';
+    const p: Ports = {
+      clk: k.signal(h + 'clk', 1, 1),
+      rst: k.signal(h + 'rst', 1),
+      s_valid: k.signal(h + 's_valid', 1),
+      s_ready: k.signal(h + 's_ready', 1),
+      s_data: k.array(h + 's_data', g.inW, g.kPar, 0, true),
+      s_last: k.signal(h + 's_last', 1),
+      m_valid: k.signal(h + 'm_valid', 1),
+      m_ready: k.signal(h + 'm_ready', 1),
+      m_index: k.signal(h + 'm_index', g.idxW),
+      m_value: k.signal(h + 'm_value', g.valW),
+      m_last: k.signal(h + 'm_last', 1),
+    };
+    this.ports = p;
+    const state = (this.state = k.signal(h + 'state', 3));
+
+    this.bank = new LogitBank(ctx);
+    this.input = new InputStage(ctx, p, this.bank.stall);
+    this.mac = new MacArray(ctx, p, this.input, this.bank.stall);
+    this.tree = new ComparatorTree(ctx, p, state, this.bank.z_hold, this.bank.z_hold_full);
+    this.norm = new Normalizer(ctx, p, state, this.bank.z_hold, this.tree.rank_val);
+    this.div = new Divider(ctx);
+    this.out = new OutputStage(ctx);
+    this.out.connect(p, state, this.bank.z_hold, this.tree, this.norm, this.div);
+    this.div.connect(p, this.out.em_full, this.out.em_e, this.out.fetch, this.norm.sum);
+    this.bank.connect(p, this.mac, this.out.vector_done);
+
+    const { tree, norm, out, bank } = this;
+    k.posedge('head.sequencer', p.clk, () => {
+      const s = k.v;
+      if (s[p.rst]) return k.nba(state, State.IDLE);
+      switch (s[state]) {
+        case State.IDLE:
+          if (s[bank.z_hold_full]) k.nba(state, State.SELECT);
+          break;
+        case State.SELECT:
+          if (s[tree.sel_done]) k.nba(state, g.mode === 'softmax' ? State.EXP : State.EMIT);
+          break;
+        case State.EXP:
+          if (s[norm.exp_done]) k.nba(state, g.serial ? State.EMIT : State.NORM);
+          break;
+        case State.NORM:
+          k.nba(state, State.EMIT);
+          break;
+        case State.EMIT:
+          if (s[out.vector_done]) k.nba(state, State.IDLE);
+          break;
+      }
+    });
+  }
+}

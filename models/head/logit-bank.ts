@@ -1,0 +1,59 @@
+// logit_bank: F3 adds the bias and requantizes each finished dot product into z_work; a full
+// z_work moves to z_hold, which the back end reads, as soon as z_hold is free. The front end
+// stalls only when a pass ends while both banks are full.
+import type { HeadContext, Ports } from './context.ts';
+import type { MacArray } from './mac-array.ts';
+import { roundShift, satS } from '../numerics.ts';
+
+export class LogitBank {
+  readonly stall: number;
+  readonly z_work: number;
+  readonly z_work_full: number;
+  readonly z_hold: number;
+  readonly z_hold_full: number;
+
+  /** `stall` is declared first: the front end is built against it before the MAC exists. */
+  constructor(private readonly ctx: HeadContext) {
+    const { k, g } = ctx;
+    const m = 'head.logit_bank.';
+    this.stall = k.signal(m + 'stall', 1);
+    this.z_work = k.array(m + 'z_work', g.logitW, g.N, 0, true);
+    this.z_work_full = k.signal(m + 'z_work_full', 1);
+    this.z_hold = k.array(m + 'z_hold', g.logitW, g.N, 0, true);
+    this.z_hold_full = k.signal(m + 'z_hold_full', 1);
+  }
+
+  /** `release`: comb, the back end has emitted the vector in z_hold. */
+  connect(p: Ports, mac: MacArray, release: number): void {
+    const { k, g, w } = this.ctx;
+    const { stall, z_work, z_work_full, z_hold, z_hold_full } = this;
+    k.comb('logit_bank.stall', () => {
+      const s = k.v;
+      k.set(stall, s[mac.a_valid] && s[z_work_full] && s[z_hold_full] ? 1 : 0);
+    }, [mac.a_valid, z_work_full, z_hold_full]);
+
+    k.posedge('logit_bank', p.clk, () => {
+      const s = k.v;
+      if (s[p.rst]) {
+        k.nba(z_work_full, 0);
+        k.nba(z_hold_full, 0);
+        return;
+      }
+      const transfer = s[z_work_full] === 1 && s[z_hold_full] === 0;
+      if (transfer) for (let n = 0; n < g.N; n++) k.nba(z_hold + n, s[z_work + n]!);
+      const write = s[mac.a_valid] === 1 && s[stall] === 0;
+      if (write) {
+        const grp = s[mac.a_group]!;
+        for (let c = 0; c < g.cPar; c++) {
+          const n = grp * g.cPar + c;
+          if (n >= g.N) break;
+          const v = s[mac.acc + c]! + w.bQ[n]! * 2 ** g.biasShift;
+          k.nba(z_work + n, satS(roundShift(v, g.requantShift), g.logitW));
+        }
+      }
+      const complete = write && s[mac.a_group] === g.P - 1;
+      k.nba(z_work_full, complete ? 1 : transfer ? 0 : s[z_work_full]!);
+      k.nba(z_hold_full, transfer ? 1 : s[release] ? 0 : s[z_hold_full]!);
+    });
+  }
+}

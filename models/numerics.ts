@@ -1,0 +1,44 @@
+// Fixed-point arithmetic on plain numbers (exact below 2^53: config.ts rejects wider formats).
+// Every function here is the definition the RTL implements bit for bit.
+
+export interface Fmt {
+  width: number;
+  frac: number;
+}
+
+export const sMin = (w: number) => -(2 ** (w - 1));
+export const sMax = (w: number) => 2 ** (w - 1) - 1;
+export const uMax = (w: number) => 2 ** w - 1;
+
+export const satS = (v: number, w: number) => (v < sMin(w) ? sMin(w) : v > sMax(w) ? sMax(w) : v);
+export const satU = (v: number, w: number) => (v < 0 ? 0 : v > uMax(w) ? uMax(w) : v);
+
+/** v · 2^-s rounded half up (toward +inf at .5); s ≤ 0 shifts left. Exact for integer v. */
+export function roundShift(v: number, s: number): number {
+  if (s <= 0) return v * 2 ** -s;
+  return Math.floor((v + 2 ** (s - 1)) / 2 ** s);
+}
+
+/** Float → signed fixed point: round half up, saturate. */
+export function quantize(x: number, f: Fmt): { q: number; saturated: boolean } {
+  const r = Math.floor(x * 2 ** f.frac + 0.5);
+  const q = satS(r, f.width);
+  return { q, saturated: q !== r };
+}
+
+export const toFloat = (q: number, frac: number) => q / 2 ** frac;
+
+/** Two's complement bit pattern of a signed value in w bits (as a non-negative number). */
+export const toBits = (v: number, w: number) => (v < 0 ? v + 2 ** w : v);
+/** Signed value of a w-bit pattern. */
+export const fromBits = (b: number, w: number) => (b >= 2 ** (w - 1) ? b - 2 ** w : b);
+
+export const clog2 = (n: number) => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
+
+/** Position of the leading one of a positive integer. */
+export function msbIndex(v: number): number {
+  let m = Math.floor(Math.log2(v));
+  if (2 ** m > v) m--; // log2 rounds up just below a power of two
+  else if (2 ** (m + 1) <= v) m++;
+  return m;
+}

@@ -1,0 +1,62 @@
+// Table contents and the per-entry value functions of the softmax/approx units. Pure
+// functions of the parameters: the model reads them directly, the RTL reads the same numbers
+// from memory images written by harness/memfiles.ts.
+import type { Geometry } from './geometry.ts';
+import { RECIP_BITS, RECIP_FRAC, SCALE_FRAC, SCALE_WIDTH } from './geometry.ts';
+import { msbIndex, roundShift, satU, uMax } from './numerics.ts';
+
+/** exp(-d) at the centre of each index's bucket of logit steps, unsigned {outBits, outBits}. */
+export function expTable(g: Geometry): number[] {
+  const s = g.expShift;
+  const step = 2 ** -g.logitFrac;
+  return Array.from({ length: 2 ** g.expAddrBits }, (_, i) => {
+    const dSteps = s > 0 ? i * 2 ** s + (2 ** s - 1) / 2 : i * 2 ** s;
+    const v = Math.round(Math.exp(-dSteps * step) * 2 ** g.expOutBits);
+    return Math.min(v, uMax(g.expOutBits));
+  });
+}
+
+/** Table index of d = max − z (integer logit steps); negative d (approx, z > 0) clamps to 0. */
+export function expIndex(d: number, g: Geometry): number {
+  if (d <= 0) return 0;
+  const i = g.expShift >= 0 ? Math.floor(d / 2 ** g.expShift) : d * 2 ** -g.expShift;
+  return Math.min(i, uMax(g.expAddrBits));
+}
+
+/** round(2^RECIP_FRAC / m) for m at the centre of each mantissa bucket in [1, 2). */
+export function recipTable(): number[] {
+  return Array.from({ length: 2 ** RECIP_BITS }, (_, j) => Math.round(2 ** RECIP_FRAC / (1 + (j + 0.5) / 2 ** RECIP_BITS)));
+}
+
+/** Leading-one position and mantissa bucket of the exp sum S > 0. */
+export function recipIndex(sum: number): { msb: number; index: number } {
+  const msb = msbIndex(sum);
+  const index = Math.floor((sum * 2 ** RECIP_BITS) / 2 ** msb) - 2 ** RECIP_BITS;
+  return { msb, index };
+}
+
+/** p = e · recip(S) in probFmt, rounded half up, saturated. */
+export function reciprocalProb(e: number, recip: number, msb: number, g: Geometry): number {
+  return satU(roundShift(e * recip, RECIP_FRAC + msb - g.probFrac), g.probW);
+}
+
+/** p = e / S in probFmt, exactly rounded half up (the serial divider's result). */
+export function serialProb(e: number, sum: number, g: Geometry): number {
+  const q = (BigInt(e) << BigInt(g.probFrac + 1)) / BigInt(sum);
+  return satU(Number((q + 1n) >> 1n), g.probW);
+}
+
+/** approx score = e · scale in probFmt, rounded half up, saturated. */
+export function approxScore(e: number, scale: number, g: Geometry): number {
+  return satU(roundShift(e * scale, g.expOutBits + SCALE_FRAC - g.probFrac), g.probW);
+}
+
+/**
+ * The question's constant 1/Σexp(w), generalised to W[N][K] as N / Σ_n Σ_k exp(W[n][k])
+ * (the mean per-class sum), unsigned {SCALE_WIDTH, SCALE_FRAC}.
+ */
+export function approxScale(wFloat: ArrayLike<number>, classes: number): number {
+  let sum = 0;
+  for (let i = 0; i < wFloat.length; i++) sum += Math.exp(wFloat[i]!);
+  return satU(Math.round((classes / sum) * 2 ** SCALE_FRAC), SCALE_WIDTH);
+}
