@@ -5,6 +5,8 @@ import type { HeadContext, Ports } from './context.ts';
 import { bitsFor } from './context.ts';
 import type { InputStage } from './input-stage.ts';
 import { satS } from '../numerics.ts';
+import type { Geometry } from '../geometry.ts';
+import type { HeadWeights } from '../weights.ts';
 
 export class MacArray {
   readonly w_data: number;
@@ -23,7 +25,7 @@ export class MacArray {
     const { k, g } = ctx;
     const m = 'head.mac_array.';
     const lanes = g.cPar * g.kPar;
-    this.rom = weightRom(ctx);
+    this.rom = weightRom(g, ctx.w);
     this.w_data = k.array(m + 'w_data', g.wW, lanes, 0, true);
     this.p_valid = k.signal(m + 'p_valid', 1);
     this.prod = k.array(m + 'prod', g.inW + g.wW, lanes, 0, true);
@@ -74,8 +76,7 @@ export class MacArray {
   }
 }
 
-export function weightRom(ctx: HeadContext): Int32Array {
-  const { g, w } = ctx;
+export function weightRom(g: Geometry, w: HeadWeights): Int32Array {
   const lanes = g.cPar * g.kPar;
   const rom = new Int32Array(g.P * g.B * lanes);
   for (let grp = 0; grp < g.P; grp++)
