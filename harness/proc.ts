@@ -1,0 +1,103 @@
+/**
+ * Runs an external tool (verilator, yosys, iverilog, python) to completion with a hard timeout.
+ * The child gets its own process group so a timeout also kills what it spawned (make, g++).
+ * A detached group does not get the terminal's Ctrl-C, so live groups are killed when this
+ * process exits (a CLI SIGINT handler should call process.exit so that this runs).
+ */
+import { spawn } from 'node:child_process';
+
+const liveGroups = new Set<number>();
+process.on('exit', () => {
+  for (const pid of liveGroups) killGroup(pid);
+});
+
+export interface RunOptions {
+  timeoutMs?: number;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin, which is then closed. */
+  input?: string | Uint8Array;
+  /** Throw a CommandError when the exit status is not 0. */
+  check?: boolean;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A command that failed, timed out or could not start; the message ends with its stderr tail. */
+export class CommandError extends Error {
+  override name = 'CommandError';
+  constructor(
+    message: string,
+    readonly result?: RunResult,
+  ) {
+    super(message);
+  }
+}
+
+/** The executable is not on PATH (spawn ENOENT). */
+export class CommandNotFoundError extends CommandError {
+  override name = 'CommandNotFoundError';
+  constructor(readonly command: string) {
+    super(`${command} not found on PATH`);
+  }
+}
+
+/** The last `lines` non-empty lines of text, for error messages. */
+export function tail(text: string, lines = 20): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export function runCommand(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const timeoutMs = opts.timeoutMs ?? 10 * 60_000;
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    if (child.pid !== undefined) liveGroups.add(child.pid);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let spawnError: NodeJS.ErrnoException | undefined;
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.stdin.on('error', () => {}); // EPIPE when the child exits without reading its input
+    child.stdin.end(opts.input ?? '');
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutMs);
+    child.on('error', (e: NodeJS.ErrnoException) => (spawnError = e));
+    // 'close' fires after 'exit' and after stdio is drained, so the captured output is complete.
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      if (spawnError) {
+        reject(spawnError.code === 'ENOENT' ? new CommandNotFoundError(cmd) : new CommandError(`${cmd}: ${spawnError.message}`));
+        return;
+      }
+      const result: RunResult = { code: code ?? 128, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
+      const what = `${cmd} ${args.slice(0, 3).join(' ')}${args.length > 3 ? ' …' : ''}`;
+      if (timedOut) reject(new CommandError(`${what}: timed out after ${timeoutMs} ms, killed\n${tail(result.stderr)}`, result));
+      else if (signal) reject(new CommandError(`${what}: killed by ${signal}\n${tail(result.stderr)}`, result));
+      else if (opts.check && result.code !== 0)
+        reject(new CommandError(`${what}: exit status ${result.code}\n${tail(result.stderr || result.stdout)}`, result));
+      else resolve(result);
+    });
+  });
+}
+
+/** SIGKILL a whole process group (child spawned detached); ignores groups already gone. */
+export function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
