@@ -1,0 +1,200 @@
+/**
+ * Pull-style adapter over vcd-stream's wasm parser: the caller feeds the file one chunk at a
+ * time (step()) and receives changes per declared variable, so two dumps can be read in
+ * lockstep (vcd-diff.ts) with bounded memory.
+ *
+ * Naming rule: a variable's full name is its scopes and name joined with '.', with a leading
+ * `TOP.` scope removed (Verilator and VcdWriter both wrap the design in `TOP`) and a
+ * trailing bit range `[msb:lsb]` removed. Array elements keep their index:
+ * Verilator's `$var wire 16 # logits[0] [15:0]` under `TOP.head` is `head.logits[0]`.
+ *
+ * Values: number (width <= 53, no x/z), bigint (wider), or a string of binary digits with
+ * x/z, most significant first, leading zeros dropped. The parser does not report how many
+ * digits a vector had, so a short vector such as `bx` on an 8-bit signal reads as one x digit
+ * (`x`), not as eight; full-width writers (Verilator, headsim) are unaffected.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { InputError, isErrnoException } from '../harness/errors.ts';
+
+export type VcdValue = number | bigint | string;
+
+export interface VcdVar {
+  name: string;
+  width: number;
+  id: string;
+}
+
+interface ParserInst {
+  info: { wires: WireNode; timescale?: string };
+  change: { any(fn: (id: string, time: bigint, cmd: number, value?: bigint, mask?: bigint) => void): void };
+  on(ev: string, fn: (...a: unknown[]) => void): void;
+  write(chunk: Uint8Array): boolean;
+  getTime(): bigint;
+}
+type WireNode =
+  | { kind: 'scope'; type: string; name: string; body: WireNode[] }
+  | { kind: 'var'; type: string; size: number; link: string; name: string };
+
+const vcdStream = createRequire(import.meta.url)('vcd-stream') as {
+  createVCD(): Promise<unknown>;
+  webVcdParser(mod: unknown): Promise<ParserInst>;
+};
+
+const CHUNK = 1 << 16;
+const NO_TIME = 2n ** 63n - 1n; // the parser's time before the first '#'
+// Scalar commands from the parser: '0' = 14, '1' = 15, then x X z Z u U w W l L h H -.
+// Error codes of the parser (vcd-stream bin/build.js).
+const PARSE_ERRORS: Record<number, string> = {
+  1: 'expected a declaration command',
+  3: 'expected a variable type',
+  4: 'expected a simulation command',
+  5: 'vector too long',
+  6: 'malformed vector',
+};
+const SCALARS: VcdValue[] = [0, 1, 'x', 'x', 'z', 'z', 'x', 'x', 'x', 'x', 0, 0, 1, 1, 'x'];
+
+/** Full-name rule shared by reader and diff (see the file comment). */
+export function fullName(scopes: string[], leaf: string): string {
+  const path = scopes[0] === 'TOP' ? scopes.slice(1) : scopes;
+  return [...path, leaf.replace(/\[\d+:\d+\]$/, '')].join('.');
+}
+
+export class VcdSource {
+  /** Declared variables; aliases (one id, several names) appear once per name. */
+  vars: VcdVar[] = [];
+  timescale = '';
+  done = false;
+
+  private byId = new Map<string, number[]>();
+  private early: Array<[string, bigint, number, bigint | undefined, bigint | undefined]> = [];
+  private defined = false;
+  private listening = false;
+  private onChange: (v: number, time: number, value: VcdValue) => void = () => {};
+  private readonly buf = Buffer.allocUnsafe(CHUNK);
+  private offset = 0;
+
+  private constructor(private readonly path: string, private readonly fd: number, private readonly inst: ParserInst) {}
+
+  /** Opens a dump and reads up to $enddefinitions. */
+  static async open(path: string): Promise<VcdSource> {
+    let fd: number;
+    try {
+      fd = fs.openSync(path, 'r');
+    } catch (e) {
+      if (isErrnoException(e)) throw new InputError(`cannot read VCD ${path}: ${e.code}`);
+      throw e;
+    }
+    const inst = await vcdStream.webVcdParser(await vcdStream.createVCD());
+    const src = new VcdSource(path, fd, inst);
+    inst.change.any((id, time, cmd, value, mask) => {
+      if (src.listening) src.dispatch(id, time, cmd, value, mask);
+      else src.early.push([id, time, cmd, value, mask]);
+    });
+    inst.on('$enddefinitions', () => src.define());
+    while (!src.defined && src.step());
+    if (!src.defined) {
+      src.close();
+      throw new InputError(`${path}: not a VCD file (no $enddefinitions)`);
+    }
+    return src;
+  }
+
+  /** Time up to which all changes have been delivered (exclusive); Infinity at end of file. */
+  frontier(): number {
+    if (this.done) return Infinity;
+    const t = this.inst.getTime();
+    return t === NO_TIME ? -1 : Number(t);
+  }
+
+  /** Feeds one chunk to the parser; returns false at end of file. */
+  step(): boolean {
+    if (this.done) return false;
+    const n = fs.readSync(this.fd, this.buf, 0, CHUNK, null);
+    if (n === 0) {
+      this.feed(Buffer.from('\n')); // completes a last line that lacks its newline
+      this.close();
+      return false;
+    }
+    this.feed(this.buf.subarray(0, n));
+    return true;
+  }
+
+  /**
+   * The wasm parser consumes a chunk synchronously; on a syntax error it only console.logs
+   * llparse's error code and ignores the rest of the file, so the log is caught here.
+   */
+  private feed(chunk: Uint8Array): void {
+    const log = console.log;
+    let code: unknown;
+    console.log = (c: unknown) => void (code ??= c);
+    try {
+      this.inst.write(chunk);
+    } finally {
+      console.log = log;
+    }
+    if (code !== undefined) {
+      const at = this.offset + chunk.length;
+      this.close();
+      throw new InputError(`${this.path}: VCD syntax error ${code} (${PARSE_ERRORS[Number(code)] ?? 'unknown'}) before byte ${at}`);
+    }
+    this.offset += chunk.length;
+  }
+
+  /** Starts delivering to onChange, first replaying changes parsed along with the header. */
+  listen(onChange: (v: number, time: number, value: VcdValue) => void): void {
+    this.onChange = onChange;
+    this.listening = true;
+    for (const e of this.early) this.dispatch(...e);
+    this.early = [];
+  }
+
+  close(): void {
+    if (!this.done) fs.closeSync(this.fd);
+    this.done = true;
+  }
+
+  private define(): void {
+    this.timescale = this.inst.info.timescale ?? '1s';
+    const walk = (node: WireNode, scopes: string[]): void => {
+      if (node.kind === 'var') {
+        const i = this.vars.length;
+        this.vars.push({ name: fullName(scopes, node.name), width: node.size, id: node.link });
+        const list = this.byId.get(node.link);
+        if (list) list.push(i);
+        else this.byId.set(node.link, [i]);
+      } else {
+        const inner = node.name === '.' ? scopes : [...scopes, node.name];
+        for (const child of node.body) walk(child, inner);
+      }
+    };
+    walk(this.inst.info.wires, []);
+    this.defined = true;
+  }
+
+  private dispatch(id: string, time: bigint, cmd: number, value?: bigint, mask?: bigint): void {
+    const list = this.byId.get(id);
+    if (!list) return;
+    const t = Number(time);
+    for (const i of list) {
+      let v: VcdValue;
+      if (cmd >= 14 && cmd <= 28) v = SCALARS[cmd - 14];
+      else if (cmd >= 30 && cmd <= 31 && value !== undefined) v = vectorValue(value, mask ?? 0n, this.vars[i].width);
+      else throw new InputError(`${this.path}: unsupported value (real?) for ${this.vars[i].name}`);
+      this.onChange(i, t, v);
+    }
+  }
+}
+
+function vectorValue(value: bigint, mask: bigint, width: number): VcdValue {
+  if (mask === 0n) return value <= 0x1fffffffffffffn ? Number(value) : value;
+  let s = '';
+  const top = Math.max(width, value.toString(2).length, mask.toString(2).length);
+  for (let b = top - 1; b >= 0; b--) {
+    const bit = BigInt(b);
+    const m = (mask >> bit) & 1n;
+    const v = (value >> bit) & 1n;
+    s += m ? (v ? 'z' : 'x') : v ? '1' : '0';
+  }
+  return s.replace(/^0+(?=.)/, '');
+}
