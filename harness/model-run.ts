@@ -3,7 +3,7 @@
 import { Head } from '../models/head/head.ts';
 import { PortBatch, type PortWidths } from './ports.ts';
 import type { Scenario } from './scenario.ts';
-import { Testbench, type TrafficOptions } from './testbench.ts';
+import { CLOCK_PERIOD, Testbench, type TrafficOptions } from './testbench.ts';
 
 export interface ModelRun {
   tb: Testbench;
@@ -22,15 +22,21 @@ export function cycleBudget(s: Scenario, traffic: TrafficOptions): number {
   return Math.ceil(traffic.resetCycles + 1000 + s.vectors.count * perVector * slow * 4);
 }
 
+/** The model and its testbench, elaborated and ready to run. */
+export function createModel(s: Scenario, traffic: TrafficOptions): { head: Head; tb: Testbench } {
+  const head = new Head(s.g, s.t, s.w, s.config.relu);
+  const tb = new Testbench(head, s.g, s.vectors, traffic);
+  head.k.clock(head.ports.clk, CLOCK_PERIOD);
+  head.k.elaborate();
+  return { head, tb };
+}
+
 export async function runModel(
   s: Scenario,
   traffic: TrafficOptions,
   opts: { batchCycles?: number; onBatch?: (b: PortBatch, n: number, firstCycle: number) => Promise<boolean> | boolean } = {},
 ): Promise<ModelRun> {
-  const head = new Head(s.g, s.t, s.w, s.config.relu);
-  const tb = new Testbench(head, s.g, s.vectors, traffic);
-  head.k.clock(head.ports.clk, 10);
-  head.k.elaborate();
+  const { head, tb } = createModel(s, traffic);
   const n = opts.batchCycles ?? 8192;
   const batch = opts.onBatch ? new PortBatch(portWidths(s), n) : null;
   const budget = cycleBudget(s, traffic);

@@ -1,0 +1,106 @@
+// Lockstep co-simulation: the model runs a batch of cycles under the testbench, the same
+// per-cycle inputs go to the RTL backend, and every output port is compared at every cycle.
+// The RTL simulates batch i in its own process while the model computes batch i+1.
+import type { RtlBackend } from './backend.ts';
+import { createModel, cycleBudget, portWidths } from './model-run.ts';
+import { IN_M_READY, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch } from './ports.ts';
+import { PortTimer } from './port-timer.ts';
+import type { Scenario } from './scenario.ts';
+import type { Testbench, TrafficOptions } from './testbench.ts';
+
+export interface PortMismatch {
+  cycle: number;
+  ports: { port: string; model: number; rtl: number }[];
+  /** what was in flight: input beats accepted and output entries accepted before this cycle */
+  inFlight: { inputVector: number; inputBeat: number; outputVector: number; outputEntry: number };
+}
+
+export interface LockstepResult {
+  tb: Testbench;
+  cyclesCompared: number;
+  mismatch: PortMismatch | null;
+  timing: { model: { latency: number; ii: number }; rtl: { latency: number; ii: number } };
+  seconds: number;
+}
+
+const OUT_PORTS = [
+  ['s_ready', OUT_S_READY],
+  ['m_valid', OUT_M_VALID],
+  ['m_last', OUT_M_LAST],
+] as const;
+
+export async function runLockstep(
+  s: Scenario,
+  backend: RtlBackend,
+  traffic: TrafficOptions,
+  opts: { batchCycles?: number } = {},
+): Promise<LockstepResult> {
+  const { tb } = createModel(s, traffic);
+  const n = opts.batchCycles ?? 8192;
+  const widths = portWidths(s);
+  const model = [new PortBatch(widths, n), new PortBatch(widths, n)];
+  const rtl = [new PortBatch(widths, n), new PortBatch(widths, n)];
+  const timers = { model: new PortTimer(traffic.probe), rtl: new PortTimer(traffic.probe) };
+  const flight = { beats: 0, entries: 0 };
+  const budget = cycleBudget(s, traffic);
+  let compared = 0;
+  let mismatch: PortMismatch | null = null;
+  let pending: { i: number; first: number; run: Promise<void> } | null = null;
+  const t0 = performance.now();
+
+  const check = async () => {
+    if (!pending) return;
+    const { i, first, run } = pending;
+    pending = null;
+    await run;
+    timers.model.feed(model[i]!, n);
+    timers.rtl.feed(rtl[i]!, n);
+    mismatch = compare(model[i]!, rtl[i]!, n, first, s, flight);
+    compared += mismatch ? mismatch.cycle - first + 1 : n;
+  };
+
+  for (let cur = 0; !mismatch && !(tb.finished && !pending) && tb.cycle < budget; cur ^= 1) {
+    if (tb.finished) {
+      await check();
+      break;
+    }
+    const first = tb.cycle;
+    tb.run(model[cur]!, n);
+    rtl[cur]!.flags.set(model[cur]!.flags);
+    rtl[cur]!.sData.set(model[cur]!.sData);
+    await check();
+    if (mismatch) break;
+    pending = { i: cur, first, run: backend.run(rtl[cur]!, n) };
+  }
+  await check();
+  return {
+    tb,
+    cyclesCompared: compared,
+    mismatch,
+    timing: { model: timers.model.result(), rtl: timers.rtl.result() },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** First cycle whose outputs differ, with what was in flight; updates the flight counters. */
+function compare(m: PortBatch, r: PortBatch, n: number, first: number, s: Scenario, flight: { beats: number; entries: number }): PortMismatch | null {
+  for (let i = 0; i < n; i++) {
+    const mo = m.outFlags[i]!;
+    if (mo !== r.outFlags[i] || m.mIndex[i] !== r.mIndex[i] || m.mValue[i] !== r.mValue[i]) {
+      const ports: PortMismatch['ports'] = [];
+      for (const [name, bit] of OUT_PORTS) if ((mo & bit) !== (r.outFlags[i]! & bit)) ports.push({ port: name, model: +!!(mo & bit), rtl: +!!(r.outFlags[i]! & bit) });
+      if (m.mIndex[i] !== r.mIndex[i]) ports.push({ port: 'm_index', model: m.mIndex[i]!, rtl: r.mIndex[i]! });
+      if (m.mValue[i] !== r.mValue[i]) ports.push({ port: 'm_value', model: m.mValue[i]!, rtl: r.mValue[i]! });
+      const { B, E } = s.g;
+      return {
+        cycle: first + i,
+        ports,
+        inFlight: { inputVector: Math.floor(flight.beats / B), inputBeat: flight.beats % B, outputVector: Math.floor(flight.entries / E), outputEntry: flight.entries % E },
+      };
+    }
+    const f = m.flags[i]!;
+    if (f & IN_S_VALID && mo & OUT_S_READY) flight.beats++;
+    if (f & IN_M_READY && mo & OUT_M_VALID) flight.entries++;
+  }
+  return null;
+}

@@ -1,0 +1,27 @@
+// Builds (or reuses) the Verilator model of rtl/ for one scenario's parameters.
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { rtlParams } from './rtl-params.ts';
+import { portWidths } from './model-run.ts';
+import type { Scenario } from './scenario.ts';
+import { buildVerilator, type VerilatorBuild } from './verilator/build.ts';
+
+export const RTL_DIR = fileURLToPath(new URL('../rtl/', import.meta.url));
+
+export const rtlSources = (dir = RTL_DIR) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.v'))
+    .sort()
+    .map((f) => join(dir, f));
+
+export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string } = {}): Promise<VerilatorBuild> {
+  return buildVerilator({
+    top: 'head',
+    sources: rtlSources(opts.rtlDir),
+    includeDirs: [opts.rtlDir ?? RTL_DIR],
+    params: rtlParams(s.g, s.config.relu),
+    widths: portWidths(s),
+    outRoot: opts.outRoot ?? 'out/verilator',
+  });
+}
