@@ -57,7 +57,11 @@ export class OutputStage {
       if (s[p.rst]) {
         k.nba(em_k, 0);
         k.nba(em_full, 0);
+        // The port registers reset too, so a 4-state simulator shows no X on m_* before the first output.
         k.nba(p.m_valid, 0);
+        k.nba(p.m_index, 0);
+        k.nba(p.m_value, 0);
+        k.nba(p.m_last, 0);
         return;
       }
       if (s[move]) {
