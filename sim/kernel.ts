@@ -154,9 +154,12 @@ export class Kernel {
 
   /** Run delta cycles at the current time until nothing changes. */
   settle(): void {
+    // Blocking writes can wake processes within one delta; bound the evaluations as well.
+    let budget = this.deltaLimit * (this.procs.length + 1);
     for (let delta = 0; ; delta++) {
       if (delta > this.deltaLimit) throw new Error(`no convergence after ${this.deltaLimit} delta cycles at t=${this.time} (combinational loop?)`);
       while (this.qLen > 0) {
+        if (--budget < 0) throw new Error(`no convergence at t=${this.time}: process ${this.procNames[this.queue[this.qHead]!]} keeps waking (combinational loop?)`);
         const p = this.queue[this.qHead]!;
         this.qHead = this.qHead + 1 === this.queue.length ? 0 : this.qHead + 1;
         this.qLen--;

@@ -1,0 +1,76 @@
+// The cycle model equals the bit-true reference bit for bit, and its measured latency and II
+// equal the ARCHITECTURE.md formulas, over random configurations and random backpressure.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../models/config.ts';
+import { timing } from '../models/geometry.ts';
+import { runModel } from '../harness/model-run.ts';
+import { buildScenario } from '../harness/scenario.ts';
+import { score } from '../harness/scoreboard.ts';
+
+const configArb = fc
+  .record({
+    classes: fc.integer({ min: 2, max: 12 }),
+    inputs: fc.integer({ min: 1, max: 40 }),
+    kParSeed: fc.integer({ min: 1, max: 9 }),
+    cParSeed: fc.integer({ min: 1, max: 12 }),
+    relu: fc.boolean(),
+    mode: fc.constantFrom('argmax', 'softmax', 'approx'),
+    topKSeed: fc.integer({ min: 1, max: 12 }),
+    emit: fc.constantFrom('topk', 'topk', 'all'),
+    divider: fc.constantFrom('serial', 'reciprocal'),
+    addrBits: fc.integer({ min: 3, max: 12 }),
+    outBits: fc.integer({ min: 8, max: 18 }),
+    range: fc.constantFrom(4, 8, 16, 32),
+    logitFrac: fc.integer({ min: 4, max: 10 }),
+    narrowAcc: fc.boolean(),
+  })
+  .map((r) => ({
+    classes: r.classes,
+    inputs: r.inputs,
+    kPar: Math.min(r.kParSeed, r.inputs),
+    cPar: Math.min(r.cParSeed, r.classes),
+    relu: r.relu,
+    mode: r.mode,
+    topK: Math.min(r.topKSeed, r.classes),
+    emit: r.emit,
+    divider: r.divider,
+    expLut: { addrBits: r.addrBits, outBits: r.outBits, range: r.range },
+    logitFmt: { width: 16, frac: r.logitFrac },
+    ...(r.narrowAcc ? { accWidth: 24 } : {}),
+  }));
+
+describe('cycle model vs bit-true reference', () => {
+  it('matches bit for bit with latency and II as the formulas, under random backpressure', async () => {
+    await fc.assert(
+      fc.asyncProperty(configArb, fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0.2, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1, noNaN: true }), async (raw, seed, validRate, readyRate) => {
+        const cfg = parseConfig(raw);
+        const s = buildScenario(cfg, 9, seed);
+        const r = await runModel(s, { seed, validRate, readyRate, resetCycles: 2, probe: 4 });
+        expect(r.tb.protocolErrors).toEqual([]);
+        expect(r.tb.done).toBe(9);
+        const sc = score(s, r.tb.outIndex, r.tb.outValue, r.tb.done);
+        expect(sc.firstMismatch).toBeNull();
+        const t = timing(s.g);
+        expect(r.tb.timing()).toEqual({ latency: t.latency, ii: t.ii });
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it.each([
+    ['topK = N', { classes: 6, inputs: 10, kPar: 3, topK: 6 }],
+    ['N = 2', { classes: 2, inputs: 5, kPar: 2, topK: 2, divider: 'serial' }],
+    ['cPar < N, kPar not dividing K', { classes: 9, cPar: 4, inputs: 23, kPar: 5 }],
+    ['emit all', { classes: 7, inputs: 12, kPar: 4, emit: 'all' }],
+    ['saturating accumulator', { inputs: 64, kPar: 8, accWidth: 20, inFmt: { width: 16, frac: 14 } }],
+  ])('%s, all modes, heavy backpressure', async (_name, raw) => {
+    for (const mode of ['argmax', 'softmax', 'approx'] as const) {
+      const s = buildScenario(parseConfig({ ...raw, mode }), 12, 3);
+      const r = await runModel(s, { seed: 5, validRate: 0.3, readyRate: 0.25, resetCycles: 2, probe: 4 });
+      expect(score(s, r.tb.outIndex, r.tb.outValue, r.tb.done).mismatches).toBe(0);
+      const t = timing(s.g);
+      expect(r.tb.timing()).toEqual({ latency: t.latency, ii: t.ii });
+    }
+  });
+});
