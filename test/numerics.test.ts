@@ -18,7 +18,9 @@ describe('fixed point', () => {
     expect([satS(-200, 8), satU(-3, 4), satU(99, 4)]).toEqual([-128, 0, 15]);
   });
   it('two’s complement bit patterns round-trip', () => {
-    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (v) => expect(fromBits(toBits(v, 32), 32) === v).toBe(true)));
+    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), (v) => {
+      expect(fromBits(toBits(v, 32), 32)).toBe(v);
+    }));
   });
   it('finds the leading one exactly near powers of two', () => {
     for (let k = 1; k < 52; k++) expect([msbIndex(2 ** k - 1), msbIndex(2 ** k), msbIndex(2 ** k + 1)]).toEqual([k - 1, k, k]);
