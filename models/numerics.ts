@@ -26,6 +26,21 @@ export function quantize(x: number, f: Fmt): { q: number; saturated: boolean } {
   return { q, saturated: q !== r };
 }
 
+/** quantize() over an array without allocating per element; returns the saturated count. */
+export function quantizeInto(out: Int32Array, x: ArrayLike<number>, f: Fmt): number {
+  const scale = 2 ** f.frac;
+  const lo = sMin(f.width);
+  const hi = sMax(f.width);
+  let saturated = 0;
+  for (let i = 0; i < x.length; i++) {
+    const r = Math.floor(x[i]! * scale + 0.5);
+    const q = r < lo ? lo : r > hi ? hi : r;
+    if (q !== r) saturated++;
+    out[i] = q;
+  }
+  return saturated;
+}
+
 export const toFloat = (q: number, frac: number) => q / 2 ** frac;
 
 /** Two's complement bit pattern of a signed value in w bits (as a non-negative number). */

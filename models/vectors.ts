@@ -1,6 +1,6 @@
 // Input vectors: float (the question's a ~ N(0, 0.5)) and quantized to inFmt.
 import type { HeadConfig } from './config.ts';
-import { quantize } from './numerics.ts';
+import { quantizeInto } from './numerics.ts';
 import { mulberry32, normal, subSeed } from './prng.ts';
 
 export interface InputVectors {
@@ -18,11 +18,7 @@ export function generateVectors(c: HeadConfig, count: number, seed: number): Inp
 }
 
 export function quantizeVectors(c: HeadConfig, xFloat: Float64Array, count: number): InputVectors {
-  let saturated = 0;
-  const xQ = Int32Array.from(xFloat, (x) => {
-    const r = quantize(x, c.inFmt);
-    if (r.saturated) saturated++;
-    return r.q;
-  });
+  const xQ = new Int32Array(xFloat.length);
+  const saturated = quantizeInto(xQ, xFloat, c.inFmt);
   return { count, xFloat, xQ, saturated };
 }

@@ -1,7 +1,7 @@
 // Weights and bias of the dense layer: float (as trained or generated) and quantized to the
 // hardware formats, with the count of values that saturated.
 import type { HeadConfig } from './config.ts';
-import { quantize, toFloat } from './numerics.ts';
+import { quantizeInto, toFloat } from './numerics.ts';
 import { mulberry32, normal, subSeed } from './prng.ts';
 import { approxScale } from './tables.ts';
 
@@ -25,17 +25,9 @@ export function generateWeights(c: HeadConfig, seed: number): HeadWeights {
 }
 
 export function quantizeWeights(c: HeadConfig, wFloat: Float64Array, bFloat: Float64Array): HeadWeights {
-  const sat = { weights: 0, bias: 0 };
-  const wQ = Int32Array.from(wFloat, (x) => {
-    const r = quantize(x, c.wFmt);
-    if (r.saturated) sat.weights++;
-    return r.q;
-  });
-  const bQ = Int32Array.from(bFloat, (x) => {
-    const r = quantize(x, c.biasFmt);
-    if (r.saturated) sat.bias++;
-    return r.q;
-  });
+  const wQ = new Int32Array(wFloat.length);
+  const bQ = new Int32Array(bFloat.length);
+  const sat = { weights: quantizeInto(wQ, wFloat, c.wFmt), bias: quantizeInto(bQ, bFloat, c.biasFmt) };
   return { wFloat, bFloat, wQ, bQ, scale: approxScale(wFloat, c.classes), saturated: sat };
 }
 

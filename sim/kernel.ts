@@ -52,6 +52,13 @@ export class Kernel {
   private nbaVals = new Float64Array(0);
   private nbaSlot = new Int32Array(0);
   private nbaLen = 0;
+  /** Next values for range writes: a component fills next[base + i], then calls nbaRange. */
+  next: Float64Array = new Float64Array(0);
+  private rangeBase = new Int32Array(64);
+  private rangeLen = new Int32Array(64);
+  private rangeN = 0;
+  /** sensitive[i] = how many of signals 0..i-1 wake any process (O(1) "is this range quiet?") */
+  private sensitivePrefix = new Int32Array(0);
   private readonly events = new EventQueue();
   private readonly actions: Array<() => void> = [];
 
@@ -126,6 +133,12 @@ export class Kernel {
     this.nbaIds = new Int32Array(n);
     this.nbaVals = new Float64Array(n);
     this.nbaSlot = new Int32Array(n).fill(-1);
+    this.next = new Float64Array(n);
+    this.sensitivePrefix = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      const waking = this.combSensList[i]!.length + this.edgeSensList[i]!.length + this.negSensList[i]!.length;
+      this.sensitivePrefix[i + 1] = this.sensitivePrefix[i]! + (waking ? 1 : 0);
+    }
     // Like `always @*`, every combinational process evaluates once at time 0.
     for (let p = 0; p < np; p++) if (!this.edgeProcess[p]) this.enqueue(p);
     this.settle();
@@ -152,6 +165,24 @@ export class Kernel {
     this.nbaVals[slot] = value;
   }
 
+  /**
+   * Non-blocking write of n consecutive signals from next[base..base+n): one call instead of n.
+   * Registers that wake no process (most of a data path) are committed as one block copy.
+   * Do not mix with nba() on the same signals in one delta.
+   */
+  nbaRange(base: number, n: number): void {
+    if (this.rangeN === this.rangeBase.length) {
+      const b = new Int32Array(this.rangeN * 2);
+      const l = new Int32Array(this.rangeN * 2);
+      b.set(this.rangeBase);
+      l.set(this.rangeLen);
+      this.rangeBase = b;
+      this.rangeLen = l;
+    }
+    this.rangeBase[this.rangeN] = base;
+    this.rangeLen[this.rangeN++] = n;
+  }
+
   /** Run delta cycles at the current time until nothing changes. */
   settle(): void {
     // Blocking writes can wake processes within one delta; bound the evaluations as well.
@@ -166,13 +197,21 @@ export class Kernel {
         this.queued[p] = 0;
         this.procs[p]!();
       }
-      if (this.nbaLen === 0) return;
+      if (this.nbaLen === 0 && this.rangeN === 0) return;
       const len = this.nbaLen;
       this.nbaLen = 0;
       for (let i = 0; i < len; i++) {
         const id = this.nbaIds[i]!;
         this.nbaSlot[id] = -1;
         this.set(id, this.nbaVals[i]!);
+      }
+      const ranges = this.rangeN;
+      this.rangeN = 0;
+      for (let r = 0; r < ranges; r++) {
+        const base = this.rangeBase[r]!;
+        const end = base + this.rangeLen[r]!;
+        if (this.sensitivePrefix[end] === this.sensitivePrefix[base]) this.v.set(this.next.subarray(base, end), base);
+        else for (let id = base; id < end; id++) this.set(id, this.next[id]!);
       }
     }
   }

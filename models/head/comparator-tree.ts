@@ -45,10 +45,17 @@ export class ComparatorTree {
       k.set(sel_done, s[state] === State.SELECT && s[sel_count] === L && s[round] === g.R - 1 ? 1 : 0);
     }, [state, sel_count, round]);
 
+    // The levels are a free-running pipeline: once z_hold and mask stop changing, L edges
+    // later every level holds its fixed point. Evaluate only while a change is propagating.
+    let propagating = 0;
+    k.comb('comparator_tree.inputs', () => {
+      propagating = L;
+    }, [...range(zHold, g.N), ...range(mask, g.N)]);
+
     k.posedge('comparator_tree', p.clk, () => {
       const s = k.v;
-      // Levels run freely every cycle; only the round controller decides when to look.
-      for (let j = 1; j <= L; j++) {
+      const nx = k.next;
+      for (let j = 1; propagating > 0 && j <= L; j++) {
         for (let i = 0; i < sizes[j]!; i++) {
           const a = 2 * i;
           const b = a + 1;
@@ -61,12 +68,16 @@ export class ComparatorTree {
             ai = s[lvl_idx[j - 1]! + a]!; av = s[lvl_val[j - 1]! + a]!; ao = s[lvl_ok[j - 1]! + a]!;
             if (hasB) { bi = s[lvl_idx[j - 1]! + b]!; bv = s[lvl_val[j - 1]! + b]!; bo = s[lvl_ok[j - 1]! + b]!; }
           }
-          const takeA = !hasB || (ao === 1 && (bo === 0 || av >= bv)) || (ao === 0 && bo === 0);
-          k.nba(lvl_idx[j]! + i, takeA ? ai : bi);
-          k.nba(lvl_val[j]! + i, takeA ? av : bv);
-          k.nba(lvl_ok[j]! + i, takeA ? ao : bo);
+          const takeA = !hasB || (ao === 1 ? bo === 0 || av >= bv : bo === 0);
+          nx[lvl_idx[j]! + i] = takeA ? ai : bi;
+          nx[lvl_val[j]! + i] = takeA ? av : bv;
+          nx[lvl_ok[j]! + i] = takeA ? ao : bo;
         }
+        k.nbaRange(lvl_idx[j]!, sizes[j]!);
+        k.nbaRange(lvl_val[j]!, sizes[j]!);
+        k.nbaRange(lvl_ok[j]!, sizes[j]!);
       }
+      if (propagating > 0) propagating--;
       if (s[p.rst]) {
         k.nba(sel_count, 0);
         k.nba(round, 0);
@@ -92,3 +103,5 @@ export class ComparatorTree {
     });
   }
 }
+
+const range = (base: number, n: number) => Array.from({ length: n }, (_, i) => base + i);

@@ -59,8 +59,9 @@ export class InputStage {
           if (buffer.length) buffer[b * g.kPar + l] = x;
         } else x = buffer[b * g.kPar + l]!;
         if ((ctx.relu && x < 0) || b * g.kPar + l >= g.K) x = 0; // ReLU; pad lanes carry nothing
-        k.nba(x_data + l, x);
+        k.next[x_data + l] = x;
       }
+      k.nbaRange(x_data, g.kPar);
       const lastBeat = b === g.B - 1;
       k.nba(x_first, b === 0 ? 1 : 0);
       k.nba(x_last, lastBeat ? 1 : 0);

@@ -40,16 +40,19 @@ export class LogitBank {
         return;
       }
       const transfer = s[z_work_full] === 1 && s[z_hold_full] === 0;
-      if (transfer) for (let n = 0; n < g.N; n++) k.nba(z_hold + n, s[z_work + n]!);
+      if (transfer) {
+        k.next.set(s.subarray(z_work, z_work + g.N), z_hold);
+        k.nbaRange(z_hold, g.N);
+      }
       const write = s[mac.a_valid] === 1 && s[stall] === 0;
       if (write) {
-        const grp = s[mac.a_group]!;
-        for (let c = 0; c < g.cPar; c++) {
-          const n = grp * g.cPar + c;
-          if (n >= g.N) break;
-          const v = s[mac.acc + c]! + w.bQ[n]! * 2 ** g.biasShift;
-          k.nba(z_work + n, satS(roundShift(v, g.requantShift), g.logitW));
+        const first = s[mac.a_group]! * g.cPar;
+        const rows = Math.min(g.cPar, g.N - first);
+        for (let c = 0; c < rows; c++) {
+          const v = s[mac.acc + c]! + w.bQ[first + c]! * 2 ** g.biasShift;
+          k.next[z_work + first + c] = satS(roundShift(v, g.requantShift), g.logitW);
         }
+        k.nbaRange(z_work + first, rows);
       }
       const complete = write && s[mac.a_group] === g.P - 1;
       k.nba(z_work_full, complete ? 1 : transfer ? 0 : s[z_work_full]!);

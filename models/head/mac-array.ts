@@ -46,16 +46,19 @@ export class MacArray {
       }
       if (s[stall]) return;
       // F0: weight word for the beat entering the input register
+      const nx = k.next;
       if (s[inp.issue]) {
         const base = (s[inp.pass]! * g.B + s[inp.beat]!) * lanes;
-        for (let i = 0; i < lanes; i++) k.nba(w_data + i, rom[base + i]!);
+        for (let i = 0; i < lanes; i++) nx[w_data + i] = rom[base + i]!;
+        k.nbaRange(w_data, lanes);
       }
       // F1: products
       const xv = s[inp.x_valid]!;
       k.nba(p_valid, xv);
       if (xv) {
         for (let c = 0; c < g.cPar; c++)
-          for (let l = 0; l < g.kPar; l++) k.nba(prod + c * g.kPar + l, s[inp.x_data + l]! * s[w_data + c * g.kPar + l]!);
+          for (let l = 0; l < g.kPar; l++) nx[prod + c * g.kPar + l] = s[inp.x_data + l]! * s[w_data + c * g.kPar + l]!;
+        k.nbaRange(prod, lanes);
         k.nba(p_first, s[inp.x_first]!);
         k.nba(p_last, s[inp.x_last]!);
         k.nba(p_group, s[inp.x_group]!);
@@ -68,8 +71,9 @@ export class MacArray {
         for (let c = 0; c < g.cPar; c++) {
           let sum = first ? 0 : s[acc + c]!;
           for (let l = 0; l < g.kPar; l++) sum += s[prod + c * g.kPar + l]!;
-          k.nba(acc + c, g.accSat ? satS(sum, g.accW) : sum);
+          nx[acc + c] = g.accSat ? satS(sum, g.accW) : sum;
         }
+        k.nbaRange(acc, g.cPar);
         k.nba(a_group, s[p_group]!);
       }
     });
