@@ -7,12 +7,21 @@ import { IN_M_READY, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch
 import { PortTimer } from './port-timer.ts';
 import type { Scenario } from './scenario.ts';
 import type { Testbench, TrafficOptions } from './testbench.ts';
+import { ModelTrace } from './model-trace.ts';
 
 export interface PortMismatch {
   cycle: number;
   ports: { port: string; model: number; rtl: number }[];
   /** what was in flight: input beats accepted and output entries accepted before this cycle */
   inFlight: { inputVector: number; inputBeat: number; outputVector: number; outputEntry: number };
+}
+
+/** Dump both sides over the cycle window [from, to). */
+export interface TraceWindow {
+  modelVcd: string;
+  rtlVcd: string;
+  from: number;
+  to: number;
 }
 
 export interface LockstepResult {
@@ -33,9 +42,12 @@ export async function runLockstep(
   s: Scenario,
   backend: RtlBackend,
   traffic: TrafficOptions,
-  opts: { batchCycles?: number } = {},
+  opts: { batchCycles?: number; trace?: TraceWindow } = {},
 ): Promise<LockstepResult> {
-  const { tb } = createModel(s, traffic);
+  const { tb, head } = createModel(s, traffic);
+  const tr = opts.trace;
+  const modelTrace = tr ? new ModelTrace(head.k, tr.modelVcd, tr.from, tr.to) : null;
+  let rtlTracing = false;
   const n = opts.batchCycles ?? 8192;
   const widths = portWidths(s);
   const model = [new PortBatch(widths, n), new PortBatch(widths, n)];
@@ -45,18 +57,18 @@ export async function runLockstep(
   const budget = cycleBudget(s, traffic);
   let compared = 0;
   let mismatch: PortMismatch | null = null;
-  let pending: { i: number; first: number; run: Promise<void> } | null = null;
+  let pending: { i: number; first: number; n: number; run: Promise<void> } | null = null;
   const t0 = performance.now();
 
   const check = async () => {
     if (!pending) return;
-    const { i, first, run } = pending;
+    const { i, first, n: m, run } = pending;
     pending = null;
     await run;
-    timers.model.feed(model[i]!, n);
-    timers.rtl.feed(rtl[i]!, n);
-    mismatch = compare(model[i]!, rtl[i]!, n, first, s, flight);
-    compared += mismatch ? mismatch.cycle - first + 1 : n;
+    timers.model.feed(model[i]!, m);
+    timers.rtl.feed(rtl[i]!, m);
+    mismatch = compare(model[i]!, rtl[i]!, m, first, s, flight);
+    compared += mismatch ? mismatch.cycle - first + 1 : m;
   };
 
   for (let cur = 0; !mismatch && !(tb.finished && !pending) && tb.cycle < budget; cur ^= 1) {
@@ -65,14 +77,28 @@ export async function runLockstep(
       break;
     }
     const first = tb.cycle;
-    tb.run(model[cur]!, n);
-    rtl[cur]!.flags.set(model[cur]!.flags);
-    rtl[cur]!.sData.set(model[cur]!.sData);
+    // Batches end at the trace window's edges, where the RTL starts or stops dumping.
+    let m = n;
+    if (tr) {
+      for (const edge of [tr.from, tr.to]) if (edge > first) m = Math.min(m, edge - first);
+      if (first === tr.from || (first === tr.to && rtlTracing)) {
+        await check();
+        if (mismatch) break;
+        if (rtlTracing) await backend.traceStop();
+        else await backend.traceStart(tr.rtlVcd);
+        rtlTracing = !rtlTracing;
+      }
+    }
+    tb.run(model[cur]!, m);
+    rtl[cur]!.flags.set(model[cur]!.flags.subarray(0, m));
+    rtl[cur]!.sData.set(model[cur]!.sData.subarray(0, m * model[cur]!.sWords));
     await check();
     if (mismatch) break;
-    pending = { i: cur, first, run: backend.run(rtl[cur]!, n) };
+    pending = { i: cur, first, n: m, run: backend.run(rtl[cur]!, m) };
   }
   await check();
+  if (rtlTracing) await backend.traceStop();
+  await modelTrace?.close();
   return {
     tb,
     cyclesCompared: compared,

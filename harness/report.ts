@@ -23,7 +23,7 @@ export interface RunReport {
   cycles: number;
   cyclesCompared: number;
   mismatches: number;
-  firstMismatch: PortMismatch | ValueMismatch | null;
+  firstMismatch: (PortMismatch & { divergence: unknown }) | ValueMismatch | null;
   latency: { model: number; rtl: number | null; formula: number; stages: Record<string, number>; formulaText: string };
   ii: { model: number; rtl: number | null; formula: number; formulaText: string };
   scoreboard: { checked: number; mismatches: number; firstMismatch: ValueMismatch | null };
@@ -44,6 +44,8 @@ export interface RunOutcome {
   model: { latency: number; ii: number };
   rtl: { latency: number; ii: number } | null;
   waves: string[];
+  /** lockstep: where the internal signals first differ (from the dumps around the mismatch) */
+  divergence?: unknown;
 }
 
 export interface Bars {
@@ -62,7 +64,7 @@ export function buildReport(s: Scenario, o: RunOutcome, floats: FloatResult[], b
     { name: 'ii', ok: o.model.ii === tm.ii || s.vectors.count < 2, detail: `model ${o.model.ii}, formula ${tm.ii}` },
   ];
   if (o.rtl) {
-    checks.push({ name: 'lockstep', ok: !o.portMismatch, detail: o.portMismatch ? `first divergence at cycle ${o.portMismatch.cycle}` : `${o.cyclesCompared} cycles identical` });
+    checks.push({ name: 'lockstep', ok: !o.portMismatch, detail: o.portMismatch ? describeMismatch(o.portMismatch, o.divergence) : `${o.cyclesCompared} cycles identical` });
     checks.push({ name: 'rtl timing', ok: o.rtl.latency === o.model.latency && (o.rtl.ii === o.model.ii || s.vectors.count < 2), detail: `rtl latency ${o.rtl.latency}, ii ${o.rtl.ii}` });
   }
   if (acc.maxProbError !== null)
@@ -75,7 +77,7 @@ export function buildReport(s: Scenario, o: RunOutcome, floats: FloatResult[], b
     cycles: o.cycles,
     cyclesCompared: o.cyclesCompared,
     mismatches: o.portMismatch ? 1 : 0,
-    firstMismatch: o.portMismatch ?? sc.firstMismatch,
+    firstMismatch: o.portMismatch ? { ...o.portMismatch, divergence: o.divergence ?? null } : sc.firstMismatch,
     latency: { model: o.model.latency, rtl: o.rtl?.latency ?? null, formula: tm.latency, stages: tm.stages, formulaText: tm.formula.latency },
     ii: { model: o.model.ii, rtl: o.rtl?.ii ?? null, formula: tm.ii, formulaText: tm.formula.ii },
     scoreboard: { checked: sc.checked, mismatches: sc.mismatches, firstMismatch: sc.firstMismatch },
@@ -101,3 +103,11 @@ export function crossModeChecks(s: Scenario, runs: RunReport[], top1s: number[][
 export const failedChecks = (runs: RunReport[]) => runs.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => `${r.mode}: ${c.name}: ${c.detail}`));
 
 export { floatRefs };
+
+function describeMismatch(m: PortMismatch, divergence: unknown): string {
+  const ports = m.ports.map((p) => `${p.port} model=${p.model} rtl=${p.rtl}`).join(', ');
+  const f = m.inFlight;
+  const d = divergence as { firstInternalDifference?: { signal: string; a: string; b: string } | null; atCycle?: number } | undefined;
+  const inner = d?.firstInternalDifference ? `; first internal difference: ${d.firstInternalDifference.signal} at cycle ${d.atCycle} (model=${d.firstInternalDifference.a} rtl=${d.firstInternalDifference.b})` : '';
+  return `first divergence at cycle ${m.cycle}: ${ports} (input vector ${f.inputVector} beat ${f.inputBeat}, output vector ${f.outputVector} entry ${f.outputEntry})${inner}`;
+}

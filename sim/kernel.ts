@@ -25,6 +25,8 @@ export class Kernel {
   /** Current value of every signal, by id. Processes read it directly. */
   v: Float64Array = new Float64Array(0);
   readonly signals: SignalInfo[] = [];
+  /** Called after every time step has settled (waveform tracing); null costs nothing. */
+  onStep: ((time: number) => void) | null = null;
   /** Delta cycles run at the current time step; guards against combinational loops. */
   deltaLimit = 1000;
 
@@ -222,6 +224,7 @@ export class Kernel {
       this.time = this.events.peekTime();
       while (this.events.peekTime() === this.time) this.actions[this.events.pop()]!();
       this.settle();
+      if (this.onStep) this.onStep(this.time);
     }
     this.time = until;
   }

@@ -1,41 +1,35 @@
 // `headsim cosim`: model and RTL in lockstep, every port compared at every cycle.
 import { join } from 'node:path';
+import { startHeadCocotb } from '../cocotb/head.ts';
+import { cosimMode, type BackendFactory } from '../cosim-run.ts';
+import { positiveInt } from '../args.ts';
 import { InputError } from '../errors.ts';
-import { runLockstep } from '../lockstep.ts';
-import { plusargs, writeMemFiles } from '../memfiles.ts';
+import { plusargs } from '../memfiles.ts';
 import { portWidths } from '../model-run.ts';
-import type { RunOutcome } from '../report.ts';
 import { buildHeadVerilator } from '../rtl-build.ts';
 import { VerilatorBackend } from '../verilator/bridge.ts';
 import { runModes } from './runs.ts';
+
+const BACKENDS: Record<string, (out: string) => BackendFactory> = {
+  verilator: (out) => async (s, mem) => {
+    const build = await buildHeadVerilator(s, { outRoot: join(out, 'verilator') });
+    return VerilatorBackend.start({ exe: build.exe, widths: portWidths(s), args: plusargs(mem) });
+  },
+  // JUnit results: <out>/cocotb/<mode>/results.xml
+  cocotb: (out) => (s, mem) => startHeadCocotb(s, { out, mem }),
+};
 
 export const cosimCommand = (argv: string[]) =>
   runModes(
     argv,
     'cosim',
-    async (s, traffic, opts): Promise<RunOutcome> => {
-      const backendName = (opts.flags.backend as string | undefined) ?? 'verilator';
-      if (backendName !== 'verilator') throw new InputError(`--backend: '${backendName}' is not available (verilator)`);
-      const dir = join(opts.out, 'cosim', s.g.mode);
-      const mem = writeMemFiles(s, join(dir, 'mem'));
-      const build = await buildHeadVerilator(s, { outRoot: join(opts.out, 'verilator') });
-      const backend = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s), args: plusargs(mem) });
-      try {
-        const r = await runLockstep(s, backend, traffic);
-        return {
-          tb: r.tb,
-          cycles: r.tb.cycle,
-          seconds: r.seconds,
-          backend: backend.name,
-          cyclesCompared: r.cyclesCompared,
-          portMismatch: r.mismatch,
-          model: r.timing.model,
-          rtl: r.timing.rtl,
-          waves: [],
-        };
-      } finally {
-        await backend.close();
-      }
+    async (s, traffic, opts) => {
+      const name = (opts.flags.backend as string | undefined) ?? 'verilator';
+      const backend = BACKENDS[name];
+      if (!backend) throw new InputError(`--backend: '${name}' is not one of ${Object.keys(BACKENDS).join(', ')}`);
+      const cycles = (f: string) => (opts.flags[f] === undefined ? undefined : positiveInt(f, String(opts.flags[f]), 0));
+      const r = await cosimMode(s, traffic, { out: opts.out, vcd: opts.vcd, vcdFrom: cycles('vcd-from'), vcdTo: cycles('vcd-to') }, backend(opts.out));
+      return { ...r, backend: name };
     },
-    { backend: 'value' },
+    { backend: 'value', 'vcd-from': 'value', 'vcd-to': 'value' },
   );

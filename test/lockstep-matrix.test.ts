@@ -1,0 +1,61 @@
+// Lockstep against the RTL under Verilator over a matrix of configurations: every port equal
+// at every cycle, every value equal to the bit-true reference, RTL latency/II = the formulas.
+import { execSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type ConfigInput } from '../models/config.ts';
+import { timing } from '../models/geometry.ts';
+import { runLockstep } from '../harness/lockstep.ts';
+import { plusargs, writeMemFiles } from '../harness/memfiles.ts';
+import { portWidths } from '../harness/model-run.ts';
+import { buildHeadVerilator } from '../harness/rtl-build.ts';
+import { buildScenario } from '../harness/scenario.ts';
+import { score } from '../harness/scoreboard.ts';
+import { VerilatorBackend } from '../harness/verilator/bridge.ts';
+
+const hasVerilator = (() => {
+  try {
+    execSync('verilator --version', { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const MATRIX: [string, ConfigInput, number][] = [
+  ['seed argmax', { mode: 'argmax' }, 30],
+  ['seed softmax reciprocal', { mode: 'softmax' }, 30],
+  ['seed approx', { mode: 'approx' }, 30],
+  ['seed softmax serial', { mode: 'softmax', divider: 'serial' }, 30],
+  ['N=2 K=1 topK=N serial', { classes: 2, inputs: 1, kPar: 1, topK: 2, mode: 'softmax', divider: 'serial' }, 40],
+  ['cPar, kPar not dividing, topK=N', { classes: 7, cPar: 3, inputs: 13, kPar: 4, topK: 7, mode: 'argmax' }, 40],
+  ['emit all approx, cPar not dividing', { classes: 12, cPar: 5, inputs: 9, kPar: 9, emit: 'all', mode: 'approx' }, 40],
+  ['emit all softmax', { classes: 5, inputs: 20, kPar: 3, emit: 'all', mode: 'softmax' }, 40],
+  ['N=100 topK=1', { classes: 100, cPar: 16, inputs: 64, kPar: 8, topK: 1, mode: 'softmax' }, 20],
+  ['N=1000 K=1024', { classes: 1000, cPar: 64, inputs: 1024, kPar: 16, topK: 3, mode: 'argmax' }, 4],
+  ['N=33 no ReLU approx', { classes: 33, cPar: 7, inputs: 1000, kPar: 32, topK: 5, relu: false, mode: 'approx' }, 15],
+  ['saturating acc, small exp table', { classes: 16, inputs: 300, kPar: 7, accWidth: 24, inFmt: { width: 16, frac: 14 }, expLut: { addrBits: 8, outBits: 12, range: 8 }, mode: 'softmax', divider: 'serial' }, 20],
+  ['N=3 K=1024 wide lanes', { classes: 3, inputs: 1024, kPar: 64, topK: 3, mode: 'softmax' }, 20],
+];
+
+describe.skipIf(!hasVerilator)('lockstep matrix (Verilator)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'headsim-matrix-'));
+  it.each(MATRIX)('%s', async (_name, raw, vectors) => {
+    const s = buildScenario(parseConfig(raw), vectors, 11);
+    const mem = writeMemFiles(s, join(out, _name.replace(/\W+/g, '_')));
+    const build = await buildHeadVerilator(s);
+    const backend = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s), args: plusargs(mem) });
+    try {
+      const r = await runLockstep(s, backend, { seed: 3, validRate: 0.6, readyRate: 0.5, resetCycles: 2, probe: 4 });
+      expect(r.mismatch).toBeNull();
+      expect(r.tb.done).toBe(vectors);
+      expect(score(s, r.tb.outIndex, r.tb.outValue, r.tb.done).mismatches).toBe(0);
+      const t = timing(s.g);
+      expect(r.timing.rtl).toEqual({ latency: t.latency, ii: t.ii });
+    } finally {
+      await backend.close();
+    }
+  }, 900_000);
+});
