@@ -1,0 +1,105 @@
+// logit_bank: F3 adds the aligned bias and requantizes each finished dot product (round half
+// up, saturate) into z_work; a full z_work moves to z_hold, which the back end reads, as soon
+// as z_hold is free. The front end stalls only when a pass ends while both banks are full.
+module logit_bank #(
+  parameter integer CLASSES = 10,
+  parameter integer CPAR = 10,
+  parameter integer PASSES = 1,
+  parameter integer ACC_W = 41,
+  parameter integer BIAS_W = 16,
+  parameter integer LOGIT_W = 16,
+  parameter integer BIAS_SHIFT = 12,
+  parameter integer REQUANT_SHIFT = 14,
+  parameter BIAS_FILE = "bias.hex",
+  parameter integer PASS_W = (PASSES - 1 < 1) ? 1 : $clog2(PASSES)
+) (
+  input  wire                       clk,
+  input  wire                       rst,
+  input  wire                       a_valid,
+  input  wire [PASS_W-1:0]          a_group,
+  input  wire [CPAR*ACC_W-1:0]      acc_bus,
+  input  wire                       vector_done,  // the back end has emitted z_hold
+  output wire                       stall,
+  output wire [CLASSES*LOGIT_W-1:0] z_hold_bus,
+  output reg                        z_hold_full
+);
+  // v = acc + (bias << BIAS_SHIFT) needs max(ACC_W, BIAS_W+BIAS_SHIFT)+1 bits; one more for
+  // the rounding, and room for a left shift when REQUANT_SHIFT < 0.
+  localparam integer LSH = (REQUANT_SHIFT < 0) ? -REQUANT_SHIFT : 0;
+  localparam integer RSH = (REQUANT_SHIFT > 0) ? REQUANT_SHIFT : 0;
+  localparam integer BA_W = BIAS_W + BIAS_SHIFT;
+  localparam integer V_W = ((ACC_W > BA_W) ? ACC_W : BA_W) + 2 + LSH;
+  localparam integer IDX_W = (CLASSES < 2) ? 1 : $clog2(CLASSES);
+  localparam [31:0] LAST_PASS_32 = PASSES - 1;
+  localparam [PASS_W-1:0] LAST_PASS = LAST_PASS_32[PASS_W-1:0];
+
+  reg [BIAS_W-1:0] bias [0:CLASSES-1];
+  initial begin : load
+`ifndef SYNTHESIS
+    reg [8*1024-1:0] path;
+    if ($value$plusargs("bias=%s", path)) $readmemh(path, bias);
+    else $readmemh(BIAS_FILE, bias);
+`else
+    $readmemh(BIAS_FILE, bias);
+`endif
+  end
+
+  reg signed [LOGIT_W-1:0] z_work [0:CLASSES-1];
+  reg                      z_work_full;
+  reg signed [LOGIT_W-1:0] z_hold [0:CLASSES-1];
+
+  assign stall = a_valid && z_work_full && z_hold_full;
+  wire transfer = z_work_full && !z_hold_full;
+  wire write = a_valid && !stall;
+  wire complete = write && (a_group == LAST_PASS);
+
+  // Requantized value of row c of the current group.
+  wire signed [LOGIT_W-1:0] zq [0:CPAR-1];
+  genvar c, n;
+  generate
+    for (c = 0; c < CPAR; c = c + 1) begin : g_row
+      localparam integer GX_W = PASS_W + IDX_W + 1;
+      localparam [31:0] CPAR_X_32 = CPAR;
+      localparam [GX_W-1:0] CPAR_X = CPAR_X_32[GX_W-1:0];
+      localparam [31:0] C_X_32 = c;
+      localparam [GX_W-1:0] C_X = C_X_32[GX_W-1:0];
+      localparam [31:0] LAST_N_32 = CLASSES - 1;
+      localparam [GX_W-1:0] LAST_N = LAST_N_32[GX_W-1:0];
+      wire [GX_W-1:0] nx = {{(GX_W-PASS_W){1'b0}}, a_group} * CPAR_X + C_X;
+      // Rows past CLASSES (last group) are never written; read a valid entry for them.
+      wire [IDX_W-1:0] bidx = (nx > LAST_N) ? {IDX_W{1'b0}} : nx[IDX_W-1:0];
+      wire [BIAS_W-1:0] b = bias[bidx];
+      wire signed [ACC_W-1:0] a = acc_bus[c*ACC_W +: ACC_W];
+      wire signed [V_W-1:0] ae = {{(V_W-ACC_W){a[ACC_W-1]}}, a};
+      wire signed [V_W-1:0] be = {{(V_W-BIAS_W){b[BIAS_W-1]}}, b};
+      wire signed [V_W-1:0] v = ae + (be <<< BIAS_SHIFT);
+      // roundShift(v, s) = ((v << 1 >>> s) + 1) >>> 1 for s >= 0; v << -s for s < 0.
+      wire signed [V_W:0] y = ($signed({v, 1'b0}) <<< LSH) >>> RSH;
+      wire signed [V_W:0] y1 = y + {{V_W{1'b0}}, 1'b1};
+      wire signed [V_W:0] r = y1 >>> 1;
+      wire fits = (r[V_W:LOGIT_W-1] == {(V_W-LOGIT_W+2){r[V_W]}});
+      assign zq[c] = fits ? r[LOGIT_W-1:0]
+                   : r[V_W] ? {1'b1, {(LOGIT_W-1){1'b0}}} : {1'b0, {(LOGIT_W-1){1'b1}}};
+    end
+
+    for (n = 0; n < CLASSES; n = n + 1) begin : g_class
+      localparam [31:0] GROUP_32 = n / CPAR;
+      localparam [PASS_W-1:0] GROUP = GROUP_32[PASS_W-1:0];
+      always @(posedge clk) begin
+        if (!rst && transfer) z_hold[n] <= z_work[n];
+        if (!rst && write && a_group == GROUP) z_work[n] <= zq[n % CPAR];
+      end
+      assign z_hold_bus[n*LOGIT_W +: LOGIT_W] = z_hold[n];
+    end
+  endgenerate
+
+  always @(posedge clk) begin
+    if (rst) begin
+      z_work_full <= 1'b0;
+      z_hold_full <= 1'b0;
+    end else begin
+      z_work_full <= complete ? 1'b1 : transfer ? 1'b0 : z_work_full;
+      z_hold_full <= transfer ? 1'b1 : vector_done ? 1'b0 : z_hold_full;
+    end
+  end
+endmodule
