@@ -23,5 +23,7 @@ export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot
     params: rtlParams(s.g, s.config.relu),
     widths: portWidths(s),
     outRoot: opts.outRoot ?? 'out/verilator',
+    // Trace whole register arrays (prod, w_data: cPar·kPar entries), so dumps align with the model's.
+    extraArgs: ['--trace-max-array', '65536'],
   });
 }

@@ -2,31 +2,28 @@
 // JSON and exit status. Only how a mode is executed differs (model alone, or lockstep).
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MODES, parseConfig, type Mode } from '../../models/config.ts';
+import { MODES, type Mode } from '../../models/config.ts';
 import { parseArgs, type CommonOptions } from '../args.ts';
 import { InputError } from '../errors.ts';
 import { buildReport, crossModeChecks, failedChecks, floatRefs, type RunOutcome, type RunReport } from '../report.ts';
-import { buildScenario, withMode, type Scenario } from '../scenario.ts';
+import { withMode, type Scenario } from '../scenario.ts';
 import { fmt, textTable } from '../table.ts';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../testbench.ts';
-import { loadSources } from '../sources.ts';
-import { quantizeWeights } from '../../models/weights.ts';
+import { sourcedScenario } from '../sources.ts';
+import { printQuantReport, quantReport } from '../quant-report.ts';
 
 export interface ModeRunner {
   (s: Scenario, traffic: TrafficOptions, opts: CommonOptions): Promise<RunOutcome>;
 }
 
-export const RUN_FLAGS = { 'max-prob-error': 'value', 'valid-rate': 'value', 'ready-rate': 'value', weights: 'value', bias: 'value', 'weights-layout': 'value', labels: 'value', dataset: 'value' } as const;
+export const RUN_FLAGS = { 'max-prob-error': 'value', 'valid-rate': 'value', 'ready-rate': 'value', weights: 'value', bias: 'value', 'weights-layout': 'value', dataset: 'value', 'input-vectors': 'value', 'input-labels': 'value', 'auto-formats': 'bool' } as const;
 
 export async function runModes(argv: string[], command: string, runner: ModeRunner, extraFlags: Record<string, 'value' | 'bool'> = {}): Promise<number> {
   const opts = parseArgs(argv, { ...RUN_FLAGS, ...extraFlags });
   const modes = (opts.modes ?? [...MODES]) as Mode[];
   for (const m of modes) if (!MODES.includes(m)) throw new InputError(`--mode: '${m}' is not one of ${MODES.join(', ')}`);
-  const src = loadSources(opts);
-  const config = parseConfig({ ...src.params, ...opts.params, mode: modes[0] });
-  const count = opts.vectors ?? 1000;
-  const weights = src.wFloat && quantizeWeights(config, src.wFloat, src.bFloat!);
-  const base = buildScenario(config, count, opts.seed, { weights });
+  const { base, src, formats, autoFormats } = await sourcedScenario(opts, modes);
+  for (const note of src.notes) console.log(note);
   const traffic: TrafficOptions = {
     ...DEFAULT_TRAFFIC,
     seed: opts.seed,
@@ -49,9 +46,11 @@ export async function runModes(argv: string[], command: string, runner: ModeRunn
   printQuestionCheck(runs);
   const q = saturation(base);
   console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
+  const qr = quantReport(base, floats, runs, formats, autoFormats);
+  printQuantReport(qr);
   if (opts.json) {
     mkdirSync(dirname(opts.json), { recursive: true });
-    writeFileSync(opts.json, JSON.stringify({ command, seed: opts.seed, weights: src.describe, quantization: saturation(base), runs }, null, 2) + '\n');
+    writeFileSync(opts.json, JSON.stringify({ command, seed: opts.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs }, null, 2) + '\n');
   }
   const failed = failedChecks(runs);
   for (const f of failed) console.log(`FAIL ${f}`);

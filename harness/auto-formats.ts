@@ -1,0 +1,129 @@
+// `--auto-formats`: the fractional bits of inputs, weights, bias and logits chosen from the data
+// (widths stay as configured). For each quantity: the largest frac at which every value, rounded
+// half up like the hardware does, fits its width without saturating. Formats given explicitly
+// (a flag or --config) always win.
+import type { HeadConfig } from '../models/config.ts';
+import { SEED_CONFIG } from '../models/config.ts';
+import { sMax, sMin, type Fmt } from '../models/numerics.ts';
+
+export const FMT_FIELDS = ['inFmt', 'wFmt', 'biasFmt', 'logitFmt'] as const;
+export type FmtField = (typeof FMT_FIELDS)[number];
+/** How a format was decided: given by the user, chosen from the data, or the default. */
+export type FmtSource = 'given' | 'auto' | 'default';
+
+/** Config limits on frac (models/config.ts). */
+const FRAC_MIN = -32;
+const FRAC_MAX = 64;
+/**
+ * Logits are known only through the float reference on the given vectors; the hardware's differ
+ * by the quantization error. Their range is widened by this share before choosing, which costs a
+ * bit only when the range lies within 1/16 of a power of two.
+ */
+export const LOGIT_MARGIN = 1 / 16;
+
+const fits = (x: number, frac: number, width: number) => {
+  const r = Math.floor(x * 2 ** frac + 0.5);
+  return r >= sMin(width) && r <= sMax(width);
+};
+
+/** Largest frac (within the config's limits) at which lo and hi both fit; null when all values are 0. */
+export function fracForRange(lo: number, hi: number, width: number): number | null {
+  const m = Math.max(-lo, hi);
+  if (!(m > 0)) return null;
+  let f = Math.min(FRAC_MAX, width - Math.floor(Math.log2(m))); // one above the estimate, then down
+  while (f > FRAC_MIN && !(fits(lo, f, width) && fits(hi, f, width))) f--;
+  return f;
+}
+
+export interface Range {
+  lo: number;
+  hi: number;
+}
+
+export function range(a: ArrayLike<number>, clampBelowZero = false): Range {
+  let lo = 0, hi = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = a[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return { lo: clampBelowZero ? 0 : lo, hi };
+}
+
+/** Float logits of every vector (ReLU as configured), for the logit range only. */
+export function floatLogitRange(wFloat: Float64Array, bFloat: Float64Array, N: number, K: number, relu: boolean, xFloat: Float64Array, count: number): Range {
+  let lo = Infinity, hi = -Infinity;
+  for (let v = 0; v < count; v++) {
+    const off = v * K;
+    for (let n = 0; n < N; n++) {
+      let s = bFloat[n]!;
+      const wo = n * K;
+      for (let k = 0; k < K; k++) {
+        const x = xFloat[off + k]!;
+        s += (relu && x < 0 ? 0 : x) * wFloat[wo + k]!;
+      }
+      if (s < lo) lo = s;
+      if (s > hi) hi = s;
+    }
+  }
+  return count ? { lo, hi } : { lo: 0, hi: 0 };
+}
+
+export interface FormatChoice {
+  /** formats to put into the config (only the auto-chosen ones) */
+  params: Partial<Record<FmtField, Fmt>>;
+  source: Record<FmtField, FmtSource>;
+  /** the data range each choice was made from (logits: float reference, before the margin) */
+  ranges: Partial<Record<FmtField, Range>>;
+  /** why a choice differs from what the range alone gives */
+  notes: string[];
+}
+
+export interface FormatData {
+  wFloat: Float64Array;
+  bFloat: Float64Array;
+  xFloat: Float64Array;
+  count: number;
+}
+
+/**
+ * Chooses inFmt, wFmt, biasFmt and logitFmt from the data. `given`: the parameters the user set
+ * (flags and --config); `c`: the config before the choice (for classes, inputs, relu, widths and
+ * the exp table). `usesExp`: a softmax or approx run follows; then logits get no more fractional
+ * bits than the exp table indexes (EXP_SHIFT ≥ 0): finer logits would be truncated to the table's
+ * step, which adds probability error instead of removing it.
+ */
+export function chooseFormats(c: HeadConfig, given: Record<string, unknown>, d: FormatData, usesExp = true): FormatChoice {
+  const source = Object.fromEntries(FMT_FIELDS.map((f) => [f, f in given ? 'given' : 'auto'])) as Record<FmtField, FmtSource>;
+  const ranges: FormatChoice['ranges'] = {
+    inFmt: range(d.xFloat, c.relu), // under ReLU, negative inputs become 0 whatever they quantize to
+    wFmt: range(d.wFloat),
+    biasFmt: range(d.bFloat),
+    logitFmt: floatLogitRange(d.wFloat, d.bFloat, c.classes, c.inputs, c.relu, d.xFloat, d.count),
+  };
+  const params: FormatChoice['params'] = {};
+  const notes: string[] = [];
+  const pick = (field: FmtField, r: Range, cap = FRAC_MAX, why = '') => {
+    if (source[field] === 'given') return c[field];
+    const width = SEED_CONFIG[field].width;
+    const frac = fracForRange(r.lo, r.hi, width);
+    if (frac === null) {
+      source[field] = 'default'; // nothing to measure (all zeros): keep the default
+      return c[field];
+    }
+    if (frac > cap) notes.push(`${field}: frac ${cap}, not the ${frac} the range allows, ${why}`);
+    return (params[field] = { width, frac: Math.min(frac, cap) });
+  };
+  const inFmt = pick('inFmt', ranges.inFmt!);
+  const wFmt = pick('wFmt', ranges.wFmt!);
+  pick('biasFmt', ranges.biasFmt!, inFmt.frac + wFmt.frac, 'because biasFmt.frac ≤ inFmt.frac + wFmt.frac (the bias aligns with the products without rounding)');
+  const l = ranges.logitFmt!;
+  const expStep = c.expLut.addrBits - Math.log2(c.expLut.range); // logit frac the exp table indexes one step per entry
+  pick(
+    'logitFmt',
+    { lo: l.lo * (1 + LOGIT_MARGIN), hi: l.hi * (1 + LOGIT_MARGIN) },
+    usesExp ? expStep : FRAC_MAX,
+    `so the exp table (expLut addrBits ${c.expLut.addrBits}, range ${c.expLut.range}) still indexes every logit step; a wider expLut (or --logitFmt) allows more`,
+  );
+  return { params, source, ranges, notes };
+}
