@@ -16,11 +16,15 @@ const STAGES: [group: string, match: RegExp][] = [
 
 const MAX_ARRAY_ENTRIES = 4;
 
-export function headLayout(signals: readonly SignalInfo[], endTime: number): GtkwOptions {
+/** The signals that tell the story of one vector, for an overview (and the README's screenshot). */
+export const OVERVIEW =
+  /^head\.(clk|s_valid|s_ready|s_last|input_stage\.beat|mac_array\.a_valid|logit_bank\.(z_work_full|z_hold_full|z_hold\[[0-2]\])|state|comparator_tree\.(sel_count|round|rank_idx\[\d+\]|rank_val\[\d+\])|normalizer\.(e_valid|sum|msb_q|recip_q)|output_stage\.(em_idx|em_e)|m_\w+)$/;
+
+export function headLayout(signals: readonly SignalInfo[], endTime: number, only?: RegExp): GtkwOptions {
   const groups = STAGES.map(([name]) => ({ name, signals: [] as GtkwSignal[] }));
   for (const s of signals) {
     const i = STAGES.findIndex(([, re]) => re.test(s.name));
-    if (i < 0) continue;
+    if (i < 0 || (only && !only.test(s.name))) continue;
     const idx = /\[(\d+)\]$/.exec(s.name);
     if (idx && Number(idx[1]) >= MAX_ARRAY_ENTRIES) continue;
     groups[i]!.signals.push({ name: s.name, width: s.width, radix: s.width === 1 ? 'bin' : s.signed ? 'sdec' : 'dec' });
