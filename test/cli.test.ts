@@ -41,6 +41,12 @@ describe('headsim CLI: bad input is one line and exit 2', () => {
   });
 });
 
+it('cosim without Verilator on PATH: the install command, exit 2', () => {
+  const r = headsim(['cosim', '--vectors', '5', '--mode', 'argmax', '--out', join(tmp, 'nov')], 120_000, { ...process.env, PATH: join(tmp, 'empty-path') });
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toBe('headsim cosim: verilator not found: apt-get install -y verilator');
+});
+
 describe('headsim sim', () => {
   it('runs all three modes and writes the DESIGN.md report fields', () => {
     const json = join(tmp, 'sim.json');

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
 
 /** Run the real CLI in a child process. */
-export function headsim(args: string[], timeoutMs = 300_000) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: timeoutMs });
+export function headsim(args: string[], timeoutMs = 300_000, env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', timeout: timeoutMs, env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,0 +1,34 @@
+// Lockstep catches injected RTL faults (a few of `npm run mutants`, to keep CI short).
+import { execSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MUTANTS, runMutant } from '../harness/mutants.ts';
+
+const hasVerilator = (() => {
+  try {
+    execSync('verilator --version', { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry'];
+
+describe.skipIf(!hasVerilator)('fault injection', () => {
+  const out = mkdtempSync(join(tmpdir(), 'headsim-mutants-'));
+  it.each(SAMPLE)('%s is caught with a first-divergence report', async (name) => {
+    const m = MUTANTS.find((x) => x.name === name)!;
+    const r = await runMutant(m, out, 40);
+    expect(r.caught).toBe(true);
+    expect(r.mismatch!.cycle).toBeGreaterThan(0);
+    expect(r.mismatch!.ports.length).toBeGreaterThan(0);
+  }, 1_200_000);
+
+  it('every mutant edit still applies to rtl/', () => {
+    expect(MUTANTS.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+  });
+});
