@@ -1,10 +1,11 @@
 // Lockstep catches injected RTL faults (a few of `npm run mutants`, to keep CI short).
 import { execSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MUTANTS, runMutant } from '../harness/mutants.ts';
+import { RTL_DIR } from '../harness/rtl-build.ts';
 
 const hasVerilator = (() => {
   try {
@@ -30,5 +31,6 @@ describe.skipIf(!hasVerilator)('fault injection', () => {
   it('every mutant edit still applies to rtl/', () => {
     expect(MUTANTS.length).toBeGreaterThanOrEqual(10);
     expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
+    for (const m of MUTANTS) if ('file' in m.edit) expect(readFileSync(join(RTL_DIR, m.edit.file), 'utf8'), m.name).toContain(m.edit.find);
   });
 });
