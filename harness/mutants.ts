@@ -11,6 +11,7 @@ import { buildScenario } from './scenario.ts';
 import { textTable } from './table.ts';
 import type { TrafficOptions } from './testbench.ts';
 import { VerilatorBackend } from './verilator/bridge.ts';
+import { startHeadCocotb } from './cocotb/head.ts';
 
 export interface Mutant {
   name: string;
@@ -46,8 +47,10 @@ export const MUTANTS: Mutant[] = [
     edit: { file: 'logit_bank.v', find: 'wire transfer = z_work_full && !z_hold_full;', replace: 'wire transfer = z_work_full;' } },
   { name: 'sum-misses-a-group', kind: 'pipeline', config: { ...REPLAY, mode: 'softmax' },
     edit: { file: 'normalizer.v', find: 'e_last <= issue && exp_group == LAST_GROUP;', replace: 'e_last <= issue && exp_group == LAST_GROUP - 1;' } },
-  { name: 'divider-subtract-swapped', kind: 'operator', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
-    edit: { file: 'divider.v', find: 'wire bit_ = (rem >= {1\'b0, sum});', replace: 'wire bit_ = (rem > {1\'b0, sum});' } },
+  { name: 'divider-first-step-late', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
+    edit: { file: 'divider.v', find: 'wire first = (div_cnt == 0);', replace: 'wire first = (div_cnt == 1);' } },
+  { name: 'pass-end-skips-a-stage', kind: 'pipeline', config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'mac_array.v', find: 'a_valid <= p_valid && p_last;', replace: 'a_valid <= x_valid && x_last;' } },
   { name: 'exp-table-entry', kind: 'table', config: { ...SMALL, mode: 'softmax' }, edit: { mem: 'exp', line: 0 } },
 ];
 
@@ -60,7 +63,9 @@ export interface MutantResult {
 
 const TRAFFIC: TrafficOptions = { seed: 9, validRate: 0.7, readyRate: 0.4, resetCycles: 2, probe: 4 };
 
-export async function runMutant(m: Mutant, outRoot: string, vectors = 60): Promise<MutantResult> {
+export type MutantBackend = 'verilator' | 'cocotb';
+
+export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backendName: MutantBackend = 'verilator'): Promise<MutantResult> {
   const dir = join(outRoot, m.name);
   const rtlDir = join(dir, 'rtl');
   mkdirSync(dir, { recursive: true });
@@ -78,8 +83,10 @@ export async function runMutant(m: Mutant, outRoot: string, vectors = 60): Promi
     lines[m.edit.line] = v.toString(16).padStart(lines[m.edit.line]!.length, '0');
     writeFileSync(mem.exp, lines.join('\n'));
   }
-  const build = await buildHeadVerilator(s, { rtlDir, outRoot: join(outRoot, 'verilator') });
-  const backend = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s), args: plusargs(mem) });
+  const backend =
+    backendName === 'cocotb'
+      ? await startHeadCocotb(s, { out: dir, mem, rtlDir })
+      : await VerilatorBackend.start({ exe: (await buildHeadVerilator(s, { rtlDir, outRoot: join(outRoot, 'verilator') })).exe, widths: portWidths(s), args: plusargs(mem) });
   try {
     const r = await runLockstep(s, backend, TRAFFIC);
     return { name: m.name, kind: m.kind, caught: r.mismatch !== null, mismatch: r.mismatch };

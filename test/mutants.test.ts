@@ -1,6 +1,6 @@
 // Lockstep catches injected RTL faults (a few of `npm run mutants`, to keep CI short).
 import { execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,4 +33,23 @@ describe.skipIf(!hasVerilator)('fault injection', () => {
     expect(new Set(MUTANTS.map((m) => m.name)).size).toBe(MUTANTS.length);
     for (const m of MUTANTS) if ('file' in m.edit) expect(readFileSync(join(RTL_DIR, m.edit.file), 'utf8'), m.name).toContain(m.edit.find);
   });
+});
+
+const hasCocotb = hasVerilator && existsSync('.venv/bin/python') && (() => {
+  try {
+    execSync('iverilog -V', { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasCocotb)('fault injection on the cocotb backend', () => {
+  it('a broken RTL copy gives the same first-divergence report as under Verilator', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'headsim-mutants-cocotb-'));
+    const m = MUTANTS.find((x) => x.name === 'last-on-first-entry')!;
+    const [v, c] = [await runMutant(m, join(out, 'v'), 12, 'verilator'), await runMutant(m, join(out, 'c'), 12, 'cocotb')];
+    expect(v.caught).toBe(true);
+    expect(c.mismatch).toEqual(v.mismatch);
+  }, 1_200_000);
 });
