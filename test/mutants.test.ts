@@ -1,5 +1,5 @@
 // Lockstep catches injected RTL faults (a few of `npm run mutants`, to keep CI short).
-import { execSync } from 'node:child_process';
+import { hasCommand } from './helpers.ts';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,14 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { MUTANTS, runMutant } from '../harness/mutants.ts';
 import { RTL_DIR } from '../harness/rtl-build.ts';
 
-const hasVerilator = (() => {
-  try {
-    execSync('verilator --version', { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasVerilator = hasCommand('verilator --version');
 
 const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry'];
 
@@ -35,14 +28,7 @@ describe.skipIf(!hasVerilator)('fault injection', () => {
   });
 });
 
-const hasCocotb = hasVerilator && existsSync('.venv/bin/python') && (() => {
-  try {
-    execSync('iverilog -V', { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasCocotb = hasVerilator && existsSync('.venv/bin/python') && hasCommand('iverilog -V');
 
 describe.skipIf(!hasCocotb)('fault injection on the cocotb backend', () => {
   it('a broken RTL copy gives the same first-divergence report as under Verilator', async () => {
