@@ -17,6 +17,7 @@ module approx_scaler #(
   localparam integer RSH = (SHIFT > 0) ? SHIFT : 0;
   localparam integer X_W = EXP_OUT_BITS + SCALE_W + LSH;
 
+  /* verilator tracing_off */  // memories and their loaders are not traced (the model has none)
   reg [SCALE_W-1:0] scale [0:0];
   initial begin : load
 `ifndef SYNTHESIS
@@ -27,6 +28,7 @@ module approx_scaler #(
     $readmemh(SCALE_FILE, scale);
 `endif
   end
+  /* verilator tracing_on */
 
   wire [X_W-1:0] ex = {{(X_W-EXP_OUT_BITS){1'b0}}, e};
   wire [X_W-1:0] sx = {{(X_W-SCALE_W){1'b0}}, scale[0]};

@@ -23,6 +23,7 @@ module comparator_tree #(
   localparam [2:0] S_IDLE = 3'd0, S_SELECT = 3'd1;
   localparam integer CNT_W = $clog2(LEVELS + 1);
   localparam integer ROUND_W = $clog2(ROUNDS + 1);
+  localparam integer RI_W = (ROUNDS < 2) ? 1 : $clog2(ROUNDS);  // index of rank_*
   localparam [31:0] LAST_CNT_32 = LEVELS;
   localparam [CNT_W-1:0] LAST_CNT = LAST_CNT_32[CNT_W-1:0];
   localparam [31:0] LAST_ROUND_32 = ROUNDS - 1;
@@ -145,8 +146,8 @@ module comparator_tree #(
       sel_count <= 0;
       round <= 0;
     end else if (record) begin
-      rank_idx[round] <= top_idx;
-      rank_val[round] <= top_val;
+      rank_idx[round[RI_W-1:0]] <= top_idx;
+      rank_val[round[RI_W-1:0]] <= top_val;
       sel_count <= 0;
       round <= round + 1'b1;
     end else if (state == S_SELECT) sel_count <= sel_count + 1'b1;

@@ -19,6 +19,7 @@ module exp_lut #(
   // Wide enough for d << LSH and for the clamp test above the address bits.
   localparam integer M_W = ((D_W + LSH > EXP_ADDR_BITS) ? D_W + LSH : EXP_ADDR_BITS) + 1;
 
+  /* verilator tracing_off */  // memories and their loaders are not traced (the model has none)
   reg [EXP_OUT_BITS-1:0] rom [0:(1 << EXP_ADDR_BITS)-1];
   initial begin : load
 `ifndef SYNTHESIS
@@ -29,6 +30,7 @@ module exp_lut #(
     $readmemh(EXP_FILE, rom);
 `endif
   end
+  /* verilator tracing_on */
 
   wire [M_W-1:0] m = ({{(M_W-D_W){1'b0}}, d} << LSH) >> RSH;
   wire positive = !d[D_W-1] && (d != 0);

@@ -42,7 +42,9 @@ module input_stage #(
   wire [KPAR*IN_W-1:0] src;
   generate
     if (PASSES > 1) begin : g_replay
+      /* verilator tracing_off */  // memories are not traced (the model has none)
       reg [KPAR*IN_W-1:0] buffer [0:BEATS-1];
+      /* verilator tracing_on */
       always @(posedge clk)
         if (!rst && !stall && issue && pass == 0) buffer[beat] <= s_data;
       assign src = (pass == 0) ? s_data : buffer[beat];

@@ -33,6 +33,7 @@ module logit_bank #(
   localparam [31:0] LAST_PASS_32 = PASSES - 1;
   localparam [PASS_W-1:0] LAST_PASS = LAST_PASS_32[PASS_W-1:0];
 
+  /* verilator tracing_off */  // memories and their loaders are not traced (the model has none)
   reg [BIAS_W-1:0] bias [0:CLASSES-1];
   initial begin : load
 `ifndef SYNTHESIS
@@ -43,6 +44,7 @@ module logit_bank #(
     $readmemh(BIAS_FILE, bias);
 `endif
   end
+  /* verilator tracing_on */
 
   reg signed [LOGIT_W-1:0] z_work [0:CLASSES-1];
   reg                      z_work_full;

@@ -37,6 +37,7 @@ module mac_array #(
   localparam integer T_W = ((ACC_W > S_W) ? ACC_W : S_W) + 1;   // acc + beat sum, no wrap
 
   // ROM word (group, beat) at group*BEATS + beat; lane (c, l) at [(c*KPAR+l)*W_W +: W_W].
+  /* verilator tracing_off */  // memories and their loaders are not traced (the model has none)
   (* rom_style = "block" *) reg [LANES*W_W-1:0] rom [0:WORDS-1];
   initial begin : load
 `ifndef SYNTHESIS
@@ -47,6 +48,7 @@ module mac_array #(
     $readmemh(WEIGHTS_FILE, rom);
 `endif
   end
+  /* verilator tracing_on */
 
   reg signed [W_W-1:0]   w_data [0:LANES-1];
   reg                    p_valid;
@@ -83,14 +85,20 @@ module mac_array #(
           if (load_f1) prod[I] <= xe * we;
         end
       end
-      // F2: acc = (first ? 0 : acc) + sum of the row's products.
-      reg signed [T_W-1:0] t;
-      integer k;
-      always @* begin
-        t = p_first ? {T_W{1'b0}} : {{(T_W-ACC_W){acc[c][ACC_W-1]}}, acc[c]};
-        for (k = 0; k < KPAR; k = k + 1)
-          t = t + {{(T_W-P_W){prod[c*KPAR+k][P_W-1]}}, prod[c*KPAR+k]};
+      // F2: acc = (first ? 0 : acc) + the row's products, a chain of named wires (Yosys packs
+      // it into a DSP48 cascade; a balanced tree went to fabric: 4x the LUTs).
+      wire signed [T_W-1:0] base = p_first ? {T_W{1'b0}} : {{(T_W-ACC_W){acc[c][ACC_W-1]}}, acc[c]};
+      for (l = 0; l < KPAR; l = l + 1) begin : g_sum
+        wire signed [P_W-1:0] p = prod[c*KPAR+l];
+        wire signed [T_W-1:0] pe = {{(T_W-P_W){p[P_W-1]}}, p};
+        wire signed [T_W-1:0] s;
+        if (l == 0) begin : g_head
+          assign s = base + pe;
+        end else begin : g_tail
+          assign s = g_sum[l-1].s + pe;
+        end
       end
+      wire signed [T_W-1:0] t = g_sum[KPAR-1].s;
       wire fits = (t[T_W-1:ACC_W-1] == {(T_W-ACC_W+1){t[T_W-1]}});
       wire signed [ACC_W-1:0] sat = t[T_W-1] ? {1'b1, {(ACC_W-1){1'b0}}} : {1'b0, {(ACC_W-1){1'b1}}};
       wire signed [ACC_W-1:0] next = (ACC_SAT != 0 && !fits) ? sat : t[ACC_W-1:0];

@@ -69,14 +69,16 @@ module normalizer #(
         );
       end
 
-      // sum + the group's exps; the model's sum is exact and fits SUM_W.
-      reg [SUM_W-1:0] sum_next;
-      integer k;
-      always @* begin
-        sum_next = sum;
-        for (k = 0; k < CPAR; k = k + 1)
-          sum_next = sum_next + {{(SUM_W-EXP_OUT_BITS){1'b0}}, e_data[k]};
+      // sum + the group's exps (a chain of named wires); the model's sum is exact and fits SUM_W.
+      for (c = 0; c < CPAR; c = c + 1) begin : g_add
+        wire [SUM_W-1:0] s;
+        if (c == 0) begin : g_head
+          assign s = sum + {{(SUM_W-EXP_OUT_BITS){1'b0}}, e_data[c]};
+        end else begin : g_tail
+          assign s = g_add[c-1].s + {{(SUM_W-EXP_OUT_BITS){1'b0}}, e_data[c]};
+        end
       end
+      wire [SUM_W-1:0] sum_next = g_add[CPAR-1].s;
 
       always @(posedge clk) begin
         if (rst || state != S_EXP) begin
@@ -103,6 +105,7 @@ module normalizer #(
       wire [RECIP_BITS-1:0] recip_idx = aligned[RECIP_BITS-1:0];
       wire unused_aligned = &{1'b0, aligned[SUM_W+RECIP_BITS-1:RECIP_BITS]};
 
+      /* verilator tracing_off */  // memories and their loaders are not traced (the model has none)
       reg [RECIP_FRAC:0] recip [0:(1 << RECIP_BITS)-1];
       initial begin : load
 `ifndef SYNTHESIS
@@ -113,6 +116,7 @@ module normalizer #(
         $readmemh(RECIP_FILE, recip);
 `endif
       end
+      /* verilator tracing_on */
 
       always @(posedge clk)
         if (state == S_NORM) begin
