@@ -73,6 +73,8 @@ export class VcdSource {
   private onChange: (v: number, time: number, value: VcdValue) => void = () => {};
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private offset = 0;
+  /** Header bytes held back until $enddefinitions: the parser loses a scope name split across writes. */
+  private header: Buffer[] = [];
 
   private constructor(private readonly path: string, private readonly fd: number, private readonly inst: ParserInst) {}
 
@@ -112,9 +114,19 @@ export class VcdSource {
     if (this.done) return false;
     const n = fs.readSync(this.fd, this.buf, 0, CHUNK, null);
     if (n === 0) {
+      if (this.header.length) this.feed(Buffer.concat(this.header));
+      this.header = [];
       this.feed(Buffer.from('\n')); // completes a last line that lacks its newline
       this.close();
       return false;
+    }
+    if (this.header && !this.defined) {
+      this.header.push(Buffer.from(this.buf.subarray(0, n)));
+      const all = Buffer.concat(this.header);
+      if (!/\$enddefinitions\s+\$end/.test(all.toString('latin1', Math.max(0, all.length - n - 64)))) return true;
+      this.header = [];
+      this.feed(all);
+      return true;
     }
     this.feed(this.buf.subarray(0, n));
     return true;
