@@ -82,6 +82,11 @@ export function parseConfig(input: unknown): HeadConfig {
   if (c.probFmt.frac < 1) fail('probFmt.frac', `must be ≥ 1`);
   if (c.inFmt.width + c.wFmt.width + Math.ceil(log2(c.kPar)) + 1 > 53)
     fail('wFmt.width', `inFmt.width + wFmt.width + log2(kPar) exceeds the 53-bit exact range of the model`);
+  // The exp table's first entry (d ≈ 0, the max itself) must not round to 0, or Σe can be 0.
+  const expShift = c.logitFmt.frac + log2(c.expLut.range) - c.expLut.addrBits;
+  const d0 = expShift > 0 ? (2 ** expShift - 1) / 2 / 2 ** c.logitFmt.frac : 0;
+  if (Math.round(Math.exp(-d0) * 2 ** c.expLut.outBits) === 0)
+    fail('expLut', `the first table entry, exp(-${d0}), rounds to 0 in ${c.expLut.outBits} bits; use more addrBits, more outBits or a smaller range`);
   const proven = provenAccWidth(c);
   if (c.accWidth === null && proven > 53)
     fail('accWidth', `derived width ${proven} exceeds 53 bits (the model's exact integer range); set accWidth ≤ 53 to saturate or narrow the formats`);

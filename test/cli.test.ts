@@ -14,6 +14,7 @@ describe('headsim CLI: bad input is one line and exit 2', () => {
     [['sim', '--mode', 'soft'], /--mode: 'soft'/],
     [['sim', '--expLut', '8,16,10'], /expLut.range: must be a power of two/],
     [['sim', '--vectors', 'x'], /--vectors: expected an integer/],
+    [['sim', '--expLut', '1,4,1048576'], /expLut: the first table entry/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('%j', (args, msg) => {
     const r = headsim(args as string[]);
