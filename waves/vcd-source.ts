@@ -36,9 +36,12 @@ type WireNode =
   | { kind: 'scope'; type: string; name: string; body: WireNode[] }
   | { kind: 'var'; type: string; size: number; link: string; name: string };
 
-const vcdStream = createRequire(import.meta.url)('vcd-stream') as {
-  createVCD(): Promise<unknown>;
-  webVcdParser(mod: unknown): Promise<ParserInst>;
+// Only the wasm parts of vcd-stream: its index also loads the native addon, whose build the
+// project does not run (package.json allowScripts), so a clean install has no vcd.node.
+const load = createRequire(import.meta.url);
+const vcdStream = {
+  createVCD: load('vcd-stream/out/vcd.js') as () => Promise<unknown>,
+  webVcdParser: load('vcd-stream/lib/web-vcd-parser.js') as (mod: unknown) => Promise<ParserInst>,
 };
 
 const CHUNK = 1 << 16;
