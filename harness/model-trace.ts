@@ -7,14 +7,15 @@ import { CLOCK_PERIOD } from './testbench.ts';
 
 export class ModelTrace {
   private readonly w: VcdWriter;
-  private readonly handles: Int32Array;
   /** values last written, to hand the writer only what changed */
   private readonly shadow: Float64Array;
   private started = false;
 
   constructor(private readonly k: Kernel, readonly path: string, private readonly from = 0, private readonly to = Infinity) {
-    this.w = new VcdWriter(path, { timescale: '1ns', version: 'headsim cycle model' });
-    this.handles = Int32Array.from(k.signals, (s) => this.w.declare(s.name, s.width));
+    this.w = new VcdWriter(path, { timescale: '1ns', version: 'headsim cycle model', chunkChars: 1 << 20 });
+    k.signals.forEach((s, i) => {
+      if (this.w.declare(s.name, s.width) !== i) throw new Error('ModelTrace: writer handles must follow signal ids');
+    });
     this.shadow = new Float64Array(k.signals.length);
     k.onStep = (t) => this.sample(t);
   }
@@ -22,20 +23,16 @@ export class ModelTrace {
   private sample(time: number): void {
     const cycle = Math.floor(time / CLOCK_PERIOD);
     if (cycle < this.from || cycle >= this.to) return;
-    const v = this.k.v;
-    const sig = this.k.signals;
-    const last = this.shadow;
+    const w = this.w;
     if (!this.started) {
-      for (let i = 0; i < this.handles.length; i++) this.w.change(this.handles[i]!, bits((last[i] = v[i]!), sig[i]!.width));
-      this.w.begin();
+      // handle i is signal i (declared in order); the writer takes signed values as they are
+      w.changeAll(this.k.v, this.shadow);
+      w.begin();
       this.started = true;
     }
-    this.w.time(time);
-    for (let i = 0; i < last.length; i++) {
-      if (v[i] === last[i]) continue;
-      last[i] = v[i]!;
-      this.w.change(this.handles[i]!, bits(v[i]!, sig[i]!.width));
-    }
+    w.time(time);
+    // a fused clock edge says which signals it can have changed; the rest are not compared
+    w.changeSome(this.k.v, this.shadow, this.k.stepSignals);
   }
 
   async close(): Promise<string> {
@@ -45,6 +42,3 @@ export class ModelTrace {
     return this.path;
   }
 }
-
-/** Two's complement pattern, masked to the declared width (a model value never exceeds it). */
-const bits = (v: number, w: number) => (v < 0 ? v + 2 ** w : v);

@@ -28,10 +28,12 @@ export interface TrafficOptions {
 
 export const DEFAULT_TRAFFIC: TrafficOptions = { seed: 1, validRate: 0.8, readyRate: 0.7, resetCycles: 2, probe: 6 };
 
+/** Testbench state shared by its two processes (generated code reads and writes it by index). */
+const CYCLE = 0, DONE = 1, NEXT_BEAT = 2, OFFERING = 3, OUT_VECTOR = 4, OUT_ENTRY = 5, BATCH_BASE = 6;
+/** the beat counter split: beat within its vector, and where the vector starts in xQ */
+const BEAT = 7, VECTOR_BASE = 8, IN_VECTOR = 9;
+
 export class Testbench {
-  cycle = 0;
-  /** vectors whose last output beat was accepted */
-  done = 0;
   /** accepted output entries, [vector][entry] */
   readonly outIndex: Int32Array;
   readonly outValue: Float64Array;
@@ -39,14 +41,9 @@ export class Testbench {
   readonly firstValid: Float64Array;
   protocolErrors: string[] = [];
 
-  private batch: PortBatch | null = null;
-  private batchBase = 0;
-  private nextBeat = 0;
-  private readonly totalBeats: number;
-  private offering = false;
-  private outVector = 0;
-  private outEntry = 0;
-  private readonly lane: Float64Array;
+  private readonly st = new Float64Array(10);
+  /** the batch being recorded (null: none) */
+  private readonly io: { batch: PortBatch | null } = { batch: null };
 
   constructor(
     private readonly head: Head,
@@ -59,82 +56,131 @@ export class Testbench {
     this.outValue = new Float64Array(V * g.E);
     this.firstAccept = new Float64Array(V).fill(-1);
     this.firstValid = new Float64Array(V).fill(-1);
-    this.totalBeats = V * g.B;
-    this.lane = new Float64Array(g.kPar);
+    const totalBeats = V * g.B;
     const k = head.k;
     const p = head.ports;
     const validRng = mulberry32(subSeed(opt.seed, 3));
     const readyRng = mulberry32(subSeed(opt.seed, 4));
     const probeBeats = Math.min(opt.probe, V) * g.B;
     const probeOut = Math.min(opt.probe, V);
+    const { st, io } = this;
+    const sWords = Math.ceil((g.kPar * g.inW) / 32);
+    const lane = new Float64Array(g.kPar);
+    const noVector = (t: number) => this.protocolErrors.push(`cycle ${t}: m_valid with no vector outstanding`);
+    const badLast = (t: number, last: boolean, entry: number) => this.protocolErrors.push(`cycle ${t}: m_last=${+last} on entry ${entry} of ${g.E}`);
 
-    k.negedge('testbench.driver', p.clk, () => {
-      const t = this.cycle;
-      const rst = t < opt.resetCycles;
-      if (!rst && !this.offering && this.nextBeat < this.totalBeats) this.offering = this.nextBeat < probeBeats || validRng() < opt.validRate;
-      const m_ready = rst ? 0 : this.done < probeOut || readyRng() < opt.readyRate ? 1 : 0;
-      k.set(p.rst, rst ? 1 : 0);
-      k.set(p.m_ready, m_ready);
-      k.set(p.s_valid, this.offering ? 1 : 0);
-      const beat = this.nextBeat % g.B;
-      k.set(p.s_last, this.offering && beat === g.B - 1 ? 1 : 0);
-      const base = Math.floor(this.nextBeat / g.B) * g.K + beat * g.kPar;
-      for (let l = 0; l < g.kPar; l++) {
-        const x = this.offering && beat * g.kPar + l < g.K ? vectors.xQ[base + l]! : 0;
-        this.lane[l] = x;
-        k.set(p.s_data + l, x);
-      }
-      const b = this.batch;
-      if (b) {
-        const i = t - this.batchBase;
-        b.flags[i] = (rst ? IN_RST : 0) | (this.offering ? IN_S_VALID : 0) | (k.v[p.s_last] ? IN_S_LAST : 0) | (m_ready ? IN_M_READY : 0);
-        packLanes(b.sData, i * b.sWords, b.sWords, this.lane, g.inW);
-      }
+    // Driver: at the falling edge, the inputs of the coming cycle (a beat is held until accepted).
+    k.negedgeCode('testbench.driver', p.clk, (c) => {
+      const S = c.ext(st);
+      const x = c.ext(vectors.xQ);
+      const lanes = c.ext(lane);
+      const padded = g.B * g.kPar > g.K;
+      const small = g.kPar <= 64;
+      let pack: string;
+      if (small) {
+        // s_data words with constant shifts (lane l at bits [l·inW, (l+1)·inW))
+        const words: string[][] = Array.from({ length: sWords }, () => []);
+        for (let l = 0; l < g.kPar; l++) {
+          const bits = g.inW === 32 ? `(x${l} | 0)` : `(x${l} & ${2 ** g.inW - 1})`;
+          const pos = l * g.inW;
+          const word = pos >>> 5;
+          const off = pos & 31;
+          words[word]!.push(off ? `(${bits} << ${off})` : bits);
+          if (off + g.inW > 32) words[word + 1]!.push(`(${bits} >>> ${32 - off})`);
+        }
+        pack = words.map((w, j) => `b.sData[o + ${j}] = (${w.length ? w.join(' | ') : '0'}) >>> 0;`).join('\n');
+      } else pack = `${c.ext(packLanes)}(b.sData, o, ${sWords}, ${lanes}, ${g.inW});`;
+      const inRange = (l: number | string) => (padded ? `beat * ${g.kPar} + ${l} < ${g.K}` : 'true');
+      // s_data lanes: unrolled up to 64, else a loop of blocking writes through the kernel
+      const laneCode = small
+        ? Array.from({ length: g.kPar }, (_, l) => `const x${l} = offering && ${inRange(l)} ? ${x}[base + ${l}] : 0;\n${c.set(p.s_data + l, `x${l}`)}`).join('\n')
+        : `for (let l = 0; l < ${g.kPar}; l++) { const xl = offering && ${inRange('l')} ? ${x}[base + l] : 0; ${lanes}[l] = xl; ${c.setAt(p.s_data, g.kPar, 'l', 'xl')} }`;
+      return `
+        const t = ${S}[${CYCLE}];
+        const rst = t < ${opt.resetCycles};
+        if (!rst && ${S}[${OFFERING}] === 0 && ${S}[${NEXT_BEAT}] < ${totalBeats})
+          ${S}[${OFFERING}] = ${S}[${NEXT_BEAT}] < ${probeBeats} || ${c.ext(validRng)}() < ${opt.validRate} ? 1 : 0;
+        const offering = ${S}[${OFFERING}] === 1;
+        const m_ready = rst ? 0 : ${S}[${DONE}] < ${probeOut} || ${c.ext(readyRng)}() < ${opt.readyRate} ? 1 : 0;
+        ${c.set(p.rst, 'rst ? 1 : 0')}
+        ${c.set(p.m_ready, 'm_ready')}
+        ${c.set(p.s_valid, 'offering ? 1 : 0')}
+        const beat = ${S}[${BEAT}];
+        const last = offering && beat === ${g.B - 1};
+        ${c.set(p.s_last, 'last ? 1 : 0')}
+        const base = ${S}[${VECTOR_BASE}] + beat * ${g.kPar};
+        ${laneCode}
+        const b = ${c.ext(io)}.batch;
+        if (b !== null) {
+          const i = t - ${S}[${BATCH_BASE}];
+          b.flags[i] = (rst ? ${IN_RST} : 0) | (offering ? ${IN_S_VALID} : 0) | (last ? ${IN_S_LAST} : 0) | (m_ready ? ${IN_M_READY} : 0);
+          const o = i * ${sWords};
+          ${pack}
+        }`;
     });
 
-    k.posedge('testbench.monitor', p.clk, () => {
-      const s = k.v;
-      const t = this.cycle;
-      const b = this.batch;
-      if (b) {
-        const i = t - this.batchBase;
-        b.outFlags[i] = (s[p.s_ready] ? OUT_S_READY : 0) | (s[p.m_valid] ? OUT_M_VALID : 0) | (s[p.m_last] ? OUT_M_LAST : 0);
-        b.mIndex[i] = s[p.m_index]!;
-        b.mValue[i] = s[p.m_value]!;
-      }
-      if (s[p.s_valid] && s[p.s_ready]) {
-        const v = Math.floor(this.nextBeat / g.B);
-        if (this.nextBeat % g.B === 0) this.firstAccept[v] = t;
-        this.nextBeat++;
-        this.offering = false;
-      }
-      if (s[p.m_valid]) {
-        const v = this.outVector;
-        if (v >= vectors.count) this.protocolErrors.push(`cycle ${t}: m_valid with no vector outstanding`);
-        else {
-          if (this.outEntry === 0 && this.firstValid[v]! < 0) this.firstValid[v] = t;
-          if (s[p.m_ready]) {
-            this.outIndex[v * g.E + this.outEntry] = s[p.m_index]!;
-            this.outValue[v * g.E + this.outEntry] = s[p.m_value]!;
-            this.outEntry++;
-            const last = s[p.m_last] === 1;
-            if (last !== (this.outEntry === g.E)) this.protocolErrors.push(`cycle ${t}: m_last=${+last} on entry ${this.outEntry} of ${g.E}`);
-            if (last || this.outEntry === g.E) {
-              this.outVector++;
-              this.outEntry = 0;
-              this.done++;
+    // Monitor: at the rising edge, the handshakes of the cycle (it sees the pre-edge values).
+    k.posedgeCode('testbench.monitor', p.clk, (c) => {
+      const S = c.ext(st);
+      return `
+        const t = ${S}[${CYCLE}];
+        const b = ${c.ext(io)}.batch;
+        if (b !== null) {
+          const i = t - ${S}[${BATCH_BASE}];
+          b.outFlags[i] = (${c.v(p.s_ready)} ? ${OUT_S_READY} : 0) | (${c.v(p.m_valid)} ? ${OUT_M_VALID} : 0) | (${c.v(p.m_last)} ? ${OUT_M_LAST} : 0);
+          b.mIndex[i] = ${c.v(p.m_index)};
+          b.mValue[i] = ${c.v(p.m_value)};
+        }
+        if (${c.v(p.s_valid)} && ${c.v(p.s_ready)}) {
+          const beat = ${S}[${BEAT}];
+          if (beat === 0) ${c.ext(this.firstAccept)}[${S}[${IN_VECTOR}]] = t;
+          ${S}[${NEXT_BEAT}]++;
+          if (beat === ${g.B - 1}) {
+            ${S}[${BEAT}] = 0;
+            ${S}[${IN_VECTOR}]++;
+            ${S}[${VECTOR_BASE}] += ${g.K};
+          } else ${S}[${BEAT}] = beat + 1;
+          ${S}[${OFFERING}] = 0;
+        }
+        if (${c.v(p.m_valid)}) {
+          const vec = ${S}[${OUT_VECTOR}];
+          if (vec >= ${V}) ${c.ext(noVector)}(t);
+          else {
+            const e = ${S}[${OUT_ENTRY}];
+            if (e === 0 && ${c.ext(this.firstValid)}[vec] < 0) ${c.ext(this.firstValid)}[vec] = t;
+            if (${c.v(p.m_ready)}) {
+              ${c.ext(this.outIndex)}[vec * ${g.E} + e] = ${c.v(p.m_index)};
+              ${c.ext(this.outValue)}[vec * ${g.E} + e] = ${c.v(p.m_value)};
+              const e1 = e + 1;
+              ${S}[${OUT_ENTRY}] = e1;
+              const last = ${c.v(p.m_last)} === 1;
+              if (last !== (e1 === ${g.E})) ${c.ext(badLast)}(t, last, e1);
+              if (last || e1 === ${g.E}) {
+                ${S}[${OUT_VECTOR}] = vec + 1;
+                ${S}[${OUT_ENTRY}] = 0;
+                ${S}[${DONE}]++;
+              }
             }
           }
         }
-      }
-      this.cycle = t + 1;
+        ${S}[${CYCLE}] = t + 1;`;
     });
+  }
+
+  /** Cycles run so far. */
+  get cycle(): number {
+    return this.st[CYCLE]!;
+  }
+
+  /** vectors whose last output beat was accepted */
+  get done(): number {
+    return this.st[DONE]!;
   }
 
   /** Run n cycles, recording their ports into `batch` (cycles cycle..cycle+n-1). */
   run(batch: PortBatch | null, n: number): void {
-    this.batch = batch;
-    this.batchBase = this.cycle;
+    this.io.batch = batch;
+    this.st[BATCH_BASE] = this.cycle;
     const until = (this.cycle + n - 1) * CLOCK_PERIOD + CLOCK_PERIOD / 2;
     this.head.k.run(until);
   }

@@ -16,6 +16,19 @@ export class EventQueue {
     return this.n > 0 ? this.times[0]! : Infinity;
   }
 
+  /** Insertion number of the earliest event (Infinity when empty). */
+  peekSeq(): number {
+    return this.n > 0 ? this.seqs[0]! : Infinity;
+  }
+
+  /**
+   * Takes an insertion number without queueing anything: an event kept outside the heap (a
+   * clock edge) is ordered against same-time events exactly as if it had been pushed now.
+   */
+  takeSeq(): number {
+    return this.seq++;
+  }
+
   push(time: number, action: number): void {
     if (this.n === this.times.length) this.grow();
     let i = this.n++;

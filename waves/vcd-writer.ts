@@ -1,6 +1,6 @@
 /**
- * Streaming VCD writer (IEEE 1364-2005 §18). Text is gathered in one string chunk and written
- * with fs.writeSync once it passes `chunkChars`, so memory stays bounded on long runs.
+ * Streaming VCD writer (IEEE 1364-2005 §18). Text is formatted straight into a byte buffer and
+ * written with fs.writeSync once it passes `chunkChars`, so memory stays bounded on long runs.
  *
  *   const w = new VcdWriter('out/run.vcd');
  *   const acc = w.declare('head.mac_array.acc_0', 41);   // scopes come from the dots
@@ -11,6 +11,11 @@
  * Signals are declared by their names inside the design (`head.mac_array.acc_0`) and written
  * under a `TOP` scope, exactly like Verilator's --trace, so that dumps of the model and of the
  * RTL have the same hierarchy (readers strip `TOP.`, see vcd-source.ts).
+ *
+ * Speed: a value change is the hot path of a traced simulation (register arrays change every
+ * cycle). Binary digits are written eight at a time from a table (one 8-byte store per byte of
+ * the value), identifier codes are copied from precomputed bytes, and nothing is allocated per
+ * change. The text is the same as `'b' + v.toString(2) + ' ' + id` (no leading zeros).
  */
 import * as fs from 'node:fs';
 import { InputError, isErrnoException } from '../harness/errors.ts';
@@ -21,7 +26,7 @@ export interface VcdWriterOptions {
   version?: string;
   /** Defaults to the current date; fixed strings make dumps reproducible. */
   date?: string;
-  /** Buffered characters before a write to disk. */
+  /** Buffered characters (bytes) before a write to disk. */
   chunkChars?: number;
 }
 
@@ -41,16 +46,74 @@ export function vcdId(n: number): string {
   return s;
 }
 
+/** DIGITS[b]: the 8 ASCII binary digits of byte b (most significant first), as the bits of one float64. */
+const DIGITS = (() => {
+  const bytes = new Uint8Array(256 * 8);
+  for (let b = 0; b < 256; b++) for (let i = 0; i < 8; i++) bytes[b * 8 + i] = 48 + ((b >> (7 - i)) & 1);
+  const dv = new DataView(bytes.buffer);
+  // Patterns of 0x30/0x31 bytes are ordinary finite doubles (never NaN), so they copy bit-exactly.
+  return Float64Array.from({ length: 256 }, (_, b) => dv.getFloat64(b * 8, true));
+})();
+
+const TWO32 = 2 ** 32;
+
+/** Writes the binary digits of v (0 ≤ v < 2^53, no leading zeros) at pos; returns the end. */
+function binDigits(out: Uint8Array, dv: DataView, pos: number, v: number): number {
+  let lo: number;
+  let hi: number;
+  let i: number;
+  if (v < TWO32) {
+    lo = v >>> 0;
+    hi = 0;
+    i = 32 - Math.clz32(lo) || 1;
+  } else {
+    hi = Math.floor(v / TWO32);
+    lo = (v - hi * TWO32) >>> 0;
+    i = 64 - Math.clz32(hi);
+  }
+  const r = i & 7;
+  if (r !== 0) {
+    // the r leading digits: the first r of the 8-digit string of the top bits shifted to the top
+    // (the other bytes are overwritten by what follows; the buffer has slack for them)
+    i -= r;
+    const top = i < 32 ? (lo >>> i) & 255 : (hi >>> (i - 32)) & 255;
+    dv.setFloat64(pos, DIGITS[(top << (8 - r)) & 255]!, true);
+    pos += r;
+  }
+  while (i > 32) {
+    i -= 8;
+    dv.setFloat64(pos, DIGITS[(hi >>> (i - 32)) & 255]!, true);
+    pos += 8;
+  }
+  while (i > 0) {
+    i -= 8;
+    dv.setFloat64(pos, DIGITS[(lo >>> i) & 255]!, true);
+    pos += 8;
+  }
+  return pos;
+}
+
+/** Longest change record: 'b' + 53 digits + ' ' + id (≤ 8 bytes) + '\n', and a time line. */
+const RECORD_MAX = 96;
+
 export class VcdWriter {
   private readonly fd: number;
   private readonly opts: Required<VcdWriterOptions>;
   private readonly root: Scope = { name: '', scopes: new Map(), vars: [] };
   private readonly names: string[] = [];
-  private readonly widths: number[] = [];
-  private readonly max: number[] = []; // largest bit pattern, 2^width - 1
-  private readonly last: number[] = [];
-  private readonly suffix: string[] = []; // ' id\n' for vectors, 'id\n' for scalars
-  private buf = '';
+  private readonly widthList: number[] = [];
+  private readonly lastList: number[] = [];
+  // Per handle, frozen at begin(): width, largest bit pattern (2^width − 1), last value, id bytes.
+  private widths = new Int32Array(0);
+  private max = new Float64Array(0);
+  private last = new Float64Array(0);
+  /** the end of a change record: ' ' (vectors), identifier code, '\n' — bytes of a float64, and their count */
+  private tail = new Float64Array(0);
+  private tailLen = new Uint8Array(0);
+  private readonly out: Uint8Array;
+  private readonly dv: DataView;
+  private pos = 0;
+  private readonly limit: number;
   private now = 0;
   private timePending = false;
   private started = false;
@@ -63,6 +126,10 @@ export class VcdWriter {
       date: opts.date ?? new Date().toUTCString(),
       chunkChars: opts.chunkChars ?? 1 << 16,
     };
+    const size = Math.max(this.opts.chunkChars, 1) + RECORD_MAX;
+    this.out = new Uint8Array(size);
+    this.dv = new DataView(this.out.buffer);
+    this.limit = Math.max(this.opts.chunkChars, 1);
     try {
       this.fd = fs.openSync(path, 'w');
     } catch (e) {
@@ -87,12 +154,10 @@ export class VcdWriter {
     }
     const h = this.names.length;
     this.names.push(name);
-    this.widths.push(width);
-    this.max.push(2 ** width - 1);
-    this.last.push(0);
-    this.suffix.push(width === 1 ? `${vcdId(h)}\n` : ` ${vcdId(h)}\n`);
+    this.widthList.push(width);
+    this.lastList.push(0);
     scope.vars.push(h);
-    this.last[h] = this.check(h, init);
+    this.lastList[h] = this.checkDeclared(h, init);
     return h;
   }
 
@@ -100,12 +165,30 @@ export class VcdWriter {
   begin(): void {
     if (this.started) return;
     this.started = true;
+    const n = this.names.length;
+    this.widths = Int32Array.from(this.widthList);
+    this.max = Float64Array.from(this.widthList, (w) => 2 ** w - 1);
+    this.last = Float64Array.from(this.lastList);
+    this.tail = new Float64Array(n);
+    this.tailLen = new Uint8Array(n);
+    const t8 = new Uint8Array(8);
+    const tdv = new DataView(t8.buffer);
+    for (let h = 0; h < n; h++) {
+      const text = `${this.widthList[h] === 1 ? '' : ' '}${vcdId(h)}\n`;
+      if (text.length > 7) throw new RangeError(`VcdWriter: too many signals (${n})`);
+      t8.fill(0);
+      for (let j = 0; j < text.length; j++) t8[j] = text.charCodeAt(j);
+      // byte 7 is 0, so the pattern is never a NaN and copies bit-exactly
+      this.tail[h] = tdv.getFloat64(0, true);
+      this.tailLen[h] = text.length;
+    }
+
     const o = this.opts;
     let s = `$date\n  ${o.date}\n$end\n$version\n  ${o.version}\n$end\n$timescale ${o.timescale} $end\n`;
     const walk = (sc: Scope, indent: string): void => {
       for (const h of sc.vars) {
-        const w = this.widths[h];
-        const leaf = this.names[h].slice(this.names[h].lastIndexOf('.') + 1);
+        const w = this.widthList[h]!;
+        const leaf = this.names[h]!.slice(this.names[h]!.lastIndexOf('.') + 1);
         s += `${indent}$var wire ${w} ${vcdId(h)} ${leaf}${w > 1 ? ` [${w - 1}:0]` : ''} $end\n`;
       }
       for (const child of sc.scopes.values()) {
@@ -120,11 +203,14 @@ export class VcdWriter {
     walk(this.root, ' ');
     s += '$upscope $end\n';
     s += `$enddefinitions $end\n#${this.now}\n$dumpvars\n`;
-    this.buf += s;
-    for (let h = 0; h < this.names.length; h++) this.emit(h, this.last[h]);
-    this.buf += '$end\n';
+    this.text(s);
+    for (let h = 0; h < n; h++) {
+      if (this.pos >= this.limit) this.flush();
+      this.emit(h, this.last[h]!);
+    }
+    this.text('$end\n');
     this.timePending = false;
-    this.flushIfFull();
+    if (this.pos >= this.limit) this.flush();
   }
 
   /** Advances simulation time; the '#t' line is written only if a change follows. */
@@ -143,49 +229,169 @@ export class VcdWriter {
    * only if it differs from the last one.
    */
   change(h: number, value: number): void {
-    if (value === this.last[h]) return;
-    const v = this.check(h, value);
-    if (v === this.last[h]) return;
-    this.last[h] = v;
-    if (!this.started) return;
+    if (!this.started) {
+      if (value === this.lastList[h]) return;
+      this.lastList[h] = this.checkDeclared(h, value);
+      return;
+    }
+    const last = this.last;
+    if (value === last[h]) return;
+    const max = this.max[h];
+    if (max === undefined || h < 0 || h !== (h | 0)) throw new RangeError(`VcdWriter: unknown handle ${h}`);
+    const v = value < 0 ? value + max + 1 : value;
+    if (!(v >= 0 && v <= max && Number.isInteger(v)) || (value < 0 && v <= max / 2)) {
+      throw new RangeError(`VcdWriter: ${value} does not fit ${this.names[h]} (${this.widths[h]} bits)`);
+    }
+    if (v === last[h]) return;
+    last[h] = v;
     if (this.timePending) {
-      this.buf += `#${this.now}\n`;
+      this.timeLine();
       this.timePending = false;
     }
     this.emit(h, v);
-    if (this.buf.length >= this.opts.chunkChars) this.flush();
+    if (this.pos >= this.limit) this.flush();
+  }
+
+  /**
+   * change(h, values[h]) for every declared handle h, in handle order: one call per time step
+   * for a simulator that keeps its signal values in an array indexed like the handles.
+   * `seen` (same length) holds the values of the previous call, as given (signed), so that
+   * unchanged signals cost one comparison; it is updated.
+   */
+  changeAll(values: ArrayLike<number>, seen: Float64Array): void {
+    this.changeSome(values, seen, null);
+  }
+
+  /** changeAll restricted to the handles in `ids` (ascending; null: all): the others did not change. */
+  changeSome(values: ArrayLike<number>, seen: Float64Array, ids: Int32Array | null): void {
+    if (!this.started) {
+      for (let h = 0; h < this.lastList.length; h++) this.change(h, (seen[h] = values[h]!));
+      return;
+    }
+    const n = this.last.length;
+    if (values.length < n || seen.length < n) throw new RangeError(`VcdWriter: changeAll needs ${n} values`);
+    const last = this.last;
+    const max = this.max;
+    const widths = this.widths;
+    const tail = this.tail;
+    const tailLen = this.tailLen;
+    const out = this.out;
+    const dv = this.dv;
+    const limit = this.limit;
+    let pos = this.pos;
+    const count = ids === null ? n : ids.length;
+    for (let j = 0; j < count; j++) {
+      const h = ids === null ? j : ids[j]!;
+      if (!(h < n)) throw new RangeError(`VcdWriter: unknown handle ${h}`);
+      const x = values[h]!;
+      if (x === seen[h]) continue;
+      seen[h] = x;
+      const m = max[h]!;
+      const v = x < 0 ? x + m + 1 : x;
+      if (!(v >= 0 && v <= m && Number.isInteger(v)) || (x < 0 && v <= m / 2)) this.bad(h, x);
+      if (v === last[h]) continue;
+      last[h] = v;
+      if (this.timePending) {
+        this.pos = pos;
+        this.timeLine();
+        pos = this.pos;
+        this.timePending = false;
+      }
+      // the record, as emit() writes it
+      if (widths[h] === 1) out[pos++] = v ? 49 : 48;
+      else {
+        out[pos++] = 98;
+        pos = binDigits(out, dv, pos, v);
+      }
+      dv.setFloat64(pos, tail[h]!, true);
+      pos += tailLen[h]!;
+      if (pos >= limit) {
+        this.pos = pos;
+        this.flush();
+        pos = 0;
+      }
+    }
+    this.pos = pos;
+  }
+
+  private bad(h: number, x: number): never {
+    throw new RangeError(`VcdWriter: ${x} does not fit ${this.names[h]} (${this.widths[h]} bits)`);
   }
 
   /** Flushes, writing a trailing time stamp if time advanced past the last change. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.begin();
-    if (this.timePending) this.buf += `#${this.now}\n`;
+    if (this.timePending) this.timeLine();
     this.flush();
     this.closed = true;
     fs.closeSync(this.fd);
   }
 
-  private emit(h: number, v: number): void {
-    this.buf += this.widths[h] === 1 ? (v ? '1' : '0') + this.suffix[h] : 'b' + v.toString(2) + this.suffix[h];
+  /** '#now\n' */
+  private timeLine(): void {
+    const out = this.out;
+    out[this.pos++] = 35; // '#'
+    this.decimal(this.now);
+    out[this.pos++] = 10;
   }
 
-  private check(h: number, value: number): number {
-    if (h === undefined || this.max[h] === undefined) throw new RangeError(`VcdWriter: unknown handle ${h}`);
-    const max = this.max[h];
+  private decimal(t: number): void {
+    const out = this.out;
+    let digits = 1;
+    for (let p = 10; p <= t; p *= 10) digits++;
+    let q = t;
+    for (let i = this.pos + digits - 1; i >= this.pos; i--) {
+      const d = q % 10;
+      out[i] = 48 + d;
+      q = (q - d) / 10;
+    }
+    this.pos += digits;
+  }
+
+  /** One value change record: '0id' / '1id' for scalars, 'b<digits> id' for vectors. */
+  private emit(h: number, v: number): void {
+    const out = this.out;
+    let pos = this.pos;
+    if (this.widths[h] === 1) {
+      out[pos++] = v ? 49 : 48;
+    } else {
+      out[pos++] = 98; // 'b'
+      pos = binDigits(out, this.dv, pos, v);
+    }
+    // ' ' (vectors), the identifier code and '\n': up to 7 bytes stored as one float64
+    this.dv.setFloat64(pos, this.tail[h]!, true);
+    this.pos = pos + this.tailLen[h]!;
+  }
+
+  /** Header text, written through the buffer in pieces. */
+  private text(s: string): void {
+    const bytes = Buffer.from(s, 'utf8');
+    for (let i = 0; i < bytes.length; ) {
+      if (this.pos >= this.limit) this.flush();
+      const k = Math.min(bytes.length - i, this.limit - this.pos);
+      this.out.set(bytes.subarray(i, i + k), this.pos);
+      this.pos += k;
+      i += k;
+    }
+  }
+
+  private checkDeclared(h: number, value: number): number {
+    const width = this.widthList[h];
+    if (h === undefined || width === undefined) throw new RangeError(`VcdWriter: unknown handle ${h}`);
+    const max = 2 ** width - 1;
     const v = value < 0 ? value + max + 1 : value;
     if (!(v >= 0 && v <= max && Number.isInteger(v)) || (value < 0 && v <= max / 2)) {
-      throw new RangeError(`VcdWriter: ${value} does not fit ${this.names[h]} (${this.widths[h]} bits)`);
+      throw new RangeError(`VcdWriter: ${value} does not fit ${this.names[h]} (${width} bits)`);
     }
     return v;
   }
 
-  private flushIfFull(): void {
-    if (this.buf.length >= this.opts.chunkChars) this.flush();
-  }
-
   private flush(): void {
-    if (this.buf.length > 0) fs.writeSync(this.fd, this.buf);
-    this.buf = '';
+    if (this.pos > 0) {
+      let off = 0;
+      while (off < this.pos) off += fs.writeSync(this.fd, this.out, off, this.pos - off);
+    }
+    this.pos = 0;
   }
 }

@@ -2,7 +2,7 @@
 // compare (L = ceil(log2 N) levels), ties to the left (lower index). Top-K runs R rounds: wait
 // L+1 cycles for the tree to settle on the current mask, record the winner, mask it.
 import type { HeadContext, Ports } from './context.ts';
-import { State, bitsFor } from './context.ts';
+import { State, bitsFor, each } from './context.ts';
 
 export class ComparatorTree {
   /** level j (1..L) has sizes[j] entries; ids of level j entry i: lvl_*[j] + i */
@@ -17,6 +17,8 @@ export class ComparatorTree {
   readonly rank_val: number;
   /** comb: the last round's winner is recorded at this edge */
   readonly sel_done: number;
+  /** edges left until the levels reach the fixed point of the current z_hold and mask */
+  private readonly propagating = new Int32Array(1);
 
   constructor(ctx: HeadContext, p: Ports, state: number, zHold: number, zHoldFull: number) {
     const { k, g } = ctx;
@@ -37,69 +39,71 @@ export class ComparatorTree {
     this.rank_idx = k.array(m + 'rank_idx', g.idxW, g.R);
     this.rank_val = k.array(m + 'rank_val', g.logitW, g.R, 0, true);
     this.sel_done = k.signal(m + 'sel_done', 1);
-    const { sizes, lvl_idx, lvl_val, lvl_ok, mask, sel_count, round, rank_idx, rank_val, sel_done } = this;
+    const { sizes, lvl_idx, lvl_val, lvl_ok, mask, sel_count, round, rank_idx, rank_val, sel_done, propagating } = this;
     const L = g.L;
 
-    k.comb('comparator_tree.sel_done', () => {
-      const s = k.v;
-      k.set(sel_done, s[state] === State.SELECT && s[sel_count] === L && s[round] === g.R - 1 ? 1 : 0);
-    }, [state, sel_count, round]);
+    k.combCode('comparator_tree.sel_done', (c) =>
+      c.set(sel_done, `${c.v(state)} === ${State.SELECT} && ${c.v(sel_count)} === ${L} && ${c.v(round)} === ${g.R - 1} ? 1 : 0`), [state, sel_count, round]);
 
     // The levels are a free-running pipeline: once z_hold and mask stop changing, L edges
     // later every level holds its fixed point. Evaluate only while a change is propagating.
-    let propagating = 0;
-    k.comb('comparator_tree.inputs', () => {
-      propagating = L;
-    }, [...range(zHold, g.N), ...range(mask, g.N)]);
+    k.combCode('comparator_tree.inputs', (c) => `${c.ext(propagating)}[0] = ${L};`, [...range(zHold, g.N), ...range(mask, g.N)]);
 
-    k.posedge('comparator_tree', p.clk, () => {
-      const s = k.v;
-      const nx = k.next;
-      for (let j = 1; propagating > 0 && j <= L; j++) {
-        for (let i = 0; i < sizes[j]!; i++) {
-          const a = 2 * i;
-          const b = a + 1;
-          let ai: number, av: number, ao: number, bi = 0, bv = 0, bo = 0;
-          const hasB = b < sizes[j - 1]!;
-          if (j === 1) {
-            ai = a; av = s[zHold + a]!; ao = 1 - s[mask + a]!;
-            if (hasB) { bi = b; bv = s[zHold + b]!; bo = 1 - s[mask + b]!; }
-          } else {
-            ai = s[lvl_idx[j - 1]! + a]!; av = s[lvl_val[j - 1]! + a]!; ao = s[lvl_ok[j - 1]! + a]!;
-            if (hasB) { bi = s[lvl_idx[j - 1]! + b]!; bv = s[lvl_val[j - 1]! + b]!; bo = s[lvl_ok[j - 1]! + b]!; }
-          }
-          const takeA = !hasB || (ao === 1 ? bo === 0 || av >= bv : bo === 0);
-          nx[lvl_idx[j]! + i] = takeA ? ai : bi;
-          nx[lvl_val[j]! + i] = takeA ? av : bv;
-          nx[lvl_ok[j]! + i] = takeA ? ao : bo;
+    k.posedgeCode('comparator_tree', p.clk, (c) => {
+      const prop = c.ext(propagating);
+      // Entry i of level j from entries a = 2i and b = 2i+1 of level j−1 (level 0: z_hold, ok = !mask).
+      const node = (j: number, i: number | string, hasB: boolean) => {
+        const a = typeof i === 'number' ? 2 * i : `2 * ${i}`;
+        const b = typeof i === 'number' ? 2 * i + 1 : `2 * ${i} + 1`;
+        const ai = j === 1 ? `${a}` : c.v(lvl_idx[j - 1]!, a);
+        const av = j === 1 ? c.v(zHold, a) : c.v(lvl_val[j - 1]!, a);
+        const ao = j === 1 ? `1 - ${c.v(mask, a)}` : c.v(lvl_ok[j - 1]!, a);
+        let s = `{ const ai = ${ai}, av = ${av}, ao = ${ao};\n`;
+        if (hasB) {
+          const bi = j === 1 ? `${b}` : c.v(lvl_idx[j - 1]!, b);
+          const bv = j === 1 ? c.v(zHold, b) : c.v(lvl_val[j - 1]!, b);
+          const bo = j === 1 ? `1 - ${c.v(mask, b)}` : c.v(lvl_ok[j - 1]!, b);
+          s += `const bi = ${bi}, bv = ${bv}, bo = ${bo};
+            const takeA = ao === 1 ? bo === 0 || av >= bv : bo === 0;
+            ${c.next(lvl_idx[j]!, i)} = takeA ? ai : bi;
+            ${c.next(lvl_val[j]!, i)} = takeA ? av : bv;
+            ${c.next(lvl_ok[j]!, i)} = takeA ? ao : bo; }`;
+        } else s += `${c.next(lvl_idx[j]!, i)} = ai; ${c.next(lvl_val[j]!, i)} = av; ${c.next(lvl_ok[j]!, i)} = ao; }`;
+        return s;
+      };
+      let levels = '';
+      for (let j = 1; j <= L; j++) {
+        const pairs = Math.floor(sizes[j - 1]! / 2); // entries with both a and b
+        levels += each(pairs, 'i', (i) => node(j, i, true), 8) + '\n';
+        if (pairs < sizes[j]!) levels += node(j, pairs, false) + '\n';
+        levels += `${c.nbaRange(lvl_idx[j]!, sizes[j]!)} ${c.nbaRange(lvl_val[j]!, sizes[j]!)} ${c.nbaRange(lvl_ok[j]!, sizes[j]!)}\n`;
+      }
+      return `
+        if (${prop}[0] > 0) {
+          ${levels}
+          ${prop}[0]--;
         }
-        k.nbaRange(lvl_idx[j]!, sizes[j]!);
-        k.nbaRange(lvl_val[j]!, sizes[j]!);
-        k.nbaRange(lvl_ok[j]!, sizes[j]!);
-      }
-      if (propagating > 0) propagating--;
-      if (s[p.rst]) {
-        k.nba(sel_count, 0);
-        k.nba(round, 0);
-        return;
-      }
-      const st = s[state];
-      if (st === State.IDLE && s[zHoldFull]) {
-        for (let n = 0; n < g.N; n++) k.nba(mask + n, 0);
-        k.nba(sel_count, 0);
-        k.nba(round, 0);
-      } else if (st === State.SELECT) {
-        const cnt = s[sel_count]!;
-        if (cnt === L) {
-          const r = s[round]!;
-          const idx = s[lvl_idx[L]!]!;
-          k.nba(rank_idx + r, idx);
-          k.nba(rank_val + r, s[lvl_val[L]!]!);
-          k.nba(mask + idx, 1);
-          k.nba(sel_count, 0);
-          k.nba(round, r + 1);
-        } else k.nba(sel_count, cnt + 1);
-      }
+        if (${c.v(p.rst)}) { ${c.nba(sel_count, 0)} ${c.nba(round, 0)} ${c.exit} }
+        const st = ${c.v(state)};
+        if (st === ${State.IDLE} && ${c.v(zHoldFull)}) {
+          for (let n = 0; n < ${g.N}; n++) ${c.next(mask, 'n')} = 0;
+          ${c.nbaRange(mask, g.N)}
+          ${c.nba(sel_count, 0)}
+          ${c.nba(round, 0)}
+        } else if (st === ${State.SELECT}) {
+          const cnt = ${c.v(sel_count)};
+          if (cnt === ${L}) {
+            const r = ${c.v(round)};
+            const idx = ${c.v(lvl_idx[L]!)};
+            ${c.next(rank_idx, 'r')} = idx;
+            ${c.next(rank_val, 'r')} = ${c.v(lvl_val[L]!)};
+            ${c.nbaRange(rank_idx, g.R)} ${c.nbaRange(rank_val, g.R)}
+            ${c.next(mask, 'idx')} = 1;
+            ${c.nbaRange(mask, g.N)}
+            ${c.nba(sel_count, 0)}
+            ${c.nba(round, 'r + 1')}
+          } else ${c.nba(sel_count, 'cnt + 1')}
+        }`;
     });
   }
 }

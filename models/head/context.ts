@@ -32,3 +32,20 @@ export interface Ports {
 }
 
 export const bitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(n + 1)));
+
+/**
+ * Code for i = 0 … n−1 in a generated process body: unrolled with constant indices when n is
+ * small, else a loop over the variable `name`. `body` gets the index as a number or as the name.
+ */
+export function each(n: number, name: string, body: (i: number | string) => string, maxUnroll = 16): string {
+  if (n <= maxUnroll) return Array.from({ length: n }, (_, i) => body(i)).join('\n');
+  return `for (let ${name} = 0; ${name} < ${n}; ${name}++) {\n${body(name)}\n}`;
+}
+
+/** `a + b` as code, folded when both are numbers. */
+export const add = (a: number | string, b: number | string): number | string =>
+  typeof a === 'number' && typeof b === 'number' ? a + b : `(${a}) + (${b})`;
+
+/** `a * b` as code, folded when both are numbers. */
+export const mul = (a: number | string, b: number | string): number | string =>
+  typeof a === 'number' && typeof b === 'number' ? a * b : `(${a}) * (${b})`;

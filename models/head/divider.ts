@@ -1,6 +1,7 @@
 // divider (softmax only): `serial` is a restoring divider, one quotient bit per cycle,
 // Q = probFrac + 2 cycles per entry, exactly rounded; `reciprocal` multiplies e by the
 // normalizer's reciprocal of Σe (combinational, no cycles of its own).
+import type { Code } from '../../sim/kernel.ts';
 import type { HeadContext, Ports } from './context.ts';
 import { bitsFor } from './context.ts';
 import { reciprocalProb } from '../tables.ts';
@@ -24,31 +25,27 @@ export class Divider {
     const { k, g } = this.ctx;
     if (g.mode !== 'softmax' || !g.serial) return;
     const { div_rem, div_q, div_cnt } = this;
-    k.posedge('divider', p.clk, () => {
-      const s = k.v;
-      if (s[p.rst] || s[fetch]) {
-        k.nba(div_cnt, 0);
-        return;
-      }
-      const cnt = s[div_cnt]!;
-      if (!s[emFull] || cnt === g.Q) return;
-      const rem = cnt === 0 ? s[emE]! : s[div_rem]!;
-      const q = cnt === 0 ? 0 : s[div_q]!;
-      const bit = rem >= s[sum]! ? 1 : 0;
-      k.nba(div_rem, (bit ? rem - s[sum]! : rem) * 2);
-      k.nba(div_q, q * 2 + bit);
-      k.nba(div_cnt, cnt + 1);
-    });
+    k.posedgeCode('divider', p.clk, (c) => `
+      if (${c.v(p.rst)} || ${c.v(fetch)}) { ${c.nba(div_cnt, 0)} ${c.exit} }
+      const cnt = ${c.v(div_cnt)};
+      if (!${c.v(emFull)} || cnt === ${g.Q}) ${c.exit}
+      const rem = cnt === 0 ? ${c.v(emE)} : ${c.v(div_rem)};
+      const q = cnt === 0 ? 0 : ${c.v(div_q)};
+      const bit = rem >= ${c.v(sum)} ? 1 : 0;
+      ${c.nba(div_rem, `(bit ? rem - ${c.v(sum)} : rem) * 2`)}
+      ${c.nba(div_q, 'q * 2 + bit')}
+      ${c.nba(div_cnt, 'cnt + 1')}`);
   }
 
-  ready(s: Float64Array): boolean {
-    return s[this.div_cnt] === this.ctx.g.Q;
+  /** Code: the divider has the quotient of the entry in the output stage. */
+  ready(c: Code): string {
+    return `${c.v(this.div_cnt)} === ${this.ctx.g.Q}`;
   }
 
-  /** The probability of the entry in the output stage. */
-  prob(s: Float64Array, emE: number, recipQ: number, msbQ: number): number {
+  /** Code: the probability of the entry in the output stage. */
+  prob(c: Code, emE: number, recipQ: number, msbQ: number): string {
     const { g } = this.ctx;
-    if (g.serial) return satU(Math.floor((s[this.div_q]! + 1) / 2), g.probW);
-    return reciprocalProb(s[emE]!, s[recipQ]!, s[msbQ]!, g);
+    if (g.serial) return `${c.ext(satU)}(Math.floor((${c.v(this.div_q)} + 1) / 2), ${g.probW})`;
+    return `${c.ext(reciprocalProb)}(${c.v(emE)}, ${c.v(recipQ)}, ${c.v(msbQ)}, ${c.ext(g)})`;
   }
 }

@@ -58,26 +58,24 @@ export class Head {
     this.bank.connect(p, this.mac, this.out.vector_done);
 
     const { tree, norm, out, bank } = this;
-    k.posedge('head.sequencer', p.clk, () => {
-      const s = k.v;
-      if (s[p.rst]) return k.nba(state, State.IDLE);
-      switch (s[state]) {
-        case State.IDLE:
-          if (s[bank.z_hold_full]) k.nba(state, State.SELECT);
+    k.posedgeCode('head.sequencer', p.clk, (c) => `
+      if (${c.v(p.rst)}) { ${c.nba(state, State.IDLE)} ${c.exit} }
+      switch (${c.v(state)}) {
+        case ${State.IDLE}:
+          if (${c.v(bank.z_hold_full)}) ${c.nba(state, State.SELECT)}
           break;
-        case State.SELECT:
-          if (s[tree.sel_done]) k.nba(state, g.mode === 'softmax' ? State.EXP : State.EMIT);
+        case ${State.SELECT}:
+          if (${c.v(tree.sel_done)}) ${c.nba(state, g.mode === 'softmax' ? State.EXP : State.EMIT)}
           break;
-        case State.EXP:
-          if (s[norm.exp_done]) k.nba(state, g.serial ? State.EMIT : State.NORM);
+        case ${State.EXP}:
+          if (${c.v(norm.exp_done)}) ${c.nba(state, g.serial ? State.EMIT : State.NORM)}
           break;
-        case State.NORM:
-          k.nba(state, State.EMIT);
+        case ${State.NORM}:
+          ${c.nba(state, State.EMIT)}
           break;
-        case State.EMIT:
-          if (s[out.vector_done]) k.nba(state, State.IDLE);
+        case ${State.EMIT}:
+          if (${c.v(out.vector_done)}) ${c.nba(state, State.IDLE)}
           break;
-      }
-    });
+      }`);
   }
 }

@@ -1,8 +1,10 @@
 // input_stage: the AXI-Stream slave. Accepts KPAR lanes per beat in pass 0, applies ReLU, keeps
 // the vector in a replay buffer when the class rows need several passes (cPar < N), and
 // replays it for passes 1..P-1. Its F0 register (x_*) feeds the MAC array.
+// Processes are generated code (sim/kernel.ts `Code`): c.v reads, c.nba / c.next + c.nbaRange
+// write registers at the edge, c.set drives a wire.
 import type { HeadContext, Ports } from './context.ts';
-import { bitsFor } from './context.ts';
+import { add, bitsFor, each, mul } from './context.ts';
 
 export class InputStage {
   readonly beat: number;
@@ -30,44 +32,37 @@ export class InputStage {
     this.x_group = k.signal(m + 'x_group', bitsFor(g.P - 1));
     this.buffer = new Int32Array(g.P > 1 ? g.B * g.kPar : 0);
     const { beat, pass, issue, x_valid, x_data, x_first, x_last, x_group, buffer } = this;
-    const v = () => k.v;
+    const padded = g.B * g.kPar > g.K; // the last beat has lanes past K
 
-    k.comb('input_stage.s_ready', () => k.set(p.s_ready, v()[pass] === 0 && v()[stall] === 0 ? 1 : 0), [pass, stall]);
-    k.comb('input_stage.issue', () => {
-      const s = v();
-      k.set(issue, s[stall] === 0 && (s[pass] !== 0 || s[p.s_valid] === 1) ? 1 : 0);
-    }, [pass, stall, p.s_valid]);
+    k.combCode('input_stage.s_ready', (c) => c.set(p.s_ready, `${c.v(pass)} === 0 && ${c.v(stall)} === 0 ? 1 : 0`), [pass, stall]);
+    k.combCode('input_stage.issue', (c) => c.set(issue, `${c.v(stall)} === 0 && (${c.v(pass)} !== 0 || ${c.v(p.s_valid)} === 1) ? 1 : 0`), [pass, stall, p.s_valid]);
 
-    k.posedge('input_stage.f0', p.clk, () => {
-      const s = v();
-      if (s[p.rst]) {
-        k.nba(beat, 0);
-        k.nba(pass, 0);
-        k.nba(x_valid, 0);
-        return;
-      }
-      if (s[stall]) return;
-      const go = s[issue] === 1;
-      k.nba(x_valid, go ? 1 : 0);
-      if (!go) return;
-      const b = s[beat]!;
-      const ps = s[pass]!;
-      for (let l = 0; l < g.kPar; l++) {
-        let x: number;
-        if (ps === 0) {
-          x = s[p.s_data + l]!;
-          if (buffer.length) buffer[b * g.kPar + l] = x;
-        } else x = buffer[b * g.kPar + l]!;
-        if ((ctx.relu && x < 0) || b * g.kPar + l >= g.K) x = 0; // ReLU; pad lanes carry nothing
-        k.next[x_data + l] = x;
-      }
-      k.nbaRange(x_data, g.kPar);
-      const lastBeat = b === g.B - 1;
-      k.nba(x_first, b === 0 ? 1 : 0);
-      k.nba(x_last, lastBeat ? 1 : 0);
-      k.nba(x_group, ps);
-      k.nba(beat, lastBeat ? 0 : b + 1);
-      if (lastBeat) k.nba(pass, ps === g.P - 1 ? 0 : ps + 1);
+    k.posedgeCode('input_stage.f0', p.clk, (c) => {
+      const buf = c.ext(buffer);
+      // lane l of the beat: the port in pass 0 (also written to the replay buffer), the buffer later
+      const lane = (l: number | string) => {
+        const at = add('b * ' + g.kPar, l);
+        let x = g.P > 1 ? `let x = ps === 0 ? ${c.v(p.s_data, l)} : ${buf}[${at}];\nif (ps === 0) ${buf}[${at}] = x;` : `let x = ${c.v(p.s_data, l)};`;
+        if (ctx.relu) x += `\nif (x < 0) x = 0;`; // ReLU
+        if (padded) x += `\nif (${add(mul('b', g.kPar), l)} >= ${g.K}) x = 0;`; // pad lanes carry nothing
+        return `{ ${x}\n${c.next(x_data, l)} = x; }`;
+      };
+      return `
+        if (${c.v(p.rst)}) { ${c.nba(beat, 0)} ${c.nba(pass, 0)} ${c.nba(x_valid, 0)} ${c.exit} }
+        if (${c.v(stall)}) ${c.exit}
+        const go = ${c.v(issue)} === 1;
+        ${c.nba(x_valid, 'go ? 1 : 0')}
+        if (!go) ${c.exit}
+        const b = ${c.v(beat)};
+        const ps = ${c.v(pass)};
+        ${each(g.kPar, 'l', lane)}
+        ${c.nbaRange(x_data, g.kPar)}
+        const lastBeat = b === ${g.B - 1};
+        ${c.nba(x_first, 'b === 0 ? 1 : 0')}
+        ${c.nba(x_last, 'lastBeat ? 1 : 0')}
+        ${c.nba(x_group, 'ps')}
+        ${c.nba(beat, 'lastBeat ? 0 : b + 1')}
+        if (lastBeat) ${c.nba(pass, `ps === ${g.P - 1} ? 0 : ps + 1`)}`;
     });
   }
 }

@@ -27,36 +27,32 @@ export class LogitBank {
   connect(p: Ports, mac: MacArray, release: number): void {
     const { k, g, w } = this.ctx;
     const { stall, z_work, z_work_full, z_hold, z_hold_full } = this;
-    k.comb('logit_bank.stall', () => {
-      const s = k.v;
-      k.set(stall, s[mac.a_valid] && s[z_work_full] && s[z_hold_full] ? 1 : 0);
-    }, [mac.a_valid, z_work_full, z_hold_full]);
+    k.combCode('logit_bank.stall', (c) => c.set(stall, `${c.v(mac.a_valid)} && ${c.v(z_work_full)} && ${c.v(z_hold_full)} ? 1 : 0`), [mac.a_valid, z_work_full, z_hold_full]);
 
-    k.posedge('logit_bank', p.clk, () => {
-      const s = k.v;
-      if (s[p.rst]) {
-        k.nba(z_work_full, 0);
-        k.nba(z_hold_full, 0);
-        return;
-      }
-      const transfer = s[z_work_full] === 1 && s[z_hold_full] === 0;
-      if (transfer) {
-        k.next.set(s.subarray(z_work, z_work + g.N), z_hold);
-        k.nbaRange(z_hold, g.N);
-      }
-      const write = s[mac.a_valid] === 1 && s[stall] === 0;
-      if (write) {
-        const first = s[mac.a_group]! * g.cPar;
-        const rows = Math.min(g.cPar, g.N - first);
-        for (let c = 0; c < rows; c++) {
-          const v = s[mac.acc + c]! + w.bQ[first + c]! * 2 ** g.biasShift;
-          k.next[z_work + first + c] = satS(roundShift(v, g.requantShift), g.logitW);
+    k.posedgeCode('logit_bank', p.clk, (c) => {
+      const bQ = c.ext(w.bQ);
+      const rs = c.ext(roundShift);
+      const sat = c.ext(satS);
+      return `
+        if (${c.v(p.rst)}) { ${c.nba(z_work_full, 0)} ${c.nba(z_hold_full, 0)} ${c.exit} }
+        const transfer = ${c.v(z_work_full)} === 1 && ${c.v(z_hold_full)} === 0;
+        if (transfer) {
+          for (let i = 0; i < ${g.N}; i++) ${c.next(z_hold, 'i')} = ${c.v(z_work, 'i')};
+          ${c.nbaRange(z_hold, g.N)}
         }
-        k.nbaRange(z_work + first, rows);
-      }
-      const complete = write && s[mac.a_group] === g.P - 1;
-      k.nba(z_work_full, complete ? 1 : transfer ? 0 : s[z_work_full]!);
-      k.nba(z_hold_full, transfer ? 1 : s[release] ? 0 : s[z_hold_full]!);
+        const write = ${c.v(mac.a_valid)} === 1 && ${c.v(stall)} === 0;
+        if (write) {
+          const first = ${c.v(mac.a_group)} * ${g.cPar};
+          const rows = Math.min(${g.cPar}, ${g.N} - first);
+          for (let c = 0; c < rows; c++) {
+            const x = ${c.v(mac.acc, 'c')} + ${bQ}[first + c] * ${2 ** g.biasShift};
+            ${c.next(z_work, 'first + c')} = ${sat}(${rs}(x, ${g.requantShift}), ${g.logitW});
+          }
+          ${c.nbaRange(z_work, g.N)}
+        }
+        const complete = write && ${c.v(mac.a_group)} === ${g.P - 1};
+        ${c.nba(z_work_full, `complete ? 1 : transfer ? 0 : ${c.v(z_work_full)}`)}
+        ${c.nba(z_hold_full, `transfer ? 1 : ${c.v(release)} ? 0 : ${c.v(z_hold_full)}`)}`;
     });
   }
 }

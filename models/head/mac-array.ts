@@ -2,7 +2,7 @@
 // with the input register; F1 registers the products; F2 accumulates one beat per cycle and
 // flags the end of a pass (a_valid) for the logit bank.
 import type { HeadContext, Ports } from './context.ts';
-import { bitsFor } from './context.ts';
+import { add, bitsFor, each } from './context.ts';
 import type { InputStage } from './input-stage.ts';
 import { satS } from '../numerics.ts';
 import type { Geometry } from '../geometry.ts';
@@ -36,46 +36,43 @@ export class MacArray {
     this.a_valid = k.signal(m + 'a_valid', 1);
     this.a_group = k.signal(m + 'a_group', bitsFor(g.P - 1));
     const { rom, w_data, p_valid, prod, p_first, p_last, p_group, acc, a_valid, a_group } = this;
+    const K = g.kPar;
+    // Rows are unrolled up to 128 lanes in all, else a loop over c; the kPar lanes of a row are
+    // unrolled up to 16 (with the input lanes in locals).
+    const rows = (body: (c: number | string) => string) => each(g.cPar, 'c', body, lanes <= 128 ? g.cPar : 0);
+    const row = (c: number | string) => (typeof c === 'number' ? c * K : `c * ${K}`);
 
-    k.posedge('mac_array', p.clk, () => {
-      const s = k.v;
-      if (s[p.rst]) {
-        k.nba(p_valid, 0);
-        k.nba(a_valid, 0);
-        return;
-      }
-      if (s[stall]) return;
-      // F0: weight word for the beat entering the input register
-      const nx = k.next;
-      if (s[inp.issue]) {
-        const base = (s[inp.pass]! * g.B + s[inp.beat]!) * lanes;
-        for (let i = 0; i < lanes; i++) nx[w_data + i] = rom[base + i]!;
-        k.nbaRange(w_data, lanes);
-      }
-      // F1: products
-      const xv = s[inp.x_valid]!;
-      k.nba(p_valid, xv);
-      if (xv) {
-        for (let c = 0; c < g.cPar; c++)
-          for (let l = 0; l < g.kPar; l++) nx[prod + c * g.kPar + l] = s[inp.x_data + l]! * s[w_data + c * g.kPar + l]!;
-        k.nbaRange(prod, lanes);
-        k.nba(p_first, s[inp.x_first]!);
-        k.nba(p_last, s[inp.x_last]!);
-        k.nba(p_group, s[inp.x_group]!);
-      }
-      // F2: accumulate
-      const pv = s[p_valid]!;
-      k.nba(a_valid, pv && s[p_last] ? 1 : 0);
-      if (pv) {
-        const first = s[p_first] === 1;
-        for (let c = 0; c < g.cPar; c++) {
-          let sum = first ? 0 : s[acc + c]!;
-          for (let l = 0; l < g.kPar; l++) sum += s[prod + c * g.kPar + l]!;
-          nx[acc + c] = g.accSat ? satS(sum, g.accW) : sum;
+    const romMem = k.memory(rom);
+
+    k.posedgeCode('mac_array', p.clk, (c) => {
+      const sat = c.ext(satS);
+      return `
+        if (${c.v(p.rst)}) { ${c.nba(p_valid, 0)} ${c.nba(a_valid, 0)} ${c.exit} }
+        if (${c.v(stall)}) ${c.exit}
+        // F0: weight word for the beat entering the input register
+        if (${c.v(inp.issue)}) {
+          ${c.nbaRangeFromMemory(w_data, lanes, romMem, `(${c.v(inp.pass)} * ${g.B} + ${c.v(inp.beat)}) * ${lanes}`)}
         }
-        k.nbaRange(acc, g.cPar);
-        k.nba(a_group, s[p_group]!);
-      }
+        // F1: products
+        const xv = ${c.v(inp.x_valid)};
+        ${c.nba(p_valid, 'xv')}
+        if (xv) {
+          ${K <= 16 ? each(K, 'l', (l) => `const x${l} = ${c.v(inp.x_data, l)};`) : ''}
+          ${rows((r) => `{ const o = ${row(r)};\n${each(K, 'l', (l) => `${c.next(prod, add('o', l))} = ${K <= 16 ? `x${l}` : c.v(inp.x_data, l)} * ${c.v(w_data, add('o', l))};`, 16)} }`)}
+          ${c.nbaRange(prod, lanes)}
+          ${c.nba(p_first, c.v(inp.x_first))}
+          ${c.nba(p_last, c.v(inp.x_last))}
+          ${c.nba(p_group, c.v(inp.x_group))}
+        }
+        // F2: accumulate
+        const pv = ${c.v(p_valid)};
+        ${c.nba(a_valid, `pv && ${c.v(p_last)} ? 1 : 0`)}
+        if (pv) {
+          const first = ${c.v(p_first)} === 1;
+          ${rows((r) => `{ const o = ${row(r)};\nlet sum = first ? 0 : ${c.v(acc, r)};\n${each(K, 'l', (l) => `sum += ${c.v(prod, add('o', l))};`, 16)}\n${c.next(acc, r)} = ${g.accSat ? `${sat}(sum, ${g.accW})` : 'sum'}; }`)}
+          ${c.nbaRange(acc, g.cPar)}
+          ${c.nba(a_group, c.v(p_group))}
+        }`;
     });
   }
 }

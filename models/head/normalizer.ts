@@ -30,42 +30,46 @@ export class Normalizer {
     const { exp_group, e_valid, e_last, e_data, sum, msb_q, recip_q, exp_done } = this;
     if (g.mode !== 'softmax') return; // the RTL generates none of this outside softmax mode
 
-    k.comb('normalizer.exp_done', () => {
-      const s = k.v;
-      k.set(exp_done, s[state] === State.EXP && s[e_valid] && s[e_last] ? 1 : 0);
-    }, [state, e_valid, e_last]);
+    k.combCode('normalizer.exp_done', (c) =>
+      c.set(exp_done, `${c.v(state)} === ${State.EXP} && ${c.v(e_valid)} && ${c.v(e_last)} ? 1 : 0`), [state, e_valid, e_last]);
 
-    k.posedge('normalizer', p.clk, () => {
-      const s = k.v;
-      const st = s[state];
-      if (s[p.rst] || st !== State.EXP) {
-        k.nba(exp_group, 0);
-        k.nba(e_valid, 0);
-        if (st === State.SELECT) k.nba(sum, 0);
-      } else {
-        const grp = s[exp_group]!;
-        const issue = grp < g.P;
-        k.nba(e_valid, issue ? 1 : 0);
-        k.nba(e_last, issue && grp === g.P - 1 ? 1 : 0);
-        if (issue) {
-          const mx = s[max]!;
-          for (let c = 0; c < g.cPar; c++) {
-            const n = grp * g.cPar + c;
-            k.nba(e_data + c, n < g.N ? t.exp[expIndex(mx - s[zHold + n]!, g)]! : 0);
+    k.posedgeCode('normalizer', p.clk, (c) => {
+      const exp = c.ext(t.exp);
+      const recip = c.ext(t.recip);
+      const ei = c.ext(expIndex);
+      const ri = c.ext(recipIndex);
+      const geo = c.ext(g);
+      return `
+        const st = ${c.v(state)};
+        if (${c.v(p.rst)} || st !== ${State.EXP}) {
+          ${c.nba(exp_group, 0)}
+          ${c.nba(e_valid, 0)}
+          if (st === ${State.SELECT}) ${c.nba(sum, 0)}
+        } else {
+          const grp = ${c.v(exp_group)};
+          const issue = grp < ${g.P};
+          ${c.nba(e_valid, 'issue ? 1 : 0')}
+          ${c.nba(e_last, `issue && grp === ${g.P - 1} ? 1 : 0`)}
+          if (issue) {
+            const mx = ${c.v(max)};
+            for (let c = 0; c < ${g.cPar}; c++) {
+              const n = grp * ${g.cPar} + c;
+              ${c.next(e_data, 'c')} = n < ${g.N} ? ${exp}[${ei}(mx - ${c.v(zHold, 'n')}, ${geo})] : 0;
+            }
+            ${c.nbaRange(e_data, g.cPar)}
+            ${c.nba(exp_group, 'grp + 1')}
           }
-          k.nba(exp_group, grp + 1);
+          if (${c.v(e_valid)}) {
+            let acc = ${c.v(sum)};
+            for (let c = 0; c < ${g.cPar}; c++) acc += ${c.v(e_data, 'c')};
+            ${c.nba(sum, 'acc')}
+          }
         }
-        if (s[e_valid]) {
-          let acc = s[sum]!;
-          for (let c = 0; c < g.cPar; c++) acc += s[e_data + c]!;
-          k.nba(sum, acc);
-        }
-      }
-      if (st === State.NORM) {
-        const r = recipIndex(s[sum]!);
-        k.nba(msb_q, r.msb);
-        k.nba(recip_q, t.recip[r.index]!);
-      }
+        if (st === ${State.NORM}) {
+          const r = ${ri}(${c.v(sum)});
+          ${c.nba(msb_q, 'r.msb')}
+          ${c.nba(recip_q, `${recip}[r.index]`)}
+        }`;
     });
   }
 }

@@ -43,52 +43,52 @@ export class OutputStage {
     const waitDiv = g.mode === 'softmax' && g.serial;
     const max = tree.rank_val; // rank_val[0]: the first round's winner
 
-    k.comb('output_stage.handshake', () => {
-      const s = k.v;
-      const outFree = s[p.m_valid] === 0 || s[p.m_ready] === 1;
-      const mv = s[em_full] === 1 && (!waitDiv || div.ready(s)) && outFree;
-      k.set(move, mv ? 1 : 0);
-      k.set(vector_done, mv && s[em_last] ? 1 : 0);
-      k.set(fetch, s[state] === State.EMIT && s[em_k]! < g.E && (s[em_full] === 0 || mv) ? 1 : 0);
-    }, [p.m_valid, p.m_ready, em_full, em_last, em_k, state, div.div_cnt]);
+    k.combCode('output_stage.handshake', (c) => `
+      const outFree = ${c.v(p.m_valid)} === 0 || ${c.v(p.m_ready)} === 1;
+      const mv = ${c.v(em_full)} === 1 && ${waitDiv ? div.ready(c) : 'true'} && outFree;
+      ${c.set(move, 'mv ? 1 : 0')}
+      ${c.set(vector_done, `mv && ${c.v(em_last)} ? 1 : 0`)}
+      ${c.set(fetch, `${c.v(state)} === ${State.EMIT} && ${c.v(em_k)} < ${g.E} && (${c.v(em_full)} === 0 || mv) ? 1 : 0`)}`,
+    [p.m_valid, p.m_ready, em_full, em_last, em_k, state, div.div_cnt]);
 
-    k.posedge('output_stage', p.clk, () => {
-      const s = k.v;
-      if (s[p.rst]) {
-        k.nba(em_k, 0);
-        k.nba(em_full, 0);
-        // The port registers reset too, so a 4-state simulator shows no X on m_* before the first output.
-        k.nba(p.m_valid, 0);
-        k.nba(p.m_index, 0);
-        k.nba(p.m_value, 0);
-        k.nba(p.m_last, 0);
-        return;
-      }
-      if (s[move]) {
-        let value: number;
-        if (g.mode === 'argmax') value = toBits(s[em_val]!, g.valW);
-        else if (g.mode === 'approx') value = approxScore(s[em_e]!, w.scale, g);
-        else value = div.prob(s, em_e, norm.recip_q, norm.msb_q);
-        k.nba(p.m_valid, 1);
-        k.nba(p.m_index, s[em_idx]!);
-        k.nba(p.m_value, value);
-        k.nba(p.m_last, s[em_last]!);
-      } else if (s[p.m_ready]) k.nba(p.m_valid, 0);
-
-      if (s[fetch]) {
-        const e = s[em_k]!;
-        const idx = g.emitAll ? e : s[tree.rank_idx + e]!;
-        const val = g.emitAll ? s[zHold + e]! : s[tree.rank_val + e]!;
-        k.nba(em_idx, idx);
-        k.nba(em_val, val);
-        k.nba(em_last, e === g.E - 1 ? 1 : 0);
-        if (g.mode !== 'argmax') k.nba(em_e, t.exp[expIndex(g.mode === 'softmax' ? s[max]! - val : -val, g)]!);
-        k.nba(em_full, 1);
-        k.nba(em_k, e + 1);
-      } else {
-        if (s[move]) k.nba(em_full, 0);
-        if (s[state] !== State.EMIT) k.nba(em_k, 0);
-      }
+    k.posedgeCode('output_stage', p.clk, (c) => {
+      let value: string;
+      if (g.mode === 'argmax') value = `${c.ext(toBits)}(${c.v(em_val)}, ${g.valW})`;
+      else if (g.mode === 'approx') value = `${c.ext(approxScore)}(${c.v(em_e)}, ${w.scale}, ${c.ext(g)})`;
+      else value = div.prob(c, em_e, norm.recip_q, norm.msb_q);
+      const d = g.mode === 'softmax' ? `${c.v(max)} - val` : '-val';
+      return `
+        if (${c.v(p.rst)}) {
+          ${c.nba(em_k, 0)}
+          ${c.nba(em_full, 0)}
+          // The port registers reset too, so a 4-state simulator shows no X on m_* before the first output.
+          ${c.nba(p.m_valid, 0)}
+          ${c.nba(p.m_index, 0)}
+          ${c.nba(p.m_value, 0)}
+          ${c.nba(p.m_last, 0)}
+          ${c.exit}
+        }
+        const move = ${c.v(move)};
+        if (move) {
+          ${c.nba(p.m_valid, 1)}
+          ${c.nba(p.m_index, c.v(em_idx))}
+          ${c.nba(p.m_value, value)}
+          ${c.nba(p.m_last, c.v(em_last))}
+        } else if (${c.v(p.m_ready)}) ${c.nba(p.m_valid, 0)}
+        if (${c.v(fetch)}) {
+          const e = ${c.v(em_k)};
+          const idx = ${g.emitAll ? 'e' : c.v(tree.rank_idx, 'e')};
+          const val = ${g.emitAll ? c.v(zHold, 'e') : c.v(tree.rank_val, 'e')};
+          ${c.nba(em_idx, 'idx')}
+          ${c.nba(em_val, 'val')}
+          ${c.nba(em_last, `e === ${g.E - 1} ? 1 : 0`)}
+          ${g.mode !== 'argmax' ? c.nba(em_e, `${c.ext(t.exp)}[${c.ext(expIndex)}(${d}, ${c.ext(g)})]`) : ''}
+          ${c.nba(em_full, 1)}
+          ${c.nba(em_k, 'e + 1')}
+        } else {
+          if (move) ${c.nba(em_full, 0)}
+          if (${c.v(state)} !== ${State.EMIT}) ${c.nba(em_k, 0)}
+        }`;
     });
   }
 }
