@@ -7,6 +7,9 @@ const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>
   sim: async () => (await import('./commands/sim.ts')).simCommand,
   cosim: async () => (await import('./commands/cosim.ts')).cosimCommand,
   waves: async () => (await import('../waves/cli.ts')).wavesCommand,
+  synth: async () => (await import('./commands/synth.ts')).synthCommand,
+  sweep: async () => (await import('./commands/sweep.ts')).sweepCommand,
+  bench: async () => (await import('./commands/bench.ts')).benchCommand,
 };
 
 const USAGE = `usage: headsim <command> [flags]

@@ -1,0 +1,163 @@
+// The work a sweep does for its points, in pieces a worker thread can run and the cache can
+// keep: `prepare` (latency, II, bit-true accuracy, and the list of head's submodules with their
+// cache keys), `flat` (the flattened synthesis: the totals), `module` (one submodule on its own,
+// shared by every point with the same module), `verify` (`headsim cosim` on the point).
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bitTrue } from '../../models/bittrue.ts';
+import { parseConfig } from '../../models/config.ts';
+import { timing } from '../../models/geometry.ts';
+import { orderByValue } from '../../models/ranking.ts';
+import { accuracy, floatRefs, type EmittedVector } from '../accuracy.ts';
+import { tail } from '../proc.ts';
+import { buildScenario, type Scenario } from '../scenario.ts';
+import type { Resources } from '../synth/stat.ts';
+import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
+import { tsxLoader } from '../synth/ts-worker.ts';
+
+/** What every piece of work on a point needs. */
+export interface PointSpec {
+  params: Record<string, unknown>;
+  vectors: number;
+  seed: number;
+  rtlHash: string;
+  /** rtl/ by default */
+  rtlDir?: string;
+  timeoutMs: number;
+  keepBramInit: boolean;
+}
+
+export interface Figures {
+  latency: { total: number; stages: Record<string, number> };
+  ii: number;
+  top1VsFloat: number;
+  maxProbError: number | null;
+  maxProbErrorEndToEnd: number | null;
+  rankingAgreement: number;
+  valueOrderAgreement: number;
+  seconds: number;
+}
+
+export interface Prepared {
+  figures: Figures;
+  /** null when per-module synthesis was not asked for, or the elaboration failed */
+  submodules: SubmoduleInfo[] | null;
+  elabError: string | null;
+}
+
+/** Synthesis results of a point as rows carry them. */
+export interface SynthSummary extends FlatReport {
+  modules: Record<string, ModuleReport> | null;
+  /** sum over the modules (no optimization across modules; not the total) */
+  modulesTotal: Resources | null;
+  /** modules whose synthesis failed: module → reason */
+  moduleErrors: Record<string, string> | null;
+}
+
+export interface PointRow {
+  key: string;
+  synthKey: string;
+  index: number;
+  params: Record<string, unknown>;
+  /** the full configuration, defaults filled in */
+  config: Record<string, unknown>;
+  status: 'ok' | 'failed';
+  /** why the point failed (synthesis error with the Yosys log tail, timeout, crash) */
+  error: string | null;
+  latency: { total: number; stages: Record<string, number> };
+  ii: number;
+  lut: number | null;
+  ff: number | null;
+  dsp: number | null;
+  /** RAMB36E1 equivalents (RAMB18E1 = 0.5); synth.ramb36 and synth.ramb18 give both */
+  bram: number | null;
+  carry: number | null;
+  logicDepth: number | null;
+  top1VsFloat: number;
+  maxProbError: number | null;
+  maxProbErrorEndToEnd: number | null;
+  rankingAgreement: number;
+  valueOrderAgreement: number;
+  verified: boolean | null;
+  verifyDetail: string | null;
+  synth: SynthSummary | null;
+  vectors: number;
+  seed: number;
+  rtlHash: string;
+  seconds: { accuracy: number; synth: number | null; modules: number | null; verify: number | null };
+  finishedAt: string;
+}
+
+const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+
+const scenarioOf = (p: PointSpec, vectors: number): Scenario => buildScenario(parseConfig(p.params), vectors, p.seed);
+
+export function figures(p: PointSpec): Figures {
+  const t0 = performance.now();
+  const s = scenarioOf(p, p.vectors);
+  const tm = timing(s.g);
+  const refs = Array.from({ length: s.vectors.count }, (_, v) => bitTrue(s.g, s.t, s.w, s.config.relu, s.vectors.xQ, v * s.g.K));
+  const em: EmittedVector[] = refs.map((r) => ({ entries: r.entries, top1: s.g.emitAll ? orderByValue(r.entries)[0]! : r.entries[0]!.index }));
+  const acc = accuracy(s, em, refs, floatRefs(s));
+  return {
+    latency: { total: tm.latency, stages: tm.stages },
+    ii: tm.ii,
+    top1VsFloat: acc.top1VsFloat,
+    maxProbError: acc.maxProbError,
+    maxProbErrorEndToEnd: acc.maxProbErrorEndToEnd,
+    rankingAgreement: acc.rankingAgreement,
+    valueOrderAgreement: acc.valueOrderAgreement,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+export async function prepare(p: PointSpec, withModules: boolean): Promise<Prepared> {
+  const f = figures(p);
+  if (!withModules) return { figures: f, submodules: null, elabError: null };
+  try {
+    return { figures: f, submodules: await elaborate(synthInputs(scenarioOf(p, 1), p.rtlDir), p.rtlHash, p), elabError: null };
+  } catch (e) {
+    return { figures: f, submodules: null, elabError: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+export const flat = (p: PointSpec): Promise<FlatReport> => synthFlat(synthInputs(scenarioOf(p, 1), p.rtlDir), p);
+
+export const modules = (p: PointSpec, subs: SubmoduleInfo[]): Promise<ModuleReport[]> => synthModules(synthInputs(scenarioOf(p, 1), p.rtlDir), subs, p);
+
+export interface VerifyOptions {
+  vectors: number;
+  timeoutMs: number;
+  /** directory for the cosim run's files */
+  dir: string;
+}
+
+/** `headsim cosim` on the point (its mode only, few vectors), in a child process. */
+export function verify(p: PointSpec, v: VerifyOptions): Promise<{ ok: boolean; detail: string; seconds: number }> {
+  const t0 = performance.now();
+  const mode = parseConfig(p.params).mode;
+  mkdirSync(v.dir, { recursive: true });
+  const cfg = join(v.dir, 'config.json');
+  writeFileSync(cfg, JSON.stringify(p.params, null, 2) + '\n');
+  const args = ['--import', tsxLoader(), CLI, 'cosim', '--config', cfg, '--mode', mode, '--vectors', String(v.vectors), '--seed', String(p.seed), '--out', v.dir, '--json', join(v.dir, 'cosim.json')];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), v.timeoutMs);
+    const done = (ok: boolean, detail: string) => resolve({ ok, detail, seconds: (performance.now() - t0) / 1000 });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const last = tail(out, 6);
+      if (signal) done(false, `cosim killed (${signal}) after ${Math.round(v.timeoutMs / 1000)} s: ${last}`);
+      else done(code === 0, code === 0 ? tail(out, 1) : `cosim exit ${code}: ${last}`);
+    });
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      done(false, `cosim did not start: ${e.message}`);
+    });
+  });
+}
