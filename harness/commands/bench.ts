@@ -1,7 +1,7 @@
 // `headsim bench`: speed of the model, lockstep and peers (Verilator, Icarus, cocotb) in one run.
 // Writes bench/results.md (full runs) and --json FILE. Exit 1 when a simulator's outputs differ
 // from the model's on the shared stimulus; the speed goals are reported, not asserted.
-import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,11 +15,12 @@ import { benchScenario, machineInfo, MEASURES, SCENARIO_NAMES, type Measure } fr
 
 const RESULTS_MD = fileURLToPath(new URL('../../bench/results.md', import.meta.url));
 
-const FLAGS = { quick: 'bool', runs: 'value', 'slow-runs': 'value', scenario: 'value', skip: 'value', 'vcd-dir': 'value', results: 'value', baseline: 'value' } as const;
+const FLAGS = { quick: 'bool', runs: 'value', 'slow-runs': 'value', scenario: 'value', skip: 'value', 'vcd-dir': 'value', results: 'value', baseline: 'value', 'from-json': 'value' } as const;
 
 export const USAGE = `headsim bench [--quick] [--runs N] [--slow-runs N] [--scenario ${SCENARIO_NAMES.join(',')}]
               [--skip ${MEASURES.join(',')},baseline] [--baseline REV|none] [--vcd-dir DIR]
-              [--out DIR] [--json FILE] [--results FILE|none]`;
+              [--out DIR] [--json FILE] [--results FILE|none]
+       headsim bench --from-json REPORT.json [--results FILE]   (re-render results.md, no measuring)`;
 
 function defaultVcdDir(out: string): string {
   // Trace speed is measured on tmpfs when there is one, so that the disk does not set it.
@@ -49,6 +50,20 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const resultsFlag = o.flags.results !== undefined ? String(o.flags.results) : null;
   const results = resultsFlag === 'none' ? null : (resultsFlag ?? (quick ? null : RESULTS_MD));
   const log = (s: string) => console.error(s);
+  if (o.flags['from-json'] !== undefined) {
+    const file = String(o.flags['from-json']);
+    let report: BenchReport;
+    try {
+      report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+    } catch (e) {
+      throw new InputError(`--from-json: cannot read ${file} (${(e as Error).message.split('\n')[0]})`);
+    }
+    if (report.command !== 'bench' || !Array.isArray(report.scenarios)) throw new InputError(`--from-json: ${file} is not a bench report`);
+    console.log(consoleText(report));
+    const target = resultsFlag === 'none' ? null : (resultsFlag ?? RESULTS_MD);
+    if (target) writeFileSync(target, resultsMarkdown(report));
+    return 0;
+  }
 
   const machine = await machineInfo();
   log(`bench: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.start.map((x) => x.toFixed(2)).join(' ')}`);
