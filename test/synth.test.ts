@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config.ts';
 import { RTL_DIR } from '../harness/rtl-build.ts';
 import { buildScenario } from '../harness/scenario.ts';
-import { baseModuleName, inclusiveResources, parseLtp, parseStat, resources } from '../harness/synth/stat.ts';
+import { addResources, baseModuleName, parseLtp, parseStat, resources } from '../harness/synth/stat.ts';
 import { MAP_MEMORY, moduleScript, parseParamList, SynthError, synthesize, yosysScript } from '../harness/synth/synth.ts';
 import { runYosysIsolated } from '../harness/synth/yosys.ts';
 import { headsim } from './helpers.ts';
@@ -45,13 +45,14 @@ const STAT = `
 `;
 
 describe('Yosys stat and ltp parsing', () => {
-  it('counts LUT1–6, FD*, DSP48E1, BRAM (RAMB18 = ½ RAMB36), CARRY4 per module and inclusively', () => {
+  it('counts LUT1–6, FD*, DSP48E1, BRAM (RAMB18 = ½ RAMB36), CARRY4 per module', () => {
     const stat = parseStat(STAT);
     expect([...stat.keys()]).toEqual(['$paramod$1983400ee6\\leaf', 'head']);
     const head = resources(stat.get('head')!);
     expect(head).toMatchObject({ lut: 1, ff: 1, dsp: 4, ramb36: 2, ramb18: 1, bram: 2.5, carry: 0 });
-    const incl = inclusiveResources(stat).get('head')!;
-    expect(incl).toMatchObject({ lut: 1 + 9, ff: 1 + 6, dsp: 4, carry: 6, bram: 2.5 });
+    const leaf = resources(stat.get('$paramod$1983400ee6\\leaf')!);
+    expect(leaf).toMatchObject({ lut: 3, ff: 2, carry: 2, dsp: 0, bram: 0 });
+    expect(addResources(head, leaf, 3)).toMatchObject({ lut: 1 + 9, ff: 1 + 6, dsp: 4, carry: 6, bram: 2.5 });
     expect(baseModuleName('$paramod$1983400ee6\\leaf')).toBe('leaf');
     expect(baseModuleName('$paramod\\exp_lut\\D_W=17')).toBe('exp_lut');
     expect(parseLtp('Longest topological path in head (length=18):\n  0: x\nLongest topological path in $paramod$1\\leaf (length=3):').get('head')).toBe(18);

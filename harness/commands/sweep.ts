@@ -63,9 +63,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors, seed ${seed}, ${jobs} jobs, cache ${cachePath}`,
   );
   const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: !opts.flags['no-modules'], keepBramInit: !!opts.flags['keep-bram-init'], verify, shard, retryFailed: !!opts.flags['retry-failed'] });
+  const cpu = process.cpuUsage();
   console.log(
-    `sweep: ${res.rows.length} points (${res.ran} run, ${res.cached} from the cache), ${res.failed} failed, ${duration(res.seconds)}; ` +
-      `Yosys: ${res.syntheses.flat} flattened + ${res.syntheses.modules} module syntheses`,
+    `sweep: ${res.rows.length} points (${res.ran} run, ${res.cached} from the cache), ${res.failed} failed, ${duration(res.seconds)} ` +
+      `(CPU ${duration((cpu.user + cpu.system) / 1e6)}); Yosys: ${res.syntheses.flat} flattened + ${res.syntheses.modules} module syntheses`,
   );
   const report = buildSweepReport(res.rows, { description: spec.description });
   console.log(terminalTable(res.rows));

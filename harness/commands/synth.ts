@@ -10,7 +10,7 @@ import { buildScenario } from '../scenario.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../synth/yosys.ts';
 import { SynthError, synthesize, type SynthReport } from '../synth/synth.ts';
 import { textTable } from '../table.ts';
-import { RESOURCE_KEYS, type Resources } from '../synth/stat.ts';
+import { addResources, emptyResources, type Resources } from '../synth/stat.ts';
 
 export const SYNTH_FLAGS = { timeout: 'value', 'no-modules': 'bool', 'keep-bram-init': 'bool' } as const;
 
@@ -49,7 +49,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const scale = (m: Resources, n: number) => Object.fromEntries(RESOURCE_KEYS.map((k) => [k, m[k] * n])) as unknown as Resources;
+const scale = (m: Resources, n: number) => addResources(emptyResources(), m, n);
 
 function writeJson(path: string, v: unknown): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fmt, markdownTable, textTable } from '../table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
 import type { PointRow } from './point.ts';
-import { PALETTE, svgCharts, type Chart, type Series } from './svg.ts';
+import { PALETTE, shade, svgCharts, type Chart, type Series } from './svg.ts';
 
 export interface SweepReport {
   command: 'sweep';
@@ -185,13 +185,22 @@ const seriesName = (r: PointRow) => {
 };
 const colorOf = (name: string) => (PALETTE as Record<string, string>)[name] ?? PALETTE.other;
 
-function bySeries(rows: PointRow[], name: (r: PointRow) => string, point: (r: PointRow) => { x: number; y: number; label?: string } | null, line = false): Series[] {
+function bySeries(
+  rows: PointRow[],
+  name: (r: PointRow) => string,
+  point: (r: PointRow) => { x: number; y: number; label?: string } | null,
+  line = false,
+  /** darker shades for larger N (series that split a mode by N) */
+  byN = false,
+): Series[] {
   const groups = new Map<string, Series>();
+  const Ns = [...new Set(rows.map((r) => cfg(r).classes as number))].sort((a, b) => a - b);
   for (const r of rows) {
     const p = point(r);
     if (!p) continue;
     const n = name(r);
-    if (!groups.has(n)) groups.set(n, { name: n, color: colorOf(n.split(',')[0]!), points: [], line, hollow: n.includes('serial') });
+    const color = colorOf(seriesName(r));
+    if (!groups.has(n)) groups.set(n, { name: n, color: byN ? shade(color, Ns.indexOf(cfg(r).classes)) : color, points: [], line, hollow: n.includes('serial') });
     groups.get(n)!.points.push(p);
   }
   return [...groups.values()];
@@ -209,9 +218,16 @@ function mostCommon<T>(xs: T[]): T | undefined {
 
 export function plots(rows: PointRow[]): Record<string, string> {
   const ok = rows.filter((r) => r.status === 'ok');
+  // Comparable points: one per (mode, divider, N), the most common exp table (the others are in
+  // the accuracy plot); each N labelled once.
+  const commonExp = mostCommon(ok.map((r) => cfg(r).expLut.addrBits));
+  const cmp = ok.filter((r) => cfg(r).mode === 'argmax' || cfg(r).expLut.addrBits === commonExp);
+  const labelled = new Set<number>();
   const label = (r: PointRow) => {
-    const c = cfg(r);
-    return `N=${c.classes}${c.mode !== 'argmax' && c.expLut.addrBits !== 12 ? ` exp${c.expLut.addrBits}` : ''}`;
+    const N = cfg(r).classes as number;
+    if (labelled.has(N)) return undefined;
+    labelled.add(N);
+    return `N=${N}`;
   };
   const latency: Chart = {
     title: 'Latency vs LUTs, by mode',
@@ -219,7 +235,7 @@ export function plots(rows: PointRow[]): Record<string, string> {
     yLabel: 'latency (cycles)',
     xLog: true,
     yLog: true,
-    series: bySeries(ok, seriesName, (r) => (r.lut ? { x: r.lut, y: r.latency.total, label: label(r) } : null)),
+    series: bySeries(cmp, seriesName, (r) => (r.lut ? { x: r.lut, y: r.latency.total, label: label(r) } : null), true),
     width: 640,
     height: 440,
   };
@@ -234,26 +250,24 @@ export function plots(rows: PointRow[]): Record<string, string> {
       yLabel: 'maxProbError',
       yLog: true,
       xFormat: (v) => String(v),
-      series: bySeries(exps.filter((r) => cfg(r).mode === 'softmax'), expName, (r) => (r.maxProbError !== null ? { x: xb(r), y: Math.max(r.maxProbError, 1e-7) } : null), true),
+      series: bySeries(exps.filter((r) => cfg(r).mode === 'softmax'), expName, (r) => (r.maxProbError !== null ? { x: xb(r), y: Math.max(r.maxProbError, 1e-7) } : null), true, true),
     },
     {
       title: 'Sorted emitted values keep the logit order',
       xLabel: 'expLut.addrBits',
       yLabel: 'valueOrderAgreement (%)',
       xFormat: (v) => String(v),
-      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.valueOrderAgreement * 100 }), true),
+      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.valueOrderAgreement * 100 }), true, true),
     },
     {
       title: 'Top-1 vs float64',
       xLabel: 'expLut.addrBits',
       yLabel: 'top1VsFloat (%)',
       xFormat: (v) => String(v),
-      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.top1VsFloat * 100 }), true),
+      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.top1VsFloat * 100 }), true, true),
     },
   ];
-  // Resources vs classes: one point per (mode, N), the points with the most common exp table.
-  const commonExp = mostCommon(ok.map((r) => cfg(r).expLut.addrBits));
-  const cmp = ok.filter((r) => cfg(r).mode === 'argmax' || cfg(r).expLut.addrBits === commonExp);
+  // Resources vs classes: the same comparable points.
   const res = (key: 'lut' | 'ff' | 'dsp' | 'bram', title: string): Chart => ({
     title: `${title} vs classes`,
     xLabel: 'classes N',
@@ -267,7 +281,7 @@ export function plots(rows: PointRow[]): Record<string, string> {
   });
   const cPars = [...new Set(cmp.map((r) => `N=${cfg(r).classes}: cPar ${cfg(r).cPar}`))].join(', ');
   return {
-    'latency-vs-lut.svg': svgCharts([latency], 1, 'Flattened synth_xilinx (xc7). Hollow: serial divider.'),
+    'latency-vs-lut.svg': svgCharts([latency], 1, `Flattened synth_xilinx (xc7); exp table ${commonExp ?? '-'} address bits; ${cPars}. Hollow: serial divider.`),
     'accuracy-vs-exp.svg': svgCharts(acc, 3, 'Bit-true vs float64; accuracy needs no synthesis, so failed-synthesis points are included.'),
     'resources-vs-classes.svg': svgCharts([res('lut', 'LUT'), res('ff', 'FF'), res('dsp', 'DSP48E1'), res('bram', 'BRAM (RAMB36 eq.)')], 2, `exp table ${commonExp ?? '-'} address bits; ${cPars}`),
   };

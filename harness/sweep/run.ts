@@ -84,6 +84,9 @@ export function estimateCost(c: HeadConfig): number {
   return 20 + 0.5 * c.classes + 40 * Math.min(1, c.classes / 100) + 0.05 * lanes + soft + (c.mode === 'approx' ? 3 : 0);
 }
 
+/** Rough cost of `headsim cosim` on a point: mostly the Verilator build. */
+export const estimateVerifyCost = (c: HeadConfig) => 15 + 0.3 * c.classes;
+
 /** Rough cost of one submodule synthesized on its own (each run also elaborates the whole head). */
 export function estimateModuleCost(module: string, c: HeadConfig): number {
   const base = 6 + 0.012 * c.classes;
@@ -224,8 +227,8 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
   for (const p of mine) {
     const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash, keepBramInit: o.keepBramInit });
     const hit = cache.get(keys.key);
-    const needVerify = o.verify !== null && (!hit || hit.verified === null);
     const retry = o.retryFailed && hit && (hit.status === 'failed' || hit.error !== null);
+    const needVerify = o.verify !== null && (!hit || retry || hit.verified === null || (o.retryFailed && hit.verified === false));
     if (hit && !retry && !needVerify) {
       rows.set(p.index, { ...hit, index: p.index, params: p.params });
       cached++;
@@ -239,7 +242,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
     };
     states.push(st);
     if (st.prev) {
-      queue.push({ kind: 'verify', st, cost: 90 });
+      queue.push({ kind: 'verify', st, cost: estimateVerifyCost(st.p.config) });
       continue;
     }
     queue.push({ kind: 'prepare', st, cost: 3 });
@@ -257,7 +260,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
     states.filter((s) => !s.prev).map((s) => s.p),
     o.seed,
     o.modules,
-  ) + states.filter((s) => s.prev).length * 90;
+  ) + states.filter((s) => s.prev || s.needVerify).reduce((sum, s) => sum + estimateVerifyCost(s.p.config), 0);
   const running = new Map<Task, string>();
   const jobs = Math.max(1, Math.min(o.jobs, states.length || 1));
   const state = () => ({ done: rows.size, failed, cached, total: mine.length, costDone, costTotal: Math.max(costPlanned, costDone + 1), jobs, running: [...new Set(running.values())] });
@@ -374,7 +377,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
           costPlanned += todo.filter((sub) => !FRONT_END.includes(sub.module)).reduce((s, sub) => s + estimateModuleCost(sub.module, st.p.config), 0);
           queue.push({ kind: 'modules', subs: todo, st, cost });
         }
-        if (st.needVerify) queue.push({ kind: 'verify', st, cost: 90 });
+        if (st.needVerify) queue.push({ kind: 'verify', st, cost: estimateVerifyCost(st.p.config) });
         break;
       }
       case 'flat':

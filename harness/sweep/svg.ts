@@ -49,13 +49,21 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
 
 function logTicks(lo: number, hi: number): number[] {
   const a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
-  const mult = b - a <= 2 ? [1, 2, 5] : [1];
+  const mult = b - a <= 1 ? [1, 1.5, 2, 3, 5, 7] : b - a <= 4 ? [1, 2, 5] : [1];
   const out: number[] = [];
   for (let e = a; e <= b; e++) for (const m of mult) {
     const v = m * 10 ** e;
     if (v >= lo * 0.999 && v <= hi * 1.001) out.push(+v.toPrecision(12));
   }
-  return out.length >= 3 ? out : niceTicks(lo, hi, 4).filter((v) => v > 0);
+  return out.length >= 2 ? out : niceTicks(lo, hi, 4).filter((v) => v > 0);
+}
+
+/** The colour darkened by `steps` × 28 % (to tell series of one mode apart). */
+export function shade(hex: string, steps: number): string {
+  const f = Math.max(0.25, 1 - 0.28 * steps);
+  const n = parseInt(hex.slice(1), 16);
+  const c = [16, 8, 0].map((s) => Math.round(((n >> s) & 255) * f));
+  return '#' + c.map((v) => v.toString(16).padStart(2, '0')).join('');
 }
 
 function range(vals: number[], log: boolean): [number, number] {
@@ -106,7 +114,8 @@ function chartBody(c: Chart): { svg: string; width: number; height: number } {
     for (const p of ok) {
       const [x, y] = [tx(p.x).toFixed(1), ty(p.y).toFixed(1)];
       out.push(`<g><title>${esc(`${s.name}: ${p.label ? p.label + ', ' : ''}${xf(p.x)}, ${yf(p.y)}`)}</title><circle cx="${x}" cy="${y}" r="4" fill="${s.hollow ? '#fff' : s.color}" stroke="${s.color}" stroke-width="1.5"/></g>`);
-      if (p.label) out.push(`<text x="${(+x + 6).toFixed(1)}" y="${(+y - 6).toFixed(1)}" font-size="10" fill="#444">${esc(p.label)}</text>`);
+      const right = +x > m.l + pw - 60;
+      if (p.label) out.push(`<text x="${(+x + (right ? -6 : 6)).toFixed(1)}" y="${(+y - 6).toFixed(1)}" font-size="10" fill="#444"${right ? ' text-anchor="end"' : ''}>${esc(p.label)}</text>`);
     }
     const ly = m.t + 8 + i * 18;
     out.push(`<circle cx="${m.l + pw + 16}" cy="${ly}" r="4" fill="${s.hollow ? '#fff' : s.color}" stroke="${s.color}" stroke-width="1.5"/>`);

@@ -91,20 +91,3 @@ export function parseLtp(text: string): Map<string, number> {
   for (const m of text.matchAll(/Longest topological path in (\S+) \(length=(\d+)\)/g)) r.set(m[1]!, Number(m[2]));
   return r;
 }
-
-/** Inclusive resources of every module: its own primitives plus those of the modules it instantiates. */
-export function inclusiveResources(stat: Map<string, CellCounts>): Map<string, Resources> {
-  const memo = new Map<string, Resources>();
-  const visit = (name: string, depth: number): Resources => {
-    const done = memo.get(name);
-    if (done) return done;
-    if (depth > 64) throw new Error(`stat: module hierarchy too deep at ${name}`);
-    const cells = stat.get(name) ?? {};
-    let r = resources(cells);
-    for (const [type, n] of Object.entries(cells)) if (stat.has(type)) r = addResources(r, visit(type, depth + 1), n);
-    memo.set(name, r);
-    return r;
-  };
-  for (const name of stat.keys()) visit(name, 0);
-  return memo;
-}

@@ -19,7 +19,7 @@ import { writeMemFiles } from '../memfiles.ts';
 import { RTL_DIR, rtlSources } from '../rtl-build.ts';
 import { rtlParams } from '../rtl-params.ts';
 import type { Scenario } from '../scenario.ts';
-import { baseModuleName, parseLtp, parseStat, resources, RESOURCE_KEYS, type CellCounts, type Resources } from './stat.ts';
+import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, resources, type CellCounts, type Resources } from './stat.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS, runYosysIsolated, SynthError, yowaspVersion } from './yosys.ts';
 
 export { SynthError };
@@ -262,10 +262,10 @@ export async function synthModules(inputs: SynthInputs, subs: SubmoduleInfo[], o
 /** Per module, scaled by instance count, and their sum. */
 export function moduleTable(mods: ModuleReport[]): { modules: Record<string, ModuleReport>; total: Resources } {
   const modules: Record<string, ModuleReport> = {};
-  const total = Object.fromEntries(RESOURCE_KEYS.map((k) => [k, 0])) as unknown as Resources;
+  let total = emptyResources();
   for (const m of mods) {
     modules[m.module] = m;
-    for (const k of RESOURCE_KEYS) total[k] += m[k] * m.instances;
+    total = addResources(total, m, m.instances);
   }
   return { modules, total };
 }
