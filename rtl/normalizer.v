@@ -30,7 +30,6 @@ module normalizer #(
 );
   localparam [2:0] S_SELECT = 3'd1, S_EXP = 3'd2, S_NORM = 3'd3;
   localparam integer GRP_W = $clog2(PASSES + 1);
-  localparam integer N_W = $clog2(CLASSES);       // CLASSES >= 2
   localparam [31:0] N_GROUPS_32 = PASSES;
   localparam [GRP_W-1:0] N_GROUPS = N_GROUPS_32[GRP_W-1:0];
   localparam [31:0] LAST_GROUP_32 = PASSES - 1;
@@ -46,20 +45,26 @@ module normalizer #(
       wire issue = exp_group < N_GROUPS;
       assign exp_done = (state == S_EXP) && e_valid && e_last;
 
-      genvar c;
+      genvar c, gi;
       for (c = 0; c < CPAR; c = c + 1) begin : g_lane
-        // class n = exp_group*CPAR + c; zero past CLASSES.
-        localparam integer NX_W = GRP_W + N_W + 1;
-        localparam [31:0] CPAR_X_32 = CPAR;
-        localparam [NX_W-1:0] CPAR_X = CPAR_X_32[NX_W-1:0];
-        localparam [31:0] C_X_32 = c;
-        localparam [NX_W-1:0] C_X = C_X_32[NX_W-1:0];
-        localparam [31:0] LAST_N_32 = CLASSES - 1;
-        localparam [NX_W-1:0] LAST_N = LAST_N_32[NX_W-1:0];
-        wire [NX_W-1:0] nx = {{(NX_W-GRP_W){1'b0}}, exp_group} * CPAR_X + C_X;
-        wire past = nx > LAST_N;
-        wire [N_W-1:0] n = past ? {N_W{1'b0}} : nx[N_W-1:0];
-        wire signed [LOGIT_W-1:0] z = z_hold_bus[n*LOGIT_W +: LOGIT_W];
+        // Lane c sees classes c, CPAR + c, 2·CPAR + c, …: a PASSES:1 mux on exp_group with
+        // constant part-selects (a variable part-select of the whole bus is an N·LOGIT_W-bit
+        // barrel shifter per lane, which synthesis cannot afford at N = 1000). Zero past CLASSES.
+        localparam integer LAST_G = (CLASSES - 1 - c) / CPAR;  // the lane's last live group
+        localparam [31:0] LAST_G_32 = LAST_G;
+        localparam [GRP_W-1:0] LAST_G_X = LAST_G_32[GRP_W-1:0];
+        /* verilator tracing_off */
+        wire [LOGIT_W-1:0] cand [0:(1 << GRP_W)-1];
+        for (gi = 0; gi < (1 << GRP_W); gi = gi + 1) begin : g_cand
+          if (gi <= LAST_G) begin : g_live
+            assign cand[gi] = z_hold_bus[(gi*CPAR + c)*LOGIT_W +: LOGIT_W];
+          end else begin : g_past
+            assign cand[gi] = {LOGIT_W{1'b0}};
+          end
+        end
+        /* verilator tracing_on */
+        wire past = exp_group > LAST_G_X;
+        wire signed [LOGIT_W-1:0] z = cand[exp_group];
         wire signed [LOGIT_W:0] d = {max[LOGIT_W-1], max} - {z[LOGIT_W-1], z};
         exp_lut #(
           .D_W(LOGIT_W + 1), .EXP_ADDR_BITS(EXP_ADDR_BITS), .EXP_OUT_BITS(EXP_OUT_BITS),
