@@ -75,7 +75,7 @@ export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; r
 
 /**
  * Rough cost (seconds of one core) of the flattened synthesis, for scheduling, sharding and
- * the ETA. Measured on the reference machine: N = 10 ≈ 25–30 s, N = 100 ≈ 100 s, N = 1000 ≈ 9 min
+ * the ETA. Measured on the reference machine: N = 10 ≈ 10–20 s, N = 100 ≈ 30–45 s, N = 1000 ≈ 6–7 min
  * (the N-wide logit banks and comparator tree dominate).
  */
 export function estimateCost(c: HeadConfig): number {
