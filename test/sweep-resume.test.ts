@@ -1,7 +1,9 @@
 // The sweep cache with real synthesis of tiny points (nothing mocked): shards and merge give the
-// unsharded result; an interrupted sweep (its cache cut mid-line) resumes, losing no finished
-// point and redoing none; a second run with the cache does no synthesis.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// unsharded result; an interrupted sweep (SIGKILLed mid-run, or its cache cut mid-line) resumes,
+// losing no finished point and redoing none; a second run with the cache does no synthesis.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +95,37 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
       expect(a.comparator_tree.lut).toBeGreaterThan(0);
       r = headsim(['sweep', spec, '--cache', cache, '--out', tmp, '--timeout', '1200']);
       expect(ranCached(r.stdout)).toEqual({ points: 2, ran: 0, cached: 2, flat: 0, modules: 0 });
+    },
+    3_600_000,
+  );
+
+  it(
+    'a sweep killed with SIGKILL mid-run loses no finished point and redoes none',
+    async () => {
+      const three = join(tmp, 'three.json');
+      writeFileSync(three, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2 }, grid: { mode: ['argmax', 'approx', 'softmax'] }, vectors: 30 }));
+      const cache = join(tmp, 'killed.jsonl');
+      const rows = () => (existsSync(cache) ? readJsonl(cache).rows : []);
+      const cli = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, 'sweep', three, '--cache', cache, '--out', tmp, ...common], { stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+      // Kill as soon as the first point's row is in the cache (a Yosys run is then under way).
+      const t0 = Date.now();
+      while (rows().length === 0 && Date.now() - t0 < 600_000) await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      const before = readJsonl(cache);
+      expect(before.rows.length).toBeGreaterThanOrEqual(1);
+      expect(before.rows.length).toBeLessThan(3);
+      const flatsBefore = before.lines.filter((l) => (l as { kind?: string }).kind === 'flat').length;
+
+      const r = headsim(['sweep', three, '--cache', cache, '--out', tmp, ...common], 2_400_000);
+      expect(r.code, r.stderr).toBe(0);
+      const n = before.rows.length;
+      expect(ranCached(r.stdout)).toEqual({ points: 3, ran: 3 - n, cached: n, flat: 3 - flatsBefore, modules: 0 });
+      const after = readJsonl(cache).rows;
+      expect(after).toHaveLength(3);
+      expect(after.slice(0, n)).toEqual(before.rows);
     },
     3_600_000,
   );
