@@ -19,7 +19,7 @@ import { portWidths } from '../harness/model-run.ts';
 import type { PortBatch, PortWidths } from '../harness/ports.ts';
 import { runCommand, tail } from '../harness/proc.ts';
 import type { Scenario } from '../harness/scenario.ts';
-import { verilatorVersion } from '../harness/verilator/build.ts';
+import { PORTS_HEADER, verilatorVersion } from '../harness/verilator/build.ts';
 
 export const ALONE_SOURCE = fileURLToPath(new URL('./verilator_alone.cpp', import.meta.url));
 const EXE = 'verilator_alone';
@@ -58,6 +58,7 @@ export async function buildVerilatorAlone(s: Scenario, variant: VerilatorVariant
   h.update(await verilatorVersion());
   h.update(JSON.stringify(flags));
   h.update(await readFile(ALONE_SOURCE));
+  h.update(await readFile(PORTS_HEADER));
   for (const f of sources) h.update(await readFile(f));
   const key = h.digest('hex').slice(0, 16);
   const root = path.resolve(outRoot);

@@ -29,17 +29,9 @@
 #include <vector>
 
 #include "Vdut.h"
+#include "../harness/verilator/ports.h"
 
-#if !defined(S_W) || !defined(IDX_W) || !defined(VAL_W)
-#error "compile with -DS_W=<bits> -DIDX_W=<bits> -DVAL_W=<bits>"
-#endif
-
-static constexpr uint32_t SW32 = (S_W + 31) / 32;
-static constexpr uint32_t TOP_BITS = S_W - 32 * (SW32 - 1);
-static constexpr uint32_t TOP_MASK = TOP_BITS == 32 ? 0xffffffffu : ((1u << TOP_BITS) - 1u);
 static constexpr uint32_t MAGIC = 0x31425348;  // "HSB1"
-static constexpr uint8_t IN_RST = 1, IN_S_VALID = 2, IN_S_LAST = 4, IN_M_READY = 8;
-static constexpr uint8_t OUT_S_READY = 1, OUT_M_VALID = 2, OUT_M_LAST = 4;
 
 double sc_time_stamp() { return 0; }
 
@@ -47,8 +39,6 @@ double sc_time_stamp() { return 0; }
     std::fprintf(stderr, "verilator_alone: %s%s\n", msg, arg);
     std::exit(2);
 }
-
-static size_t pad4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
 
 static double cpuSeconds() {
     timespec ts;
@@ -58,21 +48,6 @@ static double cpuSeconds() {
 
 static void readAll(FILE* f, void* dst, size_t len) {
     if (len && std::fread(dst, 1, len, f) != len) die("truncated stimulus file");
-}
-
-static inline void setInputs(Vdut* top, uint8_t flags, const uint32_t* d) {
-    top->rst = (flags & IN_RST) != 0;
-    top->s_valid = (flags & IN_S_VALID) != 0;
-    top->s_last = (flags & IN_S_LAST) != 0;
-    top->m_ready = (flags & IN_M_READY) != 0;
-#if S_W <= 32
-    top->s_data = d[0] & TOP_MASK;
-#elif S_W <= 64
-    top->s_data = (static_cast<uint64_t>(d[1] & TOP_MASK) << 32) | d[0];
-#else
-    for (uint32_t w = 0; w < SW32; ++w) top->s_data[w] = d[w];
-    top->s_data[SW32 - 1] &= TOP_MASK;
-#endif
 }
 
 int main(int argc, char** argv) {
@@ -140,8 +115,7 @@ int main(int argc, char** argv) {
 #if VM_TRACE
             if (tr) tr->dump(contextp->time());
 #endif
-            const uint8_t of = (top->s_ready ? OUT_S_READY : 0) | (top->m_valid ? OUT_M_VALID : 0) | (top->m_last ? OUT_M_LAST : 0);
-            if (of != expFlags[t] || static_cast<uint32_t>(top->m_index) != expIndex[t] || static_cast<uint32_t>(top->m_value) != expValue[t]) {
+            if (sampleOutFlags(top.get()) != expFlags[t] || static_cast<uint32_t>(top->m_index) != expIndex[t] || static_cast<uint32_t>(top->m_value) != expValue[t]) {
                 if (first < 0) first = t;
                 ++mismatches;
             }

@@ -15,6 +15,8 @@ import { checkWidths, type PortWidths } from '../ports.ts';
 import { CommandNotFoundError, runCommand, tail } from '../proc.ts';
 
 export const DRIVER_SOURCE = fileURLToPath(new URL('./driver.cpp', import.meta.url));
+/** The port conventions driver.cpp (and bench/verilator_alone.cpp) include. */
+export const PORTS_HEADER = fileURLToPath(new URL('./ports.h', import.meta.url));
 const EXE_NAME = 'headsim_driver';
 const INCLUDE_EXT = /\.(v|sv|vh|svh|vinc|inc|hex|mem)$/i;
 
@@ -116,6 +118,7 @@ async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: strin
   part('verilator', await verilatorVersion());
   part('args', JSON.stringify(args.slice(0, -sources.length - 1))); // flags, params, widths; not paths
   part('driver', await readFile(DRIVER_SOURCE));
+  part('ports', await readFile(PORTS_HEADER));
   for (const s of sources) part('source', await readSource(s));
   for (const d of includeDirs) {
     const names = (await readdir(d).catch(() => [] as string[])).filter((n) => INCLUDE_EXT.test(n)).sort();
