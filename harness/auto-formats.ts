@@ -4,7 +4,8 @@
 // (a flag or --config) always win.
 import type { HeadConfig } from '../models/config.ts';
 import { SEED_CONFIG } from '../models/config.ts';
-import { sMax, sMin, type Fmt } from '../models/numerics.ts';
+import { floatLogits } from '../models/float-ref.ts';
+import { quantize, type Fmt } from '../models/numerics.ts';
 
 export const FMT_FIELDS = ['inFmt', 'wFmt', 'biasFmt', 'logitFmt'] as const;
 export type FmtField = (typeof FMT_FIELDS)[number];
@@ -19,12 +20,9 @@ const FRAC_MAX = 64;
  * by the quantization error. Their range is widened by this share before choosing, which costs a
  * bit only when the range lies within 1/16 of a power of two.
  */
-export const LOGIT_MARGIN = 1 / 16;
+const LOGIT_MARGIN = 1 / 16;
 
-const fits = (x: number, frac: number, width: number) => {
-  const r = Math.floor(x * 2 ** frac + 0.5);
-  return r >= sMin(width) && r <= sMax(width);
-};
+const fits = (x: number, frac: number, width: number) => !quantize(x, { width, frac }).saturated;
 
 /** Largest frac (within the config's limits) at which lo and hi both fit; null when all values are 0. */
 export function fracForRange(lo: number, hi: number, width: number): number | null {
@@ -35,12 +33,12 @@ export function fracForRange(lo: number, hi: number, width: number): number | nu
   return f;
 }
 
-export interface Range {
+interface Range {
   lo: number;
   hi: number;
 }
 
-export function range(a: ArrayLike<number>, clampBelowZero = false): Range {
+function range(a: ArrayLike<number>, clampBelowZero = false): Range {
   let lo = 0, hi = 0;
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
@@ -50,36 +48,29 @@ export function range(a: ArrayLike<number>, clampBelowZero = false): Range {
   return { lo: clampBelowZero ? 0 : lo, hi };
 }
 
-/** Float logits of every vector (ReLU as configured), for the logit range only. */
-export function floatLogitRange(wFloat: Float64Array, bFloat: Float64Array, N: number, K: number, relu: boolean, xFloat: Float64Array, count: number): Range {
+/** Range of the float logits of every vector (ReLU as configured). */
+function floatLogitRange(d: FormatData, N: number, K: number, relu: boolean): Range {
   let lo = Infinity, hi = -Infinity;
-  for (let v = 0; v < count; v++) {
-    const off = v * K;
+  const z = new Float64Array(N);
+  for (let v = 0; v < d.count; v++) {
+    floatLogits(d, N, K, relu, d.xFloat, v * K, z);
     for (let n = 0; n < N; n++) {
-      let s = bFloat[n]!;
-      const wo = n * K;
-      for (let k = 0; k < K; k++) {
-        const x = xFloat[off + k]!;
-        s += (relu && x < 0 ? 0 : x) * wFloat[wo + k]!;
-      }
-      if (s < lo) lo = s;
-      if (s > hi) hi = s;
+      if (z[n]! < lo) lo = z[n]!;
+      if (z[n]! > hi) hi = z[n]!;
     }
   }
-  return count ? { lo, hi } : { lo: 0, hi: 0 };
+  return d.count ? { lo, hi } : { lo: 0, hi: 0 };
 }
 
 export interface FormatChoice {
   /** formats to put into the config (only the auto-chosen ones) */
   params: Partial<Record<FmtField, Fmt>>;
   source: Record<FmtField, FmtSource>;
-  /** the data range each choice was made from (logits: float reference, before the margin) */
-  ranges: Partial<Record<FmtField, Range>>;
   /** why a choice differs from what the range alone gives */
   notes: string[];
 }
 
-export interface FormatData {
+interface FormatData {
   wFloat: Float64Array;
   bFloat: Float64Array;
   xFloat: Float64Array;
@@ -95,11 +86,12 @@ export interface FormatData {
  */
 export function chooseFormats(c: HeadConfig, given: Record<string, unknown>, d: FormatData, usesExp = true): FormatChoice {
   const source = Object.fromEntries(FMT_FIELDS.map((f) => [f, f in given ? 'given' : 'auto'])) as Record<FmtField, FmtSource>;
-  const ranges: FormatChoice['ranges'] = {
+  // The data range each choice is made from (logits: the float reference, before the margin).
+  const ranges: Record<FmtField, Range> = {
     inFmt: range(d.xFloat, c.relu), // under ReLU, negative inputs become 0 whatever they quantize to
     wFmt: range(d.wFloat),
     biasFmt: range(d.bFloat),
-    logitFmt: floatLogitRange(d.wFloat, d.bFloat, c.classes, c.inputs, c.relu, d.xFloat, d.count),
+    logitFmt: floatLogitRange(d, c.classes, c.inputs, c.relu),
   };
   const params: FormatChoice['params'] = {};
   const notes: string[] = [];
@@ -114,10 +106,10 @@ export function chooseFormats(c: HeadConfig, given: Record<string, unknown>, d: 
     if (frac > cap) notes.push(`${field}: frac ${cap}, not the ${frac} the range allows, ${why}`);
     return (params[field] = { width, frac: Math.min(frac, cap) });
   };
-  const inFmt = pick('inFmt', ranges.inFmt!);
-  const wFmt = pick('wFmt', ranges.wFmt!);
-  pick('biasFmt', ranges.biasFmt!, inFmt.frac + wFmt.frac, 'because biasFmt.frac ≤ inFmt.frac + wFmt.frac (the bias aligns with the products without rounding)');
-  const l = ranges.logitFmt!;
+  const inFmt = pick('inFmt', ranges.inFmt);
+  const wFmt = pick('wFmt', ranges.wFmt);
+  pick('biasFmt', ranges.biasFmt, inFmt.frac + wFmt.frac, 'because biasFmt.frac ≤ inFmt.frac + wFmt.frac (the bias aligns with the products without rounding)');
+  const l = ranges.logitFmt;
   const expStep = c.expLut.addrBits - Math.log2(c.expLut.range); // logit frac the exp table indexes one step per entry
   pick(
     'logitFmt',
@@ -125,5 +117,5 @@ export function chooseFormats(c: HeadConfig, given: Record<string, unknown>, d: 
     usesExp ? expStep : FRAC_MAX,
     `so the exp table (expLut addrBits ${c.expLut.addrBits}, range ${c.expLut.range}) still indexes every logit step; a wider expLut (or --logitFmt) allows more`,
   );
-  return { params, source, ranges, notes };
+  return { params, source, notes };
 }

@@ -4,7 +4,7 @@
 // changed through quantization, with the float top-2 margin that explains why.
 import type { FloatResult } from '../models/float-ref.ts';
 import { logits } from '../models/bittrue.ts';
-import { sMax, sMin, type Fmt } from '../models/numerics.ts';
+import { quantize, sMax, sMin, type Fmt } from '../models/numerics.ts';
 import { topIndices } from '../models/ranking.ts';
 import { FMT_FIELDS, type FmtField, type FmtSource, type FormatChoice } from './auto-formats.ts';
 import type { RunReport } from './report.ts';
@@ -57,7 +57,6 @@ const QUANTITY: Record<FmtField, 'inputs' | 'weights' | 'bias' | 'logits'> = { i
 
 function stats(x: ArrayLike<number>, q: ArrayLike<number>, f: Fmt, source: FmtSource, relu = false): QuantityReport {
   const scale = 2 ** f.frac;
-  const lo = sMin(f.width), hi = sMax(f.width);
   let min = Infinity, max = -Infinity, saturated = 0, maxError = 0;
   for (let i = 0; i < x.length; i++) {
     let v = x[i]!;
@@ -65,8 +64,7 @@ function stats(x: ArrayLike<number>, q: ArrayLike<number>, f: Fmt, source: FmtSo
     if (relu && v <= 0) v = qv = 0; // ReLU zeroes it whatever it quantized to
     if (v < min) min = v;
     if (v > max) max = v;
-    const r = Math.floor(v * scale + 0.5);
-    if (r < lo || r > hi) saturated++;
+    if (quantize(v, f).saturated) saturated++;
     else maxError = Math.max(maxError, Math.abs(qv / scale - v));
   }
   return { fmt: f, source, min: x.length ? min : 0, max: x.length ? max : 0, values: x.length, saturated, maxError };

@@ -159,7 +159,7 @@ export async function sourcedScenario(o: CommonOptions, modes: readonly Mode[]):
   const autoFormats = o.flags['auto-formats'] === true;
   const formats: FormatChoice = autoFormats
     ? chooseFormats(prelim, src.given, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
-    : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, ranges: {}, notes: [] };
+    : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };
   const config = autoFormats ? parseConfig({ ...src.params, ...formats.params, ...src.given, mode }) : prelim;
   const weights = quantizeWeights(config, wFloat, bFloat!);
   const vectors = { ...quantizeVectors(config, xFloat, count), ...(src.labels ? { labels: src.labels } : {}) };

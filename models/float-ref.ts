@@ -10,8 +10,8 @@ export interface FloatResult {
   order: number[];
 }
 
-export function floatReference(w: HeadWeights, N: number, K: number, relu: boolean, x: ArrayLike<number>, off: number): FloatResult {
-  const z = new Float64Array(N);
+/** Float logits z = W·relu?(x) + b of one vector (x[off..off+K)), into `z` (allocated if not given). */
+export function floatLogits(w: Pick<HeadWeights, 'wFloat' | 'bFloat'>, N: number, K: number, relu: boolean, x: ArrayLike<number>, off: number, z = new Float64Array(N)): Float64Array {
   for (let n = 0; n < N; n++) {
     let s = w.bFloat[n]!;
     for (let k = 0; k < K; k++) {
@@ -20,6 +20,11 @@ export function floatReference(w: HeadWeights, N: number, K: number, relu: boole
     }
     z[n] = s;
   }
+  return z;
+}
+
+export function floatReference(w: HeadWeights, N: number, K: number, relu: boolean, x: ArrayLike<number>, off: number): FloatResult {
+  const z = floatLogits(w, N, K, relu, x, off);
   return { z, p: softmax(z), order: topIndices(z, N) };
 }
 

@@ -47,7 +47,6 @@ describe('headsim sim --dataset mnist', () => {
       expect(r.accuracy.modesAgree).toBe(1);
       expect(r.scoreboard.mismatches).toBe(0);
       expect(Math.abs(r.accuracy.labelAccuracy - q.labelAccuracy.float)).toBeLessThanOrEqual(0.005);
-      expect(q.labelAccuracy.fixed[r.mode]).toBe(r.accuracy.labelAccuracy);
     }
     for (const k of ['inputs', 'weights', 'bias', 'logits']) expect(q[k].saturated).toBe(0);
     if (extra.length) {
@@ -83,6 +82,9 @@ describe.skipIf(!hasVerilator)('headsim cosim --dataset mnist (Verilator)', () =
     const r = rep.runs[0]!;
     expect(r.mismatches).toBe(0);
     expect(r.scoreboard.mismatches).toBe(0);
-    expect(r.accuracy.labelAccuracy).toBe(rep.quantizationReport.labelAccuracy.fixed.softmax);
+    // The same digits through the model alone (`sim`): the RTL run scores exactly as the model.
+    const model = cli('sim', ['--vectors', '100', '--mode', 'softmax']).rep.runs[0]!;
+    expect(r.accuracy.labelAccuracy).toBe(model.accuracy.labelAccuracy);
+    expect(r.accuracy.labelAccuracy).toBeGreaterThan(0.8);
   }, 900_000);
 });
