@@ -39,7 +39,10 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// exit() runs harness/proc.ts's hook, which kills the tool process groups still running
+// (Ctrl-C, a batch scheduler's time limit, a parent's timeout).
 process.on('SIGINT', () => process.exit(130));
+process.on('SIGTERM', () => process.exit(143));
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {

@@ -7,6 +7,8 @@
 import { spawn } from 'node:child_process';
 
 const liveGroups = new Set<number>();
+/** How long a timed-out child gets between SIGTERM and SIGKILL. */
+const KILL_GRACE_MS = 2000;
 process.on('exit', () => {
   for (const pid of liveGroups) killGroup(pid);
 });
@@ -64,14 +66,19 @@ export function runCommand(cmd: string, args: string[], opts: RunOptions = {}): 
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.stdin.on('error', () => {}); // EPIPE when the child exits without reading its input
     child.stdin.end(opts.input ?? '');
+    // On timeout: SIGTERM first, so a child that is itself a headsim CLI can kill the groups it
+    // spawned (its exit hook); SIGKILL what is left after a grace period.
+    let grace: NodeJS.Timeout | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(child.pid);
+      killGroup(child.pid, 'SIGTERM');
+      grace = setTimeout(() => killGroup(child.pid), KILL_GRACE_MS);
     }, timeoutMs);
     child.on('error', (e: NodeJS.ErrnoException) => (spawnError = e));
     // 'close' fires after 'exit' and after stdio is drained, so the captured output is complete.
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(grace);
       if (child.pid !== undefined) liveGroups.delete(child.pid);
       if (spawnError) {
         reject(spawnError.code === 'ENOENT' ? new CommandNotFoundError(cmd) : new CommandError(`${cmd}: ${spawnError.message}`));
@@ -88,14 +95,14 @@ export function runCommand(cmd: string, args: string[], opts: RunOptions = {}): 
   });
 }
 
-/** SIGKILL a whole process group (child spawned detached); ignores groups already gone. */
-export function killGroup(pid: number | undefined): void {
+/** Signal a whole process group (child spawned detached); ignores groups already gone. */
+export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (pid === undefined) return;
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(-pid, signal);
   } catch {
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(pid, signal);
     } catch {
       /* already gone */
     }

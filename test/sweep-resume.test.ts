@@ -8,12 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from '../harness/sweep/cache.ts';
+import { hasVerilator } from './fixtures/verilator/fixture.ts';
 import { headsim } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'headsim-sweep-resume-'));
 const spec = join(tmp, 'tiny.json');
-writeFileSync(spec, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2 }, grid: { mode: ['argmax', 'approx'] }, vectors: 30 }));
-const common = ['--no-modules', '--jobs', '1', '--timeout', '1200'];
+writeFileSync(spec, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2 }, grid: { mode: ['argmax', 'approx'] }, vectors: 30, seed: 1 }));
+// --seed overrides the spec's seed; the merge below must key the rows with the flag too.
+const common = ['--no-modules', '--jobs', '1', '--timeout', '1200', '--seed', '7'];
 const ranCached = (stdout: string) => {
   const m = /sweep: (\d+) points \((\d+) run, (\d+) from the cache\), \d+ failed, .*; Yosys: (\d+) flattened \+ (\d+) module syntheses/.exec(stdout);
   expect(m, stdout).not.toBeNull();
@@ -38,9 +40,10 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
       expect(r2).toHaveLength(1);
       expect(r1[0]!.key).not.toBe(r2[0]!.key);
       expect(r1[0]!.lut).toBeGreaterThan(0);
+      expect(r1[0]!.seed).toBe(7);
 
       const merged = join(tmp, 'merged');
-      let r = headsim(['sweep', 'merge', s1, s2, '--spec', spec, '--out', merged, '--json', join(merged, 'report.json')]);
+      let r = headsim(['sweep', 'merge', s1, s2, '--spec', spec, '--seed', '7', '--out', merged, '--json', join(merged, 'report.json')]);
       expect(r.code, r.stderr).toBe(0);
 
       // An unsharded sweep killed while writing the synthesis of its second point: the cache holds
@@ -126,6 +129,22 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
       const after = readJsonl(cache).rows;
       expect(after).toHaveLength(3);
       expect(after.slice(0, n)).toEqual(before.rows);
+    },
+    3_600_000,
+  );
+
+  it.skipIf(!hasVerilator)(
+    '--verify runs cosim on the point in a child process and records it in the row',
+    () => {
+      const one = join(tmp, 'one.json');
+      writeFileSync(one, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2, mode: 'softmax' }, vectors: 30 }));
+      const cache = join(tmp, 'verify.jsonl');
+      const r = headsim(['sweep', one, '--cache', cache, '--out', tmp, '--verify', '--verify-vectors', '5', ...common], 2_400_000);
+      expect(r.code, r.stderr).toBe(0);
+      const [row] = readJsonl(cache).rows;
+      expect(row!.verified).toBe(true);
+      expect(row!.verifyDetail).toMatch(/all checks passed/);
+      expect(row!.seconds.verify).toBeGreaterThan(0);
     },
     3_600_000,
   );

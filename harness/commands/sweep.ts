@@ -12,7 +12,7 @@ import type { PointRow } from '../sweep/point.ts';
 import { duration } from '../sweep/progress.ts';
 import { buildSweepReport, terminalTable, writeOutputs } from '../sweep/report.ts';
 import { estimateCost, pointKeys, pointLabel, runSweep, shardOf, type Shard } from '../sweep/run.ts';
-import { expandSpec, mergeParams, readSpec, type SweepPoint, type SweepSpec } from '../sweep/spec.ts';
+import { expandSpec, readSpec, type SweepPoint, type SweepSpec } from '../sweep/spec.ts';
 import { rtlHash } from '../synth/synth.ts';
 
 export const DEFAULT_SPEC = fileURLToPath(new URL('../sweep/default-spec.json', import.meta.url));
@@ -41,13 +41,11 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const spec = readSpec(specPath ?? DEFAULT_SPEC);
   const points = specPoints(spec, opts);
   const name = isDefault ? 'default' : basename(specPath!).replace(/\.json$/i, '');
-  const outGiven = argv.some((a) => a === '--out' || a.startsWith('--out='));
-  const outDir = isDefault && !outGiven ? DEFAULT_OUT : join(opts.out, 'sweep', name);
+  const outDir = isDefault && !flagGiven(argv, 'out') ? DEFAULT_OUT : join(opts.out, 'sweep', name);
   const shard = parseShard(opts.flags.shard);
   const cachePath =
     typeof opts.flags.cache === 'string' ? opts.flags.cache : join(opts.out, 'sweep', shard ? `${name}.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.jsonl`);
-  const vectors = opts.vectors ?? spec.vectors ?? 1000;
-  const seed = argv.some((a) => a === '--seed' || a.startsWith('--seed=')) ? opts.seed : (spec.seed ?? opts.seed);
+  const { vectors, seed } = keyContext(argv, opts, spec);
   const jobs = opts.flags.jobs ? positiveInt('jobs', String(opts.flags.jobs)) : 2;
   if (jobs > 2) console.error(`sweep: --jobs ${jobs}: each job runs one Yosys at a time; make sure the machine has ${jobs} cores`);
   const timeoutMs = opts.flags.timeout ? positiveInt('timeout', String(opts.flags.timeout)) * 1000 : DEFAULT_YOSYS_TIMEOUT_MS;
@@ -94,6 +92,19 @@ function specPoints(spec: SweepSpec, opts: CommonOptions): SweepPoint[] {
   return expandSpec(s, opts.params);
 }
 
+const flagGiven = (argv: string[], name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+
+/**
+ * Vectors and seed as every point key gets them (sweep, dry run and merge alike): a flag wins
+ * over the spec, the spec over `fallback` (merge: the rows' own values), then the defaults.
+ */
+function keyContext(argv: string[], opts: CommonOptions, spec: SweepSpec, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
+  return {
+    vectors: opts.vectors ?? spec.vectors ?? fallback?.vectors ?? 1000,
+    seed: flagGiven(argv, 'seed') ? opts.seed : (spec.seed ?? fallback?.seed ?? opts.seed),
+  };
+}
+
 function parseShard(v: string | true | undefined): Shard | null {
   if (v === undefined) return null;
   const m = /^(\d+)\/(\d+)$/.exec(String(v));
@@ -137,7 +148,7 @@ async function mergeCommand(argv: string[]): Promise<number> {
     description = spec.description;
     const points = expandSpec(spec, opts.params);
     const any = [...byKey.values()][0];
-    const ctx = { vectors: opts.vectors ?? spec.vectors ?? any?.vectors ?? 1000, seed: spec.seed ?? any?.seed ?? opts.seed, rtlHash: any?.rtlHash ?? rtlHash(), keepBramInit: !!opts.flags['keep-bram-init'] };
+    const ctx = { ...keyContext(argv, opts, spec, any), rtlHash: any?.rtlHash ?? rtlHash(), keepBramInit: !!opts.flags['keep-bram-init'] };
     rows = [];
     for (const p of points) {
       const row = byKey.get(pointKeys(p.config, ctx).key);
@@ -150,8 +161,7 @@ async function mergeCommand(argv: string[]): Promise<number> {
   } else rows = [...byKey.values()].sort((a, b) => a.index - b.index || a.key.localeCompare(b.key));
   const report = buildSweepReport(rows, { description });
   console.log(terminalTable(rows));
-  const outGiven = argv.some((a) => a === '--out' || a.startsWith('--out='));
-  const files = writeOutputs(outGiven ? opts.out : join(opts.out, 'sweep', 'merged'), report);
+  const files = writeOutputs(flagGiven(argv, 'out') ? opts.out : join(opts.out, 'sweep', 'merged'), report);
   console.log(`sweep merge: ${rows.length} points from ${opts.positional.length} file(s)${missing ? `, ${missing} missing` : ''}; wrote ${files.join(', ')}`);
   if (opts.json) writeJson(opts.json, report);
   return missing ? 1 : exitStatus(rows);

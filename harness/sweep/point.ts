@@ -2,7 +2,6 @@
 // keep: `prepare` (latency, II, bit-true accuracy, and the list of head's submodules with their
 // cache keys), `flat` (the flattened synthesis: the totals), `module` (one submodule on its own,
 // shared by every point with the same module), `verify` (`headsim cosim` on the point).
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +10,7 @@ import { parseConfig } from '../../models/config.ts';
 import { timing } from '../../models/geometry.ts';
 import { orderByValue } from '../../models/ranking.ts';
 import { accuracy, floatRefs, type EmittedVector } from '../accuracy.ts';
-import { tail } from '../proc.ts';
+import { runCommand, tail } from '../proc.ts';
 import { buildScenario, type Scenario } from '../scenario.ts';
 import type { Resources } from '../synth/stat.ts';
 import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
@@ -140,29 +139,18 @@ export interface VerifyOptions {
  * reference and the timing matches the formulas. The accuracy bar is not part of it (the sweep
  * reports accuracy separately; small exp tables miss the default bar by design).
  */
-export function verify(p: PointSpec, v: VerifyOptions): Promise<{ ok: boolean; detail: string; seconds: number }> {
+export async function verify(p: PointSpec, v: VerifyOptions): Promise<{ ok: boolean; detail: string; seconds: number }> {
   const t0 = performance.now();
   const mode = parseConfig(p.params).mode;
   mkdirSync(v.dir, { recursive: true });
   const cfg = join(v.dir, 'config.json');
   writeFileSync(cfg, JSON.stringify(p.params, null, 2) + '\n');
   const args = ['--import', tsxLoader(), CLI, 'cosim', '--config', cfg, '--mode', mode, '--vectors', String(v.vectors), '--seed', String(p.seed), '--max-prob-error', '1', '--out', v.dir, '--json', join(v.dir, 'cosim.json')];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), v.timeoutMs);
-    const done = (ok: boolean, detail: string) => resolve({ ok, detail, seconds: (performance.now() - t0) / 1000 });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const last = tail(out, 6);
-      if (signal) done(false, `cosim killed (${signal}) after ${Math.round(v.timeoutMs / 1000)} s: ${last}`);
-      else done(code === 0, code === 0 ? tail(out, 1) : `cosim exit ${code}: ${last}`);
-    });
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      done(false, `cosim did not start: ${e.message}`);
-    });
-  });
+  const done = (ok: boolean, detail: string) => ({ ok, detail, seconds: (performance.now() - t0) / 1000 });
+  try {
+    const r = await runCommand(process.execPath, args, { timeoutMs: v.timeoutMs });
+    return r.code === 0 ? done(true, tail(r.stdout, 1)) : done(false, `cosim exit ${r.code}: ${tail(r.stdout + r.stderr, 6)}`);
+  } catch (e) {
+    return done(false, `cosim: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
