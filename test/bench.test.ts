@@ -47,8 +47,6 @@ describe('headsim bench --quick', () => {
     expect(r.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(r.code).toBe(0);
     const rep = JSON.parse(readFileSync(json, 'utf8'));
-    for (const f of ['modelCyclesPerSecond', 'lockstepCyclesPerSecond', 'verilatorCyclesPerSecond', 'icarusCyclesPerSecond', 'cocotbCyclesPerSecond', 'ratios', 'machine', 'scenarios', 'goals'])
-      expect(rep).toHaveProperty(f);
     expect(rep.command).toBe('bench');
     expect(rep.quick).toBe(true);
     expect(rep.modelCyclesPerSecond).toBeGreaterThan(0);
@@ -69,7 +67,10 @@ describe('headsim bench --quick', () => {
       expect(sc.mismatches['verilator-default']).toBe(0);
       expect(sc.mismatches['lockstep-verilator']).toBe(0);
     } else expect(sc.notes.join(' ')).toMatch(/Verilator not available/);
-    if (hasIcarus) expect(sc.mismatches.icarus).toBe(0);
+    if (hasIcarus) {
+      expect(rep.icarusCyclesPerSecond).toBeGreaterThan(0);
+      expect(sc.mismatches.icarus).toBe(0);
+    } else expect(rep.icarusCyclesPerSecond).toBeNull();
     expect(rep.goals.map((g: { name: string }) => g.name)).toHaveLength(4);
     const text = readFileSync(md, 'utf8');
     expect(text).toMatch(/^# headsim bench results/);

@@ -7,7 +7,7 @@ import { InputError } from '../harness/errors.ts';
 import { RTL_DIR } from '../harness/rtl-build.ts';
 import { readJsonl } from '../harness/sweep/cache.ts';
 import { buildSweepReport, OUTPUT_FILES, writeOutputs } from '../harness/sweep/report.ts';
-import { runSweep, shardOf } from '../harness/sweep/run.ts';
+import { estimateCost, runSweep, shardOf } from '../harness/sweep/run.ts';
 import { expandSpec, parseSpec } from '../harness/sweep/spec.ts';
 import { DEFAULT_SPEC } from '../harness/commands/sweep.ts';
 
@@ -102,6 +102,11 @@ describe('sweep spec expansion', () => {
     expect(new Set(a.values())).toEqual(new Set([1, 2, 3]));
     expect(shardOf(pts, 3)).toEqual(a);
     expect(new Set(shardOf(pts, 1).values())).toEqual(new Set([1]));
+    // Longest-processing-time: no shard carries more than the lightest one plus one point.
+    const load = [0, 0, 0];
+    for (const p of pts) load[a.get(p.index)! - 1]! += estimateCost(p.config);
+    const costliest = Math.max(...pts.map((p) => estimateCost(p.config)));
+    expect(Math.max(...load)).toBeLessThanOrEqual(Math.min(...load) + costliest);
   });
 });
 

@@ -112,7 +112,9 @@ describe('Yosys failures', () => {
     const r = headsim(['synth', '--mode', 'argmax,softmax']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--mode: synth takes one mode/);
-    expect(headsim(['synth', '--timeout', '0']).stderr).toMatch(/--timeout: expected an integer ≥ 1/);
+    const t = headsim(['synth', '--timeout', '0']);
+    expect(t.code).toBe(2);
+    expect(t.stderr).toMatch(/--timeout: expected an integer ≥ 1/);
   });
 });
 
