@@ -19,13 +19,11 @@ export class MacArray {
   readonly a_valid: number;
   readonly a_group: number;
   /** weight ROM [P·B][cPar·kPar]: word (group, beat), lane (c, l) = W[group·cPar + c][beat·kPar + l] */
-  readonly rom: Int32Array;
 
   constructor(ctx: HeadContext, p: Ports, inp: InputStage, stall: number) {
     const { k, g } = ctx;
     const m = 'head.mac_array.';
     const lanes = g.cPar * g.kPar;
-    this.rom = weightRom(g, ctx.w);
     this.w_data = k.array(m + 'w_data', g.wW, lanes, 0, true);
     this.p_valid = k.signal(m + 'p_valid', 1);
     this.prod = k.array(m + 'prod', g.inW + g.wW, lanes, 0, true);
@@ -35,14 +33,14 @@ export class MacArray {
     this.acc = k.array(m + 'acc', g.accW, g.cPar, 0, true);
     this.a_valid = k.signal(m + 'a_valid', 1);
     this.a_group = k.signal(m + 'a_group', bitsFor(g.P - 1));
-    const { rom, w_data, p_valid, prod, p_first, p_last, p_group, acc, a_valid, a_group } = this;
+    const { w_data, p_valid, prod, p_first, p_last, p_group, acc, a_valid, a_group } = this;
     const K = g.kPar;
     // Rows are unrolled up to 128 lanes in all, else a loop over c; the kPar lanes of a row are
     // unrolled up to 16 (with the input lanes in locals).
     const rows = (body: (c: number | string) => string) => each(g.cPar, 'c', body, lanes <= 128 ? g.cPar : 0);
     const row = (c: number | string) => (typeof c === 'number' ? c * K : `c * ${K}`);
 
-    const romMem = k.memory(rom);
+    const romMem = k.memory(weightRom(g, ctx.w));
 
     k.posedgeCode('mac_array', p.clk, (c) => {
       const sat = c.ext(satS);

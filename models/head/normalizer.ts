@@ -4,6 +4,7 @@
 import type { HeadContext, Ports } from './context.ts';
 import { State, bitsFor } from './context.ts';
 import { expIndex, recipIndex } from '../tables.ts';
+import { RECIP_FRAC } from '../geometry.ts';
 
 export class Normalizer {
   readonly exp_group: number;
@@ -25,7 +26,7 @@ export class Normalizer {
     this.e_data = k.array(m + 'e_data', g.expOutBits, g.cPar);
     this.sum = k.signal(m + 'sum', g.sumW);
     this.msb_q = k.signal(m + 'msb_q', bitsFor(g.sumW));
-    this.recip_q = k.signal(m + 'recip_q', 18);
+    this.recip_q = k.signal(m + 'recip_q', RECIP_FRAC + 1); // rtl: [RECIP_FRAC:0]
     this.exp_done = k.signal(m + 'exp_done', 1);
     const { exp_group, e_valid, e_last, e_data, sum, msb_q, recip_q, exp_done } = this;
     if (g.mode !== 'softmax') return; // the RTL generates none of this outside softmax mode
