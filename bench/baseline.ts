@@ -9,7 +9,7 @@
  * and for the current code, the general scheduler alone (`Kernel.fused = false`: generated
  * processes run through delta cycles, no fused edge functions), to show what fusing adds.
  */
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createModel, portWidths } from '../harness/model-run.ts';
@@ -105,7 +105,6 @@ export async function beforeAfter(s: Scenario, rev: string, o: { warmup: number;
       m.tb.run(null, o.vcd);
       await t.close();
       put(`${k}Vcd`, o.vcd / (selfCpu() - c0));
-      statSync(file);
       rmSync(file, { force: true });
     }
   }

@@ -8,7 +8,7 @@
  * $readmemh of the tables) is measured by a run of 0 cycles and subtracted.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { portWidths } from '../harness/model-run.ts';
@@ -151,8 +151,4 @@ export async function runIcarusAlone(vvp: string, files: { stim: string; expect:
   };
   const cpu = kids.reduce((a, x) => a + secs(x), 0);
   return { cycles, cpu, wall, mismatches: Number(m[2]), firstMismatch: Number(m[3]) };
-}
-
-export function removeQuietly(p: string): void {
-  rmSync(p, { force: true, recursive: true });
 }

@@ -28,7 +28,7 @@ import type { InputVectors } from '../models/vectors.ts';
 import { startHeadCocotb } from '../harness/cocotb/head.ts';
 import { checkCocotbSetup } from '../harness/cocotb/setup.ts';
 import { runLockstep } from '../harness/lockstep.ts';
-import { plusargs, writeMemFiles, type MemFiles } from '../harness/memfiles.ts';
+import { plusargs, writeMemFiles } from '../harness/memfiles.ts';
 import { ModelTrace } from '../harness/model-trace.ts';
 import { createModel, portWidths } from '../harness/model-run.ts';
 import { PortBatch } from '../harness/ports.ts';
@@ -51,7 +51,6 @@ export interface BenchOptions {
   runs: number;
   /** rounds of Icarus, cocotb and cocotb lockstep (default: min(runs, 3), 1 on the big head) */
   slowRuns: number | null;
-  scenarios: string[];
   skip: Set<Measure>;
   /** builds, stimulus, memory images */
   out: string;
@@ -342,16 +341,15 @@ export async function benchScenario(name: string, o: BenchOptions): Promise<Scen
       }
       for (const v of ['default', 'O2'] as const) {
         if (!exes[v]) continue;
-        const [x] = await runVerilatorAlone(exes[v]!, stimFile, plusargs(mem), { cycles: C.verilator });
-        put(`verilator-${v}`, r, x!.cycles / x!.cpu);
-        put(`verilator-${v}-wall`, r, x!.cycles / x!.wall);
-        addMismatch(`verilator-${v}`, x!.mismatches);
+        const x = await runVerilatorAlone(exes[v]!, stimFile, plusargs(mem), { cycles: C.verilator });
+        put(`verilator-${v}`, r, x.cycles / x.cpu);
+        addMismatch(`verilator-${v}`, x.mismatches);
       }
       if (exes.trace && C.trace > 0) {
         const file = path.join(o.vcdDir, `headsim-bench-${process.pid}-verilator.vcd`);
-        const [x] = await runVerilatorAlone(exes.trace, stimFile, plusargs(mem), { cycles: C.trace, trace: file });
-        put('verilator-trace', r, x!.cycles / x!.cpu);
-        addMismatch('verilator-trace', x!.mismatches);
+        const x = await runVerilatorAlone(exes.trace, stimFile, plusargs(mem), { cycles: C.trace, trace: file });
+        put('verilator-trace', r, x.cycles / x.cpu);
+        addMismatch('verilator-trace', x.mismatches);
         traceBytes += existsSync(file) ? statSync(file).size : 0;
         traceCycles += C.trace;
         rmSync(file, { force: true });
@@ -360,19 +358,19 @@ export async function benchScenario(name: string, o: BenchOptions): Promise<Scen
         const b = await VerilatorBackend.start({ exe: lockstepExe, widths, args: plusargs(mem) });
         const d0 = cpuOf(b.pid);
         const c0 = selfCpu();
-        let res;
+        let res, d1;
         try {
           res = await runLockstep(lockScenario, b, traffic);
         } finally {
-          const d1 = cpuOf(b.pid);
+          d1 = cpuOf(b.pid);
           await b.close();
-          if (d0 !== null && d1 !== null && res) put('lockstep-driver-cpu', r, res.cyclesCompared / Math.max(d1 - d0, 0.01));
         }
-        const nodeCpu = selfCpu() - c0;
+        const node = res.cyclesCompared / (selfCpu() - c0);
+        const driver = d0 !== null && d1 !== null ? res.cyclesCompared / Math.max(d1 - d0, 0.01) : NaN;
         put('lockstep-verilator', r, res.cyclesCompared / res.seconds);
-        put('lockstep-node-cpu', r, res.cyclesCompared / nodeCpu);
-        const drv = series['lockstep-driver-cpu']?.[r] ?? NaN;
-        put('lockstep-cpu-bound', r, Math.min(res.cyclesCompared / nodeCpu, drv));
+        put('lockstep-node-cpu', r, node);
+        if (!Number.isNaN(driver)) put('lockstep-driver-cpu', r, driver);
+        put('lockstep-cpu-bound', r, Math.min(node, driver));
         addMismatch('lockstep-verilator', res.mismatch ? 1 : 0);
         if (r === 0) notes.push(`lockstep (Verilator): ${res.cyclesCompared} cycles compared per round (${lockScenario.vectors.count} vectors)`);
       }
@@ -380,7 +378,6 @@ export async function benchScenario(name: string, o: BenchOptions): Promise<Scen
       if (icarus) {
         const x = await runIcarusAlone(icarus.vvp, icarus.files, plusargs(mem), C.icarus);
         put('icarus', r, C.icarus / Math.max(x.cpu - icarus.startup, 1e-3));
-        put('icarus-wall', r, x.wall);
         addMismatch('icarus', x.mismatches);
       }
       if (cocotb) {
@@ -394,7 +391,6 @@ export async function benchScenario(name: string, o: BenchOptions): Promise<Scen
         const wall = (performance.now() - w0) / 1000;
         const v1 = cocotbVvp !== null ? cpuOf(cocotbVvp) : null;
         put('cocotb', r, C.cocotb / (v0 !== null && v1 !== null ? Math.max(v1 - v0, 0.01) : wall));
-        put('cocotb-wall', r, C.cocotb / wall);
         let bad = 0;
         for (let i = 0; i < C.cocotb; i++) if (!seg.sameOutputs(i, stim, from + i)) bad++;
         addMismatch('cocotb', bad);

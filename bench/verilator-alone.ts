@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { rtlParams } from '../harness/rtl-params.ts';
 import { rtlSources, RTL_DIR } from '../harness/rtl-build.ts';
 import { portWidths } from '../harness/model-run.ts';
-import type { PortBatch, PortWidths } from '../harness/ports.ts';
+import type { PortBatch } from '../harness/ports.ts';
+import { pad4 } from '../harness/verilator/protocol.ts';
 import { runCommand, tail } from '../harness/proc.ts';
 import type { Scenario } from '../harness/scenario.ts';
 import { PORTS_HEADER, verilatorVersion } from '../harness/verilator/build.ts';
@@ -84,12 +85,12 @@ export async function buildVerilatorAlone(s: Scenario, variant: VerilatorVariant
 }
 
 /** Writes the stimulus file of verilator_alone.cpp: the batch's inputs and expected outputs for n cycles. */
-export function writeStimulus(file: string, b: PortBatch, n: number, w: PortWidths = b.widths): void {
-  const pad = (m: number) => (m + 3) & ~3;
+export function writeStimulus(file: string, b: PortBatch, n: number): void {
+  const w = b.widths;
   const head = new Uint32Array([0x31425348, w.sW, w.idxW, w.valW, n]);
-  const flags = new Uint8Array(pad(n));
+  const flags = new Uint8Array(pad4(n));
   flags.set(b.flags.subarray(0, n));
-  const out = new Uint8Array(pad(n));
+  const out = new Uint8Array(pad4(n));
   out.set(b.outFlags.subarray(0, n));
   const u8 = (a: Uint32Array, count: number) => new Uint8Array(a.buffer, a.byteOffset, count * 4);
   writeFileSync(file, Buffer.concat([u8(head, 5), flags, u8(b.sData, n * b.sWords), out, u8(b.mIndex, n), u8(b.mValue, n)]));
@@ -103,13 +104,12 @@ export interface AloneRun {
   firstMismatch: number;
 }
 
-/** Runs the binary `repeat` times on (the first `cycles` of) the stimulus, one fresh model each; one result per repeat. */
-export async function runVerilatorAlone(exe: string, stimulus: string, plusargs: string[], opts: { repeat?: number; cycles?: number; trace?: string } = {}): Promise<AloneRun[]> {
-  const args = [stimulus, '--repeat', String(opts.repeat ?? 1), ...(opts.cycles !== undefined ? ['--cycles', String(opts.cycles)] : []), ...(opts.trace ? ['--trace', opts.trace] : []), ...plusargs];
+/** Runs the binary once on (the first `cycles` of) the stimulus, a fresh model. */
+export async function runVerilatorAlone(exe: string, stimulus: string, plusargs: string[], opts: { cycles?: number; trace?: string } = {}): Promise<AloneRun> {
+  const args = [stimulus, ...(opts.cycles !== undefined ? ['--cycles', String(opts.cycles)] : []), ...(opts.trace ? ['--trace', opts.trace] : []), ...plusargs];
   const r = await runCommand(exe, args, { timeoutMs: 30 * 60_000 });
   if (r.code !== 0) throw new Error(`${exe} failed (exit ${r.code}):\n${tail(r.stderr || r.stdout, 20)}`);
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map((l) => JSON.parse(l) as AloneRun);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
+  if (!line) throw new Error(`${exe}: no result line in its output:\n${tail(r.stdout + r.stderr, 20)}`);
+  return JSON.parse(line) as AloneRun;
 }

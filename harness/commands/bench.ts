@@ -70,7 +70,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const results_: BenchReport['scenarios'] = [];
   const ab: BenchReport['beforeAfter'] = [];
   for (const name of scenarios) {
-    results_.push(await benchScenario(name, { quick, runs, slowRuns, scenarios, skip, out, vcdDir, log }));
+    results_.push(await benchScenario(name, { quick, runs, slowRuns, skip, out, vcdDir, log }));
     if (baseline) {
       const s = results_[results_.length - 1]!;
       const cycles = name === 'seed' ? { warmup: 500_000, model: 300_000, vcd: 20_000 } : { warmup: 150_000, model: 60_000, vcd: 1_000 };
