@@ -47,7 +47,7 @@ export class Testbench {
 
   constructor(
     private readonly head: Head,
-    private readonly g: Geometry,
+    g: Geometry,
     private readonly vectors: InputVectors,
     private readonly opt: TrafficOptions,
   ) {

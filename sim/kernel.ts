@@ -80,8 +80,6 @@ interface Proc {
   kind: Kind;
   fn: Process | null;
   gen: CodeGen | null;
-  /** edge processes: the clock */
-  clk: number;
   /** generated processes, from their code: scalar registers, register ranges, combinational outputs */
   scalars: number[];
   ranges: number[];
@@ -167,10 +165,10 @@ export class Kernel {
   private memOffset: number[] = [];
 
   // Generated processes.
-  /** register ranges of generated processes: [base, len] by range id, and their written flags */
+  /** register ranges of generated processes: [base, len] by range id, and their written flags (RW in generated code) */
   private rangeDefs: Array<[number, number]> = [];
   private rangeIds = new Map<string, number>();
-  private rw = new Uint8Array(0);
+  rw = new Uint8Array(0);
   /** dirty flags of the levelized combinational processes, in level order */
   private dirty = new Uint8Array(0);
   private dirtyAny = false;
@@ -203,38 +201,32 @@ export class Kernel {
 
   /** A combinational process: runs at start and whenever a signal it reads changes. */
   comb(name: string, fn: Process, sensitivity: readonly number[]): void {
-    const p = this.addProcess(name, 'comb', fn, null, -1);
-    for (const s of sensitivity) this.combSensList[s]!.push(p);
+    this.addProcess(name, 'comb', fn, null, sensitivity);
   }
 
   /** A process woken by the rising edge of `clk` (registers: write them with nba). */
   posedge(name: string, clk: number, fn: Process): void {
-    const p = this.addProcess(name, 'pos', fn, null, clk);
-    this.edgeSensList[clk]!.push(p);
+    this.addProcess(name, 'pos', fn, null, [clk]);
   }
 
   /** A process woken by the falling edge of `clk` (a testbench driving inputs). */
   negedge(name: string, clk: number, fn: Process): void {
-    const p = this.addProcess(name, 'neg', fn, null, clk);
-    this.negSensList[clk]!.push(p);
+    this.addProcess(name, 'neg', fn, null, [clk]);
   }
 
   /** `comb` with a generated body: writes with `c.set`. */
   combCode(name: string, gen: CodeGen, sensitivity: readonly number[]): void {
-    const p = this.addProcess(name, 'comb', null, gen, -1);
-    for (const s of sensitivity) this.combSensList[s]!.push(p);
+    this.addProcess(name, 'comb', null, gen, sensitivity);
   }
 
   /** `posedge` with a generated body: registers written with `c.nba` / `c.next` + `c.nbaRange`. */
   posedgeCode(name: string, clk: number, gen: CodeGen): void {
-    const p = this.addProcess(name, 'pos', null, gen, clk);
-    this.edgeSensList[clk]!.push(p);
+    this.addProcess(name, 'pos', null, gen, [clk]);
   }
 
   /** `negedge` with a generated body (a testbench drives inputs with `c.set`). */
   negedgeCode(name: string, clk: number, gen: CodeGen): void {
-    const p = this.addProcess(name, 'neg', null, gen, clk);
-    this.negSensList[clk]!.push(p);
+    this.addProcess(name, 'neg', null, gen, [clk]);
   }
 
   /**
@@ -287,7 +279,7 @@ export class Kernel {
 
     // Levelize the generated combinational processes: a process comes after every generated
     // process that writes one of its inputs. A cycle leaves them to the delta loop.
-    const combs = procs.map((p, i) => i).filter((i) => procs[i]!.kind === 'comb' && procs[i]!.gen);
+    const combs = procs.map((_, i) => i).filter((i) => procs[i]!.kind === 'comb' && procs[i]!.gen);
     const order = levelize(combs, procs, this.combSensList);
     const level = new Int32Array(procs.length).fill(-1);
     if (order) order.forEach((p, j) => (level[p] = j));
@@ -402,20 +394,7 @@ export class Kernel {
     let budget = this.deltaLimit * (this.procs.length + 1);
     for (let delta = 0; ; delta++) {
       if (delta > this.deltaLimit) throw new Error(`no convergence after ${this.deltaLimit} delta cycles at t=${this.time} (combinational loop?)`);
-      for (;;) {
-        while (this.qLen > 0) {
-          if (--budget < 0) throw new Error(`no convergence at t=${this.time}: process ${this.procList[this.queue[this.qHead]!]!.name} keeps waking (combinational loop?)`);
-          const p = this.queue[this.qHead]!;
-          this.qHead = this.qHead + 1 === this.queue.length ? 0 : this.qHead + 1;
-          this.qLen--;
-          this.queued[p] = 0;
-          this.procs[p]!();
-        }
-        if (!this.dirtyAny) break;
-        if (--budget < 0) throw new Error(`no convergence at t=${this.time}: combinational processes keep waking (combinational loop?)`);
-        this.dirtyAny = false;
-        this.combPass();
-      }
+      budget = this.activeRegion(budget);
       if (this.nbaLen === 0 && this.rangeN === 0 && this.ranN === 0) return;
       this.commitPending();
     }
@@ -515,19 +494,24 @@ export class Kernel {
     }
   }
 
-  /** Runs the active region left by blocking writes inside a fused edge (before its commit). */
-  private activeRegion(): void {
-    let budget = this.deltaLimit * (this.procs.length + 1);
+  /**
+   * Runs the active region: queued processes and the levelized combinational pass, until both
+   * are quiet, within `budget` evaluations; returns what is left of it. `settle` runs it once per
+   * delta; generated fused edges call it (`k.activeRegion()`) for the blocking writes they make
+   * before their commit, which is why it is not private.
+   */
+  activeRegion(budget = this.deltaLimit * (this.procs.length + 1)): number {
     for (;;) {
       while (this.qLen > 0) {
-        if (--budget < 0) throw new Error(`no convergence at t=${this.time} (combinational loop?)`);
+        if (--budget < 0) throw new Error(`no convergence at t=${this.time}: process ${this.procList[this.queue[this.qHead]!]!.name} keeps waking (combinational loop?)`);
         const p = this.queue[this.qHead]!;
         this.qHead = this.qHead + 1 === this.queue.length ? 0 : this.qHead + 1;
         this.qLen--;
         this.queued[p] = 0;
         this.procs[p]!();
       }
-      if (!this.dirtyAny) return;
+      if (!this.dirtyAny) return budget;
+      if (--budget < 0) throw new Error(`no convergence at t=${this.time}: combinational processes keep waking (combinational loop?)`);
       this.dirtyAny = false;
       this.combPass();
     }
@@ -547,10 +531,13 @@ export class Kernel {
     this.qLen++;
   }
 
-  private addProcess(name: string, kind: Kind, fn: Process | null, gen: CodeGen | null, clk: number): number {
+  /** Declares a process (a closure `fn` or a generated body `gen`) and wakes it on `sens`: the signals it reads (comb) or its clock (edges). */
+  private addProcess(name: string, kind: Kind, fn: Process | null, gen: CodeGen | null, sens: readonly number[]): void {
     this.assertElaborating();
-    this.procList.push({ name, kind, fn, gen, clk, scalars: [], ranges: [], writes: [], sets: [] });
-    return this.procList.length - 1;
+    const p = this.procList.length;
+    this.procList.push({ name, kind, fn, gen, scalars: [], ranges: [], writes: [], sets: [] });
+    const lists = kind === 'comb' ? this.combSensList : kind === 'pos' ? this.edgeSensList : this.negSensList;
+    for (const s of sens) lists[s]!.push(p);
   }
 
   private assertElaborating(): void {

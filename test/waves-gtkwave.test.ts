@@ -16,7 +16,7 @@ async function sampleDump(file: string): Promise<number> {
   const w = new VcdWriter(file, { date: 'fixed' });
   const clk = w.declare('head.clk', 1);
   const sValid = w.declare('head.s_valid', 1);
-  const sReady = w.declare('head.s_ready', 1, 1);
+  w.declare('head.s_ready', 1, 1); // constant 1: only its initial value is dumped
   const sData = w.declare('head.s_data', 16);
   const acc = w.declare('head.mac_array.acc_0', 41);
   const mValid = w.declare('head.m_valid', 1);

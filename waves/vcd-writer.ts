@@ -57,8 +57,8 @@ const DIGITS = (() => {
 
 const TWO32 = 2 ** 32;
 
-/** Writes the binary digits of v (0 ≤ v < 2^53, no leading zeros) at pos; returns the end. */
-function binDigits(out: Uint8Array, dv: DataView, pos: number, v: number): number {
+/** Writes the binary digits of v (0 ≤ v < 2^53, no leading zeros) at pos of dv's buffer; returns the end. */
+function binDigits(dv: DataView, pos: number, v: number): number {
   let lo: number;
   let hi: number;
   let i: number;
@@ -301,7 +301,7 @@ export class VcdWriter {
       if (widths[h] === 1) out[pos++] = v ? 49 : 48;
       else {
         out[pos++] = 98;
-        pos = binDigits(out, dv, pos, v);
+        pos = binDigits(dv, pos, v);
       }
       dv.setFloat64(pos, tail[h]!, true);
       pos += tailLen[h]!;
@@ -357,7 +357,7 @@ export class VcdWriter {
       out[pos++] = v ? 49 : 48;
     } else {
       out[pos++] = 98; // 'b'
-      pos = binDigits(out, this.dv, pos, v);
+      pos = binDigits(this.dv, pos, v);
     }
     // ' ' (vectors), the identifier code and '\n': up to 7 bytes stored as one float64
     this.dv.setFloat64(pos, this.tail[h]!, true);

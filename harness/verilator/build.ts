@@ -109,7 +109,7 @@ async function readSource(p: string): Promise<Buffer> {
   }
 }
 
-async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: string[], includeDirs: string[]): Promise<string> {
+async function cacheKey(args: string[], sources: string[], includeDirs: string[]): Promise<string> {
   const h = createHash('sha256');
   const part = (label: string, data: string | Buffer) => {
     h.update(`${label}\0${data.length}\0`);
@@ -135,7 +135,7 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   const sources = o.sources.map((s) => path.resolve(s));
   const includeDirs = (o.includeDirs ?? []).map((d) => path.resolve(d));
   const args = verilatorArgs(o, sources, includeDirs);
-  const key = await cacheKey(o, args, sources, includeDirs);
+  const key = await cacheKey(args, sources, includeDirs);
 
   const outRoot = path.resolve(o.outRoot ?? 'out/verilator');
   const dir = path.join(outRoot, key.slice(0, 16));
