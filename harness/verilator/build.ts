@@ -1,7 +1,8 @@
 /**
- * Verilates the RTL together with driver.cpp into one executable, cached by content:
- * out/verilator/<key16>/ where the key hashes everything the binary depends on (parameters,
- * port widths, driver source, every RTL and include file's bytes, Verilator version, flags).
+ * Verilates the RTL together with a C++ main (driver.cpp, or the bench's verilator_alone.cpp)
+ * into one executable, cached by content: out/verilator/<key16>/ where the key hashes everything
+ * the binary depends on (parameters, port widths, the main and ports.h, every RTL and include
+ * file's bytes, Verilator version, flags).
  * Builds happen in a private temp directory renamed into place, so two processes building the
  * same key never see each other's half-written files.
  */
@@ -16,7 +17,7 @@ import { CommandNotFoundError, runCommand, tail } from '../proc.ts';
 
 export const DRIVER_SOURCE = fileURLToPath(new URL('./driver.cpp', import.meta.url));
 /** The port conventions driver.cpp (and bench/verilator_alone.cpp) include. */
-export const PORTS_HEADER = fileURLToPath(new URL('./ports.h', import.meta.url));
+const PORTS_HEADER = fileURLToPath(new URL('./ports.h', import.meta.url));
 const EXE_NAME = 'headsim_driver';
 const INCLUDE_EXT = /\.(v|sv|vh|svh|vinc|inc|hex|mem)$/i;
 
@@ -32,6 +33,12 @@ export interface VerilatorBuildOptions {
   timeoutMs?: number;
   /** Extra verilator arguments (part of the cache key). */
   extraArgs?: string[];
+  /** The C++ main verilated with the RTL (default: driver.cpp, the lockstep driver). */
+  main?: string;
+  /** Build with --trace (default true: the driver dumps VCDs on request). */
+  trace?: boolean;
+  /** OPT_FAST/OPT_GLOBAL -O2 instead of Verilator's default -Os (default true). */
+  optimize?: boolean;
 }
 
 export interface VerilatorBuild {
@@ -79,6 +86,8 @@ function paramArg(name: string, v: number | string): string {
   return `-G${name}=${literal ? v : JSON.stringify(v)}`;
 }
 
+const mainSource = (o: VerilatorBuildOptions) => path.resolve(o.main ?? DRIVER_SOURCE);
+
 /** The verilator command line minus the output directory, fixed for a given build request. */
 function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs: string[]): string[] {
   const { sW, idxW, valW } = o.widths;
@@ -87,15 +96,15 @@ function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs:
     '--top-module', o.top, '--prefix', 'Vdut', '-o', EXE_NAME,
     '--x-assign', 'fast', '--x-initial', 'fast',
     // One time unit everywhere (VCDs of model and RTL share #10t stamps); the RTL has no delays.
-    '--trace', '--no-timing', '--timescale-override', '1ns/1ns',
+    ...(o.trace === false ? [] : ['--trace']), '--no-timing', '--timescale-override', '1ns/1ns',
     '-Wno-fatal', // lint warnings are printed (build.log) but do not stop a simulation build
     '-CFLAGS', `-DS_W=${sW} -DIDX_W=${idxW} -DVAL_W=${valW}`,
     // OPT_FAST (model, driver) and OPT_GLOBAL (Verilator runtime) default to -Os; -O2 is ~1.5x faster.
-    '-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2',
+    ...(o.optimize === false ? [] : ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2']),
     ...includeDirs.map((d) => `-I${d}`),
     ...Object.keys(o.params).sort().map((k) => paramArg(k, o.params[k])),
     ...(o.extraArgs ?? []),
-    DRIVER_SOURCE,
+    mainSource(o),
     ...sources,
   ];
 }
@@ -109,7 +118,7 @@ async function readSource(p: string): Promise<Buffer> {
   }
 }
 
-async function cacheKey(args: string[], sources: string[], includeDirs: string[]): Promise<string> {
+async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: string[], includeDirs: string[]): Promise<string> {
   const h = createHash('sha256');
   const part = (label: string, data: string | Buffer) => {
     h.update(`${label}\0${data.length}\0`);
@@ -117,7 +126,7 @@ async function cacheKey(args: string[], sources: string[], includeDirs: string[]
   };
   part('verilator', await verilatorVersion());
   part('args', JSON.stringify(args.slice(0, -sources.length - 1))); // flags, params, widths; not paths
-  part('driver', await readFile(DRIVER_SOURCE));
+  part('driver', await readFile(mainSource(o)));
   part('ports', await readFile(PORTS_HEADER));
   for (const s of sources) part('source', await readSource(s));
   for (const d of includeDirs) {
@@ -135,7 +144,7 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   const sources = o.sources.map((s) => path.resolve(s));
   const includeDirs = (o.includeDirs ?? []).map((d) => path.resolve(d));
   const args = verilatorArgs(o, sources, includeDirs);
-  const key = await cacheKey(args, sources, includeDirs);
+  const key = await cacheKey(o, args, sources, includeDirs);
 
   const outRoot = path.resolve(o.outRoot ?? 'out/verilator');
   const dir = path.join(outRoot, key.slice(0, 16));
