@@ -31,3 +31,14 @@ export function normal(uniform: () => number, mean: number, std: number): () => 
 
 /** Derive independent streams (weights, inputs, backpressure) from one user seed. */
 export const subSeed = (seed: number, stream: number) => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + stream * 0x27d4eb2f) >>> 0;
+
+/** Fisher–Yates shuffle in place, driven by `rand` (uniform in [0, 1)). */
+export function shuffleInPlace<T extends { length: number; [i: number]: number }>(arr: T, rand: () => number): T {
+  for (let i = arr.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    const t = arr[i];
+    arr[i] = arr[j];
+    arr[j] = t;
+  }
+  return arr;
+}

@@ -4,12 +4,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hasCommand, headsim } from './helpers.ts';
+import { hasIcarus, hasVerilator, headsim } from './helpers.ts';
 import { stats } from '../bench/run.ts';
 import { rate, ratioStats } from '../bench/report.ts';
 
-const hasVerilator = hasCommand('verilator --version');
-const hasIcarus = hasCommand('iverilog -V');
 
 describe('bench helpers', () => {
   it('stats: median (even and odd counts), min, max; non-finite rounds dropped', () => {

@@ -8,11 +8,11 @@ import { InputError } from '../harness/errors.ts';
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, PortBatch, type PortWidths } from '../harness/ports.ts';
 import { VerilatorBackend } from '../harness/verilator/bridge.ts';
 import { FixtureModel } from './fixtures/verilator/fixture-model.ts';
-import { buildFixture, FIXTURE_RTL, hasVerilator, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
+import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
+import { hasIcarus, hasVerilator } from './helpers.ts';
 
 const OUT = path.resolve('out/test-cocotb');
 const BUILD_ROOT = path.join(OUT, 'build');
-const hasIverilog = spawnSync('iverilog', ['-V']).status === 0;
 const hasVenv = spawnSync(DEFAULT_PYTHON, ['-c', 'import cocotb, cocotb_tools.runner']).status === 0;
 const RTL_HEAD = path.resolve('rtl/head.v');
 
@@ -45,7 +45,7 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-describe.skipIf(!hasIverilog || !hasVenv)('cocotb bridge (Icarus) on the fixture DUT', () => {
+describe.skipIf(!hasIcarus || !hasVenv)('cocotb bridge (Icarus) on the fixture DUT', () => {
   it('matches the TypeScript reference and the Verilator backend bit for bit, S_W = 128', async () => {
     const widths = { sW: 128, idxW: 8, valW: 32 };
     const cocotb = await start(widths, { plusargs: ['+offset=3'] });
@@ -198,7 +198,7 @@ endmodule
   });
 });
 
-describe.skipIf(!hasIverilog)('cocotb backend setup errors', () => {
+describe.skipIf(!hasIcarus)('cocotb backend setup errors', () => {
   it('a missing venv is a one-line InputError naming `make venv`', async () => {
     const python = path.join(OUT, 'no-such-venv', 'bin', 'python');
     const err = await CocotbBackend.start({ sources: [FIXTURE_RTL], widths: { sW: 32, idxW: 8, valW: 32 }, outDir: path.join(OUT, 'nv'), python }).then(
@@ -233,7 +233,7 @@ describe.skipIf(!hasIverilog)('cocotb backend setup errors', () => {
   });
 });
 
-describe.skipIf(!hasIverilog || !hasVenv || !existsSync(RTL_HEAD))('headsim cosim --backend cocotb on rtl/', () => {
+describe.skipIf(!hasIcarus || !hasVenv || !existsSync(RTL_HEAD))('headsim cosim --backend cocotb on rtl/', () => {
   it('runs the lockstep on the cocotb backend and reports it', async () => {
     const { cosimCommand } = await import('../harness/commands/cosim.ts');
     const out = path.join(OUT, 'cosim');

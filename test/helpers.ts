@@ -1,4 +1,4 @@
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
@@ -9,12 +9,7 @@ export function headsim(args: string[], timeoutMs = 300_000, env: NodeJS.Process
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Is `cmd` (with its version flag) runnable here? Tests of real tools skip without them. */
-export function hasCommand(cmd: string): boolean {
-  try {
-    execSync(cmd, { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Does `cmd args…` run and exit 0 here? Tests of real tools skip without them. */
+export const hasCommand = (cmd: string, ...args: string[]): boolean => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+export const hasVerilator = hasCommand('verilator', '--version');
+export const hasIcarus = hasCommand('iverilog', '-V');

@@ -1,6 +1,6 @@
 // Lockstep against the RTL under Verilator over a matrix of configurations: every port equal
 // at every cycle, every value equal to the bit-true reference, RTL latency/II = the formulas.
-import { hasCommand } from './helpers.ts';
+import { hasVerilator } from './helpers.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ import { buildScenario } from '../harness/scenario.ts';
 import { score } from '../harness/scoreboard.ts';
 import { VerilatorBackend } from '../harness/verilator/bridge.ts';
 
-const hasVerilator = hasCommand('verilator --version');
 
 const MATRIX: [string, ConfigInput, number][] = [
   ['seed argmax', { mode: 'argmax' }, 30],

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareMnist } from '../harness/datasets/mnist.ts';
 import { readNpy } from '../harness/npy.ts';
-import { hasVerilator } from './fixtures/verilator/fixture.ts';
-import { headsim } from './helpers.ts';
+import { hasVerilator, headsim } from './helpers.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'mnist-e2e-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

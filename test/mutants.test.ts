@@ -1,5 +1,5 @@
 // Lockstep catches injected RTL faults (a few of `npm run mutants`, to keep CI short).
-import { hasCommand } from './helpers.ts';
+import { hasIcarus, hasVerilator } from './helpers.ts';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { MUTANTS, runMutant } from '../harness/mutants.ts';
 import { RTL_DIR } from '../harness/rtl-build.ts';
 
-const hasVerilator = hasCommand('verilator --version');
 
 const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry'];
 
@@ -28,7 +27,7 @@ it('every mutant edit still applies to rtl/', () => {
   for (const m of MUTANTS) if ('file' in m.edit) expect(readFileSync(join(RTL_DIR, m.edit.file), 'utf8'), m.name).toContain(m.edit.find);
 });
 
-const hasCocotb = hasVerilator && existsSync('.venv/bin/python') && hasCommand('iverilog -V');
+const hasCocotb = hasVerilator && existsSync('.venv/bin/python') && hasIcarus;
 
 describe.skipIf(!hasCocotb)('fault injection on the cocotb backend', () => {
   it('a broken RTL copy gives the same first-divergence report as under Verilator', async () => {

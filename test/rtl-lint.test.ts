@@ -3,20 +3,17 @@
 // approx, multi-pass (cPar < classes, kPar not dividing inputs), emit all, a saturating
 // accumulator, negative requant/exp shifts, and a 10-level comparator tree.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, provenAccWidth, type ConfigInput } from '../models/config.ts';
 import { geometry } from '../models/geometry.ts';
 import { rtlParams } from '../harness/rtl-params.ts';
+import { rtlSources, RTL_DIR } from '../harness/rtl-build.ts';
+import { hasIcarus, hasVerilator } from './helpers.ts';
 
-const RTL = fileURLToPath(new URL('../rtl/', import.meta.url));
-const sources = readdirSync(RTL).filter((f) => f.endsWith('.v')).sort().map((f) => path.join(RTL, f));
-const has = (cmd: string, arg: string) => spawnSync(cmd, [arg]).status === 0;
-const hasVerilator = has('verilator', '--version');
-const hasIcarus = has('iverilog', '-V');
+const sources = rtlSources();
 
 const CONFIGS: Record<string, ConfigInput> = {
   'seed softmax': {},
@@ -44,7 +41,7 @@ describe.skipIf(!hasVerilator)('rtl lint: verilator --lint-only -Wall', () => {
   for (const [name, c] of Object.entries(CONFIGS)) {
     it(name, () => {
       const g = Object.entries(params(c)).map(([k, v]) => `-G${k}=${v}`);
-      const r = spawnSync('verilator', ['--lint-only', '-Wall', `-I${RTL}`, '--top-module', 'head', ...g, ...sources], {
+      const r = spawnSync('verilator', ['--lint-only', '-Wall', `-I${RTL_DIR}`, '--top-module', 'head', ...g, ...sources], {
         encoding: 'utf8',
         timeout: 120_000,
       });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config.ts';
 import { chooseFormats, fracForRange } from '../harness/auto-formats.ts';
 import { encodeNpy, type NpyInput } from '../harness/npy.ts';
-import { mulberry32 } from '../harness/datasets/prng.ts';
+import { mulberry32 } from '../models/prng.ts';
 import { headsim } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'headsim-sources-'));

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from '../harness/sweep/cache.ts';
-import { hasVerilator } from './fixtures/verilator/fixture.ts';
-import { headsim } from './helpers.ts';
+import { hasVerilator, headsim } from './helpers.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'headsim-sweep-resume-'));
 const spec = join(tmp, 'tiny.json');

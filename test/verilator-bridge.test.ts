@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IN_M_READY, IN_S_LAST, IN_S_VALID, PortBatch, type PortWidths } from '../harness/ports.ts';
 import { VerilatorBackend, VerilatorDriverError } from '../harness/verilator/bridge.ts';
 import { FixtureModel } from './fixtures/verilator/fixture-model.ts';
-import { buildFixture, hasVerilator, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
+import { buildFixture, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
+import { hasVerilator } from './helpers.ts';
 
 const open: VerilatorBackend[] = [];
 afterEach(async () => {

@@ -1,6 +1,6 @@
 // Seed scenario, softmax: the model's dump and the RTL's dump (Verilator --trace) of the same
 // lockstep run carry the same hierarchy and names, and diff as identical on every shared signal.
-import { hasCommand } from './helpers.ts';
+import { hasVerilator } from './helpers.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ import { DEFAULT_TRAFFIC } from '../harness/testbench.ts';
 import { VerilatorBackend } from '../harness/verilator/bridge.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
 
-const hasVerilator = hasCommand('verilator --version');
 
 describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
   it('seed softmax: dumps are identical on all shared signals', async () => {

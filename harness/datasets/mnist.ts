@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encodeNpy, type NpyInput } from '../npy.ts';
-import { mulberry32, shuffleInPlace } from './prng.ts';
+import { mulberry32, shuffleInPlace } from '../../models/prng.ts';
 
 export const PIXELS = 784;
 export const CLASSES = 10;
