@@ -2,12 +2,13 @@
 // models/config.ts is a flag of the same name; formats take "width,frac", expLut
 // "addrBits,outBits,range"; anything may also be given as JSON.
 import { readFileSync } from 'node:fs';
-import { configSchema } from '../models/config.ts';
+import { configSchema, MODES, type Mode } from '../models/config.ts';
 import { InputError } from './errors.ts';
 
 export interface CommonOptions {
   params: Record<string, unknown>;
-  modes: string[] | null;
+  /** --mode a,b (or the config file's mode), checked against MODES */
+  modes: Mode[] | null;
   vectors: number | null;
   seed: number;
   out: string;
@@ -15,6 +16,8 @@ export interface CommonOptions {
   vcd: boolean;
   flags: Record<string, string | true>;
   positional: string[];
+  /** every flag given on the command line (by name), to tell a given value from a default */
+  given: Set<string>;
 }
 
 const PARAM_NAMES = new Set(Object.keys(configSchema.shape));
@@ -22,7 +25,7 @@ const FMT_PARAMS = new Set(['inFmt', 'wFmt', 'biasFmt', 'logitFmt', 'probFmt']);
 
 /** Flags each command accepts beyond the parameters and the common ones. */
 export function parseArgs(argv: string[], extra: Record<string, 'value' | 'bool'> = {}): CommonOptions {
-  const o: CommonOptions = { params: {}, modes: null, vectors: null, seed: 1, out: 'out', json: null, vcd: false, flags: {}, positional: [] };
+  const o: CommonOptions = { params: {}, modes: null, vectors: null, seed: 1, out: 'out', json: null, vcd: false, flags: {}, positional: [], given: new Set() };
   const common: Record<string, 'value' | 'bool'> = { config: 'value', vectors: 'value', seed: 'value', out: 'value', json: 'value', vcd: 'bool', ...extra };
   const fileParams: Record<string, unknown> = {};
   const flagParams: Record<string, unknown> = {};
@@ -40,8 +43,9 @@ export function parseArgs(argv: string[], extra: Record<string, 'value' | 'bool'
       value = inline ?? argv[++i] ?? '';
       if (value === '' || (inline === undefined && value.startsWith('--'))) throw new InputError(`--${name}: needs a value`);
     } else if (inline !== undefined) throw new InputError(`--${name}: takes no value`);
+    o.given.add(name);
     if (PARAM_NAMES.has(name)) {
-      if (name === 'mode') o.modes = String(value).split(',');
+      if (name === 'mode') o.modes = parseModes(String(value));
       else flagParams[name] = paramValue(name, String(value));
       continue;
     }
@@ -68,10 +72,16 @@ export function parseArgs(argv: string[], extra: Record<string, 'value' | 'bool'
         o.flags[name] = value;
     }
   }
-  if (o.modes === null && typeof fileParams.mode === 'string') o.modes = [fileParams.mode];
+  if (o.modes === null && typeof fileParams.mode === 'string') o.modes = parseModes(fileParams.mode);
   delete fileParams.mode;
   o.params = { ...fileParams, ...flagParams };
   return o;
+}
+
+function parseModes(v: string): Mode[] {
+  const modes = v.split(',');
+  for (const m of modes) if (!MODES.includes(m as Mode)) throw new InputError(`--mode: '${m}' is not one of ${MODES.join(', ')}`);
+  return modes as Mode[];
 }
 
 function splitEq(s: string): [string, string | undefined] {

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, positiveInt } from '../args.ts';
 import { InputError } from '../errors.ts';
+import { writeJson } from '../json-file.ts';
 import { parseConfig } from '../../models/config.ts';
 import { buildScenario } from '../scenario.ts';
 import { BASELINE_REV, beforeAfter } from '../../bench/baseline.ts';
@@ -83,10 +84,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   machine.loadAverage.end = os.loadavg();
   const report = makeReport(argv, quick, machine, results_, ab);
   console.log(consoleText(report));
-  if (o.json) {
-    mkdirSync(dirname(o.json), { recursive: true });
-    writeFileSync(o.json, JSON.stringify(report, null, 2) + '\n');
-  }
+  if (o.json) writeJson(o.json, report);
   if (results) {
     mkdirSync(dirname(results), { recursive: true });
     writeFileSync(results, resultsMarkdown(report));

@@ -1,10 +1,9 @@
 // What `sim` and `cosim` share: options → scenario → one run per mode → reports → table,
 // JSON and exit status. Only how a mode is executed differs (model alone, or lockstep).
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { MODES, type Mode } from '../../models/config.ts';
+import { MODES } from '../../models/config.ts';
 import { parseArgs, type CommonOptions } from '../args.ts';
 import { InputError } from '../errors.ts';
+import { writeJson } from '../json-file.ts';
 import { buildReport, crossModeChecks, failedChecks, floatRefs, type RunOutcome, type RunReport } from '../report.ts';
 import { withMode, type Scenario } from '../scenario.ts';
 import { fmt, textTable } from '../table.ts';
@@ -20,8 +19,7 @@ export const RUN_FLAGS = { 'max-prob-error': 'value', 'valid-rate': 'value', 're
 
 export async function runModes(argv: string[], command: string, runner: ModeRunner, extraFlags: Record<string, 'value' | 'bool'> = {}): Promise<number> {
   const opts = parseArgs(argv, { ...RUN_FLAGS, ...extraFlags });
-  const modes = (opts.modes ?? [...MODES]) as Mode[];
-  for (const m of modes) if (!MODES.includes(m)) throw new InputError(`--mode: '${m}' is not one of ${MODES.join(', ')}`);
+  const modes = opts.modes ?? [...MODES];
   const { base, src, formats, autoFormats } = await sourcedScenario(opts, modes);
   for (const note of src.notes) console.log(note);
   const traffic: TrafficOptions = {
@@ -48,10 +46,7 @@ export async function runModes(argv: string[], command: string, runner: ModeRunn
   console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
   const qr = quantReport(base, floats, runs, formats, autoFormats);
   printQuantReport(qr);
-  if (opts.json) {
-    mkdirSync(dirname(opts.json), { recursive: true });
-    writeFileSync(opts.json, JSON.stringify({ command, seed: opts.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs }, null, 2) + '\n');
-  }
+  if (opts.json) writeJson(opts.json, { command, seed: opts.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs });
   const failed = failedChecks(runs);
   for (const f of failed) console.log(`FAIL ${f}`);
   console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);

@@ -1,11 +1,10 @@
 // `headsim sweep [SPEC.json]`: the design-space sweep (docs/sweep.md).
 // `headsim sweep merge A.jsonl B.jsonl …`: join the result files of shards into one report.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MODES, type Mode } from '../../models/config.ts';
 import { parseArgs, positiveInt, type CommonOptions } from '../args.ts';
 import { InputError } from '../errors.ts';
+import { writeJson } from '../json-file.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../synth/yosys.ts';
 import { readJsonl } from '../sweep/cache.ts';
 import type { PointRow } from '../sweep/point.ts';
@@ -41,11 +40,11 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   const spec = readSpec(specPath ?? DEFAULT_SPEC);
   const points = specPoints(spec, opts);
   const name = isDefault ? 'default' : basename(specPath!).replace(/\.json$/i, '');
-  const outDir = isDefault && !flagGiven(argv, 'out') ? DEFAULT_OUT : join(opts.out, 'sweep', name);
+  const outDir = isDefault && !opts.given.has('out') ? DEFAULT_OUT : join(opts.out, 'sweep', name);
   const shard = parseShard(opts.flags.shard);
   const cachePath =
     typeof opts.flags.cache === 'string' ? opts.flags.cache : join(opts.out, 'sweep', shard ? `${name}.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.jsonl`);
-  const { vectors, seed } = keyContext(argv, opts, spec);
+  const { vectors, seed } = keyContext(opts, spec);
   const jobs = opts.flags.jobs ? positiveInt('jobs', String(opts.flags.jobs)) : 2;
   if (jobs > 2) console.error(`sweep: --jobs ${jobs}: each job runs one Yosys at a time; make sure the machine has ${jobs} cores`);
   const timeoutMs = opts.flags.timeout ? positiveInt('timeout', String(opts.flags.timeout)) * 1000 : DEFAULT_YOSYS_TIMEOUT_MS;
@@ -81,7 +80,6 @@ export async function sweepCommand(argv: string[]): Promise<number> {
 function specPoints(spec: SweepSpec, opts: CommonOptions): SweepPoint[] {
   // Flags override base; --mode a,b,c replaces the modes: a grid axis, and every point in each mode.
   const modes = opts.modes;
-  if (modes) for (const m of modes) if (!MODES.includes(m as Mode)) throw new InputError(`--mode: '${m}' is not one of ${MODES.join(', ')}`);
   const s: SweepSpec = modes
     ? {
         ...spec,
@@ -92,16 +90,14 @@ function specPoints(spec: SweepSpec, opts: CommonOptions): SweepPoint[] {
   return expandSpec(s, opts.params);
 }
 
-const flagGiven = (argv: string[], name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-
 /**
  * Vectors and seed as every point key gets them (sweep, dry run and merge alike): a flag wins
  * over the spec, the spec over `fallback` (merge: the rows' own values), then the defaults.
  */
-function keyContext(argv: string[], opts: CommonOptions, spec: SweepSpec, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
+function keyContext(opts: CommonOptions, spec: SweepSpec, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
   return {
     vectors: opts.vectors ?? spec.vectors ?? fallback?.vectors ?? 1000,
-    seed: flagGiven(argv, 'seed') ? opts.seed : (spec.seed ?? fallback?.seed ?? opts.seed),
+    seed: opts.given.has('seed') ? opts.seed : (spec.seed ?? fallback?.seed ?? opts.seed),
   };
 }
 
@@ -148,7 +144,7 @@ async function mergeCommand(argv: string[]): Promise<number> {
     description = spec.description;
     const points = expandSpec(spec, opts.params);
     const any = [...byKey.values()][0];
-    const ctx = { ...keyContext(argv, opts, spec, any), rtlHash: any?.rtlHash ?? rtlHash(), keepBramInit: !!opts.flags['keep-bram-init'] };
+    const ctx = { ...keyContext(opts, spec, any), rtlHash: any?.rtlHash ?? rtlHash(), keepBramInit: !!opts.flags['keep-bram-init'] };
     rows = [];
     for (const p of points) {
       const row = byKey.get(pointKeys(p.config, ctx).key);
@@ -161,13 +157,8 @@ async function mergeCommand(argv: string[]): Promise<number> {
   } else rows = [...byKey.values()].sort((a, b) => a.index - b.index || a.key.localeCompare(b.key));
   const report = buildSweepReport(rows, { description });
   console.log(terminalTable(rows));
-  const files = writeOutputs(flagGiven(argv, 'out') ? opts.out : join(opts.out, 'sweep', 'merged'), report);
+  const files = writeOutputs(opts.given.has('out') ? opts.out : join(opts.out, 'sweep', 'merged'), report);
   console.log(`sweep merge: ${rows.length} points from ${opts.positional.length} file(s)${missing ? `, ${missing} missing` : ''}; wrote ${files.join(', ')}`);
   if (opts.json) writeJson(opts.json, report);
   return missing ? 1 : exitStatus(rows);
-}
-
-function writeJson(path: string, v: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(v, null, 2) + '\n');
 }

@@ -1,11 +1,10 @@
 // `headsim synth`: resources of one configuration of rtl/ with @yowasp/yosys (synth_xilinx for
 // xc7): LUT, FF, DSP48E1, BRAM, CARRY4, logic depth, in total (flattened) and per module
 // (hierarchical run). Exit 0 = synthesized, 1 = synthesis failed (the log tail is printed).
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { MODES, parseConfig, type Mode } from '../../models/config.ts';
+import { parseConfig } from '../../models/config.ts';
 import { parseArgs, positiveInt } from '../args.ts';
 import { InputError } from '../errors.ts';
+import { writeJson } from '../json-file.ts';
 import { buildScenario } from '../scenario.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../synth/yosys.ts';
 import { SynthError, synthesize, type SynthReport } from '../synth/synth.ts';
@@ -19,7 +18,6 @@ export async function synthCommand(argv: string[]): Promise<number> {
   if (opts.positional.length) throw new InputError(`unexpected argument '${opts.positional[0]}' (synth takes flags only)`);
   const modes = opts.modes ?? [];
   if (modes.length > 1) throw new InputError(`--mode: synth takes one mode, got '${modes.join(',')}'`);
-  if (modes[0] && !MODES.includes(modes[0] as Mode)) throw new InputError(`--mode: '${modes[0]}' is not one of ${MODES.join(', ')}`);
   const config = parseConfig({ ...opts.params, ...(modes[0] ? { mode: modes[0] } : {}) });
   const timeoutMs = opts.flags.timeout ? positiveInt('timeout', String(opts.flags.timeout)) * 1000 : DEFAULT_YOSYS_TIMEOUT_MS;
   const s = buildScenario(config, 1, opts.seed);
@@ -50,8 +48,3 @@ export async function synthCommand(argv: string[]): Promise<number> {
 }
 
 const scale = (m: Resources, n: number) => addResources(emptyResources(), m, n);
-
-function writeJson(path: string, v: unknown): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(v, null, 2) + '\n');
-}
