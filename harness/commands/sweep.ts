@@ -7,7 +7,7 @@ import { InputError } from '../errors.ts';
 import { writeJson } from '../json-file.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../synth/yosys.ts';
 import { readJsonl } from '../sweep/cache.ts';
-import type { PointRow } from '../sweep/point.ts';
+import { isFailed, type PointRow } from '../sweep/point.ts';
 import { duration } from '../sweep/progress.ts';
 import { buildSweepReport, terminalTable, writeOutputs } from '../sweep/report.ts';
 import { estimateCost, pointKeys, pointLabel, runSweep, shardOf, type Shard } from '../sweep/run.ts';
@@ -120,7 +120,7 @@ function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: numbe
   }
 }
 
-const exitStatus = (rows: PointRow[]) => (rows.some((r) => r.status === 'failed' || r.error !== null || r.verified === false) ? 1 : 0);
+const exitStatus = (rows: PointRow[]) => (rows.some((r) => isFailed(r) || r.verified === false) ? 1 : 0);
 
 async function mergeCommand(argv: string[]): Promise<number> {
   const opts = parseArgs(argv, { spec: 'value', 'keep-bram-init': 'bool' });

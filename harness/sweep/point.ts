@@ -89,6 +89,9 @@ export interface PointRow {
   finishedAt: string;
 }
 
+/** A point whose evaluation, synthesis or module breakdown failed (its row says why in `error`). */
+export const isFailed = (r: PointRow): boolean => r.status === 'failed' || r.error !== null;
+
 const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
 const scenarioOf = (p: PointSpec, vectors: number): Scenario => buildScenario(parseConfig(p.params), vectors, p.seed);

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fmt, markdownTable, textTable } from '../table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
-import type { PointRow } from './point.ts';
+import { isFailed, type PointRow } from './point.ts';
 import { PALETTE, shade, svgCharts, type Chart, type Series } from './svg.ts';
 
 export interface SweepReport {
@@ -149,7 +149,7 @@ export function markdown(report: SweepReport): string {
     '',
   );
   lines.push(markdownTable(t.header, t.body), '');
-  const failed = rows.filter((r) => r.status === 'failed' || r.error);
+  const failed = rows.filter(isFailed);
   if (failed.length) {
     lines.push('## Failures', '');
     for (const r of failed) lines.push(`- ${shortLabel(r)} (cPar ${cfg(r).cPar}): ${(r.error ?? '').split('\n')[0]}`);

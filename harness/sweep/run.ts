@@ -16,7 +16,7 @@ import { moduleTable, rtlHash as hashRtl, SYNTH_SCRIPT_VERSION, type FlatReport,
 import { startTsWorker } from '../synth/ts-worker.ts';
 import { yowaspVersion } from '../synth/yosys.ts';
 import { SweepCache } from './cache.ts';
-import type { Figures, PointRow, PointSpec, SynthSummary } from './point.ts';
+import { isFailed, type Figures, type PointRow, type PointSpec, type SynthSummary } from './point.ts';
 import { duration, Progress } from './progress.ts';
 import { canonicalConfig, sha, type SweepPoint } from './spec.ts';
 import type { SweepWorkerApi } from './worker.ts';
@@ -227,7 +227,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
   for (const p of mine) {
     const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash, keepBramInit: o.keepBramInit });
     const hit = cache.get(keys.key);
-    const retry = o.retryFailed && hit && (hit.status === 'failed' || hit.error !== null);
+    const retry = o.retryFailed && hit && isFailed(hit);
     const needVerify = o.verify !== null && (!hit || retry || hit.verified === null || (o.retryFailed && hit.verified === false));
     if (hit && !retry && !needVerify) {
       rows.set(p.index, { ...hit, index: p.index, params: p.params });
@@ -254,7 +254,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
   const moduleResults = new Map<string, ModuleReport | { error: string }>();
   const moduleQueued = new Set<string>();
   const syntheses = { flat: 0, modules: 0 };
-  let failed = [...rows.values()].filter((r) => r.status === 'failed' || r.error).length;
+  let failed = [...rows.values()].filter(isFailed).length;
   let costDone = 0;
   let costPlanned = plannedCost(
     states.filter((s) => !s.prev).map((s) => s.p),
@@ -292,7 +292,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
   const buildRow = (st: PointState, mods: ModuleReport[], moduleErrors: Record<string, string>): PointRow => {
     const c = st.p.config;
     const tm = timing(geometry(c, provenAccWidth(c)));
-    const { labels: _l, ...config } = c;
+    const config = canonicalConfig(c);
     const f = st.figures;
     const table = o.modules && st.subs ? moduleTable(mods) : null;
     const synth: SynthSummary | null = st.flat
@@ -345,7 +345,7 @@ export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
     st.done = true;
     cache.append(row);
     rows.set(st.p.index, row);
-    if (row.status === 'failed' || row.error) failed++;
+    if (isFailed(row)) failed++;
     const what =
       row.status === 'ok'
         ? `LUT ${row.lut}, FF ${row.ff}, DSP ${row.dsp}, BRAM ${row.bram}, latency ${row.latency.total}${row.verified === null ? '' : row.verified ? ', verified' : ', VERIFY FAILED'}${row.error ? ' (with errors)' : ''}`
