@@ -109,8 +109,7 @@ export function writeIcarusStimulus(dir: string, b: PortBatch, n: number): { sti
   const stimLines: string[] = [];
   const expLines: string[] = [];
   for (let t = 0; t < n; t++) {
-    let data = 0n;
-    for (let w = b.sWords - 1; w >= 0; w--) data = (data << 32n) | BigInt(b.sData[t * b.sWords + w]!);
+    const data = b.getDataBig(t);
     const f = b.flags[t]!;
     const flags = (f & IN_RST ? 1 : 0) | (f & IN_S_VALID ? 2 : 0) | (f & IN_S_LAST ? 4 : 0) | (f & IN_M_READY ? 8 : 0);
     stimLines.push(((data << 4n) | BigInt(flags)).toString(16).padStart(hexDigits(sW + 4), '0'));
