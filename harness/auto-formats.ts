@@ -4,6 +4,7 @@
 // (a flag or --config) always win.
 import type { HeadConfig } from '../models/config.ts';
 import { SEED_CONFIG } from '../models/config.ts';
+import { expShiftOf } from '../models/exp-entry.ts';
 import { floatLogits } from '../models/float-ref.ts';
 import { quantize, type Fmt } from '../models/numerics.ts';
 
@@ -110,7 +111,7 @@ export function chooseFormats(c: HeadConfig, given: Record<string, unknown>, d: 
   const wFmt = pick('wFmt', ranges.wFmt);
   pick('biasFmt', ranges.biasFmt, inFmt.frac + wFmt.frac, 'because biasFmt.frac ≤ inFmt.frac + wFmt.frac (the bias aligns with the products without rounding)');
   const l = ranges.logitFmt;
-  const expStep = c.expLut.addrBits - Math.log2(c.expLut.range); // logit frac the exp table indexes one step per entry
+  const expStep = c.logitFmt.frac - expShiftOf(c.logitFmt.frac, c.expLut); // logit frac at which one step is one table entry
   pick(
     'logitFmt',
     { lo: l.lo * (1 + LOGIT_MARGIN), hi: l.hi * (1 + LOGIT_MARGIN) },

@@ -1,6 +1,7 @@
 // One schema for every parameter of the head: config file, CLI flags, SV parameters and
 // reports all use these names (DESIGN.md "Parameters").
 import { z } from 'zod';
+import { expEntry, expShiftOf } from './exp-entry.ts';
 
 export const SEED_LABELS = ['dog', 'cat', 'monkey', 'butterfly', 'donkey', 'horse', 'human', 'car', 'table', 'bottle'];
 
@@ -83,9 +84,9 @@ export function parseConfig(input: unknown): HeadConfig {
   if (c.inFmt.width + c.wFmt.width + Math.ceil(log2(c.kPar)) + 1 > 53)
     fail('wFmt.width', `inFmt.width + wFmt.width + log2(kPar) exceeds the 53-bit exact range of the model`);
   // The exp table's first entry (d ≈ 0, the max itself) must not round to 0, or Σe can be 0.
-  const expShift = c.logitFmt.frac + log2(c.expLut.range) - c.expLut.addrBits;
+  const expShift = expShiftOf(c.logitFmt.frac, c.expLut);
   const d0 = expShift > 0 ? (2 ** expShift - 1) / 2 / 2 ** c.logitFmt.frac : 0;
-  if (Math.round(Math.exp(-d0) * 2 ** c.expLut.outBits) === 0)
+  if (expEntry(0, expShift, c.logitFmt.frac, c.expLut.outBits) === 0)
     fail('expLut', `the first table entry, exp(-${d0}), rounds to 0 in ${c.expLut.outBits} bits; use more addrBits, more outBits or a smaller range`);
   const proven = provenAccWidth(c);
   if (c.accWidth === null && proven > 53)

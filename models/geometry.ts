@@ -3,6 +3,7 @@
 // numbers as parameters (harness/rtl-params.ts), so model and RTL cannot drift apart.
 import type { HeadConfig, Mode } from './config.ts';
 import { clog2 } from './numerics.ts';
+import { expShiftOf } from './exp-entry.ts';
 
 /** Reciprocal table: RECIP_BITS mantissa bits in, value 2^RECIP_FRAC / m out. */
 export const RECIP_BITS = 10;
@@ -86,7 +87,7 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
     probFrac: c.probFmt.frac,
     expAddrBits: c.expLut.addrBits,
     expOutBits: c.expLut.outBits,
-    expShift: c.logitFmt.frac + Math.log2(c.expLut.range) - c.expLut.addrBits,
+    expShift: expShiftOf(c.logitFmt.frac, c.expLut),
     sumW: Math.ceil(Math.log2(c.classes * (2 ** c.expLut.outBits - 1) + 1)),
     idxW: Math.max(1, clog2(c.classes)),
     valW: Math.max(c.logitFmt.width, c.probFmt.width),

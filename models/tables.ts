@@ -4,16 +4,11 @@
 import type { Geometry } from './geometry.ts';
 import { RECIP_BITS, RECIP_FRAC, SCALE_FRAC, SCALE_WIDTH } from './geometry.ts';
 import { msbIndex, roundShift, satU, uMax } from './numerics.ts';
+import { expEntry } from './exp-entry.ts';
 
 /** exp(-d) at the centre of each index's bucket of logit steps, unsigned {outBits, outBits}. */
 export function expTable(g: Geometry): number[] {
-  const s = g.expShift;
-  const step = 2 ** -g.logitFrac;
-  return Array.from({ length: 2 ** g.expAddrBits }, (_, i) => {
-    const dSteps = s > 0 ? i * 2 ** s + (2 ** s - 1) / 2 : i * 2 ** s;
-    const v = Math.round(Math.exp(-dSteps * step) * 2 ** g.expOutBits);
-    return Math.min(v, uMax(g.expOutBits));
-  });
+  return Array.from({ length: 2 ** g.expAddrBits }, (_, i) => Math.min(expEntry(i, g.expShift, g.logitFrac, g.expOutBits), uMax(g.expOutBits)));
 }
 
 /** Table index of d = max − z (integer logit steps); negative d (approx, z > 0) clamps to 0. */
