@@ -123,7 +123,7 @@ export class VcdSource {
       this.close();
       return false;
     }
-    if (this.header && !this.defined) {
+    if (!this.defined) {
       this.header.push(Buffer.from(this.buf.subarray(0, n)));
       const all = Buffer.concat(this.header);
       if (!/\$enddefinitions\s+\$end/.test(all.toString('latin1', Math.max(0, all.length - n - 64)))) return true;

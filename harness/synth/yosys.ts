@@ -20,7 +20,7 @@ export class SynthError extends Error {
 }
 
 export interface YosysResult {
-  /** the full stdout/stderr of the run (capped to the last `maxLog` characters) */
+  /** the full stdout/stderr of the run (capped to the last MAX_LOG characters) */
   log: string;
   files: Record<string, string>;
   seconds: number;
@@ -30,16 +30,16 @@ export interface YosysOptions {
   timeoutMs?: number;
   /** files to return after the run */
   outputs?: string[];
-  maxLog?: number;
   /** a label for error messages */
   what?: string;
 }
+
+const MAX_LOG = 4_000_000;
 
 export const DEFAULT_YOSYS_TIMEOUT_MS = 20 * 60_000;
 
 export function runYosysIsolated(args: string[], files: Record<string, string>, opts: YosysOptions = {}): Promise<YosysResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_YOSYS_TIMEOUT_MS;
-  const maxLog = opts.maxLog ?? 4_000_000;
   const what = opts.what ?? 'yosys';
   const job: YosysJob = { args, files, outputs: opts.outputs ?? [] };
   const t0 = performance.now();
@@ -49,7 +49,7 @@ export function runYosysIsolated(args: string[], files: Record<string, string>, 
     let settled = false;
     const append = (text: string) => {
       log += text;
-      if (log.length > maxLog * 1.5) log = log.slice(-maxLog);
+      if (log.length > MAX_LOG * 1.5) log = log.slice(-MAX_LOG);
     };
     const finish = (err: SynthError | null, files: Record<string, string> = {}) => {
       if (settled) return;

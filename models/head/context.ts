@@ -45,7 +45,3 @@ export function each(n: number, name: string, body: (i: number | string) => stri
 /** `a + b` as code, folded when both are numbers. */
 export const add = (a: number | string, b: number | string): number | string =>
   typeof a === 'number' && typeof b === 'number' ? a + b : `(${a}) + (${b})`;
-
-/** `a * b` as code, folded when both are numbers. */
-export const mul = (a: number | string, b: number | string): number | string =>
-  typeof a === 'number' && typeof b === 'number' ? a * b : `(${a}) * (${b})`;

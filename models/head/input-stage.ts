@@ -4,7 +4,7 @@
 // Processes are generated code (sim/kernel.ts `Code`): c.v reads, c.nba / c.next + c.nbaRange
 // write registers at the edge, c.set drives a wire.
 import type { HeadContext, Ports } from './context.ts';
-import { add, bitsFor, each, mul } from './context.ts';
+import { add, bitsFor, each } from './context.ts';
 
 export class InputStage {
   readonly beat: number;
@@ -44,7 +44,7 @@ export class InputStage {
         const at = add('b * ' + g.kPar, l);
         let x = g.P > 1 ? `let x = ps === 0 ? ${c.v(p.s_data, l)} : ${buf}[${at}];\nif (ps === 0) ${buf}[${at}] = x;` : `let x = ${c.v(p.s_data, l)};`;
         if (ctx.relu) x += `\nif (x < 0) x = 0;`; // ReLU
-        if (padded) x += `\nif (${add(mul('b', g.kPar), l)} >= ${g.K}) x = 0;`; // pad lanes carry nothing
+        if (padded) x += `\nif (${at} >= ${g.K}) x = 0;`; // pad lanes carry nothing
         return `{ ${x}\n${c.next(x_data, l)} = x; }`;
       };
       return `
