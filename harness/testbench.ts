@@ -29,9 +29,9 @@ export interface TrafficOptions {
 export const DEFAULT_TRAFFIC: TrafficOptions = { seed: 1, validRate: 0.8, readyRate: 0.7, resetCycles: 2, probe: 6 };
 
 /** Testbench state shared by its two processes (generated code reads and writes it by index). */
-const CYCLE = 0, DONE = 1, NEXT_BEAT = 2, OFFERING = 3, OUT_VECTOR = 4, OUT_ENTRY = 5, BATCH_BASE = 6;
-/** the beat counter split: beat within its vector, and where the vector starts in xQ */
-const BEAT = 7, VECTOR_BASE = 8, IN_VECTOR = 9;
+const CYCLE = 0, OFFERING = 1, OUT_VECTOR = 2, OUT_ENTRY = 3, BATCH_BASE = 4;
+/** the input position: vector, beat within it, and where the vector starts in xQ */
+const IN_VECTOR = 5, BEAT = 6, VECTOR_BASE = 7;
 
 export class Testbench {
   /** accepted output entries, [vector][entry] */
@@ -41,7 +41,7 @@ export class Testbench {
   readonly firstValid: Float64Array;
   protocolErrors: string[] = [];
 
-  private readonly st = new Float64Array(10);
+  private readonly st = new Float64Array(8);
   /** the batch being recorded (null: none) */
   private readonly io: { batch: PortBatch | null } = { batch: null };
 
@@ -56,13 +56,12 @@ export class Testbench {
     this.outValue = new Float64Array(V * g.E);
     this.firstAccept = new Float64Array(V).fill(-1);
     this.firstValid = new Float64Array(V).fill(-1);
-    const totalBeats = V * g.B;
     const k = head.k;
     const p = head.ports;
     const validRng = mulberry32(subSeed(opt.seed, 3));
     const readyRng = mulberry32(subSeed(opt.seed, 4));
-    const probeBeats = Math.min(opt.probe, V) * g.B;
-    const probeOut = Math.min(opt.probe, V);
+    // The first vectors go in and out without gaps: the probe that measures latency and II.
+    const probeVectors = Math.min(opt.probe, V);
     const { st, io } = this;
     const sWords = Math.ceil((g.kPar * g.inW) / 32);
     const lane = new Float64Array(g.kPar);
@@ -98,10 +97,10 @@ export class Testbench {
       return `
         const t = ${S}[${CYCLE}];
         const rst = t < ${opt.resetCycles};
-        if (!rst && ${S}[${OFFERING}] === 0 && ${S}[${NEXT_BEAT}] < ${totalBeats})
-          ${S}[${OFFERING}] = ${S}[${NEXT_BEAT}] < ${probeBeats} || ${c.ext(validRng)}() < ${opt.validRate} ? 1 : 0;
+        if (!rst && ${S}[${OFFERING}] === 0 && ${S}[${IN_VECTOR}] < ${V})
+          ${S}[${OFFERING}] = ${S}[${IN_VECTOR}] < ${probeVectors} || ${c.ext(validRng)}() < ${opt.validRate} ? 1 : 0;
         const offering = ${S}[${OFFERING}] === 1;
-        const m_ready = rst ? 0 : ${S}[${DONE}] < ${probeOut} || ${c.ext(readyRng)}() < ${opt.readyRate} ? 1 : 0;
+        const m_ready = rst ? 0 : ${S}[${OUT_VECTOR}] < ${probeVectors} || ${c.ext(readyRng)}() < ${opt.readyRate} ? 1 : 0;
         ${c.set(p.rst, 'rst ? 1 : 0')}
         ${c.set(p.m_ready, 'm_ready')}
         ${c.set(p.s_valid, 'offering ? 1 : 0')}
@@ -134,7 +133,6 @@ export class Testbench {
         if (${c.v(p.s_valid)} && ${c.v(p.s_ready)}) {
           const beat = ${S}[${BEAT}];
           if (beat === 0) ${c.ext(this.firstAccept)}[${S}[${IN_VECTOR}]] = t;
-          ${S}[${NEXT_BEAT}]++;
           if (beat === ${g.B - 1}) {
             ${S}[${BEAT}] = 0;
             ${S}[${IN_VECTOR}]++;
@@ -158,7 +156,6 @@ export class Testbench {
               if (last || e1 === ${g.E}) {
                 ${S}[${OUT_VECTOR}] = vec + 1;
                 ${S}[${OUT_ENTRY}] = 0;
-                ${S}[${DONE}]++;
               }
             }
           }
@@ -174,7 +171,7 @@ export class Testbench {
 
   /** vectors whose last output beat was accepted */
   get done(): number {
-    return this.st[DONE]!;
+    return this.st[OUT_VECTOR]!;
   }
 
   /** Run n cycles, recording their ports into `batch` (cycles cycle..cycle+n-1). */
