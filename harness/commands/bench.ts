@@ -12,7 +12,8 @@ import { parseConfig } from '../../models/config.ts';
 import { buildScenario } from '../scenario.ts';
 import { BASELINE_REV, beforeAfter } from '../../bench/baseline.ts';
 import { consoleText, makeReport, resultsMarkdown, type BenchReport } from '../../bench/report.ts';
-import { benchScenario, machineInfo, MEASURES, SCENARIO_NAMES, type Measure } from '../../bench/run.ts';
+import { baselineCycles, benchScenario, machineInfo, MEASURES, SCENARIO_NAMES, type Measure } from '../../bench/run.ts';
+import { DEFAULT_TRAFFIC } from '../testbench.ts';
 
 const RESULTS_MD = fileURLToPath(new URL('../../bench/results.md', import.meta.url));
 
@@ -74,9 +75,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
     results_.push(await benchScenario(name, { quick, runs, slowRuns, skip, out, vcdDir, log }));
     if (baseline) {
       const s = results_[results_.length - 1]!;
-      const cycles = name === 'seed' ? { warmup: 500_000, model: 300_000, vcd: 20_000 } : { warmup: 150_000, model: 60_000, vcd: 1_000 };
+      const cycles = baselineCycles(name, quick);
       // each instance runs the warm-up and every round (cycles per vector: II at the offered rate)
-      const need = Math.ceil(((cycles.warmup + runs * (cycles.model + cycles.vcd)) / (s.geometry.ii / 0.8)) * 1.3) + 10;
+      const need = Math.ceil(((cycles.warmup + runs * (cycles.model + cycles.vcd)) / (s.geometry.ii / DEFAULT_TRAFFIC.validRate)) * 1.3) + 10;
       const sc = buildScenario(parseConfig(s.config), need, 1);
       ab.push({ scenario: name, result: await beforeAfter(sc, baseline, { ...cycles, rounds: runs, vcdDir }, (x) => log(`[${name}] ${x}`)) });
     }
