@@ -24,9 +24,9 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 venv: $(VENV)/.ok
 
-$(VENV)/.ok: harness/cocotb/requirements.txt
+$(VENV)/.ok: harness/rtl/cocotb/requirements.txt
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install -q -r harness/cocotb/requirements.txt
+	$(VENV)/bin/pip install -q -r harness/rtl/cocotb/requirements.txt
 	touch $@
 
 cosim: apt node

@@ -12,12 +12,12 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createModel, portWidths } from '../harness/model-run.ts';
-import { ModelTrace } from '../harness/model-trace.ts';
-import { PortBatch } from '../harness/ports.ts';
-import { runCommand } from '../harness/proc.ts';
-import type { Scenario } from '../harness/scenario.ts';
-import { CLOCK_PERIOD, DEFAULT_TRAFFIC } from '../harness/testbench.ts';
+import { createModel } from '../harness/run/model.ts';
+import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
+import { ModelTrace } from '../harness/run/trace.ts';
+import { runCommand } from '../lib/proc.ts';
+import type { Scenario } from '../harness/inputs/scenario.ts';
+import { CLOCK_PERIOD, DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
 import { selfCpu } from './proc-stat.ts';
 import { stats, type Stats } from './run.ts';
 
@@ -83,7 +83,7 @@ export async function beforeAfter(s: Scenario, rev: string, o: { warmup: number;
     return { tb: m.tb, k: m.head.k, head: m.head };
   };
   const sims = { before: old(), after: cur(true), general: cur(false), beforeRec: old(), afterRec: cur(true) };
-  const batch = { beforeRec: new PortBatch(portWidths(s), o.model), afterRec: new PortBatch(portWidths(s), o.model) } as Record<string, PortBatch>;
+  const batch = { beforeRec: new PortBatch(portWidths(s.g), o.model), afterRec: new PortBatch(portWidths(s.g), o.model) } as Record<string, PortBatch>;
   log(`baseline ${rev.slice(0, 12)}: warm-up`);
   for (const [k, m] of Object.entries(sims)) m.tb.run(batch[k] ?? null, o.warmup);
   const series: Record<string, number[]> = {};

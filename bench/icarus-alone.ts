@@ -11,12 +11,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { portWidths } from '../harness/model-run.ts';
-import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, type PortBatch } from '../harness/ports.ts';
-import { runCommand, tail } from '../harness/proc.ts';
-import { rtlParams } from '../harness/rtl-params.ts';
-import { rtlSources, RTL_DIR } from '../harness/rtl-build.ts';
-import type { Scenario } from '../harness/scenario.ts';
+import { portWidths, IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, type PortBatch } from '../harness/rtl/ports.ts';
+import { runCommand, tail } from '../lib/proc.ts';
+import { rtlParams } from '../harness/rtl/params.ts';
+import { rtlSources, RTL_DIR } from '../harness/rtl/build.ts';
+import type { Scenario } from '../harness/inputs/scenario.ts';
 
 export interface IcarusBuild {
   vvp: string;
@@ -26,7 +25,7 @@ export interface IcarusBuild {
 
 /** The testbench, with the DUT's parameters written in (iverilog -P only reaches the root). */
 export function icarusTestbench(s: Scenario, depth: number): string {
-  const { sW, idxW, valW } = portWidths(s);
+  const { sW, idxW, valW } = portWidths(s.g);
   const params = rtlParams(s.g, s.config.relu);
   const plist = Object.keys(params)
     .sort()

@@ -7,15 +7,15 @@
  * time on a machine shared with other jobs:
  *   model          the cycle model under its testbench (random backpressure), steady state,
  *                  CPU time of this process;
- *   model+VCD      the same with every signal traced (harness/model-trace.ts);
+ *   model+VCD      the same with every signal traced (harness/run/trace.ts);
  *   Verilator      bench/verilator_alone.cpp: the verilated RTL in its own C++ loop over the
  *                  model's recorded stimulus, checking every output; default build (-Os), -O2,
  *                  and -O2 with --trace dumping every signal; CPU time of the loop;
  *   Icarus         a Verilog testbench under vvp over the same stimulus; CPU time minus the
  *                  start-up of a 0-cycle run;
- *   cocotb         the cocotb/Icarus backend (harness/cocotb) replaying the stimulus; CPU time of
+ *   cocotb         the cocotb/Icarus backend (harness/rtl/cocotb) replaying the stimulus; CPU time of
  *                  the simulator process;
- *   lockstep       harness/lockstep.ts with the Verilator and the cocotb backend: compared
+ *   lockstep       harness/run/lockstep.ts with the Verilator and the cocotb backend: compared
  *                  cycles per wall second (two processes; also the CPU seconds of each side).
  * Slow simulators run fewer cycles and rounds (stated in the report).
  */
@@ -25,19 +25,19 @@ import path from 'node:path';
 import { parseConfig, type ConfigInput } from '../models/config.ts';
 import { timing } from '../models/geometry.ts';
 import type { InputVectors } from '../models/vectors.ts';
-import { startHeadCocotb } from '../harness/cocotb/head.ts';
-import { checkCocotbSetup } from '../harness/cocotb/setup.ts';
-import { runLockstep } from '../harness/lockstep.ts';
-import { plusargs, writeMemFiles } from '../harness/memfiles.ts';
-import { ModelTrace } from '../harness/model-trace.ts';
-import { createModel, portWidths } from '../harness/model-run.ts';
-import { PortBatch } from '../harness/ports.ts';
-import { runCommand } from '../harness/proc.ts';
-import { buildHeadVerilator } from '../harness/rtl-build.ts';
-import { buildScenario, type Scenario } from '../harness/scenario.ts';
-import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/testbench.ts';
-import { VerilatorBackend } from '../harness/verilator/bridge.ts';
-import { verilatorVersion } from '../harness/verilator/build.ts';
+import { startHeadCocotb } from '../harness/rtl/cocotb/head.ts';
+import { checkCocotbSetup } from '../harness/rtl/cocotb/setup.ts';
+import { runLockstep } from '../harness/run/lockstep.ts';
+import { plusargs, writeMemFiles } from '../harness/rtl/memfiles.ts';
+import { ModelTrace } from '../harness/run/trace.ts';
+import { createModel } from '../harness/run/model.ts';
+import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
+import { runCommand } from '../lib/proc.ts';
+import { buildHeadVerilator } from '../harness/rtl/build.ts';
+import { buildScenario, type Scenario } from '../harness/inputs/scenario.ts';
+import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/testbench.ts';
+import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
+import { verilatorVersion } from '../harness/rtl/verilator/build.ts';
 import { buildIcarusAlone, runIcarusAlone, writeIcarusStimulus } from './icarus-alone.ts';
 import { cpuModel, cpuOf, findInGroup, selfCpu } from './proc-stat.ts';
 import { buildVerilatorAlone, runVerilatorAlone, writeStimulus, type VerilatorVariant } from './verilator-alone.ts';
@@ -257,7 +257,7 @@ export async function benchScenario(name: string, o: BenchOptions): Promise<Scen
   const s = buildScenario(config, Math.ceil(need), 1);
   const g = s.g;
   const mem = writeMemFiles(s, path.join(dir, 'mem'));
-  const widths = portWidths(s);
+  const widths = portWidths(s.g);
 
   // The stimulus every simulator replays: the model's testbench from cycle 0, with its outputs.
   log(`recording ${stimCycles} cycles of stimulus from the model`);

@@ -1,7 +1,7 @@
 // headsim bench: the verilated `head` (class Vdut) alone, no TypeScript in the loop. The
 // stimulus (every cycle's inputs, recorded from the model's testbench) and the expected
 // outputs are read from a file into memory once; then the loop applies, evaluates and samples
-// cycle by cycle under the harness's cycle convention (harness/verilator/README.md) and checks
+// cycle by cycle under the harness's cycle convention (harness/rtl/verilator/README.md) and checks
 // every output port against the expectation. This is the practical upper bound for lockstep.
 //
 //   verilator_alone STIMULUS [--repeat R] [--cycles N] [--trace FILE.vcd] [+weights=.. +bias=.. ...]

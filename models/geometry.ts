@@ -1,6 +1,6 @@
 // Everything derived from a HeadConfig that the micro-architecture needs: sizes, widths,
 // shifts, and the latency / II formulas of docs/ARCHITECTURE.md. The RTL gets the same
-// numbers as parameters (harness/rtl-params.ts), so model and RTL cannot drift apart.
+// numbers as parameters (harness/rtl/params.ts), so model and RTL cannot drift apart.
 import type { HeadConfig, Mode } from './config.ts';
 import { clog2 } from './numerics.ts';
 import { expShiftOf } from './exp-entry.ts';

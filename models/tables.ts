@@ -1,6 +1,6 @@
 // Table contents and the per-entry value functions of the softmax/approx units. Pure
 // functions of the parameters: the model reads them directly, the RTL reads the same numbers
-// from memory images written by harness/memfiles.ts.
+// from memory images written by harness/rtl/memfiles.ts.
 import type { Geometry } from './geometry.ts';
 import { RECIP_BITS, RECIP_FRAC, SCALE_FRAC, SCALE_WIDTH } from './geometry.ts';
 import { msbIndex, roundShift, satU, uMax } from './numerics.ts';

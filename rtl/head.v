@@ -1,6 +1,6 @@
 // head: top of the classifier head. Ports, the components in data order and the back-end
 // sequencer (IDLE -> SELECT -> [EXP -> NORM] -> EMIT). Mirrors models/head/head.ts; every
-// parameter comes precomputed from harness/rtl-params.ts.
+// parameter comes precomputed from harness/rtl/params.ts.
 module head #(
   parameter integer CLASSES = 10,
   parameter integer INPUTS = 512,

@@ -2,13 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CocotbBackend, CocotbBridgeError, type CocotbBackendOptions } from '../harness/cocotb/bridge.ts';
-import { checkCocotbSetup, CocotbSetupError, DEFAULT_PYTHON } from '../harness/cocotb/setup.ts';
-import { InputError } from '../harness/errors.ts';
-import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, PortBatch, type PortWidths } from '../harness/ports.ts';
-import { VerilatorBackend } from '../harness/verilator/bridge.ts';
-import { FixtureModel } from './fixtures/verilator/fixture-model.ts';
-import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
+import { CocotbBackend, CocotbBridgeError, type CocotbBackendOptions } from '../harness/rtl/cocotb/bridge.ts';
+import { checkCocotbSetup, CocotbSetupError, DEFAULT_PYTHON } from '../harness/rtl/cocotb/setup.ts';
+import { InputError } from '../lib/errors.ts';
+import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, PortBatch, type PortWidths } from '../harness/rtl/ports.ts';
+import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
+import { FixtureModel } from '../bench/fixtures/verilator/fixture-model.ts';
+import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from '../bench/fixtures/verilator/fixture.ts';
 import { hasIcarus, hasVerilator } from './helpers.ts';
 
 const OUT = path.resolve('out/test-cocotb');
@@ -235,7 +235,7 @@ describe.skipIf(!hasIcarus)('cocotb backend setup errors', () => {
 
 describe.skipIf(!hasIcarus || !hasVenv || !existsSync(RTL_HEAD))('headsim cosim --backend cocotb on rtl/', () => {
   it('runs the lockstep on the cocotb backend and reports it', async () => {
-    const { cosimCommand } = await import('../harness/commands/cosim.ts');
+    const { cosimCommand } = await import('../cli/commands/cosim.ts');
     const out = path.join(OUT, 'cosim');
     const json = path.join(out, 'report.json');
     rmSync(out, { recursive: true, force: true });

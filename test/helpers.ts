@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
 
 /** Run the real CLI in a child process. */
 export function headsim(args: string[], timeoutMs = 300_000, env: NodeJS.ProcessEnv = process.env) {

@@ -1,11 +1,11 @@
-// MNIST end to end through the CLI: the trained head (harness/datasets/mnist.ts) on the 2000
+// MNIST end to end through the CLI: the trained head (harness/inputs/datasets/mnist.ts) on the 2000
 // test digits in argmax, softmax and approx, with default and --auto-formats, against labels.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareMnist } from '../harness/datasets/mnist.ts';
-import { readNpy } from '../harness/npy.ts';
+import { prepareMnist } from '../harness/inputs/datasets/mnist.ts';
+import { readNpy } from '../harness/inputs/npy.ts';
 import { hasVerilator, headsim } from './helpers.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'mnist-e2e-'));

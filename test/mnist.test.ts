@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadMnistSplit, MNIST_SETTINGS, PIXELS, prepareMnist, type MnistDataset } from '../harness/datasets/mnist.ts';
-import { readNpy } from '../harness/npy.ts';
+import { loadMnistSplit, MNIST_SETTINGS, PIXELS, prepareMnist, type MnistDataset } from '../harness/inputs/datasets/mnist.ts';
+import { readNpy } from '../harness/inputs/npy.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'mnist-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

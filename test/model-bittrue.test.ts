@@ -4,9 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config.ts';
 import { timing } from '../models/geometry.ts';
-import { runModel } from '../harness/model-run.ts';
-import { buildScenario } from '../harness/scenario.ts';
-import { score } from '../harness/scoreboard.ts';
+import { runModel } from '../harness/run/model.ts';
+import { buildScenario } from '../harness/inputs/scenario.ts';
+import { score } from '../harness/check/scoreboard.ts';
 
 const configArb = fc
   .record({

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MUTANTS, runMutant } from '../harness/mutants.ts';
-import { RTL_DIR } from '../harness/rtl-build.ts';
+import { MUTANTS, runMutant } from '../harness/check/mutants.ts';
+import { RTL_DIR } from '../harness/rtl/build.ts';
 
 
 const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry'];

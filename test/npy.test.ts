@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../harness/errors.ts';
-import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyDtype, type NpyInput } from '../harness/npy.ts';
+import { InputError } from '../lib/errors.ts';
+import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyDtype, type NpyInput } from '../harness/inputs/npy.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'npy-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

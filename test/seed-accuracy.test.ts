@@ -2,11 +2,11 @@
 // stays under 1e-3 with the default formats (issue #2 acceptance).
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG } from '../models/config.ts';
-import { accuracy, emitted, floatRefs, modesAgree } from '../harness/accuracy.ts';
-import { runModel } from '../harness/model-run.ts';
-import { buildScenario, withMode } from '../harness/scenario.ts';
-import { score } from '../harness/scoreboard.ts';
-import { DEFAULT_TRAFFIC } from '../harness/testbench.ts';
+import { accuracy, emitted, floatRefs, modesAgree } from '../harness/check/accuracy.ts';
+import { runModel } from '../harness/run/model.ts';
+import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
+import { score } from '../harness/check/scoreboard.ts';
+import { DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
 
 describe('seed scenario accuracy', () => {
   it('10,000 vectors: modesAgree = 1, maxProbError ≤ 1e-3, bit-exact', async () => {

@@ -1,13 +1,13 @@
 // Users' files: weights, bias, input vectors and labels as .npy (and JSON weights), shapes →
 // config, and every malformed file → exit 2 with one line naming the file and the problem.
-// Also the --auto-formats rule (harness/auto-formats.ts).
+// Also the --auto-formats rule (harness/inputs/auto-formats.ts).
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config.ts';
-import { chooseFormats, fracForRange } from '../harness/auto-formats.ts';
-import { encodeNpy, type NpyInput } from '../harness/npy.ts';
+import { chooseFormats, fracForRange } from '../harness/inputs/auto-formats.ts';
+import { encodeNpy, type NpyInput } from '../harness/inputs/npy.ts';
 import { mulberry32 } from '../models/prng.ts';
 import { headsim } from './helpers.ts';
 

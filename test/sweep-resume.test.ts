@@ -108,7 +108,7 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
       writeFileSync(three, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2 }, grid: { mode: ['argmax', 'approx', 'softmax'] }, vectors: 30 }));
       const cache = join(tmp, 'killed.jsonl');
       const rows = () => (existsSync(cache) ? readJsonl(cache).rows : []);
-      const cli = fileURLToPath(new URL('../harness/cli.ts', import.meta.url));
+      const cli = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
       const child = spawn(process.execPath, ['--import', 'tsx', cli, 'sweep', three, '--cache', cache, '--out', tmp, ...common], { stdio: 'ignore' });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
       // Kill as soon as the first point's row is in the cache (a Yosys run is then under way).

@@ -3,13 +3,13 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../harness/errors.ts';
-import { RTL_DIR } from '../harness/rtl-build.ts';
+import { InputError } from '../lib/errors.ts';
+import { RTL_DIR } from '../harness/rtl/build.ts';
 import { readJsonl } from '../harness/sweep/cache.ts';
 import { buildSweepReport, OUTPUT_FILES, writeOutputs } from '../harness/sweep/report.ts';
 import { estimateCost, runSweep, shardOf } from '../harness/sweep/run.ts';
 import { expandSpec, parseSpec } from '../harness/sweep/spec.ts';
-import { DEFAULT_SPEC } from '../harness/commands/sweep.ts';
+import { DEFAULT_SPEC } from '../cli/commands/sweep.ts';
 
 import { readSpec } from '../harness/sweep/spec.ts';
 import { headsim } from './helpers.ts';

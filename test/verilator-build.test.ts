@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../harness/errors.ts';
-import { VerilatorNotFoundError } from '../harness/verilator/build.ts';
-import { buildFixture, FIXTURE_RTL, TEST_OUT_ROOT } from './fixtures/verilator/fixture.ts';
+import { InputError } from '../lib/errors.ts';
+import { VerilatorNotFoundError } from '../harness/rtl/verilator/build.ts';
+import { buildFixture, FIXTURE_RTL, TEST_OUT_ROOT } from '../bench/fixtures/verilator/fixture.ts';
 import { hasVerilator } from './helpers.ts';
 
 const widths = { sW: 64, idxW: 8, valW: 32 };

@@ -1,7 +1,7 @@
-// runCommand (harness/proc.ts), the process helper under the Verilator build.
+// runCommand (lib/proc.ts), the process helper under the Verilator build.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CommandError, CommandNotFoundError, runCommand } from '../harness/proc.ts';
+import { CommandError, CommandNotFoundError, runCommand } from '../lib/proc.ts';
 
 /** Gone, or a zombie waiting for a non-reaping init (containers): either way not running. */
 function running(pid: number): boolean {

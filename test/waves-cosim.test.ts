@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG } from '../models/config.ts';
-import { cosimMode } from '../harness/cosim-run.ts';
-import { plusargs } from '../harness/memfiles.ts';
-import { portWidths } from '../harness/model-run.ts';
-import { buildHeadVerilator } from '../harness/rtl-build.ts';
-import { buildScenario, withMode } from '../harness/scenario.ts';
-import { DEFAULT_TRAFFIC } from '../harness/testbench.ts';
-import { VerilatorBackend } from '../harness/verilator/bridge.ts';
+import { cosimMode } from '../harness/run/cosim.ts';
+import { plusargs } from '../harness/rtl/memfiles.ts';
+import { portWidths } from '../harness/rtl/ports.ts';
+import { buildHeadVerilator } from '../harness/rtl/build.ts';
+import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
+import { DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
+import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
 
 
@@ -22,7 +22,7 @@ describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
     const s = withMode(buildScenario(SEED_CONFIG, 12, 1), 'softmax');
     const r = await cosimMode(s, DEFAULT_TRAFFIC, { out, vcd: true, vcdFrom: 0, vcdTo: 1200 }, async (sc, mem) => {
       const b = await buildHeadVerilator(sc);
-      return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc), args: plusargs(mem) });
+      return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc.g), args: plusargs(mem) });
     });
     expect(r.portMismatch).toBeNull();
     const [modelVcd, modelGtkw, rtlVcd] = r.waves;

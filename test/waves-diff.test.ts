@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VcdWriter } from '../waves/vcd-writer.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
-import { wavesCommand } from '../waves/cli.ts';
+import { wavesCommand } from '../cli/commands/waves.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-diff-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

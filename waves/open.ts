@@ -1,7 +1,7 @@
 /** Opens a dump in GTKWave when a display is available; otherwise says how to. */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { InputError } from '../harness/errors.ts';
+import { InputError } from '../lib/errors.ts';
 
 export interface OpenResult {
   launched: boolean;

@@ -8,7 +8,7 @@
  * time step are ignored). Times of the two dumps are brought to the finer timescale; the
  * reported time is in dump A's timescale.
  */
-import { InputError } from '../harness/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import { VcdSource, type VcdValue } from './vcd-source.ts';
 
 export interface DiffOptions {

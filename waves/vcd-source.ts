@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { InputError, isErrnoException } from '../harness/errors.ts';
+import { InputError, isErrnoException } from '../lib/errors.ts';
 
 export type VcdValue = number | bigint | string;
 

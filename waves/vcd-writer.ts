@@ -18,7 +18,7 @@
  * change. The text is the same as `'b' + v.toString(2) + ' ' + id` (no leading zeros).
  */
 import * as fs from 'node:fs';
-import { InputError, isErrnoException } from '../harness/errors.ts';
+import { InputError, isErrnoException } from '../lib/errors.ts';
 
 export interface VcdWriterOptions {
   /** e.g. '1ns', '10ps'. */

@@ -7,7 +7,7 @@
 // earlier ones with the same key (a row re-appended after adding its verification).
 import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../lib/errors.ts';
 import type { FlatReport, ModuleReport } from '../synth/synth.ts';
 import type { PointRow } from './point.ts';
 

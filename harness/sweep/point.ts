@@ -9,9 +9,9 @@ import { bitTrue } from '../../models/bittrue.ts';
 import { parseConfig } from '../../models/config.ts';
 import { timing } from '../../models/geometry.ts';
 import { orderByValue } from '../../models/ranking.ts';
-import { accuracy, floatRefs, type EmittedVector } from '../accuracy.ts';
-import { runCommand, tail } from '../proc.ts';
-import { buildScenario, type Scenario } from '../scenario.ts';
+import { accuracy, floatRefs, type EmittedVector } from '../check/accuracy.ts';
+import { runCommand, tail } from '../../lib/proc.ts';
+import { buildScenario, type Scenario } from '../inputs/scenario.ts';
 import type { Resources } from '../synth/stat.ts';
 import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
 import { tsxLoader } from '../synth/ts-worker.ts';
@@ -92,7 +92,7 @@ export interface PointRow {
 /** A point whose evaluation, synthesis or module breakdown failed (its row says why in `error`). */
 export const isFailed = (r: PointRow): boolean => r.status === 'failed' || r.error !== null;
 
-const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 
 const scenarioOf = (p: PointSpec, vectors: number): Scenario => buildScenario(parseConfig(p.params), vectors, p.seed);
 

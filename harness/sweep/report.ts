@@ -2,7 +2,7 @@
 // CSV (one row per point, and one per point × module), a Markdown table and three SVG plots.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fmt, markdownTable, textTable } from '../table.ts';
+import { fmt, markdownTable, textTable } from '../../lib/table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
 import { isFailed, type PointRow } from './point.ts';
 import { PALETTE, shade, svgCharts, type Chart, type Series } from './svg.ts';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { configSchema, ConfigError, parseConfig, type HeadConfig } from '../../models/config.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../lib/errors.ts';
 
 export interface SweepSpec {
   base: Record<string, unknown>;

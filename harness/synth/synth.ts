@@ -15,10 +15,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { writeMemFiles } from '../memfiles.ts';
-import { RTL_DIR, rtlSources } from '../rtl-build.ts';
-import { rtlParams } from '../rtl-params.ts';
-import type { Scenario } from '../scenario.ts';
+import { writeMemFiles } from '../rtl/memfiles.ts';
+import { RTL_DIR, rtlSources } from '../rtl/build.ts';
+import { rtlParams } from '../rtl/params.ts';
+import type { Scenario } from '../inputs/scenario.ts';
 import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, resources, type CellCounts, type Resources } from './stat.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS, runYosysIsolated, SynthError, yowaspVersion } from './yosys.ts';
 

@@ -2,7 +2,7 @@
 // A failure (non-zero exit, trap, timeout) becomes a SynthError whose message ends with the
 // log tail.
 import { version as yowaspVersion } from '@yowasp/yosys';
-import { tail } from '../proc.ts';
+import { tail } from '../../lib/proc.ts';
 import { startTsWorker } from './ts-worker.ts';
 import type { YosysJob, YosysMessage } from './yosys-worker.ts';
 

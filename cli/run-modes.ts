@@ -1,0 +1,113 @@
+// What `sim` and `cosim` share: options → scenario → one run per mode → reports → table,
+// JSON and exit status. Only how a mode is executed differs (model alone, or lockstep).
+import { MODES } from '../models/config.ts';
+import { parseArgs, type CommonOptions } from './flags.ts';
+import { InputError } from '../lib/errors.ts';
+import { writeJson } from '../lib/json-file.ts';
+import { buildReport, crossModeChecks, failedChecks, floatRefs, type RunReport } from '../harness/check/report.ts';
+import type { RunOutcome } from '../harness/run/outcome.ts';
+import { withMode, type Scenario } from '../harness/inputs/scenario.ts';
+import { fmt, textTable } from '../lib/table.ts';
+import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/testbench.ts';
+import { sourcedScenario } from '../harness/inputs/sources.ts';
+import { printQuantReport, quantReport } from '../harness/check/quant-report.ts';
+
+export interface ModeRunner {
+  (s: Scenario, traffic: TrafficOptions, opts: CommonOptions): Promise<RunOutcome>;
+}
+
+export const RUN_FLAGS = { 'max-prob-error': 'value', 'valid-rate': 'value', 'ready-rate': 'value', weights: 'value', bias: 'value', 'weights-layout': 'value', dataset: 'value', 'input-vectors': 'value', 'input-labels': 'value', 'auto-formats': 'bool' } as const;
+
+export async function runModes(argv: string[], command: string, runner: ModeRunner, extraFlags: Record<string, 'value' | 'bool'> = {}): Promise<number> {
+  const opts = parseArgs(argv, { ...RUN_FLAGS, ...extraFlags });
+  const modes = opts.modes ?? [...MODES];
+  const { base, src, formats, autoFormats } = await sourcedScenario(opts, modes);
+  for (const note of src.notes) console.log(note);
+  const traffic: TrafficOptions = {
+    ...DEFAULT_TRAFFIC,
+    seed: opts.seed,
+    validRate: rate(opts, 'valid-rate', DEFAULT_TRAFFIC.validRate),
+    readyRate: rate(opts, 'ready-rate', DEFAULT_TRAFFIC.readyRate),
+  };
+  const bars = { maxProbError: opts.flags['max-prob-error'] ? Number(opts.flags['max-prob-error']) : 1e-3 };
+  const floats = floatRefs(base);
+  const runs: RunReport[] = [];
+  const top1s: number[][] = [];
+  for (const mode of modes) {
+    const s = withMode(base, mode);
+    const outcome = await runner(s, traffic, opts);
+    const { report, top1 } = buildReport(s, outcome, floats, bars);
+    runs.push(report);
+    top1s.push(top1);
+  }
+  if (modes.length === MODES.length) crossModeChecks(base, runs, top1s);
+  print(command, base, runs);
+  printQuestionCheck(runs);
+  const q = saturation(base);
+  console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
+  const qr = quantReport(base, floats, runs, formats, autoFormats);
+  printQuantReport(qr);
+  if (opts.json) writeJson(opts.json, { command, seed: opts.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs });
+  const failed = failedChecks(runs);
+  for (const f of failed) console.log(`FAIL ${f}`);
+  console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);
+  return failed.length ? 1 : 0;
+}
+
+const saturation = (s: Scenario) => ({ ...s.w.saturated, inputs: s.vectors.saturated });
+
+function rate(o: CommonOptions, name: string, dflt: number): number {
+  const v = o.flags[name];
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!(n > 0 && n <= 1)) throw new InputError(`--${name}: expected a probability in (0, 1], got '${v}'`);
+  return n;
+}
+
+function print(command: string, s: Scenario, runs: RunReport[]): void {
+  const c = s.config;
+  console.log(
+    `${command}: classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, relu ${c.relu}, topK ${c.topK}, emit ${c.emit}, divider ${c.divider}, ${s.vectors.count} vectors, seed ${s.seed}`,
+  );
+  const pct = (v: number | null) => (v === null ? '-' : (v * 100).toFixed(2) + '%');
+  console.log(
+    textTable(
+      ['mode', 'backend', 'vectors', 'cycles compared', 'mismatches', 'latency model/rtl', 'II model/rtl', 'top1VsFloat', 'modesAgree', 'rankingAgreement', 'maxProbError', 'cycles/s'],
+      runs.map((r) => [
+        r.mode,
+        r.backend ?? 'model',
+        r.vectors,
+        r.cyclesCompared || '-',
+        r.mismatches + r.scoreboard.mismatches,
+        `${r.latency.model}/${r.latency.rtl ?? '-'}`,
+        `${r.ii.model}/${r.ii.rtl ?? '-'}`,
+        pct(r.accuracy.top1VsFloat),
+        pct(r.accuracy.modesAgree),
+        pct(r.accuracy.rankingAgreement),
+        fmt(r.accuracy.maxProbError, 3),
+        Math.round(r.cyclesPerSecond).toLocaleString('en-US'),
+      ]),
+    ),
+  );
+}
+
+/** The question's check: does sorting the emitted values (not the logits) keep the class ranking? */
+function printQuestionCheck(runs: RunReport[]): void {
+  for (const r of runs) {
+    if (r.mode === 'argmax') continue;
+    const a = r.accuracy;
+    const broken = Object.entries(a.valueOrderBreaks).filter(([, n]) => n > 0);
+    const n = Math.round(a.valueOrderAgreement * r.vectors);
+    console.log(
+      `${r.mode}: sorting the emitted ${r.mode === 'softmax' ? 'probabilities' : 'scores'} gives the logits' ranking on ${n}/${r.vectors} vectors` +
+        (broken.length ? `; not on ${r.vectors - n}: ${broken.map(([k, v]) => `${v} ${WHY[k as keyof typeof WHY]}`).join(', ')}` : ''),
+    );
+  }
+}
+
+const WHY = {
+  saturated: 'saturated exp table (logits ≥ 0, approx has no max-subtraction)',
+  underflow: 'exp underflow to 0 (logit more than expLut.range below the max)',
+  tie: 'ties from rounding',
+  inversion: 'inversions',
+};

@@ -1,0 +1,118 @@
+// Fault injection: each mutant is a copy of rtl/ with one deliberate bug (or one corrupted
+// table entry). Lockstep must catch every one; `npm run mutants` exits 1 if any survives.
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseConfig, type ConfigInput } from '../../models/config.ts';
+import { runLockstep, type PortMismatch } from '../run/lockstep.ts';
+import { plusargs, writeMemFiles } from '../rtl/memfiles.ts';
+import { portWidths } from '../rtl/ports.ts';
+import { buildHeadVerilator, RTL_DIR } from '../rtl/build.ts';
+import { buildScenario } from '../inputs/scenario.ts';
+import { textTable } from '../../lib/table.ts';
+import type { TrafficOptions } from '../run/testbench.ts';
+import { VerilatorBackend } from '../rtl/verilator/bridge.ts';
+import { startHeadCocotb } from '../rtl/cocotb/head.ts';
+
+export interface Mutant {
+  name: string;
+  /** what kind of fault: the issue's categories */
+  kind: 'operator' | 'off-by-one' | 'handshake' | 'table' | 'pipeline' | 'datapath';
+  /** rtl file and the exact text to replace, or a memory image line to corrupt */
+  edit: { file: string; find: string; replace: string } | { mem: 'exp'; line: number };
+  config: ConfigInput;
+}
+
+/** Small configurations keep each mutant's build and run to seconds. */
+const SMALL: ConfigInput = { classes: 10, inputs: 48, kPar: 8 };
+const REPLAY: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8 };
+
+export const MUTANTS: Mutant[] = [
+  { name: 'ready-ignores-stall', kind: 'handshake', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
+    edit: { file: 'input_stage.v', find: 'assign s_ready = (pass == 0) && !stall;', replace: 'assign s_ready = (pass == 0);' } },
+  { name: 'first-beat-off-by-one', kind: 'off-by-one', config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'input_stage.v', find: 'x_first <= (beat == 0);', replace: 'x_first <= (beat == 1);' } },
+  { name: 'relu-missing', kind: 'datapath', config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'input_stage.v', find: '(RELU != 0 && x[IN_W-1])', replace: '(RELU != 0 && 1\'b0)' } },
+  { name: 'tie-goes-right', kind: 'operator', config: { ...SMALL, classes: 8, mode: 'argmax', topK: 8, logitFmt: { width: 16, frac: 0 } },
+    edit: { file: 'comparator_tree.v', find: 'P_VAL[2*i] >= P_VAL[2*i+1]', replace: 'P_VAL[2*i] > P_VAL[2*i+1]' } },
+  { name: 'mask-not-set', kind: 'datapath', config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'comparator_tree.v', find: 'else if (record && top_idx == N) mask[n] <= 1\'b1;', replace: '' } },
+  { name: 'move-ignores-backpressure', kind: 'handshake', config: { ...SMALL, mode: 'approx' },
+    edit: { file: 'output_stage.v', find: 'assign move = em_full && (!WAIT_DIV || div_ready) && out_free;', replace: 'assign move = em_full && (!WAIT_DIV || div_ready);' } },
+  { name: 'valid-drops-early', kind: 'handshake', config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'output_stage.v', find: 'end else if (m_ready) m_valid <= 1\'b0;', replace: 'end else m_valid <= 1\'b0;' } },
+  { name: 'last-on-first-entry', kind: 'off-by-one', config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'output_stage.v', find: 'em_last <= (em_k == LAST_ENTRY);', replace: 'em_last <= (em_k == 0);' } },
+  { name: 'bank-overwrite', kind: 'handshake', config: { ...SMALL, inputs: 8, mode: 'softmax', divider: 'serial' },
+    edit: { file: 'logit_bank.v', find: 'wire transfer = z_work_full && !z_hold_full;', replace: 'wire transfer = z_work_full;' } },
+  { name: 'sum-misses-a-group', kind: 'pipeline', config: { ...REPLAY, mode: 'softmax' },
+    edit: { file: 'normalizer.v', find: 'e_last <= issue && exp_group == LAST_GROUP;', replace: 'e_last <= issue && exp_group == LAST_GROUP - 1;' } },
+  { name: 'divider-first-step-late', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
+    edit: { file: 'divider.v', find: 'wire first = (div_cnt == 0);', replace: 'wire first = (div_cnt == 1);' } },
+  { name: 'pass-end-skips-a-stage', kind: 'pipeline', config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'mac_array.v', find: 'a_valid <= p_valid && p_last;', replace: 'a_valid <= x_valid && x_last;' } },
+  { name: 'exp-table-entry', kind: 'table', config: { ...SMALL, mode: 'softmax' }, edit: { mem: 'exp', line: 0 } },
+];
+
+export interface MutantResult {
+  name: string;
+  kind: string;
+  caught: boolean;
+  mismatch: PortMismatch | null;
+}
+
+const TRAFFIC: TrafficOptions = { seed: 9, validRate: 0.7, readyRate: 0.4, resetCycles: 2, probe: 4 };
+
+export type MutantBackend = 'verilator' | 'cocotb';
+
+export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backendName: MutantBackend = 'verilator'): Promise<MutantResult> {
+  const dir = join(outRoot, m.name);
+  const rtlDir = join(dir, 'rtl');
+  mkdirSync(dir, { recursive: true });
+  cpSync(RTL_DIR, rtlDir, { recursive: true });
+  const s = buildScenario(parseConfig(m.config), vectors, 5);
+  const mem = writeMemFiles(s, join(dir, 'mem'));
+  if ('file' in m.edit) {
+    const path = join(rtlDir, m.edit.file);
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes(m.edit.find)) throw new Error(`mutant ${m.name}: '${m.edit.find}' not found in rtl/${m.edit.file} (update the mutant list)`);
+    writeFileSync(path, text.replace(m.edit.find, m.edit.replace));
+  } else {
+    const lines = readFileSync(mem.exp, 'utf8').split('\n');
+    const v = parseInt(lines[m.edit.line]!, 16) ^ 1; // one bit of one entry
+    lines[m.edit.line] = v.toString(16).padStart(lines[m.edit.line]!.length, '0');
+    writeFileSync(mem.exp, lines.join('\n'));
+  }
+  const backend =
+    backendName === 'cocotb'
+      ? await startHeadCocotb(s, { out: dir, mem, rtlDir })
+      : await VerilatorBackend.start({ exe: (await buildHeadVerilator(s, { rtlDir, outRoot: join(outRoot, 'verilator') })).exe, widths: portWidths(s.g), args: plusargs(mem) });
+  try {
+    const r = await runLockstep(s, backend, TRAFFIC);
+    return { name: m.name, kind: m.kind, caught: r.mismatch !== null, mismatch: r.mismatch };
+  } finally {
+    await backend.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const only = process.argv.slice(2);
+  const list = only.length ? MUTANTS.filter((m) => only.includes(m.name)) : MUTANTS;
+  const results: MutantResult[] = [];
+  for (const m of list) {
+    const r = await runMutant(m, 'out/mutants');
+    results.push(r);
+    console.log(`${r.caught ? 'caught  ' : 'SURVIVED'} ${m.name}`);
+  }
+  console.log(
+    textTable(
+      ['mutant', 'kind', 'caught', 'cycle', 'ports'],
+      results.map((r) => [r.name, r.kind, r.caught ? 'yes' : 'NO', r.mismatch?.cycle ?? '-', r.mismatch?.ports.map((p) => `${p.port} ${p.model}/${p.rtl}`).join(', ') ?? '-']),
+    ),
+  );
+  const survived = results.filter((r) => !r.caught).length;
+  console.log(`${results.length - survived}/${results.length} mutants caught by lockstep`);
+  return survived ? 1 : 0;
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) main().then((c) => process.exit(c));

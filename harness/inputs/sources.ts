@@ -1,0 +1,207 @@
+// Where weights and inputs come from: generated from the seed (the question's distributions),
+// users' files (.npy or JSON {"W": [[…]], "b": […]}; input vectors and labels as .npy), or a
+// built-in dataset (harness/inputs/datasets), which goes through the same file loader. Shapes set
+// classes/inputs unless the config gives them; a mismatch is an error naming the file.
+import { readFileSync } from 'node:fs';
+import type { CommonOptions } from '../../cli/flags.ts';
+import { InputError } from '../../lib/errors.ts';
+import { readNpy } from './npy.ts';
+import { parseConfig, SEED_CONFIG, type HeadConfig, type Mode } from '../../models/config.ts';
+import { generateWeights, quantizeWeights } from '../../models/weights.ts';
+import { generateVectors, quantizeVectors } from '../../models/vectors.ts';
+import { buildScenario, type Scenario } from './scenario.ts';
+import { DATASETS } from './datasets/index.ts';
+import { chooseFormats, FMT_FIELDS, type FmtField, type FmtSource, type FormatChoice } from './auto-formats.ts';
+
+export interface FloatSources {
+  /** parameters implied by the files or the dataset (classes/inputs, dataset defaults) */
+  params: Record<string, unknown>;
+  /** the user's parameters (flags and --config), without an `--inputs FILE.npy` */
+  given: Record<string, unknown>;
+  wFloat?: Float64Array;
+  bFloat?: Float64Array;
+  /** [vectorCount][inputs], already cut to --vectors */
+  xFloat?: Float64Array;
+  vectorCount?: number;
+  labels?: Int32Array;
+  describe: string;
+  /** lines to print before the run (dataset provenance) */
+  notes: string[];
+}
+
+export async function loadSources(o: CommonOptions): Promise<FloatSources> {
+  const given = { ...o.params };
+  const notes: string[] = [];
+  let wPath = o.flags.weights as string | undefined;
+  let bPath = o.flags.bias as string | undefined;
+  let xPath = o.flags['input-vectors'] as string | undefined;
+  let yPath = o.flags['input-labels'] as string | undefined;
+  const params: Record<string, unknown> = {};
+  // `--inputs` is the parameter K and `--labels` the class names: the issue's `--inputs X.npy`
+  // and `--labels y.npy` are accepted for --input-vectors / --input-labels when given a .npy file.
+  for (const [param, flag] of [['inputs', 'input-vectors'], ['labels', 'input-labels']] as const) {
+    const v = given[param];
+    if (typeof v !== 'string') continue;
+    if (!v.endsWith('.npy'))
+      throw new InputError(
+        param === 'inputs'
+          ? `--inputs: expected a number (features per vector) or a .npy file of input vectors, got '${v}'`
+          : `--labels: expected class names as a JSON array or a .npy file of input labels, got '${v}'`,
+      );
+    const other = param === 'inputs' ? xPath : yPath;
+    if (other !== undefined) throw new InputError(`--${param} ${v}: already given by --${flag} ${other}`);
+    if (param === 'inputs') xPath = v;
+    else yPath = v;
+    delete given[param];
+  }
+  const dsName = o.flags.dataset as string | undefined;
+  if (dsName !== undefined) {
+    const ds = DATASETS[dsName];
+    if (!ds) throw new InputError(`--dataset: '${dsName}' is not one of ${Object.keys(DATASETS).join(', ')}`);
+    const mine = { weights: wPath, bias: bPath, 'weights-layout': o.flags['weights-layout'], 'input-vectors': xPath, 'input-labels': yPath };
+    const clash = Object.entries(mine).find(([, v]) => v !== undefined);
+    if (clash) throw new InputError(`--dataset ${dsName}: provides weights, bias, input vectors and labels; drop --${clash[0]}`);
+    const files = await ds(o.out);
+    ({ weights: wPath, bias: bPath, inputVectors: xPath, labels: yPath } = files);
+    Object.assign(params, files.params);
+    notes.push(files.note);
+  }
+  if (bPath && !wPath) throw new InputError('--bias: needs --weights');
+  if (yPath && !xPath) throw new InputError('--input-labels: needs --input-vectors (labels belong to given input vectors)');
+  const describe: string[] = [];
+  let wFloat: Float64Array | undefined, bFloat: Float64Array | undefined;
+
+  if (wPath) {
+    const layout = (o.flags['weights-layout'] as string | undefined) ?? 'out-in'; // datasets: out-in
+    if (layout !== 'out-in' && layout !== 'in-out') throw new InputError(`--weights-layout: expected out-in or in-out, got '${layout}'`);
+    let W: { shape: number[]; data: Float64Array };
+    let b: Float64Array | undefined;
+    if (wPath.endsWith('.json')) {
+      const j = readJsonWeights(wPath);
+      W = j.W;
+      b = j.b;
+    } else W = readNpy(wPath);
+    const want = layout === 'out-in' ? '[classes, inputs]' : '[inputs, classes] (--weights-layout in-out)';
+    if (W.shape.length !== 2) throw new InputError(`${wPath}: weights must be 2-D ${want}, got shape [${W.shape}]`);
+    if (W.shape[0] === 0 || W.shape[1] === 0) throw new InputError(`${wPath}: weights have an empty axis, shape [${W.shape}]`);
+    finite(wPath, W.data);
+    let [N, K] = W.shape as [number, number];
+    wFloat = W.data;
+    if (layout === 'in-out') {
+      [N, K] = [K, N];
+      wFloat = transpose(W.data, N, K);
+    }
+    if (bPath) {
+      if (b) throw new InputError(`${bPath}: ${wPath} holds a bias "b" already`);
+      const a = readNpy(bPath);
+      if (a.shape.length !== 1 || a.shape[0] !== N) throw new InputError(`${bPath}: bias must have shape [${N}] (the classes of ${wPath}), got [${a.shape}]`);
+      finite(bPath, a.data);
+      b = a.data;
+    }
+    if (b && b.length !== N) throw new InputError(`${wPath}: "b" has ${b.length} values for ${N} classes`);
+    bFloat = b ?? new Float64Array(N);
+    for (const [field, v] of [['classes', N], ['inputs', K]] as const) {
+      if (given[field] !== undefined && given[field] !== v) throw new InputError(`${wPath}: weights imply ${field}=${v} but ${field}=${String(given[field])} was given`);
+      params[field] = v;
+    }
+    describe.push(`${wPath}${bPath ? ` + ${bPath}` : ''} (${layout})`);
+  } else describe.push(`generated: W, b ~ N(0, 0.5), seed ${o.seed}`);
+
+  let xFloat: Float64Array | undefined, vectorCount: number | undefined, labels: Int32Array | undefined;
+  if (xPath) {
+    const X = readNpy(xPath);
+    if (X.shape.length !== 2) throw new InputError(`${xPath}: input vectors must be 2-D [vectors, inputs], got shape [${X.shape}]`);
+    const [rows, K] = X.shape as [number, number];
+    if (rows === 0 || K === 0) throw new InputError(`${xPath}: input vectors have an empty axis, shape [${X.shape}]`);
+    if (params.inputs !== undefined && params.inputs !== K)
+      throw new InputError(`${xPath}: input vectors have ${K} features but ${wPath} implies inputs=${String(params.inputs)}`);
+    if (given.inputs !== undefined && given.inputs !== K) throw new InputError(`${xPath}: input vectors have ${K} features but inputs=${String(given.inputs)} was given`);
+    params.inputs = K;
+    vectorCount = o.vectors ?? rows;
+    if (vectorCount > rows) throw new InputError(`${xPath}: holds ${rows} vectors, --vectors asks for ${vectorCount}`);
+    xFloat = X.data.subarray(0, vectorCount * K);
+    finite(xPath, xFloat);
+    if (yPath) {
+      const y = readNpy(yPath);
+      const flat = y.shape.length === 1 || (y.shape.length === 2 && y.shape[1] === 1);
+      if (!flat || y.shape[0] !== rows) throw new InputError(`${yPath}: labels must have shape [${rows}] (the vectors of ${xPath}), got [${y.shape}]`);
+      const classes = (given.classes ?? params.classes ?? SEED_CONFIG.classes) as number;
+      labels = new Int32Array(vectorCount);
+      for (let i = 0; i < vectorCount; i++) {
+        const v = y.data[i]!;
+        if (!Number.isInteger(v) || v < 0 || v >= classes)
+          throw new InputError(`${yPath}: label ${i} is ${v}, expected an integer class index in 0…${classes - 1}`);
+        labels[i] = v;
+      }
+    }
+    describe.push(`inputs ${xPath}${yPath ? `, labels ${yPath}` : ''}`);
+  }
+  return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes };
+}
+
+export interface SourcedScenario {
+  config: HeadConfig;
+  base: Scenario;
+  src: FloatSources;
+  formats: FormatChoice;
+  autoFormats: boolean;
+}
+
+/** Sources → config (with --auto-formats applied) → the scenario every mode runs on. */
+export async function sourcedScenario(o: CommonOptions, modes: readonly Mode[]): Promise<SourcedScenario> {
+  const mode = modes[0]!;
+  const src = await loadSources(o);
+  const prelim = parseConfig({ ...src.params, ...src.given, mode });
+  const count = src.vectorCount ?? o.vectors ?? 1000;
+  let wFloat = src.wFloat, bFloat = src.bFloat;
+  if (!wFloat) ({ wFloat, bFloat } = generateWeights(prelim, o.seed));
+  const xFloat = src.xFloat ?? generateVectors(prelim, count, o.seed).xFloat;
+  const autoFormats = o.flags['auto-formats'] === true;
+  const formats: FormatChoice = autoFormats
+    ? chooseFormats(prelim, src.given, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
+    : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };
+  const config = autoFormats ? parseConfig({ ...src.params, ...formats.params, ...src.given, mode }) : prelim;
+  const weights = quantizeWeights(config, wFloat, bFloat!);
+  const vectors = { ...quantizeVectors(config, xFloat, count), ...(src.labels ? { labels: src.labels } : {}) };
+  return { config, base: buildScenario(config, count, o.seed, { weights, vectors }), src, formats, autoFormats };
+}
+
+function finite(path: string, a: Float64Array): void {
+  const i = a.findIndex((v) => !Number.isFinite(v));
+  if (i >= 0) throw new InputError(`${path}: element ${i} is ${a[i]} (values must be finite)`);
+}
+
+/** a is [cols][rows] (inputs × classes); returns [rows][cols]. */
+function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[r * cols + c] = a[c * rows + r]!;
+  return t;
+}
+
+function readJsonWeights(path: string): { W: { shape: number[]; data: Float64Array }; b?: Float64Array } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let j: unknown;
+  try {
+    j = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: malformed weights file (${(e as Error).message.split('\n')[0]})`);
+  }
+  const o = j as { W?: unknown; b?: unknown };
+  if (!Array.isArray(o.W) || !o.W.length || !o.W.every((r) => Array.isArray(r) && r.length > 0 && r.length === (o.W as unknown[][])[0]!.length))
+    throw new InputError(`${path}: "W" must be a non-empty array of equal-length rows`);
+  const rows = o.W as unknown[][];
+  const flat = rows.flat();
+  if (!flat.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new InputError(`${path}: "W" holds a non-numeric value`);
+  let b: Float64Array | undefined;
+  if (o.b !== undefined) {
+    if (!Array.isArray(o.b) || !o.b.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      throw new InputError(`${path}: "b" must be an array of numbers`);
+    b = Float64Array.from(o.b as number[]);
+  }
+  return { W: { shape: [rows.length, rows[0]!.length], data: Float64Array.from(flat as number[]) }, b };
+}

@@ -1,0 +1,47 @@
+// Memory images that the RTL loads with $readmemh at simulation start (paths by plusarg), so
+// new weights need no rebuild. Contents come from the same functions the model reads.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RECIP_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
+import { toBits } from '../../models/numerics.ts';
+import { weightRom } from '../../models/head/mac-array.ts';
+import type { Scenario } from '../inputs/scenario.ts';
+
+export interface MemFiles {
+  weights: string;
+  bias: string;
+  exp: string;
+  recip: string;
+  scale: string;
+}
+
+/** One hex word of `lanes` fields of width w (field 0 in the low bits), most significant digit first. */
+export function hexWord(fields: ArrayLike<number>, w: number, from = 0, count = fields.length): string {
+  let v = 0n;
+  for (let i = count - 1; i >= 0; i--) v = (v << BigInt(w)) | BigInt(toBits(fields[from + i]!, w));
+  return v.toString(16).padStart(Math.ceil((count * w) / 4), '0');
+}
+
+const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n') + '\n';
+
+export function writeMemFiles(s: Scenario, dir: string): MemFiles {
+  const { g, t, w } = s;
+  mkdirSync(dir, { recursive: true });
+  const rom = weightRom(g, w);
+  const lanes = g.cPar * g.kPar;
+  const files: MemFiles = {
+    weights: join(dir, 'weights.hex'),
+    bias: join(dir, 'bias.hex'),
+    exp: join(dir, 'exp.hex'),
+    recip: join(dir, 'recip.hex'),
+    scale: join(dir, 'scale.hex'),
+  };
+  writeFileSync(files.weights, lines(g.P * g.B, (a) => hexWord(rom, g.wW, a * lanes, lanes)));
+  writeFileSync(files.bias, lines(g.N, (n) => hexWord(w.bQ, g.biasW, n, 1)));
+  writeFileSync(files.exp, lines(t.exp.length, (i) => hexWord(t.exp, g.expOutBits, i, 1)));
+  writeFileSync(files.recip, lines(t.recip.length, (i) => hexWord(t.recip, RECIP_FRAC + 1, i, 1)));
+  writeFileSync(files.scale, hexWord([w.scale], SCALE_WIDTH) + '\n');
+  return files;
+}
+
+export const plusargs = (m: MemFiles) => Object.entries(m).map(([k, v]) => `+${k}=${v}`);

@@ -1,0 +1,46 @@
+// The RTL's parameters, all computed from the same Geometry the model runs on, so the two
+// cannot drift. Naming rule: the config name in upper snake case (kPar → KPAR); derived
+// quantities use the Geometry's letters spelled out (B → BEATS).
+import type { Geometry } from '../../models/geometry.ts';
+import { RECIP_BITS, RECIP_FRAC, SCALE_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
+
+export const MODE_CODE = { argmax: 0, softmax: 1, approx: 2 } as const;
+
+export function rtlParams(g: Geometry, relu: boolean): Record<string, number> {
+  return {
+    CLASSES: g.N,
+    INPUTS: g.K,
+    KPAR: g.kPar,
+    CPAR: g.cPar,
+    RELU: relu ? 1 : 0,
+    MODE: MODE_CODE[g.mode],
+    SERIAL: g.serial ? 1 : 0,
+    EMIT_ALL: g.emitAll ? 1 : 0,
+    BEATS: g.B,
+    PASSES: g.P,
+    LEVELS: g.L,
+    ROUNDS: g.R,
+    ENTRIES: g.E,
+    QBITS: g.Q,
+    IN_W: g.inW,
+    W_W: g.wW,
+    BIAS_W: g.biasW,
+    ACC_W: g.accW,
+    ACC_SAT: g.accSat ? 1 : 0,
+    LOGIT_W: g.logitW,
+    PROB_W: g.probW,
+    PROB_FRAC: g.probFrac,
+    EXP_ADDR_BITS: g.expAddrBits,
+    EXP_OUT_BITS: g.expOutBits,
+    EXP_SHIFT: g.expShift,
+    SUM_W: g.sumW,
+    IDX_W: g.idxW,
+    VAL_W: g.valW,
+    BIAS_SHIFT: g.biasShift,
+    REQUANT_SHIFT: g.requantShift,
+    RECIP_BITS,
+    RECIP_FRAC,
+    SCALE_W: SCALE_WIDTH,
+    SCALE_FRAC,
+  };
+}

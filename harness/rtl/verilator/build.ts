@@ -1,0 +1,177 @@
+/**
+ * Verilates the RTL together with a C++ main (driver.cpp, or the bench's verilator_alone.cpp)
+ * into one executable, cached by content: out/verilator/<key16>/ where the key hashes everything
+ * the binary depends on (parameters, port widths, the main and ports.h, every RTL and include
+ * file's bytes, Verilator version, flags).
+ * Builds happen in a private temp directory renamed into place, so two processes building the
+ * same key never see each other's half-written files.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError, isErrnoException } from '../../../lib/errors.ts';
+import { checkWidths, type PortWidths } from '../ports.ts';
+import { CommandNotFoundError, runCommand, tail } from '../../../lib/proc.ts';
+
+export const DRIVER_SOURCE = fileURLToPath(new URL('./driver.cpp', import.meta.url));
+/** The port conventions driver.cpp (and bench/verilator_alone.cpp) include. */
+const PORTS_HEADER = fileURLToPath(new URL('./ports.h', import.meta.url));
+const EXE_NAME = 'headsim_driver';
+const INCLUDE_EXT = /\.(v|sv|vh|svh|vinc|inc|hex|mem)$/i;
+
+export interface VerilatorBuildOptions {
+  top: string;
+  sources: string[];
+  includeDirs?: string[];
+  /** `-G` overrides. Numbers: integers. Strings: passed as Verilog strings, unless they already
+   *  are a Verilog literal (sized like 8'hff, or quoted). */
+  params: Record<string, number | string>;
+  widths: PortWidths;
+  outRoot?: string;
+  timeoutMs?: number;
+  /** Extra verilator arguments (part of the cache key). */
+  extraArgs?: string[];
+  /** The C++ main verilated with the RTL (default: driver.cpp, the lockstep driver). */
+  main?: string;
+  /** Build with --trace (default true: the driver dumps VCDs on request). */
+  trace?: boolean;
+  /** OPT_FAST/OPT_GLOBAL -O2 instead of Verilator's default -Os (default true). */
+  optimize?: boolean;
+}
+
+export interface VerilatorBuild {
+  exe: string;
+  dir: string;
+  cached: boolean;
+  seconds: number;
+  key: string;
+}
+
+/** verilator is not installed; the CLI maps InputError to exit status 2. */
+export class VerilatorNotFoundError extends InputError {
+  override name = 'VerilatorNotFoundError';
+  constructor() {
+    super('verilator not found: apt-get install -y verilator');
+  }
+}
+
+const versions = new Map<string, Promise<string>>(); // by PATH, which decides which verilator runs
+
+/** `verilator --version`, e.g. "Verilator 5.006 2023-01-22 rev (Debian 5.006-3)". */
+export function verilatorVersion(): Promise<string> {
+  const key = process.env.PATH ?? '';
+  let v = versions.get(key);
+  if (!v) {
+    v = runCommand('verilator', ['--version'], { timeoutMs: 30_000, check: true }).then(
+      (r) => r.stdout.trim(),
+      (e) => {
+        versions.delete(key);
+        throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
+      },
+    );
+    versions.set(key, v);
+  }
+  return v;
+}
+
+function paramArg(name: string, v: number | string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(name)) throw new InputError(`RTL parameter name '${name}' is not a Verilog identifier`);
+  if (typeof v === 'number') {
+    if (!Number.isSafeInteger(v)) throw new InputError(`RTL parameter ${name}=${v} must be an integer`);
+    return `-G${name}=${v}`;
+  }
+  const literal = /^\d*'[sS]?[bodhBODH][0-9a-fA-F_xXzZ]+$/.test(v) || /^".*"$/.test(v);
+  return `-G${name}=${literal ? v : JSON.stringify(v)}`;
+}
+
+const mainSource = (o: VerilatorBuildOptions) => path.resolve(o.main ?? DRIVER_SOURCE);
+
+/** The verilator command line minus the output directory, fixed for a given build request. */
+function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs: string[]): string[] {
+  const { sW, idxW, valW } = o.widths;
+  return [
+    '--cc', '--exe', '--build', '-j', '2',
+    '--top-module', o.top, '--prefix', 'Vdut', '-o', EXE_NAME,
+    '--x-assign', 'fast', '--x-initial', 'fast',
+    // One time unit everywhere (VCDs of model and RTL share #10t stamps); the RTL has no delays.
+    ...(o.trace === false ? [] : ['--trace']), '--no-timing', '--timescale-override', '1ns/1ns',
+    '-Wno-fatal', // lint warnings are printed (build.log) but do not stop a simulation build
+    '-CFLAGS', `-DS_W=${sW} -DIDX_W=${idxW} -DVAL_W=${valW}`,
+    // OPT_FAST (model, driver) and OPT_GLOBAL (Verilator runtime) default to -Os; -O2 is ~1.5x faster.
+    ...(o.optimize === false ? [] : ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2']),
+    ...includeDirs.map((d) => `-I${d}`),
+    ...Object.keys(o.params).sort().map((k) => paramArg(k, o.params[k])),
+    ...(o.extraArgs ?? []),
+    mainSource(o),
+    ...sources,
+  ];
+}
+
+async function readSource(p: string): Promise<Buffer> {
+  try {
+    return await readFile(p);
+  } catch (e) {
+    if (isErrnoException(e) && e.code === 'ENOENT') throw new InputError(`RTL source not found: ${p}`);
+    throw e;
+  }
+}
+
+async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: string[], includeDirs: string[]): Promise<string> {
+  const h = createHash('sha256');
+  const part = (label: string, data: string | Buffer) => {
+    h.update(`${label}\0${data.length}\0`);
+    h.update(data);
+  };
+  part('verilator', await verilatorVersion());
+  part('args', JSON.stringify(args.slice(0, -sources.length - 1))); // flags, params, widths; not paths
+  part('driver', await readFile(mainSource(o)));
+  part('ports', await readFile(PORTS_HEADER));
+  for (const s of sources) part('source', await readSource(s));
+  for (const d of includeDirs) {
+    const names = (await readdir(d).catch(() => [] as string[])).filter((n) => INCLUDE_EXT.test(n)).sort();
+    for (const n of names) part(`include ${n}`, await readFile(path.join(d, n)));
+  }
+  return h.digest('hex');
+}
+
+export async function buildVerilator(o: VerilatorBuildOptions): Promise<VerilatorBuild> {
+  const t0 = performance.now();
+  checkWidths(o.widths);
+  if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(o.top)) throw new InputError(`top module '${o.top}' is not a Verilog identifier`);
+  if (o.sources.length === 0) throw new InputError('no RTL sources given');
+  const sources = o.sources.map((s) => path.resolve(s));
+  const includeDirs = (o.includeDirs ?? []).map((d) => path.resolve(d));
+  const args = verilatorArgs(o, sources, includeDirs);
+  const key = await cacheKey(o, args, sources, includeDirs);
+
+  const outRoot = path.resolve(o.outRoot ?? 'out/verilator');
+  const dir = path.join(outRoot, key.slice(0, 16));
+  const exe = path.join(dir, EXE_NAME);
+  const seconds = () => (performance.now() - t0) / 1000;
+  if (existsSync(exe)) return { exe, dir, cached: true, seconds: seconds(), key };
+
+  await mkdir(outRoot, { recursive: true });
+  const tmp = path.join(outRoot, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
+      throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
+    });
+    const log = `$ verilator --Mdir ${tmp} ${args.join(' ')}\n${r.stdout}\n${r.stderr}`;
+    if (r.code !== 0 || !existsSync(path.join(tmp, EXE_NAME))) {
+      await writeFile(path.join(outRoot, `failed-${key.slice(0, 16)}.log`), log);
+      throw new Error(`verilator build of '${o.top}' failed (exit ${r.code}):\n${tail(r.stderr || r.stdout, 30)}`);
+    }
+    await writeFile(path.join(tmp, 'build.log'), log);
+    await writeFile(path.join(tmp, 'build.json'), JSON.stringify({ key, top: o.top, params: o.params, widths: o.widths, sources }, null, 2));
+    try {
+      await rename(tmp, dir); // atomic: the first finished builder wins
+    } catch (e) {
+      if (!(isErrnoException(e) && (e.code === 'ENOTEMPTY' || e.code === 'EEXIST') && existsSync(exe))) throw e;
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  return { exe, dir, cached: false, seconds: seconds(), key };
+}

@@ -1,0 +1,216 @@
+// The testbench around the cycle model: an AXI-Stream master that holds each beat until it is
+// accepted, and a slave with seeded random backpressure. Both are processes in the kernel: the
+// driver runs at the falling edge (inputs for the coming cycle), the monitor at the rising edge
+// (it sees the pre-edge values, exactly what the handshake uses). Every cycle's inputs and
+// outputs are recorded in a PortBatch, the unit the RTL backends replay and compare.
+//
+// The first `probe` vectors are sent back to back with m_ready held high, so that latency and
+// the steady-state initiation interval are measured without stalls; the rest see random
+// s_valid gaps and random m_ready.
+import type { Head } from '../../models/head/head.ts';
+import type { Geometry } from '../../models/geometry.ts';
+import type { InputVectors } from '../../models/vectors.ts';
+import { mulberry32, subSeed } from '../../models/prng.ts';
+import { toBits } from '../../models/numerics.ts';
+import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch } from '../rtl/ports.ts';
+
+export const CLOCK_PERIOD = 10;
+
+export interface TrafficOptions {
+  seed: number;
+  /** probability that the master offers a beat in a cycle (after the probe) */
+  validRate: number;
+  /** probability that the slave accepts in a cycle (after the probe) */
+  readyRate: number;
+  resetCycles: number;
+  probe: number;
+}
+
+export const DEFAULT_TRAFFIC: TrafficOptions = { seed: 1, validRate: 0.8, readyRate: 0.7, resetCycles: 2, probe: 6 };
+
+/** Testbench state shared by its two processes (generated code reads and writes it by index). */
+const CYCLE = 0, OFFERING = 1, OUT_VECTOR = 2, OUT_ENTRY = 3, BATCH_BASE = 4;
+/** the input position: vector, beat within it, and where the vector starts in xQ */
+const IN_VECTOR = 5, BEAT = 6, VECTOR_BASE = 7;
+
+export class Testbench {
+  /** accepted output entries, [vector][entry] */
+  readonly outIndex: Int32Array;
+  readonly outValue: Float64Array;
+  readonly firstAccept: Float64Array;
+  readonly firstValid: Float64Array;
+  protocolErrors: string[] = [];
+
+  private readonly st = new Float64Array(8);
+  /** the batch being recorded (null: none) */
+  private readonly io: { batch: PortBatch | null } = { batch: null };
+
+  constructor(
+    private readonly head: Head,
+    g: Geometry,
+    private readonly vectors: InputVectors,
+    private readonly opt: TrafficOptions,
+  ) {
+    const V = vectors.count;
+    this.outIndex = new Int32Array(V * g.E);
+    this.outValue = new Float64Array(V * g.E);
+    this.firstAccept = new Float64Array(V).fill(-1);
+    this.firstValid = new Float64Array(V).fill(-1);
+    const k = head.k;
+    const p = head.ports;
+    const validRng = mulberry32(subSeed(opt.seed, 3));
+    const readyRng = mulberry32(subSeed(opt.seed, 4));
+    // The first vectors go in and out without gaps: the probe that measures latency and II.
+    const probeVectors = Math.min(opt.probe, V);
+    const { st, io } = this;
+    const sWords = Math.ceil((g.kPar * g.inW) / 32);
+    const lane = new Float64Array(g.kPar);
+    const noVector = (t: number) => this.protocolErrors.push(`cycle ${t}: m_valid with no vector outstanding`);
+    const badLast = (t: number, last: boolean, entry: number) => this.protocolErrors.push(`cycle ${t}: m_last=${+last} on entry ${entry} of ${g.E}`);
+
+    // Driver: at the falling edge, the inputs of the coming cycle (a beat is held until accepted).
+    k.negedgeCode('testbench.driver', p.clk, (c) => {
+      const S = c.ext(st);
+      const x = c.ext(vectors.xQ);
+      const lanes = c.ext(lane);
+      const padded = g.B * g.kPar > g.K;
+      const small = g.kPar <= 64;
+      let pack: string;
+      if (small) {
+        // s_data words with constant shifts (lane l at bits [l·inW, (l+1)·inW))
+        const words: string[][] = Array.from({ length: sWords }, () => []);
+        for (let l = 0; l < g.kPar; l++) {
+          const bits = g.inW === 32 ? `(x${l} | 0)` : `(x${l} & ${2 ** g.inW - 1})`;
+          const pos = l * g.inW;
+          const word = pos >>> 5;
+          const off = pos & 31;
+          words[word]!.push(off ? `(${bits} << ${off})` : bits);
+          if (off + g.inW > 32) words[word + 1]!.push(`(${bits} >>> ${32 - off})`);
+        }
+        pack = words.map((w, j) => `b.sData[o + ${j}] = (${w.length ? w.join(' | ') : '0'}) >>> 0;`).join('\n');
+      } else pack = `${c.ext(packLanes)}(b.sData, o, ${sWords}, ${lanes}, ${g.inW});`;
+      const inRange = (l: number | string) => (padded ? `beat * ${g.kPar} + ${l} < ${g.K}` : 'true');
+      // s_data lanes: unrolled up to 64, else a loop of blocking writes through the kernel
+      const laneCode = small
+        ? Array.from({ length: g.kPar }, (_, l) => `const x${l} = offering && ${inRange(l)} ? ${x}[base + ${l}] : 0;\n${c.set(p.s_data + l, `x${l}`)}`).join('\n')
+        : `for (let l = 0; l < ${g.kPar}; l++) { const xl = offering && ${inRange('l')} ? ${x}[base + l] : 0; ${lanes}[l] = xl; ${c.setAt(p.s_data, g.kPar, 'l', 'xl')} }`;
+      return `
+        const t = ${S}[${CYCLE}];
+        const rst = t < ${opt.resetCycles};
+        if (!rst && ${S}[${OFFERING}] === 0 && ${S}[${IN_VECTOR}] < ${V})
+          ${S}[${OFFERING}] = ${S}[${IN_VECTOR}] < ${probeVectors} || ${c.ext(validRng)}() < ${opt.validRate} ? 1 : 0;
+        const offering = ${S}[${OFFERING}] === 1;
+        const m_ready = rst ? 0 : ${S}[${OUT_VECTOR}] < ${probeVectors} || ${c.ext(readyRng)}() < ${opt.readyRate} ? 1 : 0;
+        ${c.set(p.rst, 'rst ? 1 : 0')}
+        ${c.set(p.m_ready, 'm_ready')}
+        ${c.set(p.s_valid, 'offering ? 1 : 0')}
+        const beat = ${S}[${BEAT}];
+        const last = offering && beat === ${g.B - 1};
+        ${c.set(p.s_last, 'last ? 1 : 0')}
+        const base = ${S}[${VECTOR_BASE}] + beat * ${g.kPar};
+        ${laneCode}
+        const b = ${c.ext(io)}.batch;
+        if (b !== null) {
+          const i = t - ${S}[${BATCH_BASE}];
+          b.flags[i] = (rst ? ${IN_RST} : 0) | (offering ? ${IN_S_VALID} : 0) | (last ? ${IN_S_LAST} : 0) | (m_ready ? ${IN_M_READY} : 0);
+          const o = i * ${sWords};
+          ${pack}
+        }`;
+    });
+
+    // Monitor: at the rising edge, the handshakes of the cycle (it sees the pre-edge values).
+    k.posedgeCode('testbench.monitor', p.clk, (c) => {
+      const S = c.ext(st);
+      return `
+        const t = ${S}[${CYCLE}];
+        const b = ${c.ext(io)}.batch;
+        if (b !== null) {
+          const i = t - ${S}[${BATCH_BASE}];
+          b.outFlags[i] = (${c.v(p.s_ready)} ? ${OUT_S_READY} : 0) | (${c.v(p.m_valid)} ? ${OUT_M_VALID} : 0) | (${c.v(p.m_last)} ? ${OUT_M_LAST} : 0);
+          b.mIndex[i] = ${c.v(p.m_index)};
+          b.mValue[i] = ${c.v(p.m_value)};
+        }
+        if (${c.v(p.s_valid)} && ${c.v(p.s_ready)}) {
+          const beat = ${S}[${BEAT}];
+          if (beat === 0) ${c.ext(this.firstAccept)}[${S}[${IN_VECTOR}]] = t;
+          if (beat === ${g.B - 1}) {
+            ${S}[${BEAT}] = 0;
+            ${S}[${IN_VECTOR}]++;
+            ${S}[${VECTOR_BASE}] += ${g.K};
+          } else ${S}[${BEAT}] = beat + 1;
+          ${S}[${OFFERING}] = 0;
+        }
+        if (${c.v(p.m_valid)}) {
+          const vec = ${S}[${OUT_VECTOR}];
+          if (vec >= ${V}) ${c.ext(noVector)}(t);
+          else {
+            const e = ${S}[${OUT_ENTRY}];
+            if (e === 0 && ${c.ext(this.firstValid)}[vec] < 0) ${c.ext(this.firstValid)}[vec] = t;
+            if (${c.v(p.m_ready)}) {
+              ${c.ext(this.outIndex)}[vec * ${g.E} + e] = ${c.v(p.m_index)};
+              ${c.ext(this.outValue)}[vec * ${g.E} + e] = ${c.v(p.m_value)};
+              const e1 = e + 1;
+              ${S}[${OUT_ENTRY}] = e1;
+              const last = ${c.v(p.m_last)} === 1;
+              if (last !== (e1 === ${g.E})) ${c.ext(badLast)}(t, last, e1);
+              if (last || e1 === ${g.E}) {
+                ${S}[${OUT_VECTOR}] = vec + 1;
+                ${S}[${OUT_ENTRY}] = 0;
+              }
+            }
+          }
+        }
+        ${S}[${CYCLE}] = t + 1;`;
+    });
+  }
+
+  /** Cycles run so far. */
+  get cycle(): number {
+    return this.st[CYCLE]!;
+  }
+
+  /** vectors whose last output beat was accepted */
+  get done(): number {
+    return this.st[OUT_VECTOR]!;
+  }
+
+  /** Run n cycles, recording their ports into `batch` (cycles cycle..cycle+n-1). */
+  run(batch: PortBatch | null, n: number): void {
+    this.io.batch = batch;
+    this.st[BATCH_BASE] = this.cycle;
+    const until = (this.cycle + n - 1) * CLOCK_PERIOD + CLOCK_PERIOD / 2;
+    this.head.k.run(until);
+  }
+
+  get finished(): boolean {
+    return this.done >= this.vectors.count;
+  }
+
+  /** Latency and II measured on the probe vectors (no stalls). */
+  timing(): { latency: number; ii: number } {
+    const np = Math.min(this.opt.probe, this.vectors.count);
+    const latency = this.firstValid[0]! - this.firstAccept[0]!;
+    const ii = np >= 2 ? this.firstValid[np - 1]! - this.firstValid[np - 2]! : NaN;
+    return { latency, ii };
+  }
+}
+
+/** s_data: lane l in bits [l·w, (l+1)·w), two's complement, into 32-bit words. */
+export function packLanes(words: Uint32Array, base: number, nWords: number, lanes: ArrayLike<number>, w: number): void {
+  words.fill(0, base, base + nWords);
+  for (let l = 0; l < lanes.length; l++) {
+    let bits = toBits(lanes[l]!, w);
+    let pos = l * w;
+    let left = w;
+    while (left > 0) {
+      const word = pos >>> 5;
+      const off = pos & 31;
+      const take = Math.min(left, 32 - off);
+      const chunk = bits % 2 ** take;
+      words[base + word] = (words[base + word]! | (chunk * 2 ** off)) >>> 0;
+      bits = Math.floor(bits / 2 ** take);
+      pos += take;
+      left -= take;
+    }
+  }
+}
