@@ -1,52 +1,73 @@
-// headsim <command> [flags]: the command-line entry. Exit 0 = pass, 1 = a check failed,
-// 2 = bad usage or bad input (one line naming the field or file).
+// headsim <command> [flags]: the command-line entry. Exit 0 = pass, 1 = a check failed (or a
+// tool failed: one line, the log's path in it), 2 = bad usage or bad input (one line naming
+// the flag, field or file). `--debug` adds the stack of an unexpected error.
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { ConfigError } from '../models/config.ts';
 import { InputError } from '../lib/errors.ts';
+import { benchCommand } from './commands/bench.ts';
+import { cosimCommand } from './commands/cosim.ts';
+import { mutantsCommand } from './commands/mutants.ts';
+import { simCommand } from './commands/sim.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { synthCommand } from './commands/synth.ts';
+import { wavesCommand } from './commands/waves.ts';
 
-const COMMANDS: Record<string, () => Promise<(argv: string[]) => Promise<number>>> = {
-  sim: async () => (await import('./commands/sim.ts')).simCommand,
-  cosim: async () => (await import('./commands/cosim.ts')).cosimCommand,
-  waves: async () => (await import('./commands/waves.ts')).wavesCommand,
-  synth: async () => (await import('./commands/synth.ts')).synthCommand,
-  sweep: async () => (await import('./commands/sweep.ts')).sweepCommand,
-  bench: async () => (await import('./commands/bench.ts')).benchCommand,
-};
+function program(): Command {
+  const p = new Command('headsim')
+    .description('cycle-accurate model, RTL co-simulation, synthesis and sweeps of an FPGA classifier head (dense + argmax/softmax)')
+    .usage('<command> [flags]   (headsim <command> --help for its flags)')
+    .showSuggestionAfterError()
+    .enablePositionalOptions() // `waves diff … --json F`: the subcommand's flag, not the parent's
+    .exitOverride()
+    .configureOutput({ outputError: () => {} }); // errors are printed once, as one line, by run()
+  p.helpCommand('help [command]', 'show the help of a command');
+  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, benchCommand, mutantsCommand]) add(p);
+  return p;
+}
 
-const USAGE = `usage: headsim <command> [flags]
-commands: ${Object.keys(COMMANDS).join(', ')}
-common flags: --config FILE  --<parameter> VALUE (e.g. --classes 100, --inFmt 16,10)  --mode argmax,softmax,approx
-              --vectors N  --seed S  --out DIR  --json FILE  --vcd  --weights FILE [--bias FILE]`;
-
-export async function main(argv: string[]): Promise<number> {
-  const [cmd, ...rest] = argv;
-  if (!cmd || cmd === 'help' || cmd === '--help') {
-    console.log(USAGE);
-    return cmd ? 0 : 2;
-  }
-  const load = COMMANDS[cmd];
-  if (!load) {
-    console.error(`headsim: unknown command '${cmd}'\n${USAGE}`);
-    return 2;
-  }
+/** Runs the CLI in this process and returns the exit status (tests call it directly). */
+export async function run(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const name = args.find((a) => !a.startsWith('-')) ?? '';
+  const where = `headsim${name ? ` ${name}` : ''}`;
+  process.exitCode = undefined;
   try {
-    return await (await load())(rest);
+    await program().parseAsync(args, { from: 'user' });
+    return Number(process.exitCode ?? 0);
   } catch (e) {
-    if (e instanceof InputError || e instanceof ConfigError) {
-      console.error(`headsim ${cmd}: ${e.message}`);
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      if (e.code === 'commander.help') return 2; // `headsim` alone: the help went to stderr
+      console.error(`${where}: ${oneLine(e.message.replace(/^error: /, ''))}`);
       return 2;
     }
-    throw e;
+    if (e instanceof InputError || e instanceof ConfigError) {
+      console.error(`${where}: ${e.message}`);
+      return 2;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    console.error(debug ? `${where}: ${err.stack ?? err.message}` : `${where}: ${err.message}${err.stack ? '\n(run with --debug for the stack)' : ''}`);
+    return 1;
   }
 }
 
-// exit() runs lib/proc.ts's hook, which kills the tool process groups still running
-// (Ctrl-C, a batch scheduler's time limit, a parent's timeout).
-process.on('SIGINT', () => process.exit(130));
-process.on('SIGTERM', () => process.exit(143));
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(`headsim: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    process.exit(1);
-  },
-);
+/** commander's message as one line: "--flag: why" for a bad value, suggestions in parentheses. */
+const oneLine = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' ')
+    .replace(/^option '(-[-\w]+)[^']*' argument '.*?' is invalid\. /s, '$1: ')
+    .replace('(Did you mean', '(did you mean');
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  // exit() runs lib/proc.ts's hook, which kills the tool process groups still running
+  // (Ctrl-C, a batch scheduler's time limit, a parent's timeout).
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
+  process.on('SIGHUP', () => process.exit(129));
+  run(process.argv.slice(2)).then((code) => process.exit(code));
+}

@@ -1,9 +1,8 @@
 // What `sim` and `cosim` share: options → scenario → one run per mode → reports → table,
 // JSON and exit status. Only how a mode is executed differs (model alone, or lockstep).
-import { MODES } from '../models/config.ts';
-import { parseArgs, type CommonOptions } from './flags.ts';
-import { InputError } from '../lib/errors.ts';
-import { writeJson } from '../lib/json-file.ts';
+import { Command, type OptionValues } from '@commander-js/extra-typings';
+import { MODES, type Mode } from '../models/config.ts';
+import { checkWritableDir, checkWritableFile, writeJson } from '../lib/files.ts';
 import { buildReport, crossModeChecks, failedChecks, floatRefs, type RunReport } from '../harness/check/report.ts';
 import type { RunOutcome } from '../harness/run/outcome.ts';
 import { withMode, type Scenario } from '../harness/inputs/scenario.ts';
@@ -11,31 +10,37 @@ import { fmt, textTable } from '../lib/table.ts';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/testbench.ts';
 import { sourcedScenario } from '../harness/inputs/sources.ts';
 import { printQuantReport, quantReport } from '../harness/check/quant-report.ts';
+import { dataOf, dataOptions, outputOptions, trafficOptions, vectorsOption } from './options.ts';
+import { paramsOf, withParams } from './params.ts';
+import { modeList, number } from './values.ts';
 
-export interface ModeRunner {
-  (s: Scenario, traffic: TrafficOptions, opts: CommonOptions): Promise<RunOutcome>;
-}
+/** Runs one mode of the scenario: the model alone, or model and RTL in lockstep. */
+export type ModeRunner = (s: Scenario, traffic: TrafficOptions) => Promise<RunOutcome>;
 
-export const RUN_FLAGS = { 'max-prob-error': 'value', 'valid-rate': 'value', 'ready-rate': 'value', weights: 'value', bias: 'value', 'weights-layout': 'value', dataset: 'value', 'input-vectors': 'value', 'input-labels': 'value', 'auto-formats': 'bool' } as const;
+/** The flags of `sim` and `cosim`. */
+export const modeRunOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
+  trafficOptions(dataOptions(outputOptions(vectorsOption(withParams(c).option('--mode <modes>', `modes to run, comma-separated (default: ${MODES.join(',')})`, modeList)))))
+    .option('--max-prob-error <x>', 'accuracy bar: the largest |p − p_float| a softmax run may have', number(0, 1), 1e-3);
 
-export async function runModes(argv: string[], command: string, runner: ModeRunner, extraFlags: Record<string, 'value' | 'bool'> = {}): Promise<number> {
-  const opts = parseArgs(argv, { ...RUN_FLAGS, ...extraFlags });
-  const modes = opts.modes ?? [...MODES];
-  const { base, src, formats, autoFormats } = await sourcedScenario(opts, modes);
+const typed = () => modeRunOptions(new Command());
+export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
+
+export async function runModes(command: string, cmd: Command<any, any, any>, o: ModeRunFlags, runner: ModeRunner): Promise<number> {
+  const { params, modes: given } = paramsOf(cmd, o.mode as Mode[] | undefined);
+  const modes = given ?? [...MODES];
+  // Found now, not after the run: where the reports and dumps go.
+  checkWritableDir(o.out, '--out');
+  if (o.json) checkWritableFile(o.json, '--json');
+  const { base, src, formats, autoFormats } = await sourcedScenario(dataOf(o, params), modes);
   for (const note of src.notes) console.log(note);
-  const traffic: TrafficOptions = {
-    ...DEFAULT_TRAFFIC,
-    seed: opts.seed,
-    validRate: rate(opts, 'valid-rate', DEFAULT_TRAFFIC.validRate),
-    readyRate: rate(opts, 'ready-rate', DEFAULT_TRAFFIC.readyRate),
-  };
-  const bars = { maxProbError: opts.flags['max-prob-error'] ? Number(opts.flags['max-prob-error']) : 1e-3 };
+  const traffic: TrafficOptions = { ...DEFAULT_TRAFFIC, seed: o.seed, validRate: o.validRate, readyRate: o.readyRate };
+  const bars = { maxProbError: o.maxProbError };
   const floats = floatRefs(base);
   const runs: RunReport[] = [];
   const top1s: number[][] = [];
   for (const mode of modes) {
     const s = withMode(base, mode);
-    const outcome = await runner(s, traffic, opts);
+    const outcome = await runner(s, traffic);
     const { report, top1 } = buildReport(s, outcome, floats, bars);
     runs.push(report);
     top1s.push(top1);
@@ -47,7 +52,7 @@ export async function runModes(argv: string[], command: string, runner: ModeRunn
   console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
   const qr = quantReport(base, floats, runs, formats, autoFormats);
   printQuantReport(qr);
-  if (opts.json) writeJson(opts.json, { command, seed: opts.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs });
+  if (o.json) writeJson(o.json, { command, seed: o.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs });
   const failed = failedChecks(runs);
   for (const f of failed) console.log(`FAIL ${f}`);
   console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);
@@ -55,14 +60,6 @@ export async function runModes(argv: string[], command: string, runner: ModeRunn
 }
 
 const saturation = (s: Scenario) => ({ ...s.w.saturated, inputs: s.vectors.saturated });
-
-function rate(o: CommonOptions, name: string, dflt: number): number {
-  const v = o.flags[name];
-  if (v === undefined) return dflt;
-  const n = Number(v);
-  if (!(n > 0 && n <= 1)) throw new InputError(`--${name}: expected a probability in (0, 1], got '${v}'`);
-  return n;
-}
 
 function print(command: string, s: Scenario, runs: RunReport[]): void {
   const c = s.config;

@@ -1,5 +1,5 @@
 // One schema for every parameter of the head: config file, CLI flags, SV parameters and
-// reports all use these names (DESIGN.md "Parameters").
+// reports all use these names (docs/parameters.md).
 import { z } from 'zod';
 import { expEntry, expShiftOf } from './exp-entry.ts';
 
@@ -13,20 +13,20 @@ export type Mode = (typeof MODES)[number];
 
 export const configSchema = z
   .object({
-    classes: z.number().int().min(2).max(1024).default(10),
-    inputs: z.number().int().min(1).max(4096).default(512),
-    kPar: z.number().int().min(1).default(8),
+    classes: z.number().int().min(2).max(1024).default(10).describe('output classes N'),
+    inputs: z.number().int().min(1).max(4096).default(512).describe('features per vector K'),
+    kPar: z.number().int().min(1).default(8).describe('input lanes per beat'),
     /** null = classes (all rows in parallel). */
-    cPar: z.number().int().min(1).nullable().default(null),
-    relu: z.boolean().default(true),
-    inFmt: fixed(16, 10),
-    wFmt: fixed(16, 12),
-    biasFmt: fixed(16, 10),
+    cPar: z.number().int().min(1).nullable().default(null).describe('class rows computed in parallel (default: classes)'),
+    relu: z.boolean().default(true).describe('ReLU on the input (true/false)'),
+    inFmt: fixed(16, 10).describe('input format: signed width,frac'),
+    wFmt: fixed(16, 12).describe('weight format: signed width,frac'),
+    biasFmt: fixed(16, 10).describe('bias format: signed width,frac'),
     /** null = derived: the width proven to hold any sum. A narrower width saturates. */
-    accWidth: z.number().int().min(2).max(53).nullable().default(null),
-    logitFmt: fixed(16, 8),
-    mode: z.enum(MODES).default('softmax'),
-    topK: z.number().int().min(1).default(3),
+    accWidth: z.number().int().min(2).max(53).nullable().default(null).describe('accumulator bits (default: the proven width; narrower saturates)'),
+    logitFmt: fixed(16, 8).describe('logit format: signed width,frac'),
+    mode: z.enum(MODES).default('softmax').describe(`what follows the dense layer: ${MODES.join(', ')}`),
+    topK: z.number().int().min(1).default(3).describe('ranked entries emitted'),
     expLut: z
       .object({
         addrBits: z.number().int().min(1).max(16),
@@ -34,11 +34,12 @@ export const configSchema = z
         range: z.number().positive(),
       })
       .strict()
-      .default({ addrBits: 12, outBits: 16, range: 16 }),
-    divider: z.enum(['serial', 'reciprocal']).default('reciprocal'),
-    probFmt: fixed(16, 15),
-    emit: z.enum(['topk', 'all']).default('topk'),
-    labels: z.array(z.string()).nullable().default(null),
+      .default({ addrBits: 12, outBits: 16, range: 16 })
+      .describe('exp table: addrBits,outBits,range'),
+    divider: z.enum(['serial', 'reciprocal']).default('reciprocal').describe('softmax divider: serial or reciprocal'),
+    probFmt: fixed(16, 15).describe('probability format: unsigned width,frac'),
+    emit: z.enum(['topk', 'all']).default('topk').describe('emit the top-K (topk) or all N entries in class order (all)'),
+    labels: z.array(z.string()).nullable().default(null).describe('class names (JSON array)'),
   })
   .strict();
 

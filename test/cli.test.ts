@@ -8,7 +8,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'headsim-cli-'));
 
 describe('headsim CLI: bad input is one line and exit 2', () => {
   it.each([
-    [['sim', '--bogus', '1'], /unknown flag --bogus/],
+    [['sim', '--bogus', '1'], /unknown option '--bogus'/],
     [['sim', '--classes', '1'], /^headsim sim: classes: /],
     [['sim', '--kPar', '600'], /kPar: must be ≤ inputs/],
     [['sim', '--mode', 'soft'], /--mode: 'soft'/],

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VcdWriter } from '../waves/vcd-writer.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
-import { wavesCommand } from '../cli/commands/waves.ts';
+import { run } from '../cli/main.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-diff-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -131,13 +131,13 @@ describe('headsim waves diff', () => {
     const a = await dump('cli-a.vcd');
     const b = await dump('cli-b.vcd', { edit: (n, t, v) => (n === 'head.s_valid' && t === 100 ? v ^ 1 : v) });
     const json = path.join(dir, 'diff.json');
-    expect(await wavesCommand(['diff', a, a])).toBe(0);
-    expect(await wavesCommand(['diff', a, b, '--json', json])).toBe(1);
+    expect(await run(['waves', 'diff', a, a])).toBe(0);
+    expect(await run(['waves', 'diff', a, b, '--json', json])).toBe(1);
     const report = JSON.parse(fs.readFileSync(json, 'utf8'));
     expect(report).toMatchObject({ a, b, identical: false, firstDifference: { time: 100, signal: 'head.s_valid' } });
-    expect(await wavesCommand(['diff', a, path.join(dir, 'missing.vcd')])).toBe(2);
-    expect(await wavesCommand(['diff', a])).toBe(2);
-    expect(await wavesCommand(['diff', a, b, '--ignore', '('])).toBe(2);
+    expect(await run(['waves', 'diff', a, path.join(dir, 'missing.vcd')])).toBe(2);
+    expect(await run(['waves', 'diff', a])).toBe(2);
+    expect(await run(['waves', 'diff', a, b, '--ignore', '('])).toBe(2);
   });
 });
 
@@ -149,6 +149,6 @@ describe('bad dumps', () => {
     await expect(diffVcd(good, bad)).rejects.toThrow(/bad\.vcd: VCD syntax error 4/);
     fs.writeFileSync(bad, 'not a dump\n');
     await expect(diffVcd(bad, good)).rejects.toThrow(/bad\.vcd: VCD syntax error 1/);
-    expect(await wavesCommand(['diff', good, bad])).toBe(2);
+    expect(await run(['waves', 'diff', good, bad])).toBe(2);
   });
 });

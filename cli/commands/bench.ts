@@ -1,28 +1,63 @@
 // `headsim bench`: speed of the model, lockstep and peers (Verilator, Icarus, cocotb) in one run.
 // Writes bench/results.md (full runs) and --json FILE. Exit 1 when a simulator's outputs differ
 // from the model's on the shared stimulus; the speed goals are reported, not asserted.
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, positiveInt } from '../flags.ts';
+import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { InputError } from '../../lib/errors.ts';
-import { writeJson } from '../../lib/json-file.ts';
+import { checkWritableFile, writeFileAtomic, writeJson } from '../../lib/files.ts';
 import { parseConfig } from '../../models/config.ts';
 import { buildScenario } from '../../harness/inputs/scenario.ts';
 import { BASELINE_REV, beforeAfter } from '../../bench/baseline.ts';
 import { consoleText, makeReport, resultsMarkdown, type BenchReport } from '../../bench/report.ts';
 import { baselineCycles, benchScenario, machineInfo, MEASURES, SCENARIO_NAMES, type Measure } from '../../bench/run.ts';
 import { DEFAULT_TRAFFIC } from '../../harness/run/testbench.ts';
+import { int, text } from '../values.ts';
 
 const RESULTS_MD = fileURLToPath(new URL('../../bench/results.md', import.meta.url));
 
-const FLAGS = { quick: 'bool', runs: 'value', 'slow-runs': 'value', scenario: 'value', skip: 'value', 'vcd-dir': 'value', results: 'value', baseline: 'value', 'from-json': 'value' } as const;
+const list =
+  <T extends string>(allowed: readonly T[]) =>
+  (v: string): T[] => {
+    const xs = v.split(',');
+    for (const x of xs) if (!allowed.includes(x as T)) throw new InvalidArgumentError(`'${x}' is not one of ${allowed.join(', ')}`);
+    return xs as T[];
+  };
 
-export const USAGE = `headsim bench [--quick] [--runs N] [--slow-runs N] [--scenario ${SCENARIO_NAMES.join(',')}]
-              [--skip ${MEASURES.join(',')},baseline] [--baseline REV|none] [--vcd-dir DIR]
-              [--out DIR] [--json FILE] [--results FILE|none]
-       headsim bench --from-json REPORT.json [--results FILE]   (re-render results.md, no measuring)`;
+export const benchCommand = (program: Command) =>
+  program
+    .command('bench')
+    .description('speed of the model, Verilator, Icarus, cocotb and both lockstep backends in one run (writes bench/results.md)')
+    .option('--quick', 'short runs (2 rounds, no baseline, no results.md)')
+    .option('--runs <n>', 'rounds per measure (default: 5, 2 with --quick)', int(1))
+    .option('--slow-runs <n>', 'rounds of the slow measures (Icarus, cocotb)', int(1))
+    .option('--scenario <names>', `scenarios, comma-separated: ${SCENARIO_NAMES.join(', ')}`, list(SCENARIO_NAMES))
+    .option('--skip <measures>', `measures to skip: ${MEASURES.join(', ')}, baseline`, list([...MEASURES, 'baseline'] as const))
+    .option('--baseline <rev>', `git revision of the before/after comparison, or none (default: ${BASELINE_REV.slice(0, 10)})`, text)
+    .option('--vcd-dir <dir>', 'where trace speed is measured (default: /dev/shm)', text)
+    .option('--results <file>', 'results Markdown, or none (default: bench/results.md)', text)
+    .option('--from-json <report>', 're-render results.md from a --json report, no measuring', text)
+    .option('--out <dir>', 'directory for builds', text, 'out')
+    .option('--json <file>', 'write the report as JSON', text)
+    .action(async (o) => {
+      process.exitCode = await bench(o);
+    });
+
+interface BenchFlags {
+  quick?: true;
+  runs?: number;
+  slowRuns?: number;
+  scenario?: string[];
+  skip?: (Measure | 'baseline')[];
+  baseline?: string;
+  vcdDir?: string;
+  results?: string;
+  fromJson?: string;
+  out: string;
+  json?: string;
+}
 
 function defaultVcdDir(out: string): string {
   // Trace speed is measured on tmpfs when there is one, so that the disk does not set it.
@@ -34,38 +69,33 @@ function defaultVcdDir(out: string): string {
   }
 }
 
-export async function benchCommand(argv: string[]): Promise<number> {
-  const o = parseArgs(argv, FLAGS);
-  if (o.positional.length) throw new InputError(`bench: unexpected argument '${o.positional[0]}'\n${USAGE}`);
-  const quick = o.flags.quick === true;
-  const runs = o.flags.runs !== undefined ? positiveInt('runs', String(o.flags.runs)) : quick ? 2 : 5;
-  const slowRuns = o.flags['slow-runs'] !== undefined ? positiveInt('slow-runs', String(o.flags['slow-runs'])) : null;
-  const scenarios = o.flags.scenario !== undefined ? String(o.flags.scenario).split(',') : SCENARIO_NAMES;
-  for (const s of scenarios) if (!SCENARIO_NAMES.includes(s)) throw new InputError(`--scenario: '${s}' is not one of ${SCENARIO_NAMES.join(', ')}`);
-  const skipList = o.flags.skip !== undefined ? String(o.flags.skip).split(',') : [];
-  for (const s of skipList) if (!(MEASURES as readonly string[]).includes(s) && s !== 'baseline') throw new InputError(`--skip: '${s}' is not one of ${MEASURES.join(', ')}, baseline`);
-  const skip = new Set(skipList.filter((s) => s !== 'baseline') as Measure[]);
-  const baselineFlag = o.flags.baseline !== undefined ? String(o.flags.baseline) : null;
-  const baseline = skipList.includes('baseline') || baselineFlag === 'none' ? null : (baselineFlag ?? (quick ? null : BASELINE_REV));
+async function bench(o: BenchFlags): Promise<number> {
+  const quick = o.quick === true;
+  const runs = o.runs ?? (quick ? 2 : 5);
+  const slowRuns = o.slowRuns ?? null;
+  const scenarios = o.scenario ?? SCENARIO_NAMES;
+  const skipList = o.skip ?? [];
+  const skip = new Set(skipList.filter((s): s is Measure => s !== 'baseline'));
+  const baseline = skipList.includes('baseline') || o.baseline === 'none' ? null : (o.baseline ?? (quick ? null : BASELINE_REV));
   const out = join(o.out, 'bench');
-  const vcdDir = o.flags['vcd-dir'] !== undefined ? String(o.flags['vcd-dir']) : defaultVcdDir(out);
-  const resultsFlag = o.flags.results !== undefined ? String(o.flags.results) : null;
-  const results = resultsFlag === 'none' ? null : (resultsFlag ?? (quick ? null : RESULTS_MD));
+  const vcdDir = o.vcdDir ?? defaultVcdDir(out);
+  const results = o.results === 'none' ? null : (o.results ?? (quick ? null : RESULTS_MD));
   const log = (s: string) => console.error(s);
-  if (o.flags['from-json'] !== undefined) {
-    const file = String(o.flags['from-json']);
+  if (o.json) checkWritableFile(o.json, '--json');
+  if (o.fromJson !== undefined) {
     let report: BenchReport;
     try {
-      report = JSON.parse(readFileSync(file, 'utf8')) as BenchReport;
+      report = JSON.parse(readFileSync(o.fromJson, 'utf8')) as BenchReport;
     } catch (e) {
-      throw new InputError(`--from-json: cannot read ${file} (${(e as Error).message.split('\n')[0]})`);
+      throw new InputError(`--from-json: cannot read ${o.fromJson} (${(e as Error).message.split('\n')[0]})`);
     }
-    if (report.command !== 'bench' || !Array.isArray(report.scenarios)) throw new InputError(`--from-json: ${file} is not a bench report`);
+    if (report.command !== 'bench' || !Array.isArray(report.scenarios)) throw new InputError(`--from-json: ${o.fromJson} is not a bench report`);
     console.log(consoleText(report));
-    const target = resultsFlag === 'none' ? null : (resultsFlag ?? RESULTS_MD);
-    if (target) writeFileSync(target, resultsMarkdown(report));
+    const target = o.results === 'none' ? null : (o.results ?? RESULTS_MD);
+    if (target) writeFileAtomic(target, resultsMarkdown(report));
     return 0;
   }
+  if (results) checkWritableFile(results, '--results');
 
   const machine = await machineInfo();
   log(`bench: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.start.map((x) => x.toFixed(2)).join(' ')}`);
@@ -83,12 +113,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
   }
   machine.loadAverage.end = os.loadavg();
-  const report = makeReport(argv, quick, machine, results_, ab);
+  const report = makeReport(process.argv.slice(3), quick, machine, results_, ab);
   console.log(consoleText(report));
   if (o.json) writeJson(o.json, report);
   if (results) {
-    mkdirSync(dirname(results), { recursive: true });
-    writeFileSync(results, resultsMarkdown(report));
+    writeFileAtomic(results, resultsMarkdown(report));
     log(`bench: wrote ${results}`);
   }
   const bad = results_.flatMap((s) => Object.entries(s.mismatches).filter(([, n]) => n > 0).map(([k, n]) => `${s.name}/${k}: ${n}`));

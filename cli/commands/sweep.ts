@@ -1,10 +1,10 @@
 // `headsim sweep [SPEC.json]`: the design-space sweep (docs/sweep.md).
 // `headsim sweep merge A.jsonl B.jsonl …`: join the result files of shards into one report.
+import { InvalidArgumentError, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, positiveInt, type CommonOptions } from '../flags.ts';
-import { InputError } from '../../lib/errors.ts';
-import { writeJson } from '../../lib/json-file.ts';
+import type { Mode } from '../../models/config.ts';
+import { checkWritableFile, writeJson } from '../../lib/files.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../../harness/synth/yosys.ts';
 import { readJsonl } from '../../harness/sweep/cache.ts';
 import { isFailed, type PointRow } from '../../harness/sweep/point.ts';
@@ -13,53 +13,102 @@ import { buildSweepReport, terminalTable, writeOutputs } from '../../harness/swe
 import { estimateCost, pointKeys, pointLabel, runSweep, shardOf, type Shard } from '../../harness/sweep/run.ts';
 import { expandSpec, readSpec, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
 import { rtlHash } from '../../harness/synth/synth.ts';
+import { paramsOf, withParams } from '../params.ts';
+import { int, modeList, text } from '../values.ts';
 
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../harness/sweep/default-spec.json', import.meta.url));
 export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/sweep/', import.meta.url));
 
-const SWEEP_FLAGS = {
-  shard: 'value',
-  jobs: 'value',
-  cache: 'value',
-  timeout: 'value',
-  'no-modules': 'bool',
-  'keep-bram-init': 'bool',
-  verify: 'bool',
-  'verify-vectors': 'value',
-  'retry-failed': 'bool',
-  'dry-run': 'bool',
-  spec: 'value',
-} as const;
+/** The flags that decide point keys (sweep, dry run and merge alike). */
+const keyOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
+  withParams(c)
+    .option('--mode <modes>', 'modes, comma-separated: replaces the spec\'s modes (a grid axis)', modeList)
+    .option('--vectors <n>', 'accuracy vectors per point (default: the spec\'s, else 1000)', int(1, 1_000_000))
+    .option('--seed <n>', 'seed of weights and vectors (default: the spec\'s, else 1)', int(0))
+    .option('--keep-bram-init', 'plain synth_xilinx, BRAM contents kept through mapping')
+    .option('--out <dir>', 'output root (default spec: docs/sweep/; else <out>/sweep/<spec name>/)', text, 'out')
+    .option('--json <file>', 'write the report as JSON', text);
 
-export async function sweepCommand(argv: string[]): Promise<number> {
-  if (argv[0] === 'merge') return mergeCommand(argv.slice(1));
-  const opts = parseArgs(argv, SWEEP_FLAGS);
-  if (opts.positional.length > 1) throw new InputError(`unexpected argument '${opts.positional[1]}' (sweep takes one SPEC.json)`);
-  const specPath = opts.positional[0] ?? (typeof opts.flags.spec === 'string' ? opts.flags.spec : null);
+const shardArg = (v: string): Shard => {
+  const m = /^(\d+)\/(\d+)$/.exec(v);
+  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) throw new InvalidArgumentError(`expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got '${v}'`);
+  return { index, count };
+};
+
+interface KeyFlags {
+  mode?: Mode[];
+  vectors?: number;
+  seed?: number;
+  keepBramInit?: true;
+  out: string;
+  json?: string;
+}
+
+export function sweepCommand(program: Command): void {
+  const sweep = keyOptions(program.command('sweep').description('design-space sweep: latency, II, resources (Yosys) and accuracy per point; cached, resumable, sharded (docs/sweep.md)'))
+    .argument('[spec]', 'sweep spec JSON (default: harness/sweep/default-spec.json)')
+    .enablePositionalOptions()
+    .option('--spec <file>', 'the spec, as a flag', text)
+    .option('--shard <i/n>', 'run the i-th of n cost-balanced shards', shardArg)
+    .option('--jobs <n>', 'Yosys runs at a time (one per core)', int(1, 64), 2)
+    .option('--cache <file>', 'JSONL results cache (default: <out>/sweep/<name>[.shard-i-of-n].jsonl)', text)
+    .option('--timeout <seconds>', 'per Yosys run', int(1), DEFAULT_YOSYS_TIMEOUT_MS / 1000)
+    .option('--no-modules', 'skip the per-module breakdown')
+    .option('--verify', 'run headsim cosim on every point')
+    .option('--verify-vectors <n>', 'vectors of each verification', int(1, 100_000), 20)
+    .option('--retry-failed', 'run failed points again')
+    .option('--dry-run', 'list the points, their shards and keys; run nothing')
+    .action(async (specArg, o, cmd) => {
+      process.exitCode = await runSweepCommand(specArg ?? o.spec ?? null, o, cmd);
+    });
+
+  keyOptions(sweep.command('merge').description('join the result files of shards into one report'))
+    .argument('<files...>', 'shard result files (JSONL)')
+    .option('--spec <file>', 'order and number the rows as this spec does; name missing points', text)
+    .action(async (files, o, cmd) => {
+      process.exitCode = await mergeCommand(files, o, cmd);
+    });
+}
+
+interface SweepFlags extends KeyFlags {
+  shard?: Shard;
+  jobs: number;
+  cache?: string;
+  timeout: number;
+  modules: boolean;
+  verify?: true;
+  verifyVectors: number;
+  retryFailed?: true;
+  dryRun?: true;
+}
+
+async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Command<any, any, any>): Promise<number> {
   const isDefault = specPath === null;
   const spec = readSpec(specPath ?? DEFAULT_SPEC);
-  const points = specPoints(spec, opts);
+  const { params, modes } = paramsOf(cmd, o.mode);
+  const points = specPoints(spec, params, modes);
   const name = isDefault ? 'default' : basename(specPath!).replace(/\.json$/i, '');
-  const outDir = isDefault && !opts.given.has('out') ? DEFAULT_OUT : join(opts.out, 'sweep', name);
-  const shard = parseShard(opts.flags.shard);
-  const cachePath =
-    typeof opts.flags.cache === 'string' ? opts.flags.cache : join(opts.out, 'sweep', shard ? `${name}.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.jsonl`);
-  const { vectors, seed } = keyContext(opts, spec);
-  const jobs = opts.flags.jobs ? positiveInt('jobs', String(opts.flags.jobs)) : 2;
+  const outDir = isDefault && cmd.getOptionValueSource('out') !== 'cli' ? DEFAULT_OUT : join(o.out, 'sweep', name);
+  const shard = o.shard ?? null;
+  const cachePath = o.cache ?? join(o.out, 'sweep', shard ? `${name}.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.jsonl`);
+  const { vectors, seed } = keyContext(o, spec);
+  const jobs = o.jobs;
   if (jobs > 2) console.error(`sweep: --jobs ${jobs}: each job runs one Yosys at a time; make sure the machine has ${jobs} cores`);
-  const timeoutMs = opts.flags.timeout ? positiveInt('timeout', String(opts.flags.timeout)) * 1000 : DEFAULT_YOSYS_TIMEOUT_MS;
-  const verify = opts.flags.verify
-    ? { vectors: opts.flags['verify-vectors'] ? positiveInt('verify-vectors', String(opts.flags['verify-vectors'])) : 20, timeoutMs: 30 * 60_000, out: join(opts.out, 'sweep', `${name}-verify`) }
-    : null;
+  const timeoutMs = o.timeout * 1000;
+  const verify = o.verify ? { vectors: o.verifyVectors, timeoutMs: 30 * 60_000, out: join(o.out, 'sweep', `${name}-verify`) } : null;
 
-  if (opts.flags['dry-run']) {
-    dryRun(points, shard, { vectors, seed, cachePath }, !!opts.flags['keep-bram-init']);
+  if (o.dryRun) {
+    dryRun(points, shard, { vectors, seed, cachePath }, o.keepBramInit === true);
     return 0;
   }
+  // Found now, not after an hour of synthesis.
+  checkWritableFile(cachePath, '--cache');
+  if (o.json) checkWritableFile(o.json, '--json');
   console.log(
     `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors, seed ${seed}, ${jobs} jobs, cache ${cachePath}`,
   );
-  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: !opts.flags['no-modules'], keepBramInit: !!opts.flags['keep-bram-init'], verify, shard, retryFailed: !!opts.flags['retry-failed'] });
+  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true });
   const cpu = process.cpuUsage();
   console.log(
     `sweep: ${res.rows.length} points (${res.ran} run, ${res.cached} from the cache), ${res.failed} failed, ${duration(res.seconds)} ` +
@@ -73,13 +122,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     const files = writeOutputs(outDir, report);
     console.log(`sweep: wrote ${files.join(', ')}`);
   }
-  if (opts.json) writeJson(opts.json, report);
+  if (o.json) writeJson(o.json, report);
   return exitStatus(res.rows);
 }
 
-function specPoints(spec: SweepSpec, opts: CommonOptions): SweepPoint[] {
+function specPoints(spec: SweepSpec, params: Record<string, unknown>, modes: Mode[] | null): SweepPoint[] {
   // Flags override base; --mode a,b,c replaces the modes: a grid axis, and every point in each mode.
-  const modes = opts.modes;
   const s: SweepSpec = modes
     ? {
         ...spec,
@@ -87,26 +135,15 @@ function specPoints(spec: SweepSpec, opts: CommonOptions): SweepPoint[] {
         points: spec.points.flatMap((p) => modes.map((mode) => ({ ...p, mode }))),
       }
     : spec;
-  return expandSpec(s, opts.params);
+  return expandSpec(s, params);
 }
 
 /**
  * Vectors and seed as every point key gets them (sweep, dry run and merge alike): a flag wins
  * over the spec, the spec over `fallback` (merge: the rows' own values), then the defaults.
  */
-function keyContext(opts: CommonOptions, spec: SweepSpec, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
-  return {
-    vectors: opts.vectors ?? spec.vectors ?? fallback?.vectors ?? 1000,
-    seed: opts.given.has('seed') ? opts.seed : (spec.seed ?? fallback?.seed ?? opts.seed),
-  };
-}
-
-function parseShard(v: string | true | undefined): Shard | null {
-  if (v === undefined) return null;
-  const m = /^(\d+)\/(\d+)$/.exec(String(v));
-  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
-  if (!m || count < 1 || index < 1 || index > count) throw new InputError(`--shard: expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got '${v}'`);
-  return { index, count };
+function keyContext(o: KeyFlags, spec: SweepSpec, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
+  return { vectors: o.vectors ?? spec.vectors ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1 };
 }
 
 function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string }, keepBramInit: boolean): void {
@@ -122,11 +159,10 @@ function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: numbe
 
 const exitStatus = (rows: PointRow[]) => (rows.some((r) => isFailed(r) || r.verified === false) ? 1 : 0);
 
-async function mergeCommand(argv: string[]): Promise<number> {
-  const opts = parseArgs(argv, { spec: 'value', 'keep-bram-init': 'bool' });
-  if (!opts.positional.length) throw new InputError('sweep merge: give the result files (JSONL) of the shards');
+async function mergeCommand(files: string[], o: KeyFlags & { spec?: string }, cmd: Command<any, any, any>): Promise<number> {
+  if (o.json) checkWritableFile(o.json, '--json');
   const byKey = new Map<string, PointRow>();
-  for (const path of opts.positional) {
+  for (const path of files) {
     const r = readJsonl(path, { mustExist: true });
     if (r.bad) console.error(`sweep merge: ${path}: ${r.bad} unreadable line(s) ignored`);
     for (const row of r.rows) {
@@ -138,13 +174,14 @@ async function mergeCommand(argv: string[]): Promise<number> {
   let rows: PointRow[];
   let description: string | null = null;
   let missing = 0;
-  if (typeof opts.flags.spec === 'string') {
+  if (o.spec !== undefined) {
     // In the spec's order, with the spec's numbering; rows of other points are left out.
-    const spec = readSpec(opts.flags.spec);
+    const spec = readSpec(o.spec);
     description = spec.description;
-    const points = expandSpec(spec, opts.params);
+    const { params, modes } = paramsOf(cmd, o.mode);
+    const points = specPoints(spec, params, modes);
     const any = [...byKey.values()][0];
-    const ctx = { ...keyContext(opts, spec, any), rtlHash: any?.rtlHash ?? rtlHash(), keepBramInit: !!opts.flags['keep-bram-init'] };
+    const ctx = { ...keyContext(o, spec, any), rtlHash: any?.rtlHash ?? rtlHash(), keepBramInit: o.keepBramInit === true };
     rows = [];
     for (const p of points) {
       const row = byKey.get(pointKeys(p.config, ctx).key);
@@ -157,8 +194,8 @@ async function mergeCommand(argv: string[]): Promise<number> {
   } else rows = [...byKey.values()].sort((a, b) => a.index - b.index || a.key.localeCompare(b.key));
   const report = buildSweepReport(rows, { description });
   console.log(terminalTable(rows));
-  const files = writeOutputs(opts.given.has('out') ? opts.out : join(opts.out, 'sweep', 'merged'), report);
-  console.log(`sweep merge: ${rows.length} points from ${opts.positional.length} file(s)${missing ? `, ${missing} missing` : ''}; wrote ${files.join(', ')}`);
-  if (opts.json) writeJson(opts.json, report);
+  const written = writeOutputs(cmd.getOptionValueSource('out') === 'cli' ? o.out : join(o.out, 'sweep', 'merged'), report);
+  console.log(`sweep merge: ${rows.length} points from ${files.length} file(s)${missing ? `, ${missing} missing` : ''}; wrote ${written.join(', ')}`);
+  if (o.json) writeJson(o.json, report);
   return missing ? 1 : exitStatus(rows);
 }

@@ -1,35 +1,46 @@
 // `headsim synth`: resources of one configuration of rtl/ with @yowasp/yosys (synth_xilinx for
 // xc7): LUT, FF, DSP48E1, BRAM, CARRY4, logic depth, in total (flattened) and per module
 // (hierarchical run). Exit 0 = synthesized, 1 = synthesis failed (the log tail is printed).
+import { Option, type Command } from '@commander-js/extra-typings';
 import { parseConfig } from '../../models/config.ts';
-import { parseArgs, positiveInt } from '../flags.ts';
+import { checkWritableFile, writeJson } from '../../lib/files.ts';
 import { InputError } from '../../lib/errors.ts';
-import { writeJson } from '../../lib/json-file.ts';
 import { buildScenario } from '../../harness/inputs/scenario.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../../harness/synth/yosys.ts';
 import { SynthError, synthesize, type SynthReport } from '../../harness/synth/synth.ts';
 import { textTable } from '../../lib/table.ts';
 import { addResources, emptyResources, type Resources } from '../../harness/synth/stat.ts';
+import { paramsOf, withParams } from '../params.ts';
+import { int, oneOf, text } from '../values.ts';
+import { MODES } from '../../models/config.ts';
 
-export const SYNTH_FLAGS = { timeout: 'value', 'no-modules': 'bool', 'keep-bram-init': 'bool' } as const;
+export const synthCommand = (program: Command) =>
+  withParams(program.command('synth').description('FPGA resources of one configuration: Yosys synth_xilinx, in total and per module'))
+    .option('--mode <mode>', `one of ${MODES.join(', ')} (default: softmax)`, oneOf(MODES))
+    .option('--seed <n>', 'seed of the generated weights (the ROM contents)', int(0), 1)
+    .option('--json <file>', 'write the report as JSON', text)
+    .option('--timeout <seconds>', 'per Yosys run and per module', int(1), DEFAULT_YOSYS_TIMEOUT_MS / 1000)
+    .option('--no-modules', 'skip the per-module breakdown')
+    .addOption(new Option('--keep-bram-init', 'plain synth_xilinx: BRAM contents kept through mapping (docs/sweep.md)'))
+    .action(async (o, cmd) => {
+      process.exitCode = await synth(o, cmd);
+    });
 
-export async function synthCommand(argv: string[]): Promise<number> {
-  const opts = parseArgs(argv, SYNTH_FLAGS);
-  if (opts.positional.length) throw new InputError(`unexpected argument '${opts.positional[0]}' (synth takes flags only)`);
-  const modes = opts.modes ?? [];
-  if (modes.length > 1) throw new InputError(`--mode: synth takes one mode, got '${modes.join(',')}'`);
-  const config = parseConfig({ ...opts.params, ...(modes[0] ? { mode: modes[0] } : {}) });
-  const timeoutMs = opts.flags.timeout ? positiveInt('timeout', String(opts.flags.timeout)) * 1000 : DEFAULT_YOSYS_TIMEOUT_MS;
-  const s = buildScenario(config, 1, opts.seed);
+async function synth(o: { mode?: (typeof MODES)[number]; seed: number; json?: string; timeout: number; modules: boolean; keepBramInit?: true }, cmd: Command<any, any, any>): Promise<number> {
+  const { params, modes } = paramsOf(cmd, o.mode ? [o.mode] : undefined);
+  if (modes && modes.length > 1) throw new InputError(`mode: synth takes one mode, got '${modes.join(',')}'`);
+  const config = parseConfig({ ...params, ...(modes ? { mode: modes[0] } : {}) });
+  if (o.json) checkWritableFile(o.json, '--json');
+  const s = buildScenario(config, 1, o.seed);
   const c = config;
-  console.log(`synth: ${c.mode}${c.mode === 'softmax' ? ` (${c.divider})` : ''}, classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, topK ${c.topK}, expLut ${c.expLut.addrBits}/${c.expLut.outBits}/${c.expLut.range}, seed ${opts.seed}`);
+  console.log(`synth: ${c.mode}${c.mode === 'softmax' ? ` (${c.divider})` : ''}, classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, topK ${c.topK}, expLut ${c.expLut.addrBits}/${c.expLut.outBits}/${c.expLut.range}, seed ${o.seed}`);
   let r: SynthReport;
   try {
-    r = await synthesize(s, { timeoutMs, modules: !opts.flags['no-modules'], keepBramInit: !!opts.flags['keep-bram-init'] });
+    r = await synthesize(s, { timeoutMs: o.timeout * 1000, modules: o.modules, keepBramInit: o.keepBramInit === true });
   } catch (e) {
     if (!(e instanceof SynthError)) throw e;
     console.error(`headsim synth: synthesis failed: ${e.message}`);
-    if (opts.json) writeJson(opts.json, { command: 'synth', config: c, seed: opts.seed, status: 'failed', error: e.message });
+    if (o.json) writeJson(o.json, { command: 'synth', config: c, seed: o.seed, status: 'failed', error: e.message });
     return 1;
   }
   const row = (name: string, x: { lut: number; ff: number; dsp: number; bram: number; ramb36: number; ramb18: number; carry: number; srl: number; logicDepth?: number | null }) => [
@@ -43,7 +54,7 @@ export async function synthCommand(argv: string[]): Promise<number> {
   console.log(textTable(['', 'LUT', 'FF', 'DSP48E1', 'BRAM (RAMB36 eq.)', 'CARRY4', 'SRL', 'logic depth'], rows));
   const modSeconds = r.modules ? Object.values(r.modules).reduce((s, m) => s + m.seconds, 0) : null;
   console.log(`${r.yosysVersion}; ${r.seconds.toFixed(1)} s flattened${modSeconds !== null ? `, ${modSeconds.toFixed(1)} s for the modules` : ''}`);
-  if (opts.json) writeJson(opts.json, { command: 'synth', config: c, seed: opts.seed, status: 'ok', ...r });
+  if (o.json) writeJson(o.json, { command: 'synth', config: c, seed: o.seed, status: 'ok', ...r });
   return 0;
 }
 

@@ -1,76 +1,68 @@
-/**
- * `headsim waves …` (argv is what follows `waves`):
- *   waves FILE.vcd [--gtkw SAVE.gtkw] [--json OUT]       open in GTKWave, or print the command
- *   waves diff A.vcd B.vcd [--signals a,b] [--ignore RE] [--json OUT]
- * Exit status: 0 = opened / identical, 1 = dumps differ, 2 = bad usage or input.
- */
-import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
-import { InputError } from '../../lib/errors.ts';
+// `headsim waves …`:
+//   waves FILE.vcd [--gtkw SAVE] [--json OUT]          open in GTKWave, or print the command
+//   waves diff A.vcd B.vcd [--signals a,b] [--ignore RE] [--json OUT]
+//   waves shot FILE.vcd OUT.png [--to CYCLE]            overview screenshot under Xvfb
+// Exit status: 0 = opened / identical / shot, 1 = dumps differ, 2 = bad usage or input.
+import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
+import { writeJson } from '../../lib/files.ts';
+import { overviewShot } from '../../harness/run/overview.ts';
 import { diffVcd, type VcdDiff } from '../../waves/vcd-diff.ts';
 import { openWaves } from '../../waves/open.ts';
+import { int, text } from '../values.ts';
 
-const USAGE = 'usage: headsim waves FILE.vcd [--gtkw SAVE] | headsim waves diff A.vcd B.vcd [--signals a,b] [--ignore REGEX] [--json FILE]';
-
-export async function wavesCommand(argv: string[]): Promise<number> {
+const regex = (v: string): RegExp => {
   try {
-    return await run(argv);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    console.error(`headsim waves: ${e.message}`);
-    return 2;
+    return new RegExp(v);
+  } catch {
+    throw new InvalidArgumentError(`not a regular expression: ${v}`);
   }
-}
+};
 
-async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'string' }, gtkw: { type: 'string' }, signals: { type: 'string' }, ignore: { type: 'string' } },
+export function wavesCommand(program: Command): void {
+  const waves = program
+    .command('waves')
+    .enablePositionalOptions()
+    .description('open a dump in GTKWave with its layout (or print the command without a display); diff two dumps; screenshot one')
+    .argument('<file>', 'a .vcd dump')
+    .option('--gtkw <file>', 'GTKWave save file (default: the .gtkw beside the dump)', text)
+    .option('--json <file>', 'write the result as JSON', text)
+    .action((file, o) => {
+      const r = openWaves(file, o.gtkw);
+      console.log(r.launched ? `opened: ${r.command}` : `no display or no gtkwave; run: ${r.command}`);
+      if (o.json) writeJson(o.json, { vcd: file, ...r });
     });
-  } catch (e) {
-    throw new InputError(`${(e as Error).message}\n${USAGE}`);
-  }
-  const { values: o, positionals: p } = parsed;
 
-  if (p[0] === 'diff') {
-    if (p.length !== 3 || o.gtkw) throw new InputError(USAGE);
-    let ignore: RegExp | undefined;
-    try {
-      ignore = o.ignore === undefined ? undefined : new RegExp(o.ignore);
-    } catch {
-      throw new InputError(`--ignore: not a regular expression: ${o.ignore}`);
-    }
-    const signals = o.signals?.split(',').map((s) => s.trim()).filter(Boolean);
-    const d = await diffVcd(p[1], p[2], { signals, ignore });
-    console.log(summary(d));
-    if (o.json) writeJson(o.json, { a: p[1], b: p[2], ...d });
-    return d.identical ? 0 : 1;
-  }
+  waves
+    .command('diff')
+    .description('compare two dumps signal by signal; report the first difference (exit 1 when they differ)')
+    .argument('<a>', 'first dump')
+    .argument('<b>', 'second dump')
+    .option('--signals <names>', 'only these signals, comma-separated', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--ignore <regex>', 'skip signals whose name matches', regex)
+    .option('--json <file>', 'write the result as JSON', text)
+    .action(async (a, b, o) => {
+      const d = await diffVcd(a, b, { signals: o.signals, ignore: o.ignore });
+      console.log(summary(d));
+      if (o.json) writeJson(o.json, { a, b, ...d });
+      process.exitCode = d.identical ? 0 : 1;
+    });
 
-  if (p.length !== 1 || o.signals || o.ignore) throw new InputError(USAGE);
-  const r = openWaves(p[0], o.gtkw);
-  console.log(r.launched ? `opened: ${r.command}` : `no display or no gtkwave; run: ${r.command}`);
-  if (o.json) writeJson(o.json, { vcd: p[0], ...r });
-  return 0;
+  waves
+    .command('shot')
+    .description('an overview layout of a seed softmax dump and its GTKWave screenshot (Xvfb)')
+    .argument('<vcd>', 'the dump')
+    .argument('<png>', 'the picture to write')
+    .option('--to <cycle>', 'last cycle shown', int(1), 240)
+    .action(async (vcd, png, o) => {
+      const r = await overviewShot(vcd, png, o.to);
+      console.log(`${png} (${r.blank ? 'BLANK' : 'ok'}), layout ${r.gtkw}, cycles 0..${o.to}`);
+      process.exitCode = r.blank ? 1 : 0;
+    });
 }
 
 function summary(d: VcdDiff): string {
   const extra = `${d.onlyInA.length} only in A, ${d.onlyInB.length} only in B`;
   if (d.identical) return `identical: ${d.shared} shared signals agree (${extra})`;
   const f = d.firstDifference!;
-  return (
-    `DIFFER: ${d.differingSignals} of ${d.shared} shared signals (${extra}); ` +
-    `first at t=${f.time} (${d.timescale}) ${f.signal}: A=${f.a} B=${f.b}`
-  );
-}
-
-function writeJson(file: string, report: unknown): void {
-  try {
-    fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
-  } catch (e) {
-    throw new InputError(`--json ${file}: ${(e as Error).message}`);
-  }
+  return `DIFFER: ${d.differingSignals} of ${d.shared} shared signals (${extra}); first at t=${f.time} (${d.timescale}) ${f.signal}: A=${f.a} B=${f.b}`;
 }

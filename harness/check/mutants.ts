@@ -8,7 +8,6 @@ import { plusargs, writeMemFiles } from '../rtl/memfiles.ts';
 import { portWidths } from '../rtl/ports.ts';
 import { buildHeadVerilator, RTL_DIR } from '../rtl/build.ts';
 import { buildScenario } from '../inputs/scenario.ts';
-import { textTable } from '../../lib/table.ts';
 import type { TrafficOptions } from '../run/testbench.ts';
 import { VerilatorBackend } from '../rtl/verilator/bridge.ts';
 import { startHeadCocotb } from '../rtl/cocotb/head.ts';
@@ -94,25 +93,3 @@ export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backen
     await backend.close();
   }
 }
-
-async function main(): Promise<number> {
-  const only = process.argv.slice(2);
-  const list = only.length ? MUTANTS.filter((m) => only.includes(m.name)) : MUTANTS;
-  const results: MutantResult[] = [];
-  for (const m of list) {
-    const r = await runMutant(m, 'out/mutants');
-    results.push(r);
-    console.log(`${r.caught ? 'caught  ' : 'SURVIVED'} ${m.name}`);
-  }
-  console.log(
-    textTable(
-      ['mutant', 'kind', 'caught', 'cycle', 'ports'],
-      results.map((r) => [r.name, r.kind, r.caught ? 'yes' : 'NO', r.mismatch?.cycle ?? '-', r.mismatch?.ports.map((p) => `${p.port} ${p.model}/${p.rtl}`).join(', ') ?? '-']),
-    ),
-  );
-  const survived = results.filter((r) => !r.caught).length;
-  console.log(`${results.length - survived}/${results.length} mutants caught by lockstep`);
-  return survived ? 1 : 0;
-}
-
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) main().then((c) => process.exit(c));

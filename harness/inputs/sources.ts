@@ -3,7 +3,6 @@
 // built-in dataset (harness/inputs/datasets), which goes through the same file loader. Shapes set
 // classes/inputs unless the config gives them; a mismatch is an error naming the file.
 import { readFileSync } from 'node:fs';
-import type { CommonOptions } from '../../cli/flags.ts';
 import { InputError } from '../../lib/errors.ts';
 import { readNpy } from './npy.ts';
 import { parseConfig, SEED_CONFIG, type HeadConfig, type Mode } from '../../models/config.ts';
@@ -12,6 +11,27 @@ import { generateVectors, quantizeVectors } from '../../models/vectors.ts';
 import { buildScenario, type Scenario } from './scenario.ts';
 import { DATASETS } from './datasets/index.ts';
 import { chooseFormats, FMT_FIELDS, type FmtField, type FmtSource, type FormatChoice } from './auto-formats.ts';
+
+/** Where a run's data comes from: the user's parameters and files (the CLI's data flags). */
+export interface DataOptions {
+  /** the parameters given (config file and flags) */
+  params: Record<string, unknown>;
+  weights?: string;
+  bias?: string;
+  /** out-in: [classes, inputs] (PyTorch nn.Linear); in-out: [inputs, classes] (Keras) */
+  weightsLayout?: 'out-in' | 'in-out';
+  dataset?: string;
+  inputVectors?: string;
+  inputLabels?: string;
+  autoFormats?: boolean;
+  /** vectors to run (null: all of --input-vectors, else 1000) */
+  vectors: number | null;
+  seed: number;
+  /** where built-in datasets are prepared and cached */
+  out: string;
+}
+
+export const DATA_FLAGS = ['weights', 'bias', 'weightsLayout', 'dataset', 'inputVectors', 'inputLabels', 'autoFormats'] as const;
 
 export interface FloatSources {
   /** parameters implied by the files or the dataset (classes/inputs, dataset defaults) */
@@ -29,13 +49,10 @@ export interface FloatSources {
   notes: string[];
 }
 
-export async function loadSources(o: CommonOptions): Promise<FloatSources> {
+export async function loadSources(o: DataOptions): Promise<FloatSources> {
   const given = { ...o.params };
   const notes: string[] = [];
-  let wPath = o.flags.weights as string | undefined;
-  let bPath = o.flags.bias as string | undefined;
-  let xPath = o.flags['input-vectors'] as string | undefined;
-  let yPath = o.flags['input-labels'] as string | undefined;
+  let { weights: wPath, bias: bPath, inputVectors: xPath, inputLabels: yPath } = o;
   const params: Record<string, unknown> = {};
   // `--inputs` is the parameter K and `--labels` the class names: the issue's `--inputs X.npy`
   // and `--labels y.npy` are accepted for --input-vectors / --input-labels when given a .npy file.
@@ -54,11 +71,11 @@ export async function loadSources(o: CommonOptions): Promise<FloatSources> {
     else yPath = v;
     delete given[param];
   }
-  const dsName = o.flags.dataset as string | undefined;
+  const dsName = o.dataset;
   if (dsName !== undefined) {
     const ds = DATASETS[dsName];
     if (!ds) throw new InputError(`--dataset: '${dsName}' is not one of ${Object.keys(DATASETS).join(', ')}`);
-    const mine = { weights: wPath, bias: bPath, 'weights-layout': o.flags['weights-layout'], 'input-vectors': xPath, 'input-labels': yPath };
+    const mine = { weights: wPath, bias: bPath, 'weights-layout': o.weightsLayout, 'input-vectors': xPath, 'input-labels': yPath };
     const clash = Object.entries(mine).find(([, v]) => v !== undefined);
     if (clash) throw new InputError(`--dataset ${dsName}: provides weights, bias, input vectors and labels; drop --${clash[0]}`);
     const files = await ds(o.out);
@@ -72,8 +89,7 @@ export async function loadSources(o: CommonOptions): Promise<FloatSources> {
   let wFloat: Float64Array | undefined, bFloat: Float64Array | undefined;
 
   if (wPath) {
-    const layout = (o.flags['weights-layout'] as string | undefined) ?? 'out-in'; // datasets: out-in
-    if (layout !== 'out-in' && layout !== 'in-out') throw new InputError(`--weights-layout: expected out-in or in-out, got '${layout}'`);
+    const layout = o.weightsLayout ?? 'out-in'; // datasets: out-in
     let W: { shape: number[]; data: Float64Array };
     let b: Float64Array | undefined;
     if (wPath.endsWith('.json')) {
@@ -148,7 +164,7 @@ export interface SourcedScenario {
 }
 
 /** Sources → config (with --auto-formats applied) → the scenario every mode runs on. */
-export async function sourcedScenario(o: CommonOptions, modes: readonly Mode[]): Promise<SourcedScenario> {
+export async function sourcedScenario(o: DataOptions, modes: readonly Mode[]): Promise<SourcedScenario> {
   const mode = modes[0]!;
   const src = await loadSources(o);
   const prelim = parseConfig({ ...src.params, ...src.given, mode });
@@ -156,7 +172,7 @@ export async function sourcedScenario(o: CommonOptions, modes: readonly Mode[]):
   let wFloat = src.wFloat, bFloat = src.bFloat;
   if (!wFloat) ({ wFloat, bFloat } = generateWeights(prelim, o.seed));
   const xFloat = src.xFloat ?? generateVectors(prelim, count, o.seed).xFloat;
-  const autoFormats = o.flags['auto-formats'] === true;
+  const autoFormats = o.autoFormats === true;
   const formats: FormatChoice = autoFormats
     ? chooseFormats(prelim, src.given, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
     : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };

@@ -1,5 +1,6 @@
-// `npx tsx harness/run/overview.ts VCD PNG [toCycle]`: an overview .gtkw of a head dump (the
-// signals that tell one vector's story, cycles 0..toCycle) and a GTKWave screenshot of it under Xvfb.
+// The overview picture of a head dump: a .gtkw of the signals that tell one vector's story
+// (cycles 0..toCycle, laid out by stage) and a GTKWave screenshot of it under Xvfb
+// (`headsim waves shot`; the README's image).
 import { SEED_CONFIG } from '../../models/config.ts';
 import { Head } from '../../models/head/head.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
@@ -8,13 +9,13 @@ import { buildScenario, withMode } from '../inputs/scenario.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 import { headLayout, OVERVIEW } from './waves.ts';
 
-const [vcd, png, to = '240'] = process.argv.slice(2);
-if (!vcd || !png) {
-  console.error('usage: waves-overview.mts VCD PNG [toCycle]');
-  process.exit(2);
+const SIZE: [number, number] = [1600, 1250];
+
+/** Screenshot of `vcd` (a seed softmax dump) into `png`; returns the layout file and whether the picture is blank. */
+export async function overviewShot(vcd: string, png: string, toCycle: number): Promise<{ gtkw: string; blank: boolean }> {
+  const s = withMode(buildScenario(SEED_CONFIG, 1, 1), 'softmax');
+  const layout = headLayout(new Head(s.g, s.t, s.w, true).k.signals, toCycle * CLOCK_PERIOD, OVERVIEW);
+  const gtkw = writeGtkw(vcd, { ...layout, size: SIZE, savePath: vcd.replace(/\.vcd$/, '.overview.gtkw') });
+  await screenshotGtkwave(vcd, gtkw, png, { timeoutMs: 60_000, size: SIZE });
+  return { gtkw, blank: isBlank(png) };
 }
-const s = withMode(buildScenario(SEED_CONFIG, 1, 1), 'softmax');
-const layout = headLayout(new Head(s.g, s.t, s.w, true).k.signals, Number(to) * CLOCK_PERIOD, OVERVIEW);
-const gtkw = writeGtkw(vcd, { ...layout, size: [1600, 1250], savePath: vcd.replace(/\.vcd$/, '.overview.gtkw') });
-await screenshotGtkwave(vcd, gtkw, png, { timeoutMs: 60_000, size: [1600, 1250] });
-console.log(`${png} (${isBlank(png) ? 'BLANK' : 'ok'}), layout ${gtkw}, cycles 0..${to}`);
