@@ -27,7 +27,7 @@
  *
  * Writer: f4, f8, i1, i2, i4, little-endian, C order, byte-identical to np.save.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -71,6 +71,8 @@ const NOT_NUMBERS: Record<string, string> = {
 };
 const READABLE = 'b1, i1–i8, u1–u8, f2–f8';
 const NATIVE_LITTLE = endianness() === 'LE';
+const STREAM_CHUNK = 1 << 20;
+const STREAM_MAX = 2 ** 31; // from a pipe or device; a regular file is bounded by its size
 const MAX_DIMS = 64; // NumPy's own limit (NPY_MAXDIMS)
 const MAX_NESTING = 32; // header literals nest this deep at most (structured dtypes); bounds the recursion
 const ARRAY_ALIGN = 64; // numpy aligns the data start to 64 bytes
@@ -80,11 +82,41 @@ export function readNpy(path: string): NpyArray {
   return parseNpy(readInput(path), path);
 }
 
+/**
+ * A file's bytes. A regular file is read at its size; a pipe or device (`<(python …)`, /dev/zero)
+ * in chunks, refused as soon as its first bytes cannot start a .npy or .npz, and capped.
+ */
 function readInput(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (e) {
+  const cannot = (e: unknown): never => {
     throw new InputError(`${path}: cannot read file (${isErrnoException(e) ? e.code : String(e)})`);
+  };
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    return cannot(e);
+  }
+  try {
+    if (fstatSync(fd).isFile()) return readFileSync(fd);
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.allocUnsafe(STREAM_CHUNK);
+    let total = 0;
+    for (let n; (n = readSync(fd, chunk, 0, STREAM_CHUNK, null)) > 0; ) {
+      chunks.push(Buffer.from(chunk.subarray(0, n))); // a copy: a pipe gives 64 KiB at a time
+      const before = total;
+      total += n;
+      if (before < MAGIC.length && total >= MAGIC.length) {
+        const head = Buffer.concat(chunks).subarray(0, MAGIC.length);
+        if (!head.equals(MAGIC) && !head.subarray(0, 4).equals(ZIP_MAGIC)) throw new InputError(`${path}: bad magic (not a .npy or .npz file)`);
+      }
+      if (total > STREAM_MAX) throw new InputError(`${path}: more than ${STREAM_MAX} bytes from a pipe or device; save it to a file`);
+    }
+    return Buffer.concat(chunks, total);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    return cannot(e);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +201,17 @@ describe('npy malformed input', () => {
     const long = handMade(`{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': '${'z'.repeat(100000)}'}`, 8, 2);
     expect(expectInputError(() => parseNpy(long, 'W.npy'), 'W.npy: header keys are {descr, fortran_order, shape, x}').length).toBeLessThan(400);
     expect(expectInputError(() => parseNpy(handMade(`{'descr': '<f4', 'x': ${'1'.repeat(100000)}!`, 0, 2), 'W.npy'), 'malformed header').length).toBeLessThan(400);
+  });
+
+  it('devices and pipes: refused at their first bytes unless they start a .npy/.npz (no endless read of /dev/zero)', () => {
+    for (const dev of ['/dev/zero', '/dev/urandom']) expectInputError(() => readNpy(dev), `${dev}: bad magic (not a .npy or .npz file)`);
+    expectInputError(() => readNpy(dir), 'cannot read file (EISDIR)');
+    if (spawnSync('mkfifo', [join(dir, 'fifo')]).status !== 0) return; // no mkfifo here
+    const arr = { dtype: 'f4' as const, shape: [300, 300], data: new Float64Array(90000).map((_, k) => k) }; // > one 64 KiB pipe buffer
+    writeNpy(join(dir, 'piped.npy'), arr);
+    const writer = spawn('sh', ['-c', 'cat "$0" > "$1"', join(dir, 'piped.npy'), join(dir, 'fifo')]);
+    expectSame(loadArray(join(dir, 'fifo'), 'W').main.array, arr);
+    writer.kill();
   });
 
   it('accepts version 2.0 and Python 2 long-int shapes', () => {
