@@ -20,10 +20,10 @@
  * its compressed size (deflate expands at most ~1032×).
  *
  * .npz: a reader of the zip central directory (zip64 too: NumPy forces zip64 local headers) plus
- * Node's zlib.inflateRawSync, not an npm zip library: the one small synchronous library (fflate)
- * allocates each member from its declared size and loops over an entry count it does not check
- * against the file, so it would need the same bounds around it; zlib is native and bounds the
- * output itself (maxOutputLength), and crc32 checks each member.
+ * Node's zlib.inflateRawSync, not an npm zip library: the small synchronous one (fflate 0.8.3's
+ * unzipSync) allocates each member from its declared size and loops over an entry count it does
+ * not check against the file, so it would need these same bounds around it; zlib is native, bounds
+ * the output itself (maxOutputLength) and, from Node 20.15, checks each member's CRC-32.
  *
  * Writer: f4, f8, i1, i2, i4, little-endian, C order, byte-identical to np.save.
  */
@@ -214,7 +214,6 @@ export function writeNpy(path: string, arr: NpyInput): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, encodeNpy(arr));
 }
-
 
 /** A .npz archive: its arrays by name (member 'W.npy' → 'W'), decoded on demand. */
 export interface NpzArchive {
