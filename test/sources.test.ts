@@ -1,6 +1,7 @@
-// Users' files: weights, bias, input vectors and labels as .npy (and JSON weights), shapes →
-// config, and every malformed file → exit 2 with one line naming the file and the problem.
+// Users' files: weights, bias, input vectors and labels as .npy or .npz (and JSON weights), shapes
+// → config, and every malformed file → exit 2 with one line naming the file and the problem.
 // Also the --auto-formats rule (harness/inputs/auto-formats.ts).
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,8 @@ function run(args: string[]) {
   expect(r.code).toBe(0);
   return { ...r, rep: JSON.parse(readFileSync(json, 'utf8')) };
 }
+/** A report without its wall-clock fields, to compare two runs. */
+const untimed = (rep: unknown): unknown => JSON.parse(JSON.stringify(rep), (k, v: unknown) => (k === 'seconds' || k === 'cyclesPerSecond' ? undefined : v));
 
 describe('users’ files → scenario', () => {
   it('W.npy + b.npy + X.npy + y.npy: shapes set classes/inputs, labels give accuracy', () => {
@@ -77,6 +80,18 @@ describe('users’ files → scenario', () => {
     expect(c.quantizationReport).toEqual(a.quantizationReport);
   });
 
+  it('Fortran-ordered weights (np.save of W.T.T, scikit-learn coef_) give the same run as C order', () => {
+    // WT's bytes in C order of [K, N] are W's bytes in Fortran order of [N, K]
+    const text = encodeNpy({ dtype: 'f8', shape: [K, N], data: WT }).toString('latin1');
+    const fortran = text.replace("'fortran_order': False", "'fortran_order': True ").replace(`(${K}, ${N})`, `(${N}, ${K})`);
+    expect(fortran).not.toBe(text);
+    const wf = file('Wf.npy', Buffer.from(fortran, 'latin1'));
+    const a = run(['--weights', wPath, '--bias', bPath, '--input-vectors', xPath, '--mode', 'softmax']).rep;
+    const f = run(['--weights', wf, '--bias', bPath, '--input-vectors', xPath, '--mode', 'softmax']).rep;
+    expect(untimed(f.runs)).toEqual(untimed(a.runs));
+    expect(f.quantizationReport).toEqual(a.quantizationReport);
+  });
+
   it('JSON weights in in-out layout: "b" has one value per class', () => {
     const rows = Array.from({ length: K }, (_, k) => Array.from({ length: N }, (_, n) => W[n * K + k]!));
     const j = file('wt.json', JSON.stringify({ W: rows, b: Array.from(b) }));
@@ -99,13 +114,19 @@ describe('users’ files → scenario', () => {
 });
 
 describe('malformed or mismatched files → exit 2 naming the file and the problem', () => {
-  const good = encodeNpy({ dtype: 'f8', shape: [N, K], data: W });
-  const fortran = Buffer.from(good.toString('latin1').replace("'fortran_order': False", "'fortran_order': True "), 'latin1');
-  const i8 = Buffer.from(encodeNpy({ dtype: 'i4', shape: [V], data: y }).toString('latin1').replace("'<i4'", "'<i8'"), 'latin1');
+  const complex = Buffer.from(encodeNpy({ dtype: 'i4', shape: [V], data: y }).toString('latin1').replace("'<i4'", "'<c8'"), 'latin1');
+  const i8 = (v: bigint) => {
+    const buf = Buffer.from(encodeNpy({ dtype: 'f8', shape: [V], data: new Float64Array(V) }).toString('latin1').replace("'<f8'", "'<i8'"), 'latin1');
+    buf.writeBigInt64LE(v, buf.length - 8 * (V - 3));
+    return buf;
+  };
   const cases: [string, string[], RegExp][] = [
-    ['bad magic', ['--weights', wPath, '--input-vectors', file('junk.npy', 'PK\x03\x04 a zip, not numpy')], /junk\.npy: bad magic/],
-    ['unsupported dtype (int64 labels)', ['--weights', wPath, '--input-vectors', xPath, '--labels', file('y64.npy', i8)], /y64\.npy: unsupported dtype '<i8'/],
-    ['Fortran order', ['--weights', file('Wf.npy', fortran)], /Wf\.npy: fortran_order arrays are not supported/],
+    ['bad magic', ['--weights', wPath, '--input-vectors', file('junk.npy', 'GIF89a, not numpy')], /junk\.npy: bad magic/],
+    ['a broken zip', ['--weights', wPath, '--input-vectors', file('junk.npz', 'PK\x03\x04 a zip, not numpy')], /junk\.npz: not a valid \.npz \(zip\) archive/],
+    ['not a number (complex labels)', ['--weights', wPath, '--input-vectors', xPath, '--labels', file('yc.npy', complex)], /yc\.npy: dtype '<c8' is complex, not real numbers/],
+    ['int64 label beyond 2^53', ['--weights', wPath, '--input-vectors', xPath, '--labels', file('y64.npy', i8(2n ** 62n))], /y64\.npy: element 3 is 4611686018427387904: int64 values beyond/],
+    ['int64 label out of range', ['--weights', wPath, '--input-vectors', xPath, '--labels', file('y64b.npy', i8(-5n))], /y64b\.npy: label 3 is -5, expected an integer class index in 0…2/],
+    ['a member of a .npy', ['--weights', `${wPath}:W`], /W\.npy:W: .*W\.npy is not a \.npz archive, so it has no member 'W'/],
     ['features ≠ weights’ inputs', ['--weights', wPath, '--input-vectors', npy('X7.npy', { dtype: 'f4', shape: [4, 7], data: new Float64Array(28) })], /X7\.npy: input vectors have 7 features but .*W\.npy implies inputs=6/],
     ['bias of the wrong length', ['--weights', wPath, '--bias', npy('b4.npy', { dtype: 'f8', shape: [4], data: new Float64Array(4) })], /b4\.npy: bias must have shape \[3\]/],
     ['weights not 2-D', ['--weights', npy('W1.npy', { dtype: 'f8', shape: [6], data: new Float64Array(6) })], /W1\.npy: weights must be 2-D \[classes, inputs\]/],
@@ -116,14 +137,87 @@ describe('malformed or mismatched files → exit 2 naming the file and the probl
     ['classes given ≠ file', ['--weights', wPath, '--classes', '4'], /W\.npy: weights imply classes=3 but classes=4 was given/],
     ['--inputs N ≠ file', ['--input-vectors', xPath, '--inputs', '5'], /X\.npy: input vectors have 6 features but inputs=5 was given/],
     ['--vectors beyond the file', ['--input-vectors', xPath, '--vectors', '41'], /X\.npy: holds 40 vectors, --vectors asks for 41/],
-    ['--inputs neither number nor .npy', ['--inputs', 'X.csv'], /--inputs: expected a number \(features per vector\) or a \.npy file/],
+    ['--inputs neither number nor .npy', ['--inputs', 'X.csv'], /--inputs: expected a number \(features per vector\) or a \.npy\/\.npz file/],
     ['labels without vectors', ['--labels', yPath], /--input-labels: needs --input-vectors/],
     ['missing file', ['--weights', join(tmp, 'nope.npy')], /nope\.npy: cannot read file \(ENOENT\)/],
-    ['--labels neither class names nor .npy', ['--labels', 'y.txt'], /--labels: expected class names as a JSON array or a \.npy file/],
+    ['--labels neither class names nor .npy', ['--labels', 'y.txt'], /--labels: expected class names as a JSON array or a \.npy\/\.npz file/],
     ['unknown dataset', ['--dataset', 'cifar'], /--dataset: 'cifar' is not one of mnist/],
     ['dataset plus weights', ['--dataset', 'mnist', '--weights', wPath], /--dataset mnist: provides weights, bias, input vectors and labels; drop --weights/],
   ];
   it.each(cases)('%s', (_, args, msg) => {
+    const r = headsim(['sim', ...args]);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(msg);
+  });
+});
+
+const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+
+/** The same run from two sets of files: every report field but the file names is equal. */
+function sameRun(a: string[], b: string[]) {
+  const go = (args: string[]) => {
+    const json = join(tmp, `e${Math.random().toString(36).slice(2)}.json`);
+    const r = headsim(['sim', ...args, '--vectors', '20', '--json', json]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { weights, ...rep } = untimed(JSON.parse(readFileSync(json, 'utf8'))) as { weights: string };
+    // the table's last column is cycles/s (wall clock)
+    const stdout = r.stdout.split('\n').map((l) => l.replace(/^((argmax|softmax|approx) .*?)\s+[\d,]+$/, '$1'));
+    return { rep, weights, stdout };
+  };
+  const [x, y] = [go(a), go(b)];
+  expect(x.rep).toEqual(y.rep);
+  expect(x.stdout).toEqual(y.stdout);
+  expect((x.rep as { runs: { vectors: number }[] }).runs.map((r) => r.vectors)).toEqual([20, 20, 20]);
+  return [x.weights, y.weights];
+}
+
+describe.skipIf(!hasNumpy)(`files NumPy writes, through the CLI${hasNumpy ? '' : ' (SKIPPED: python3 cannot import numpy)'}`, () => {
+  const d = mkdtempSync(join(tmp, 'np-'));
+  const p = (f: string) => join(d, f);
+  if (hasNumpy)
+    execFileSync('python3', ['-c', `
+import sys, numpy as np
+d = sys.argv[1]
+rng = np.random.default_rng(15)
+W = rng.normal(0, 0.5, size=(4, 16)).astype(np.float32)
+b = rng.normal(0, 0.5, size=4).astype(np.float32)
+X = rng.integers(0, 8, size=(30, 16)).astype(np.uint8)      # pixel-like; within inFmt's range
+y = rng.integers(0, 4, size=30)                              # NumPy's default integer: int64
+assert y.dtype == np.int64
+Wf = np.asfortranarray(W)
+assert np.lib.format.header_data_from_array_1_0(Wf)['fortran_order']
+np.save(d + '/W_F.npy', Wf); np.save(d + '/b.npy', b); np.save(d + '/X_u8.npy', X); np.save(d + '/y_i8.npy', y)
+np.save(d + '/W_C.npy', np.ascontiguousarray(W)); np.save(d + '/X_f4.npy', X.astype(np.float32)); np.save(d + '/y_i4.npy', y.astype(np.int32))
+np.savez(d + '/model.npz', W=Wf, b=b)
+np.savez_compressed(d + '/data.npz', X=X, y=y)
+np.savez(d + '/positional.npz', W, b)
+`, d]);
+
+  it('acceptance: Fortran float32 W, uint8 X, int64 y give the report of the same data in f4/i4 C order', () => {
+    sameRun(
+      ['--weights', p('W_F.npy'), '--bias', p('b.npy'), '--input-vectors', p('X_u8.npy'), '--input-labels', p('y_i8.npy')],
+      ['--weights', p('W_C.npy'), '--bias', p('b.npy'), '--input-vectors', p('X_f4.npy'), '--input-labels', p('y_i4.npy')],
+    );
+  });
+
+  it('.npz: --weights model.npz brings its b, --input-vectors data.npz its y; members can be named', () => {
+    const npy = ['--weights', p('W_C.npy'), '--bias', p('b.npy'), '--input-vectors', p('X_f4.npy'), '--input-labels', p('y_i4.npy')];
+    const [, fromNpz] = sameRun(npy, ['--weights', p('model.npz'), '--input-vectors', p('data.npz')]);
+    expect(fromNpz).toBe(`${p('model.npz')}:W + ${p('model.npz')}:b (out-in); inputs ${p('data.npz')}:X, labels ${p('data.npz')}:y`);
+    sameRun(npy, ['--weights', `${p('model.npz')}:W`, '--bias', `${p('model.npz')}:b`, '--inputs', `${p('data.npz')}:X`, '--labels', `${p('data.npz')}:y`]);
+    sameRun(npy, ['--weights', `${p('positional.npz')}:arr_0`, '--bias', `${p('positional.npz')}:arr_1`, '--input-vectors', p('data.npz')]);
+  });
+
+  it.each([
+    ['no member W', ['--weights', p('positional.npz')], /positional\.npz: holds 'arr_0', 'arr_1' but no 'W'; name the array, e.g\. .*positional\.npz:arr_0/],
+    ['a bias twice', ['--weights', p('model.npz'), '--bias', p('b.npy')], /b\.npy: .*model\.npz holds a bias "b" already; to use --bias, name the weights: .*model\.npz:W/],
+    ['labels twice', ['--input-vectors', p('data.npz'), '--input-labels', p('y_i4.npy')], /y_i4\.npy: .*data\.npz holds labels "y" already; to use --input-labels, name the vectors: .*data\.npz:X/],
+    ['a missing member', ['--weights', `${p('model.npz')}:coef`], /model\.npz: has no array 'coef' \(it holds 'W', 'b'\)/],
+    ['a member of the wrong shape', ['--weights', `${p('model.npz')}:b`], /model\.npz:b: weights must be 2-D/],
+  ] as [string, string[], RegExp][])('%s → exit 2, one line', (_, args, msg) => {
     const r = headsim(['sim', ...args]);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');

@@ -1,10 +1,13 @@
 // Where weights and inputs come from: generated from the seed (the question's distributions),
-// users' files (.npy or JSON {"W": [[…]], "b": […]}; input vectors and labels as .npy), or a
-// built-in dataset (harness/inputs/datasets), which goes through the same file loader. Shapes set
-// classes/inputs unless the config gives them; a mismatch is an error naming the file.
+// users' files (.npy, .npz, or JSON {"W": [[…]], "b": […]}; input vectors and labels as .npy or
+// .npz), or a built-in dataset (harness/inputs/datasets), which goes through the same file loader. Shapes
+// set classes/inputs unless the config gives them; a mismatch is an error naming the file.
+// Which .npz member is read (harness/inputs/npy.ts loadArray, docs/real-data.md): FILE.npz:NAME names it;
+// FILE.npz alone gives its only array, else W (weights), b (bias), X (input vectors), y (labels),
+// and --weights FILE.npz brings its b, --input-vectors FILE.npz its y, unless named otherwise.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
-import { readNpy } from './npy.ts';
+import { loadArray, type LoadedArray } from './npy.ts';
 import { parseConfig, SEED_CONFIG, type HeadConfig, type Mode } from '../../models/config.ts';
 import { generateWeights, quantizeWeights } from '../../models/weights.ts';
 import { generateVectors, quantizeVectors } from '../../models/vectors.ts';
@@ -59,11 +62,11 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
   for (const [param, flag] of [['inputs', 'input-vectors'], ['labels', 'input-labels']] as const) {
     const v = given[param];
     if (typeof v !== 'string') continue;
-    if (!v.endsWith('.npy'))
+    if (!/\.np[yz](:[^:/\\]+)?$/i.test(v))
       throw new InputError(
         param === 'inputs'
-          ? `--inputs: expected a number (features per vector) or a .npy file of input vectors, got '${v}'`
-          : `--labels: expected class names as a JSON array or a .npy file of input labels, got '${v}'`,
+          ? `--inputs: expected a number (features per vector) or a .npy/.npz file of input vectors, got '${v}'`
+          : `--labels: expected class names as a JSON array or a .npy/.npz file of input labels, got '${v}'`,
       );
     const other = param === 'inputs' ? xPath : yPath;
     if (other !== undefined) throw new InputError(`--${param} ${v}: already given by --${flag} ${other}`);
@@ -92,15 +95,22 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
     const layout = o.weightsLayout ?? 'out-in'; // datasets: out-in
     let W: { shape: number[]; data: Float64Array };
     let b: Float64Array | undefined;
+    let bFile: LoadedArray | undefined; // a bias in W's archive (model.npz:b) or --bias
+    let wLabel = wPath;
     if (wPath.endsWith('.json')) {
       const j = readJsonWeights(wPath);
       W = j.W;
       b = j.b;
-    } else W = readNpy(wPath);
+    } else {
+      const got = loadArray(wPath, 'W', 'b');
+      W = got.main.array;
+      wLabel = got.main.label;
+      bFile = got.companion;
+    }
     const want = layout === 'out-in' ? '[classes, inputs]' : '[inputs, classes] (--weights-layout in-out)';
-    if (W.shape.length !== 2) throw new InputError(`${wPath}: weights must be 2-D ${want}, got shape [${W.shape}]`);
-    if (W.shape[0] === 0 || W.shape[1] === 0) throw new InputError(`${wPath}: weights have an empty axis, shape [${W.shape}]`);
-    finite(wPath, W.data);
+    if (W.shape.length !== 2) throw new InputError(`${wLabel}: weights must be 2-D ${want}, got shape [${W.shape}]`);
+    if (W.shape[0] === 0 || W.shape[1] === 0) throw new InputError(`${wLabel}: weights have an empty axis, shape [${W.shape}]`);
+    finite(wLabel, W.data);
     let [N, K] = W.shape as [number, number];
     wFloat = W.data;
     if (layout === 'in-out') {
@@ -109,48 +119,58 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
     }
     if (bPath) {
       if (b) throw new InputError(`${bPath}: ${wPath} holds a bias "b" already`);
-      const a = readNpy(bPath);
-      if (a.shape.length !== 1 || a.shape[0] !== N) throw new InputError(`${bPath}: bias must have shape [${N}] (the classes of ${wPath}), got [${a.shape}]`);
-      finite(bPath, a.data);
+      if (bFile) throw new InputError(`${bPath}: ${wPath} holds a bias "b" already; to use --bias, name the weights: ${wPath}:W`);
+      bFile = loadArray(bPath, 'b').main;
+    }
+    if (bFile) {
+      const a = bFile.array;
+      if (a.shape.length !== 1 || a.shape[0] !== N) throw new InputError(`${bFile.label}: bias must have shape [${N}] (the classes of ${wLabel}), got [${a.shape}]`);
+      finite(bFile.label, a.data);
       b = a.data;
     }
     if (b && b.length !== N) throw new InputError(`${wPath}: "b" has ${b.length} values for ${N} classes`);
     bFloat = b ?? new Float64Array(N);
     for (const [field, v] of [['classes', N], ['inputs', K]] as const) {
-      if (given[field] !== undefined && given[field] !== v) throw new InputError(`${wPath}: weights imply ${field}=${v} but ${field}=${String(given[field])} was given`);
+      if (given[field] !== undefined && given[field] !== v) throw new InputError(`${wLabel}: weights imply ${field}=${v} but ${field}=${String(given[field])} was given`);
       params[field] = v;
     }
-    describe.push(`${wPath}${bPath ? ` + ${bPath}` : ''} (${layout})`);
+    describe.push(`${wLabel}${bFile ? ` + ${bFile.label}` : ''} (${layout})`);
   } else describe.push(`generated: W, b ~ N(0, 0.5), seed ${o.seed}`);
 
   let xFloat: Float64Array | undefined, vectorCount: number | undefined, labels: Int32Array | undefined;
   if (xPath) {
-    const X = readNpy(xPath);
-    if (X.shape.length !== 2) throw new InputError(`${xPath}: input vectors must be 2-D [vectors, inputs], got shape [${X.shape}]`);
+    const got = loadArray(xPath, 'X', 'y');
+    const { array: X, label: xLabel } = got.main;
+    let yFile = got.companion; // labels in X's archive (data.npz:y) or --input-labels
+    if (X.shape.length !== 2) throw new InputError(`${xLabel}: input vectors must be 2-D [vectors, inputs], got shape [${X.shape}]`);
     const [rows, K] = X.shape as [number, number];
-    if (rows === 0 || K === 0) throw new InputError(`${xPath}: input vectors have an empty axis, shape [${X.shape}]`);
+    if (rows === 0 || K === 0) throw new InputError(`${xLabel}: input vectors have an empty axis, shape [${X.shape}]`);
     if (params.inputs !== undefined && params.inputs !== K)
-      throw new InputError(`${xPath}: input vectors have ${K} features but ${wPath} implies inputs=${String(params.inputs)}`);
-    if (given.inputs !== undefined && given.inputs !== K) throw new InputError(`${xPath}: input vectors have ${K} features but inputs=${String(given.inputs)} was given`);
+      throw new InputError(`${xLabel}: input vectors have ${K} features but ${wPath} implies inputs=${String(params.inputs)}`);
+    if (given.inputs !== undefined && given.inputs !== K) throw new InputError(`${xLabel}: input vectors have ${K} features but inputs=${String(given.inputs)} was given`);
     params.inputs = K;
     vectorCount = o.vectors ?? rows;
-    if (vectorCount > rows) throw new InputError(`${xPath}: holds ${rows} vectors, --vectors asks for ${vectorCount}`);
+    if (vectorCount > rows) throw new InputError(`${xLabel}: holds ${rows} vectors, --vectors asks for ${vectorCount}`);
     xFloat = X.data.subarray(0, vectorCount * K);
-    finite(xPath, xFloat);
+    finite(xLabel, xFloat);
     if (yPath) {
-      const y = readNpy(yPath);
+      if (yFile) throw new InputError(`${yPath}: ${xPath} holds labels "y" already; to use --input-labels, name the vectors: ${xPath}:X`);
+      yFile = loadArray(yPath, 'y').main;
+    }
+    if (yFile) {
+      const { array: y, label: yLabel } = yFile;
       const flat = y.shape.length === 1 || (y.shape.length === 2 && y.shape[1] === 1);
-      if (!flat || y.shape[0] !== rows) throw new InputError(`${yPath}: labels must have shape [${rows}] (the vectors of ${xPath}), got [${y.shape}]`);
+      if (!flat || y.shape[0] !== rows) throw new InputError(`${yLabel}: labels must have shape [${rows}] (the vectors of ${xLabel}), got [${y.shape}]`);
       const classes = (given.classes ?? params.classes ?? SEED_CONFIG.classes) as number;
       labels = new Int32Array(vectorCount);
       for (let i = 0; i < vectorCount; i++) {
         const v = y.data[i]!;
         if (!Number.isInteger(v) || v < 0 || v >= classes)
-          throw new InputError(`${yPath}: label ${i} is ${v}, expected an integer class index in 0…${classes - 1}`);
+          throw new InputError(`${yLabel}: label ${i} is ${v}, expected an integer class index in 0…${classes - 1}`);
         labels[i] = v;
       }
     }
-    describe.push(`inputs ${xPath}${yPath ? `, labels ${yPath}` : ''}`);
+    describe.push(`inputs ${xLabel}${yFile ? `, labels ${yFile.label}` : ''}`);
   }
   return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes };
 }
