@@ -166,7 +166,7 @@ export function consoleText(r: BenchReport): string {
   return out.join('\n');
 }
 
-const OPTIMIZATIONS = fileURLToPath(new URL('../sim/fused-edges.md', import.meta.url));
+const OPTIMIZATIONS = fileURLToPath(new URL('./optimizations.md', import.meta.url));
 
 export function resultsMarkdown(r: BenchReport): string {
   const m = r.machine;

@@ -14,79 +14,19 @@
 // Processes come in two forms with the same semantics:
 // - closures (`comb`, `posedge`, `negedge`): called by the scheduler;
 // - generated (`combCode`, `posedgeCode`, `negedgeCode`): the body is JavaScript source written
-//   with the helpers of `Code` (signal reads, non-blocking and blocking writes with the signal
-//   ids folded in as constants). At elaboration the kernel compiles, for every clock edge, one
-//   fused function: the clock's edge processes in declaration order (called as generated
-//   functions, or inlined with `inlineProcesses`), then the commit of their registers (each
-//   register's wake-up list built in; register arrays nobody listens to committed as block
-//   copies), then one pass over the combinational processes in dependency (levelized) order,
-//   each run only when one of its inputs changed. Whatever the fused path does not cover
-//   (closures, other timed events at the same time, writes that wake edge processes,
-//   combinational loops) goes through the general delta-cycle scheduler below,
-//   which runs the same generated bodies as standalone processes.
+//   with the helpers of `Code`; sim/codegen.ts compiles, for every clock edge, one fused function
+//   of the clock's edge processes, their commit and the levelized combinational pass. Whatever
+//   the fused path does not cover (closures, other timed events at the same time, writes that
+//   wake edge processes, combinational loops) goes through the general delta-cycle scheduler
+//   below, which runs the same generated bodies as standalone processes.
 // Clocks are kept outside the event heap; a clock edge is ordered against same-time events by
 // the sequence number it would have had in the heap, and the fused function runs only when
 // the edge is alone in its time step.
+import { CodeGenerator, type CodeGen, type DesignTables, type Kind, type Process, type ProcDef, type SignalInfo } from './codegen.ts';
 import { EventQueue } from './event-queue.ts';
+import type { Runtime } from './runtime.ts';
 
-export type Process = () => void;
-
-export interface SignalInfo {
-  name: string;
-  width: number;
-  signed: boolean;
-}
-
-/**
- * What a generated process body is written with. Every helper returns JavaScript source;
- * signal ids become numeric constants. Reads see the values from before the edge (edge
- * processes) or the current values (combinational processes).
- */
-export interface Code {
-  /** Value of signal `id`, or of element `idx` (a JS expression or number) of the array at `id`. */
-  v(id: number, idx?: string | number): string;
-  /** Edge processes: non-blocking write of register `id` (a statement). */
-  nba(id: number, expr: string | number): string;
-  /** Edge processes: the next value of element `idx` of the register array at `base` (an lvalue); commit it with nbaRange. */
-  next(base: number, idx: string | number): string;
-  /** Edge processes: commit next(base … base+len) at this edge, like Kernel.nbaRange (a statement). */
-  nbaRange(base: number, len: number): string;
-  /**
-   * Edge processes: a synchronous memory read of `len` words into the register array at `base`:
-   * next[base + i] = memory[offset + i], committed at this edge (a statement; `offset` is code).
-   */
-  nbaRangeFromMemory(base: number, len: number, memory: number, offset: string | number): string;
-  /** Blocking write of signal `id` (a statement): combinational outputs, or a testbench driving inputs. */
-  set(id: number, expr: string | number): string;
-  /** Blocking write of element `idx` (code) of the array at `base` of length `len` (a statement). */
-  setAt(base: number, len: number, idx: string, expr: string | number): string;
-  /** Binds a JavaScript value (table, ROM, state object, function) into the code; returns its name. */
-  ext(value: unknown): string;
-  /** Leaves the process body (a statement). */
-  readonly exit: string;
-}
-
-/**
- * Writes a process body. It is called several times (to record the writes, and for each form
- * the kernel compiles) and must give the same code each time: create any state it binds with
- * `c.ext` outside it. Bodies declare locals with const/let only; `c.exit` leaves the body.
- */
-export type CodeGen = (c: Code) => string;
-
-type Kind = 'comb' | 'pos' | 'neg';
-
-interface Proc {
-  name: string;
-  kind: Kind;
-  fn: Process | null;
-  gen: CodeGen | null;
-  /** generated processes, from their code: scalar registers, register ranges, combinational outputs */
-  scalars: number[];
-  ranges: number[];
-  writes: number[];
-  /** edge processes: signals written with blocking writes (a testbench driving inputs) */
-  sets: number[];
-}
+export type { Code, CodeGen, Process, SignalInfo } from './codegen.ts';
 
 interface Clock {
   clk: number;
@@ -99,7 +39,7 @@ interface Clock {
   changes: [Int32Array | null, Int32Array | null];
 }
 
-export class Kernel {
+export class Kernel implements Runtime {
   time = 0;
   /** Current value of every signal, by id. Processes read it directly. */
   v: Float64Array = new Float64Array(0);
@@ -119,7 +59,7 @@ export class Kernel {
   inlineProcesses = false;
 
   private inits: number[] = [];
-  private procList: Proc[] = [];
+  private procList: ProcDef[] = [];
   private procs: Process[] = [];
   private combSensList: number[][] = [];
   private edgeSensList: number[][] = [];
@@ -139,13 +79,13 @@ export class Kernel {
   private queue = new Int32Array(0);
   private queued = new Uint8Array(0);
   private qHead = 0;
-  private qLen = 0;
+  qLen = 0;
   private nbaIds = new Int32Array(0);
   private nbaVals = new Float64Array(0);
   private nbaSlot = new Int32Array(0);
-  private nbaLen = 0;
+  nbaLen = 0;
   /** v and next are the two halves of this buffer (block commits are copyWithin, no allocation) */
-  private buf = new Float64Array(0);
+  buf = new Float64Array(0);
   /**
    * Next values of registers. Between time steps next[i] === v[i] for every signal; a pending
    * non-blocking write of a generated process is a difference. Closures stage range writes here
@@ -154,32 +94,26 @@ export class Kernel {
   next: Float64Array = new Float64Array(0);
   private rangeBase = new Int32Array(64);
   private rangeLen = new Int32Array(64);
-  private rangeN = 0;
+  rangeN = 0;
   /** sensitive[i] = how many of signals 0..i-1 wake any process (O(1) "is this range quiet?") */
   private sensitivePrefix = new Int32Array(0);
   private readonly events = new EventQueue();
   private readonly actions: Array<() => void> = [];
   private readonly clocks: Clock[] = [];
   private readonly memories: Float64Array[] = [];
-  /** offset of each memory in buf (after v and next) */
-  private memOffset: number[] = [];
 
-  // Generated processes.
-  /** register ranges of generated processes: [base, len] by range id, and their written flags (RW in generated code) */
-  private rangeDefs: Array<[number, number]> = [];
-  private rangeIds = new Map<string, number>();
+  // Generated processes (Runtime: what their code touches).
+  /** written flags of the register ranges of generated processes, by range id */
   rw = new Uint8Array(0);
   /** dirty flags of the levelized combinational processes, in level order */
-  private dirty = new Uint8Array(0);
-  private dirtyAny = false;
-  private combPass: () => void = () => {};
+  dirty = new Uint8Array(0);
+  dirtyAny = false;
+  combPass: () => void = () => {};
   /** generated edge processes that ran in the general scheduler this delta (their commits are due) */
   private ran = new Int32Array(0);
   private ranFlag = new Uint8Array(0);
-  private ranN = 0;
+  ranN = 0;
   private commits: Array<(() => void) | null> = [];
-  /** standalone bodies of the generated edge processes, with their source */
-  private bodies = new Map<number, { src: string; fn: () => void }>();
 
   /** Declare a signal; returns its id. */
   signal(name: string, width: number, init = 0, signed = false): number {
@@ -260,22 +194,35 @@ export class Kernel {
     this.assertElaborating();
     this.elaborated = true;
     const n = this.signals.length;
+    const memOffset: number[] = [];
     let words = 2 * n;
     for (const m of this.memories) {
-      this.memOffset.push(words);
+      memOffset.push(words);
       words += m.length;
     }
     this.buf = new Float64Array(words);
-    this.memories.forEach((m, i) => this.buf.set(m, this.memOffset[i]!));
+    this.memories.forEach((m, i) => this.buf.set(m, memOffset[i]!));
     this.v = this.buf.subarray(0, n);
     this.next = this.buf.subarray(n, 2 * n);
     this.v.set(this.inits);
     this.next.set(this.inits);
 
-    // What the generated processes write (one expansion records it).
     const procs = this.procList;
-    for (const p of procs) if (p.gen) this.expand(p, 'analyze', -1);
-    this.rw = new Uint8Array(this.rangeDefs.length);
+    const empty = new Int32Array(0);
+    const d: DesignTables = {
+      signals: this.signals,
+      procs,
+      edgeSensList: this.edgeSensList,
+      negSensList: this.negSensList,
+      memOffset,
+      memLength: this.memories.map((m) => m.length),
+      combStart: empty, combProcs: empty, genStart: empty, genProcs: empty, edgeStart: empty, negStart: empty,
+      levels: 0,
+    };
+    const gen = new CodeGenerator(d, this, this.inlineProcesses);
+    // What the generated processes write (one expansion records it).
+    for (const p of procs) if (p.gen) gen.analyze(p);
+    this.rw = new Uint8Array(gen.rangeDefs.length);
 
     // Levelize the generated combinational processes: a process comes after every generated
     // process that writes one of its inputs. A cycle leaves them to the delta loop.
@@ -290,6 +237,7 @@ export class Kernel {
     [this.edgeStart, this.edgeProcs] = csr(this.edgeSensList);
     [this.negStart, this.negProcs] = csr(this.negSensList);
     this.dirty = new Uint8Array(order?.length ?? 0);
+    Object.assign(d, { combStart: this.combStart, combProcs: this.combProcs, genStart: this.genStart, genProcs: this.genProcs, edgeStart: this.edgeStart, negStart: this.negStart, levels: this.dirty.length });
 
     const np = procs.length;
     this.queue = new Int32Array(np);
@@ -314,12 +262,10 @@ export class Kernel {
         continue;
       }
       if (pr.kind === 'comb') {
-        this.procs.push(level[p]! >= 0 ? () => this.markDirty(level[p]!) : this.compile(pr.name, this.expand(pr, 'comb-standalone', p).body));
+        this.procs.push(level[p]! >= 0 ? () => this.markDirty(level[p]!) : gen.combStandalone(p));
         continue;
       }
-      const src = this.expand(pr, 'edge', p).body;
-      const body = this.compile(pr.name, src);
-      this.bodies.set(p, { src, fn: body });
+      const { body, commit } = gen.edgeStandalone(p);
       this.procs.push(() => {
         body();
         if (!this.ranFlag[p]) {
@@ -328,12 +274,12 @@ export class Kernel {
         }
       });
       // compiled on first use: only the general scheduler needs it
-      this.commits[p] = () => (this.commits[p] = this.compile(`${pr.name} commit`, this.genericCommit(pr)))();
+      this.commits[p] = () => (this.commits[p] = commit())();
     }
-    if (order) this.combPass = this.compileCombPass(order);
+    if (order) this.combPass = gen.combPass(order);
     for (const c of this.clocks) {
-      c.fused = [this.compileEdge(c.clk, 0), this.compileEdge(c.clk, 1)];
-      c.changes = [this.edgeChanges(c.clk, 0), this.edgeChanges(c.clk, 1)];
+      c.fused = [gen.edge(c.clk, 0), gen.edge(c.clk, 1)];
+      c.changes = [gen.edgeChanges(c.clk, 0), gen.edgeChanges(c.clk, 1)];
     }
 
     // Like `always @*`, every combinational process evaluates once at time 0.
@@ -468,7 +414,7 @@ export class Kernel {
   }
 
   /** The NBA region of the general scheduler: nba(), nbaRange() and generated processes that ran. */
-  private commitPending(): void {
+  commitPending(): void {
     const len = this.nbaLen;
     this.nbaLen = 0;
     for (let i = 0; i < len; i++) {
@@ -522,7 +468,7 @@ export class Kernel {
     this.dirtyAny = true;
   }
 
-  private enqueue(p: number): void {
+  enqueue(p: number): void {
     if (this.queued[p]) return;
     this.queued[p] = 1;
     let tail = this.qHead + this.qLen;
@@ -543,245 +489,11 @@ export class Kernel {
   private assertElaborating(): void {
     if (this.elaborated) throw new Error('the design is elaborated; declare signals and processes before elaborate()');
   }
-
-  // ---- code generation -------------------------------------------------------------------
-
-  private static instances = 0;
-  private readonly serial = Kernel.instances++;
-  private exts: unknown[] = [];
-  private extIds = new Map<unknown, number>();
-
-  private extName(value: unknown): string {
-    let i = this.extIds.get(value);
-    if (i === undefined) {
-      i = this.exts.length;
-      this.exts.push(value);
-      this.extIds.set(value, i);
-    }
-    return `$x${i}`;
-  }
-
-  private rangeId(base: number, len: number): number {
-    const key = `${base}:${len}`;
-    let r = this.rangeIds.get(key);
-    if (r === undefined) {
-      r = this.rangeDefs.length;
-      this.rangeDefs.push([base, len]);
-      this.rangeIds.set(key, r);
-    }
-    return r;
-  }
-
-  /**
-   * Expands a generated body. 'analyze' records the process's writes; 'edge' and
-   * 'comb-standalone' give the standalone body (exit = return); 'fused' and 'comb-inline' give
-   * a labeled block for inlining (exit = break).
-   */
-  private expand(p: Proc, mode: 'analyze' | 'edge' | 'comb-standalone' | 'fused' | 'fused-fn' | 'comb-inline', label: number): { body: string } {
-    const analyze = mode === 'analyze';
-    const edge = p.kind !== 'comb';
-    const n = this.signals.length;
-    const check = (id: number, what: string) => {
-      if (!Number.isInteger(id) || id < 0 || id >= n) throw new Error(`${p.name}: ${what} of an unknown signal id ${id}`);
-    };
-    const idx = (base: number, i: string | number | undefined) => (i === undefined ? `${base}` : typeof i === 'number' ? `${base + i}` : `${base} + (${i})`);
-    const c: Code = {
-      v: (id, i) => {
-        check(id, 'read');
-        return `v[${idx(id, i)}]`;
-      },
-      nba: (id, expr) => {
-        if (!edge) throw new Error(`${p.name}: nba in a combinational process`);
-        check(id, 'nba');
-        if (analyze && !p.scalars.includes(id)) p.scalars.push(id);
-        return `next[${id}] = ${expr};`;
-      },
-      next: (base, i) => {
-        if (!edge) throw new Error(`${p.name}: next in a combinational process`);
-        check(base, 'next');
-        return `next[${idx(base, i)}]`;
-      },
-      nbaRange: (base, len) => {
-        if (!edge) throw new Error(`${p.name}: nbaRange in a combinational process`);
-        check(base, 'nbaRange');
-        check(base + len - 1, 'nbaRange');
-        const r = this.rangeId(base, len);
-        if (analyze && !p.ranges.includes(r)) p.ranges.push(r);
-        return `RW[${r}] = 1;`;
-      },
-      nbaRangeFromMemory: (base, len, memory, offset) => {
-        if (!edge) throw new Error(`${p.name}: memory read in a combinational process`);
-        const m = this.memories[memory];
-        if (!m) throw new Error(`${p.name}: unknown memory ${memory}`);
-        check(base, 'memory read');
-        check(base + len - 1, 'memory read');
-        const r = this.rangeId(base, len);
-        if (analyze && !p.ranges.includes(r)) p.ranges.push(r);
-        // offsets are resolved after elaboration; `M${memory}` is bound in compile()
-        return `{ const o_ = M${memory} + (${offset}); B.copyWithin(${n + base}, o_, o_ + ${len}); RW[${r}] = 1; }`;
-      },
-      setAt: (base, len, i, expr) => {
-        check(base, 'set');
-        check(base + len - 1, 'set');
-        if (analyze) for (let id = base; id < base + len; id++) if (!(edge ? p.sets : p.writes).includes(id)) (edge ? p.sets : p.writes).push(id);
-        return `k.set(${base} + (${i}), ${expr});`;
-      },
-      set: (id, expr) => {
-        check(id, 'set');
-        if (analyze && !(edge ? p.sets : p.writes).includes(id)) (edge ? p.sets : p.writes).push(id);
-        // In a fused edge, a blocking write (a testbench driving inputs) wakes the active region.
-        if (mode === 'comb-inline' || mode === 'fused' || mode === 'fused-fn') return this.inlineSet(id, `${expr}`, mode !== 'comb-inline');
-        return `k.set(${id}, ${expr});`;
-      },
-      ext: (value) => this.extName(value),
-      exit: mode === 'fused' || mode === 'comb-inline' ? `break L${label};` : 'return;',
-    };
-    const body = p.gen!(c);
-    return { body: mode === 'fused' || mode === 'comb-inline' ? `L${label}: {\n${body}\n}` : body };
-  }
-
-  /** Blocking write inside the levelized pass: wakes later passes' flags directly. */
-  private inlineSet(id: number, expr: string, active: boolean): string {
-    if (!this.plainRegister(id)) return `k.set(${id}, ${expr});`;
-    const wake = this.wakeFlags(id);
-    return `{ const x_ = ${expr}; if (v[${id}] !== x_) { v[${id}] = x_; next[${id}] = x_;${wake}${wake && active ? ' k.dirtyAny = true;' : ''} } }`;
-  }
-
-  private wakeFlags(id: number): string {
-    let s = '';
-    for (let i = this.genStart[id]!; i < this.genStart[id + 1]!; i++) s += ` D[${this.genProcs[i]}] = 1;`;
-    return s;
-  }
-
-  /** Whether a register's change wakes only levelized combinational processes (or nothing). */
-  private plainRegister(id: number): boolean {
-    return this.combStart[id] === this.combStart[id + 1] && this.edgeStart[id] === this.edgeStart[id + 1] && this.negStart[id] === this.negStart[id + 1];
-  }
-
-  /** Commit code of registers: inline compare-and-wake, block copies for quiet ranges. */
-  private commitCode(scalars: Iterable<number>, ranges: Iterable<number>): string {
-    const n = this.signals.length;
-    let s = '';
-    for (const id of scalars) {
-      if (!this.plainRegister(id)) s += `if (next[${id}] !== v[${id}]) k.set(${id}, next[${id}]);\n`;
-      else if (this.genStart[id] === this.genStart[id + 1]) s += `v[${id}] = next[${id}];\n`;
-      else s += `if (next[${id}] !== v[${id}]) { v[${id}] = next[${id}];${this.wakeFlags(id)} }\n`;
-    }
-    for (const r of ranges) {
-      const [base, len] = this.rangeDefs[r]!;
-      const end = base + len;
-      let body: string;
-      let quiet = true;
-      let plain = true;
-      let sameWake = true;
-      const wake0 = this.wakeFlags(base);
-      for (let id = base; id < end; id++) {
-        if (!this.plainRegister(id)) plain = false;
-        if (this.genStart[id] !== this.genStart[id + 1]) quiet = false;
-        if (this.wakeFlags(id) !== wake0) sameWake = false;
-      }
-      if (plain && quiet) body = len <= 32 ? Array.from({ length: len }, (_, i) => `v[${base + i}] = next[${base + i}];`).join(' ') : `B.copyWithin(${base}, ${n + base}, ${n + end});`;
-      else if (plain && sameWake) body = `let w_ = false; for (let i = ${base}; i < ${end}; i++) if (next[i] !== v[i]) { v[i] = next[i]; w_ = true; } if (w_) {${wake0} }`;
-      else body = `for (let i = ${base}; i < ${end}; i++) if (next[i] !== v[i]) k.set(i, next[i]);`;
-      s += `if (RW[${r}]) { RW[${r}] = 0; ${body} }\n`;
-    }
-    return s;
-  }
-
-  private genericCommit(p: Proc): string {
-    let s = '';
-    for (const id of p.scalars) s += `if (next[${id}] !== v[${id}]) k.set(${id}, next[${id}]);\n`;
-    for (const r of p.ranges) {
-      const [base, len] = this.rangeDefs[r]!;
-      s += `if (RW[${r}]) { RW[${r}] = 0; for (let i = ${base}; i < ${base + len}; i++) if (next[i] !== v[i]) k.set(i, next[i]); }\n`;
-    }
-    return s;
-  }
-
-  private compileCombPass(order: number[]): () => void {
-    let s = '';
-    order.forEach((p, j) => {
-      s += `if (D[${j}] !== 0) {\nD[${j}] = 0;\n${this.expand(this.procList[p]!, 'comb-inline', p).body}\n}\n`;
-    });
-    return this.compile('combinational pass', s);
-  }
-
-  /**
-   * What a fused edge can change: the clock, the registers and blocking-write targets of its edge
-   * processes, and the outputs of every combinational process (any of them may run). Null when a
-   * closure takes part (its writes are unknown).
-   */
-  private edgeChanges(clk: number, value: 0 | 1): Int32Array | null {
-    const list = value ? this.edgeSensList[clk]! : this.negSensList[clk]!;
-    if (this.procList.some((p) => p.kind === 'comb' && !p.gen)) return null;
-    const ids = new Set<number>([clk]);
-    for (const p of this.procList) if (p.kind === 'comb') p.writes.forEach((id) => ids.add(id));
-    for (const q of list) {
-      const p = this.procList[q]!;
-      if (!p.gen) return null;
-      p.scalars.forEach((id) => ids.add(id));
-      p.sets.forEach((id) => ids.add(id));
-      for (const r of p.ranges) {
-        const [base, len] = this.rangeDefs[r]!;
-        for (let id = base; id < base + len; id++) ids.add(id);
-      }
-    }
-    return Int32Array.from([...ids].sort((a, b) => a - b));
-  }
-
-  /** One time step of a clock edge alone at its time: edge processes, commit, combinational pass. */
-  private compileEdge(clk: number, value: 0 | 1): Process {
-    const list = value ? this.edgeSensList[clk]! : this.negSensList[clk]!;
-    let s = `v[${clk}] = ${value}; next[${clk}] = ${value};\n`;
-    for (let i = this.combStart[clk]!; i < this.combStart[clk + 1]!; i++) s += `k.enqueue(${this.combProcs[i]});\n`;
-    if (this.genStart[clk] !== this.genStart[clk + 1]) s += `${this.wakeFlags(clk)} k.dirtyAny = true;\n`;
-    // edge processes sensitive to the opposite edge of the same clock are not woken
-    const scalars = new Set<number>();
-    const ranges = new Set<number>();
-    for (const p of list) {
-      const pr = this.procList[p]!;
-      if (pr.gen && !this.inlineProcesses) {
-        // its own function (smaller units for the optimizing compiler, which also warm up
-        // sooner), called in order; the standalone one when the code is the same (no blocking writes)
-        const src = this.expand(pr, 'fused-fn', p).body;
-        const same = this.bodies.get(p);
-        s += `${this.extName(same && same.src === src ? same.fn : this.compile(`${pr.name} at ${this.signals[clk]!.name}`, src))}();\n`;
-        pr.scalars.forEach((r) => scalars.add(r));
-        pr.ranges.forEach((r) => ranges.add(r));
-      } else if (pr.gen) {
-        s += this.expand(pr, 'fused', p).body + '\n';
-        pr.scalars.forEach((r) => scalars.add(r));
-        pr.ranges.forEach((r) => ranges.add(r));
-      } else s += `${this.extName(pr.fn)}();\n`;
-    }
-    s += 'if (k.qLen !== 0 || k.dirtyAny) k.activeRegion();\n';
-    s += this.commitCode([...scalars].sort((a, b) => a - b), [...ranges].sort((a, b) => a - b));
-    s += 'if (k.nbaLen !== 0 || k.rangeN !== 0 || k.ranN !== 0) k.commitPending();\n';
-    if (this.dirty.length) s += 'k.dirtyAny = false;\nk.combPass();\n';
-    s += 'if (k.qLen !== 0 || k.dirtyAny || k.nbaLen !== 0 || k.rangeN !== 0 || k.ranN !== 0) k.settle();\n';
-    return this.compile(`${this.signals[clk]!.name} ${value ? 'rising' : 'falling'} edge`, s);
-  }
-
-  /** Compiles a body into a function over the kernel's arrays and the bound values. */
-  private compile(name: string, body: string): () => void {
-    const binds = [...this.exts.map((_, i) => `$x${i} = X[${i}]`), ...this.memOffset.map((o, i) => `M${i} = ${o}`)].join(', ');
-    // The arrays are copied into locals of the function (registers, not context slots).
-    // The instance number keeps V8 from sharing the compiled function between kernels with the
-    // same design (its compilation cache): shared code cannot be specialized to one kernel's
-    // arrays and runs ~1.6× slower.
-    const src = `"use strict";\n// kernel ${this.serial}\nconst v_ = k.v, next_ = k.next, B_ = k.buf, D_ = k.dirty, RW_ = k.rw${binds ? ', ' + binds : ''};\nreturn function ${safeName(name)}() {\nconst v = v_, next = next_, B = B_, D = D_, RW = RW_;\n${body}\n};`;
-    try {
-      return new Function('k', 'X', src)(this, this.exts) as () => void;
-    } catch (e) {
-      throw new Error(`generated process '${name}' does not compile: ${(e as Error).message}\n${src}`);
-    }
-  }
 }
 
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');
 
 /** Topological order of the generated combinational processes, or null on a cycle. */
-function levelize(combs: number[], procs: Proc[], combSens: number[][]): number[] | null {
+function levelize(combs: number[], procs: ProcDef[], combSens: number[][]): number[] | null {
   const set = new Set(combs);
   const succ = new Map<number, number[]>(combs.map((p) => [p, []]));
   const indeg = new Map<number, number>(combs.map((p) => [p, 0]));
