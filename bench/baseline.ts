@@ -5,7 +5,7 @@
  * in this process. Measures, as CPU cycles/s:
  *   model            the model under its testbench (no recording);
  *   model, recorded  the same recording every cycle's ports into a PortBatch (the lockstep path);
- *   model + VCD      every signal traced (harness/model-trace.ts);
+ *   model + VCD      every signal traced (harness/run/trace.ts; the baseline revision has it at harness/model-trace.ts);
  * and for the current code, the general scheduler alone (`Kernel.fused = false`: generated
  * processes run through delta cycles, no fused edge functions), to show what fusing adds.
  */
@@ -19,7 +19,7 @@ import { runCommand } from '../lib/proc.ts';
 import type { Scenario } from '../harness/inputs/scenario.ts';
 import { CLOCK_PERIOD, DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
 import { selfCpu } from './proc-stat.ts';
-import { stats, type Stats } from './run.ts';
+import { stats, type Stats } from './stats.ts';
 
 /** The last commit with the closure-based kernel, head models, testbench and VCD writer. */
 export const BASELINE_REV = '55e1830388955add14e9e449e9130f3bb01f180d';

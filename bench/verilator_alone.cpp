@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "Vdut.h"
-#include "../harness/verilator/ports.h"
+#include "../harness/rtl/verilator/ports.h"
 
 static constexpr uint32_t MAGIC = 0x31425348;  // "HSB1"
 

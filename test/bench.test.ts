@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hasIcarus, hasVerilator, headsim } from './helpers.ts';
-import { stats } from '../bench/run.ts';
+import { stats } from '../bench/stats.ts';
 import { rate, ratioStats } from '../bench/report.ts';
 
 

@@ -12,7 +12,9 @@ import { parseConfig } from '../../models/config.ts';
 import { buildScenario } from '../../harness/inputs/scenario.ts';
 import { BASELINE_REV, beforeAfter } from '../../bench/baseline.ts';
 import { consoleText, makeReport, resultsMarkdown, type BenchReport } from '../../bench/report.ts';
-import { baselineCycles, benchScenario, machineInfo, MEASURES, SCENARIO_NAMES, type Measure } from '../../bench/run.ts';
+import { benchScenario, MEASURES, type Measure } from '../../bench/run.ts';
+import { machineInfo } from '../../bench/machine.ts';
+import { baselineCycles, SCENARIO_NAMES } from '../../bench/scenarios.ts';
 import { DEFAULT_TRAFFIC } from '../../harness/run/testbench.ts';
 import { int, text } from '../values.ts';
 
