@@ -22,7 +22,7 @@ export interface BenchReport {
   argv: string[];
   quick: boolean;
   machine: MachineInfo;
-  /** Seed scenario figures (cycles/s, medians of the rounds; the first scenario run when seed is not): the DESIGN.md fields. */
+  /** Seed scenario figures (cycles/s, medians of the rounds; the first scenario run when seed is not): the fields of docs/contract.md §Command line. */
   modelCyclesPerSecond: number | null;
   modelVcdCyclesPerSecond: number | null;
   lockstepCyclesPerSecond: number | null;

@@ -49,7 +49,7 @@ it('cosim without Verilator on PATH: the install command, exit 2', () => {
 });
 
 describe('headsim sim', () => {
-  it('runs all three modes and writes the DESIGN.md report fields', () => {
+  it('runs all three modes and writes the report fields of docs/contract.md', () => {
     const json = join(tmp, 'sim.json');
     const r = headsim(['sim', '--vectors', '200', '--classes', '6', '--inputs', '40', '--kPar', '4', '--json', json]);
     expect(r.stderr).toBe('');

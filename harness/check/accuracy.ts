@@ -1,4 +1,4 @@
-// Accuracy against the float64 reference (DESIGN.md "Accuracy terms"), and the question's own
+// Accuracy against the float64 reference (docs/contract.md §Accuracy terms), and the question's own
 // check: does sorting the emitted values give the logits' order, and if not, why.
 import { floatReference, softmax, type FloatResult } from '../../models/float-ref.ts';
 import { fromBits } from '../../models/numerics.ts';

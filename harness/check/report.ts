@@ -1,4 +1,4 @@
-// The per-mode run report of `sim` and `cosim` (DESIGN.md "Command-line contract"), and the
+// The per-mode run report of `sim` and `cosim` (docs/contract.md §Command line), and the
 // checks that decide the exit status.
 import type { HeadConfig, Mode } from '../../models/config.ts';
 import { timing } from '../../models/geometry.ts';

@@ -1,4 +1,4 @@
-// Sweep outputs: the JSON report (DESIGN.md shape: { points: [ { params, latency, ii, lut, … } ] }),
+// Sweep outputs: the JSON report (docs/contract.md §Sweep: { points: [ { params, latency, ii, lut, … } ] }),
 // CSV (one row per point, and one per point × module), a Markdown table and three SVG plots.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

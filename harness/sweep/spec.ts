@@ -1,4 +1,4 @@
-// The sweep spec (DESIGN.md): { "base": {params}, "grid": {param: [values, …]}, "points": [{params}, …] }.
+// The sweep spec (docs/contract.md §Sweep): { "base": {params}, "grid": {param: [values, …]}, "points": [{params}, …] }.
 // The grid is the cross product of its value lists over base (last key varies fastest); points
 // are added as given, each merged over base. Either may be absent; with neither, base alone is
 // the one point. A parameter may be named with a dot to set one field of an object parameter

@@ -1,5 +1,5 @@
 // Parsing Yosys `stat` and `ltp` output, and turning cell counts into the resource columns of
-// the reports (DESIGN.md: lut, ff, dsp, bram, carry, logicDepth).
+// the reports (docs/contract.md §Command line: lut, ff, dsp, bram, carry, logicDepth).
 
 /** Cell type → count, for one module (submodule instances appear under their module type). */
 export type CellCounts = Record<string, number>;

@@ -1,0 +1,54 @@
+// Fuzzed command lines: whatever the argv, the CLI answers with exit 0, 1 or 2 and never a
+// stack trace, within a time limit. Commands that would start long work (Verilator builds,
+// synthesis, sweeps) get a final unknown flag, so every flag before it is parsed and checked
+// but nothing runs; `sim` runs for real on two vectors.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../cli/main.ts';
+import { PARAM_NAMES } from '../cli/params.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'headsim-fuzz-'));
+const COMMANDS = ['sim', 'cosim', 'synth', 'sweep', 'waves', 'bench', 'mutants', 'help', 'frobnicate'];
+const FLAGS = [
+  ...PARAM_NAMES.map((n) => `--${n}`),
+  '--config', '--mode', '--vectors', '--seed', '--json', '--max-prob-error', '--valid-rate', '--ready-rate',
+  '--weights', '--bias', '--weights-layout', '--input-vectors', '--input-labels', '--dataset', '--auto-formats',
+  '--backend', '--vcd', '--vcd-from', '--vcd-to', '--shard', '--jobs', '--timeout', '--no-modules', '--dry-run', '--scenario', '--skip',
+  '--help', '--bogus', '-x', '--',
+];
+const VALUES = ['0', '1', '2', '3', '7', '10', '-1', '0.5', '1e-300', '1e9', 'abc', '', '16,10', '16,10,5', '8,16,16', 'argmax', 'softmax,approx',
+  'argmax,argmax', 'true', 'false', 'null', '[1,2]', '{"width":8}', '/proc/x', '/dev/zero', '/nonexistent/file.npy', 'mnist', '2/4', '0/0', 'all', 'topk', 'serial'];
+const token = fc.oneof(fc.constantFrom(...FLAGS), fc.constantFrom(...VALUES), fc.string({ maxLength: 6 }));
+const argv = fc.tuple(fc.constantFrom(...COMMANDS), fc.array(token, { maxLength: 8 })).map(([cmd, rest]) => {
+  const light = cmd === 'sim' || cmd === 'help' || cmd === 'frobnicate';
+  // Light commands run for real, on a small head; heavy ones stop at a final unknown flag.
+  return light ? [cmd, ...rest, '--vectors', '2', '--out', out, '--classes', '4', '--inputs', '8'] : [cmd, ...rest, '--zz-end'];
+});
+
+describe('headsim argv fuzz', () => {
+  const lines: string[] = [];
+  const capture = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
+  afterEach(() => vi.restoreAllMocks());
+
+  it('exit status is 0, 1 or 2; no stack trace; each case in time', async () => {
+    vi.spyOn(console, 'log').mockImplementation(capture);
+    vi.spyOn(console, 'error').mockImplementation(capture);
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => (capture(s), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => (capture(s), true));
+    await fc.assert(
+      fc.asyncProperty(argv, async (args) => {
+        lines.length = 0;
+        const t0 = performance.now();
+        const code = await run(args);
+        const text = lines.join('\n');
+        expect([0, 1, 2], `${JSON.stringify(args)} → ${code}\n${text}`).toContain(code);
+        expect(text, JSON.stringify(args)).not.toMatch(/\n\s+at .+:\d+:\d+/);
+        expect(performance.now() - t0, JSON.stringify(args)).toBeLessThan(20_000);
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  }, 600_000);
+});
