@@ -1,7 +1,7 @@
 // `headsim synth`: resources of one configuration of rtl/ with @yowasp/yosys (synth_xilinx for
 // xc7): LUT, FF, DSP48E1, BRAM, CARRY4, logic depth, in total (flattened) and per module
 // (hierarchical run). Exit 0 = synthesized, 1 = synthesis failed (the log tail is printed).
-import { Option, type Command } from '@commander-js/extra-typings';
+import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import { parseConfig } from '../../models/config.ts';
 import { checkWritableFile, writeJson } from '../../lib/files.ts';
 import { InputError } from '../../lib/errors.ts';
@@ -11,12 +11,18 @@ import { SynthError, synthesize, type SynthReport } from '../../harness/synth/sy
 import { textTable } from '../../lib/table.ts';
 import { addResources, emptyResources, type Resources } from '../../harness/synth/stat.ts';
 import { paramsOf, withParams } from '../params.ts';
-import { int, oneOf, text } from '../values.ts';
-import { MODES } from '../../models/config.ts';
+import { int, modeList, text } from '../values.ts';
+import { MODES, type Mode } from '../../models/config.ts';
+
+const oneMode = (v: string): Mode => {
+  const modes = modeList(v);
+  if (modes.length > 1) throw new InvalidArgumentError(`synth takes one mode, got '${v}'`);
+  return modes[0]!;
+};
 
 export const synthCommand = (program: Command) =>
   withParams(program.command('synth').description('FPGA resources of one configuration: Yosys synth_xilinx, in total and per module'))
-    .option('--mode <mode>', `one of ${MODES.join(', ')} (default: softmax)`, oneOf(MODES))
+    .option('--mode <mode>', `one of ${MODES.join(', ')} (default: softmax)`, oneMode)
     .option('--seed <n>', 'seed of the generated weights (the ROM contents)', int(0), 1)
     .option('--json <file>', 'write the report as JSON', text)
     .option('--timeout <seconds>', 'per Yosys run and per module', int(1), DEFAULT_YOSYS_TIMEOUT_MS / 1000)
@@ -26,7 +32,7 @@ export const synthCommand = (program: Command) =>
       process.exitCode = await synth(o, cmd);
     });
 
-async function synth(o: { mode?: (typeof MODES)[number]; seed: number; json?: string; timeout: number; modules: boolean; keepBramInit?: true }, cmd: Command<any, any, any>): Promise<number> {
+async function synth(o: { mode?: Mode; seed: number; json?: string; timeout: number; modules: boolean; keepBramInit?: true }, cmd: Command<any, any, any>): Promise<number> {
   const { params, modes } = paramsOf(cmd, o.mode ? [o.mode] : undefined);
   if (modes && modes.length > 1) throw new InputError(`mode: synth takes one mode, got '${modes.join(',')}'`);
   const config = parseConfig({ ...params, ...(modes ? { mode: modes[0] } : {}) });
