@@ -7,7 +7,8 @@ import { InputError } from '../lib/errors.ts';
 import { RTL_DIR } from '../harness/rtl/build.ts';
 import { readJsonl } from '../harness/sweep/cache.ts';
 import { buildSweepReport, OUTPUT_FILES, writeOutputs } from '../harness/sweep/report.ts';
-import { estimateCost, runSweep, shardOf } from '../harness/sweep/run.ts';
+import { estimateCost, shardOf } from '../harness/sweep/cost.ts';
+import { runSweep } from '../harness/sweep/run.ts';
 import { expandSpec, parseSpec } from '../harness/sweep/spec.ts';
 import { DEFAULT_SPEC } from '../cli/commands/sweep.ts';
 
