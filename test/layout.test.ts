@@ -19,7 +19,7 @@ describe('layout', () => {
 
   it("the README's layout names every top-level folder and every harness/ subfolder", () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const block = /## Layout\n+```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+    const block = /## Layout\n[\s\S]*?```\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
     const dirs = (p: string) => readdirSync(join(root, p)).filter((d) => !d.startsWith('.') && statSync(join(root, p, d)).isDirectory());
     const top = dirs('.').filter((d) => !['node_modules', 'out', 'obj_dir'].includes(d));
     for (const d of top) expect(block, `README layout lacks ${d}/`).toMatch(new RegExp(`^${d}/`, 'm'));
