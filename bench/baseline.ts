@@ -17,7 +17,7 @@ import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
 import { ModelTrace } from '../harness/run/trace.ts';
 import { runCommand } from '../lib/proc.ts';
 import type { Scenario } from '../harness/inputs/scenario.ts';
-import { CLOCK_PERIOD, DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
+import { CLOCK_PERIOD, STEADY_TRAFFIC } from '../harness/run/testbench.ts';
 import { selfCpu } from './proc-stat.ts';
 import { stats, type Stats } from './stats.ts';
 
@@ -69,7 +69,7 @@ export async function beforeAfter(s: Scenario, rev: string, o: { warmup: number;
   const { Head } = (await import(url('models/head/head.ts'))) as { Head: new (...a: unknown[]) => { k: Sim['k'] & { clock(c: number, p: number): void; elaborate(): void }; ports: { clk: number } } };
   const { Testbench } = (await import(url('harness/testbench.ts'))) as { Testbench: new (...a: unknown[]) => Sim['tb'] };
   const { ModelTrace: OldTrace } = (await import(url('harness/model-trace.ts'))) as { ModelTrace: new (k: unknown, p: string) => { close(): Promise<string> } };
-  const traffic = DEFAULT_TRAFFIC;
+  const traffic = STEADY_TRAFFIC;
   const old = (): Sim & { head: unknown } => {
     const head = new Head(s.g, s.t, s.w, s.config.relu);
     const tb = new Testbench(head, s.g, s.vectors, traffic);

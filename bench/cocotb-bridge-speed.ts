@@ -14,7 +14,7 @@ import { createModel } from '../harness/run/model.ts';
 import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
 import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario } from '../harness/inputs/scenario.ts';
-import { DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
+import { STEADY_TRAFFIC } from '../harness/run/testbench.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { CocotbBackend } from '../harness/rtl/cocotb/bridge.ts';
 import { startHeadCocotb } from '../harness/rtl/cocotb/head.ts';
@@ -45,9 +45,9 @@ if (what === 'fixture') {
   const n = Number(process.argv[4] ?? 16_384);
   const s = buildScenario(parseConfig({ mode }), 1000, 1);
   const batch = new PortBatch(portWidths(s.g), n);
-  createModel(s, DEFAULT_TRAFFIC).tb.run(batch, n); // the model's stimulus (and outputs, unused)
+  createModel(s, STEADY_TRAFFIC).tb.run(batch, n); // the model's stimulus (and outputs, unused)
   const mem = writeMemFiles(s, 'out/speed/mem');
-  const c = await startHeadCocotb(s, { out: 'out/speed', mem });
+  const c = await startHeadCocotb(s, { dir: 'out/speed/cocotb', buildRoot: 'out/cocotb/build', mem });
   await time('cocotb', c, batch, n);
   const v = await VerilatorBackend.start({ exe: (await buildHeadVerilator(s, { outRoot: 'out/verilator' })).exe, widths: portWidths(s.g), args: plusargs(mem) });
   await time('verilator', v, batch, n);

@@ -35,7 +35,7 @@ import { makeDir } from '../lib/files.ts';
 import { runCommand } from '../lib/proc.ts';
 import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario, type Scenario } from '../harness/inputs/scenario.ts';
-import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/testbench.ts';
+import { STEADY_TRAFFIC, type TrafficOptions } from '../harness/run/testbench.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { verilatorVersion } from '../harness/rtl/verilator/build.ts';
 import { buildIcarusAlone, runIcarusAlone, writeIcarusStimulus } from './icarus-alone.ts';
@@ -123,7 +123,7 @@ class ScenarioBench {
   private readonly skip: Set<Measure>;
   private readonly log: (s: string) => void;
   private readonly notes: string[] = [];
-  private readonly traffic: TrafficOptions = DEFAULT_TRAFFIC;
+  private readonly traffic: TrafficOptions = STEADY_TRAFFIC;
   private readonly dir: string;
   // prepare()
   private s!: Scenario;
@@ -246,7 +246,7 @@ class ScenarioBench {
     if (this.on('cocotb') && C.cocotb > 0) {
       this.log('cocotb start (build on first use)…');
       const t0 = performance.now();
-      this.cocotb = await startHeadCocotb(s, { out: path.join(this.dir, 'cocotb-alone'), mem: this.mem });
+      this.cocotb = await startHeadCocotb(s, { dir: path.join(this.dir, 'cocotb-alone'), buildRoot: path.join(this.o.out, 'cocotb', 'build'), mem: this.mem });
       this.builds.cocotb = { seconds: (performance.now() - t0) / 1000, cached: true };
       this.cocotbVvp = findInGroup(this.cocotb.pid, 'vvp');
       if (this.cocotbVvp === null) this.notes.push('cocotb: simulator process not found in /proc; wall time used');
@@ -362,7 +362,7 @@ class ScenarioBench {
   }
 
   private async measureLockstepCocotb(r: number): Promise<void> {
-    const b = await startHeadCocotb(this.s, { out: path.join(this.dir, 'cocotb-lockstep'), mem: this.mem });
+    const b = await startHeadCocotb(this.s, { dir: path.join(this.dir, 'cocotb-lockstep'), buildRoot: path.join(this.o.out, 'cocotb', 'build'), mem: this.mem });
     let res;
     try {
       // small batches: the run ends soon after the last vector (idle cycles are cheaper under cocotb)

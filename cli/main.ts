@@ -46,8 +46,11 @@ export async function run(argv: string[]): Promise<number> {
       console.error(`${where}: ${e.message}`);
       return 2;
     }
+    // A tool or a simulator failed: its first line says what and where the log is; the rest
+    // (a log tail, the stack) with --debug.
     const err = e instanceof Error ? e : new Error(String(e));
-    console.error(debug ? `${where}: ${err.stack ?? err.message}` : `${where}: ${err.message}${err.stack ? '\n(run with --debug for the stack)' : ''}`);
+    const first = err.message.split('\n')[0]!;
+    console.error(debug ? `${where}: ${err.message}\n${err.stack ?? ''}` : `${where}: ${first}${err.message.includes('\n') || err.stack ? ' (--debug for details)' : ''}`);
     return 1;
   }
 }

@@ -48,6 +48,7 @@ export async function runModes(command: string, cmd: Command<any, any, any>, o: 
   if (modes.length === MODES.length) crossModeChecks(base, runs, top1s);
   print(command, base, runs);
   printQuestionCheck(runs);
+  printCoverage(runs);
   const q = saturation(base);
   console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
   const qr = quantReport(base, floats, runs, formats, autoFormats);
@@ -99,6 +100,15 @@ function printQuestionCheck(runs: RunReport[]): void {
       `${r.mode}: sorting the emitted ${r.mode === 'softmax' ? 'probabilities' : 'scores'} gives the logits' ranking on ${n}/${r.vectors} vectors` +
         (broken.length ? `; not on ${r.vectors - n}: ${broken.map(([k, v]) => `${v} ${WHY[k as keyof typeof WHY]}`).join(', ')}` : ''),
     );
+  }
+}
+
+/** What each run exercised (harness/run/coverage.ts). */
+function printCoverage(runs: RunReport[]): void {
+  for (const r of runs) {
+    const c = r.coverage;
+    const hit = (p: string) => `${p} ${c.hits[p]}`;
+    console.log(`coverage ${r.mode}: ${c.required.length - c.missed.length}/${c.required.length} functional points reached (${c.required.map(hit).join(', ')})${c.missed.length ? `; MISSED ${c.missed.join(', ')}` : ''}`);
   }
 }
 

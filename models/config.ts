@@ -46,6 +46,9 @@ export const configSchema = z
 export type ConfigInput = z.input<typeof configSchema>;
 export type HeadConfig = z.output<typeof configSchema> & { cPar: number; accWidth: number; labels: string[] };
 
+/** More multipliers than this is not a head any FPGA holds (and the model's generated code would not fit). */
+export const MAX_MULTIPLIERS = 16384;
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -76,6 +79,8 @@ export function parseConfig(input: unknown): HeadConfig {
   };
   if (c.kPar > c.inputs) fail('kPar', `must be ≤ inputs (${c.inputs}), got ${c.kPar}`);
   if (cPar > c.classes) fail('cPar', `must be ≤ classes (${c.classes}), got ${cPar}`);
+  if (cPar * c.kPar > MAX_MULTIPLIERS)
+    fail(c.cPar === null ? 'kPar' : 'cPar', `cPar × kPar = ${cPar * c.kPar} multipliers exceeds ${MAX_MULTIPLIERS} (the largest FPGAs have about 12,000 DSPs); lower cPar or kPar`);
   if (c.topK > c.classes) fail('topK', `must be ≤ classes (${c.classes}), got ${c.topK}`);
   if (!Number.isInteger(log2(c.expLut.range))) fail('expLut.range', `must be a power of two, got ${c.expLut.range}`);
   if (c.biasFmt.frac > c.inFmt.frac + c.wFmt.frac)

@@ -59,12 +59,6 @@ module output_stage #(
   reg                      em_last;
   wire                     move;   // em_* moves into m_* at this edge
 
-  // Power-up value of the model's port registers (they have no reset).
-  initial begin
-    m_index = {IDX_W{1'b0}};
-    m_value = {VAL_W{1'b0}};
-    m_last = 1'b0;
-  end
 
   wire out_free = !m_valid || m_ready;
   assign move = em_full && (!WAIT_DIV || div_ready) && out_free;
@@ -120,7 +114,12 @@ module output_stage #(
     if (rst) begin
       em_k <= 0;
       em_full <= 1'b0;
+      // The port registers reset too (as in the model): no X on m_* before the first output,
+      // and the same values as the model after a reset in the middle of a run.
       m_valid <= 1'b0;
+      m_index <= {IDX_W{1'b0}};
+      m_value <= {VAL_W{1'b0}};
+      m_last <= 1'b0;
     end else begin
       if (move) begin
         m_valid <= 1'b1;

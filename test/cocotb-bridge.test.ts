@@ -240,11 +240,12 @@ describe.skipIf(!hasIcarus || !hasVenv || !existsSync(RTL_HEAD))('headsim cosim 
     const json = path.join(out, 'report.json');
     rmSync(out, { recursive: true, force: true });
     const code = await run(['cosim', '--backend', 'cocotb', '--mode', 'argmax', '--vectors', '4', '--out', out, '--json', json]);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { runs: { backend: string; mismatches: number; cyclesCompared: number }[] };
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { runs: { backend: string; mismatches: number; cyclesCompared: number; dir: string }[] };
     expect(report.runs[0]!.backend).toBe('cocotb');
     expect(report.runs[0]!.cyclesCompared).toBeGreaterThan(0);
     expect(code).toBe(0);
-    expect(readFileSync(path.join(out, 'cocotb', 'argmax', 'results.xml'), 'utf8')).not.toContain('<failure');
+    expect(report.runs[0]!.dir.startsWith(path.join(out, 'cosim'))).toBe(true);
+    expect(readFileSync(path.join(report.runs[0]!.dir, 'cocotb', 'results.xml'), 'utf8')).not.toContain('<failure');
     expect(await run(['cosim', '--backend', 'questa', '--mode', 'argmax', '--vectors', '1', '--out', out])).toBe(2);
   });
 });

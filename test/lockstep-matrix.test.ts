@@ -40,7 +40,7 @@ describe.skipIf(!hasVerilator)('lockstep matrix (Verilator)', () => {
     const build = await buildHeadVerilator(s);
     const backend = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args: plusargs(mem) });
     try {
-      const r = await runLockstep(s, backend, { seed: 3, validRate: 0.6, readyRate: 0.5, resetCycles: 2, probe: 4 });
+      const r = await runLockstep(s, backend, { seed: 3, validRate: 0.6, readyRate: 0.5, resetCycles: 2, probe: 4, phases: true, midRunReset: true });
       expect(r.mismatch).toBeNull();
       expect(r.tb.done).toBe(vectors);
       expect(score(s, r.tb.outIndex, r.tb.outValue, r.tb.done).mismatches).toBe(0);

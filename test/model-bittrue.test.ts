@@ -41,12 +41,12 @@ const configArb = fc
   }));
 
 describe('cycle model vs bit-true reference', () => {
-  it('matches bit for bit with latency and II as the formulas, under random backpressure', async () => {
+  it('matches bit for bit with latency and II as the formulas, under random backpressure (in phases, with a reset mid-run, or not)', async () => {
     await fc.assert(
-      fc.asyncProperty(configArb, fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0.2, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1, noNaN: true }), async (raw, seed, validRate, readyRate) => {
+      fc.asyncProperty(configArb, fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0.2, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1, noNaN: true }), fc.boolean(), async (raw, seed, validRate, readyRate, phases) => {
         const cfg = parseConfig(raw);
         const s = buildScenario(cfg, 9, seed);
-        const r = await runModel(s, { seed, validRate, readyRate, resetCycles: 2, probe: 4 });
+        const r = await runModel(s, { seed, validRate, readyRate, resetCycles: 2, probe: 4, phases, midRunReset: phases });
         expect(r.tb.protocolErrors).toEqual([]);
         expect(r.tb.done).toBe(9);
         const sc = score(s, r.tb.outIndex, r.tb.outValue, r.tb.done);
@@ -67,7 +67,7 @@ describe('cycle model vs bit-true reference', () => {
   ])('%s, all modes, heavy backpressure', async (_name, raw) => {
     for (const mode of ['argmax', 'softmax', 'approx'] as const) {
       const s = buildScenario(parseConfig({ ...raw, mode }), 12, 3);
-      const r = await runModel(s, { seed: 5, validRate: 0.3, readyRate: 0.25, resetCycles: 2, probe: 4 });
+      const r = await runModel(s, { seed: 5, validRate: 0.3, readyRate: 0.25, resetCycles: 2, probe: 4, phases: true, midRunReset: true });
       expect(score(s, r.tb.outIndex, r.tb.outValue, r.tb.done).mismatches).toBe(0);
       const t = timing(s.g);
       expect(r.tb.timing()).toEqual({ latency: t.latency, ii: t.ii });

@@ -3,20 +3,23 @@ import { Option, type Command } from '@commander-js/extra-typings';
 import { join } from 'node:path';
 import { startHeadCocotb } from '../../harness/rtl/cocotb/head.ts';
 import { cosimMode, type BackendFactory } from '../../harness/run/cosim.ts';
+import { claimRunDir, runName, type RunDir } from '../../harness/run/run-dir.ts';
 import { plusargs } from '../../harness/rtl/memfiles.ts';
 import { portWidths } from '../../harness/rtl/ports.ts';
 import { buildHeadVerilator } from '../../harness/rtl/build.ts';
 import { VerilatorBackend } from '../../harness/rtl/verilator/bridge.ts';
 import { modeRunOptions, runModes } from '../run-modes.ts';
 import { int } from '../values.ts';
+import { InputError } from '../../lib/errors.ts';
 
+/** Builds are cached under <out>/ and shared; a run's own files go to its run directory. */
 const BACKENDS = {
-  verilator: (out: string): BackendFactory => async (s, mem) => {
+  verilator: (out: string): BackendFactory => async (s, mem, dir) => {
     const build = await buildHeadVerilator(s, { outRoot: join(out, 'verilator') });
-    return VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args: plusargs(mem) });
+    return VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args: plusargs(mem), logPath: join(dir, 'verilator.log') });
   },
-  // JUnit results: <out>/cocotb/<mode>/results.xml
-  cocotb: (out: string): BackendFactory => (s, mem) => startHeadCocotb(s, { out, mem }),
+  // sim.log and JUnit results.xml in <run>/<mode>/cocotb/
+  cocotb: (out: string): BackendFactory => (s, mem, dir) => startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(out, 'cocotb', 'build'), mem }),
 };
 
 export const cosimCommand = (program: Command) =>
@@ -26,9 +29,18 @@ export const cosimCommand = (program: Command) =>
     .option('--vcd-from <cycle>', 'first cycle of the dump window', int(0))
     .option('--vcd-to <cycle>', 'cycle after the dump window (default: from + 5000)', int(1))
     .action(async (o, cmd) => {
+      const from = o.vcdFrom ?? 0;
+      if (o.vcdTo !== undefined && o.vcdTo <= from) throw new InputError(`--vcd-to ${o.vcdTo}: must be after --vcd-from (${from})`);
+      if ((o.vcdFrom !== undefined || o.vcdTo !== undefined) && !o.vcd) throw new InputError('--vcd-from/--vcd-to: give --vcd to dump');
       const start = BACKENDS[o.backend](o.out);
-      process.exitCode = await runModes('cosim', cmd, o, async (s, traffic) => {
-        const r = await cosimMode(s, traffic, { out: o.out, vcd: o.vcd === true, vcdFrom: o.vcdFrom, vcdTo: o.vcdTo }, start);
-        return { ...r, backend: o.backend };
-      });
+      let run: RunDir | null = null;
+      try {
+        process.exitCode = await runModes('cosim', cmd, o, async (s, traffic) => {
+          run ??= claimRunDir(join(o.out, 'cosim'), runName(s, traffic));
+          const r = await cosimMode(s, traffic, { dir: join(run.dir, s.g.mode), vcd: o.vcd === true, vcdFrom: o.vcdFrom, vcdTo: o.vcdTo }, start);
+          return { ...r, backend: o.backend };
+        });
+      } finally {
+        (run as RunDir | null)?.release();
+      }
     });

@@ -1,6 +1,7 @@
 // `headsim sweep [SPEC.json]`: the design-space sweep (docs/sweep.md).
 // `headsim sweep merge A.jsonl B.jsonl …`: join the result files of shards into one report.
 import { InvalidArgumentError, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { InputError } from '../../lib/errors.ts';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Mode } from '../../models/config.ts';
@@ -172,6 +173,7 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string }, cm
       if (!prev || row.status === 'ok' || prev.status === 'failed') byKey.set(row.key, row);
     }
   }
+  if (!byKey.size) throw new InputError(`no sweep rows in ${files.join(', ')}`);
   let rows: PointRow[];
   let description: string | null = null;
   let missing = 0;

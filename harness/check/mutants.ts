@@ -8,7 +8,7 @@ import { plusargs, writeMemFiles } from '../rtl/memfiles.ts';
 import { portWidths } from '../rtl/ports.ts';
 import { buildHeadVerilator, RTL_DIR } from '../rtl/build.ts';
 import { buildScenario } from '../inputs/scenario.ts';
-import type { TrafficOptions } from '../run/testbench.ts';
+import { DEFAULT_TRAFFIC, type TrafficOptions } from '../run/testbench.ts';
 import { VerilatorBackend } from '../rtl/verilator/bridge.ts';
 import { startHeadCocotb } from '../rtl/cocotb/head.ts';
 
@@ -28,6 +28,10 @@ const REPLAY: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8 };
 export const MUTANTS: Mutant[] = [
   { name: 'ready-ignores-stall', kind: 'handshake', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
     edit: { file: 'input_stage.v', find: 'assign s_ready = (pass == 0) && !stall;', replace: 'assign s_ready = (pass == 0);' } },
+  // The seed head: its front end (64 beats) is slower than its back end, so only the default
+  // traffic's backpressure phase fills both banks and stalls it.
+  { name: 'ready-high-during-stall', kind: 'handshake', config: { mode: 'argmax' },
+    edit: { file: 'input_stage.v', find: 'assign s_ready = (pass == 0) && !stall;', replace: 'assign s_ready = (pass == 0) || !stall;' } },
   { name: 'first-beat-off-by-one', kind: 'off-by-one', config: { ...SMALL, mode: 'argmax' },
     edit: { file: 'input_stage.v', find: 'x_first <= (beat == 0);', replace: 'x_first <= (beat == 1);' } },
   { name: 'relu-missing', kind: 'datapath', config: { ...SMALL, mode: 'argmax' },
@@ -60,7 +64,8 @@ export interface MutantResult {
   mismatch: PortMismatch | null;
 }
 
-const TRAFFIC: TrafficOptions = { seed: 9, validRate: 0.7, readyRate: 0.4, resetCycles: 2, probe: 4 };
+/** The default traffic (phases of backpressure, bursts and sparse input; a reset mid-run). */
+const TRAFFIC: TrafficOptions = { ...DEFAULT_TRAFFIC, seed: 9 };
 
 export type MutantBackend = 'verilator' | 'cocotb';
 
@@ -84,7 +89,7 @@ export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backen
   }
   const backend =
     backendName === 'cocotb'
-      ? await startHeadCocotb(s, { out: dir, mem, rtlDir })
+      ? await startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(outRoot, 'cocotb', 'build'), mem, rtlDir })
       : await VerilatorBackend.start({ exe: (await buildHeadVerilator(s, { rtlDir, outRoot: join(outRoot, 'verilator') })).exe, widths: portWidths(s.g), args: plusargs(mem) });
   try {
     const r = await runLockstep(s, backend, TRAFFIC);

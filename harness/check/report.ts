@@ -7,6 +7,7 @@ import type { PortMismatch } from '../run/lockstep.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { score, type ValueMismatch } from './scoreboard.ts';
 import type { Divergence, RunOutcome } from '../run/outcome.ts';
+import type { Coverage } from '../run/coverage.ts';
 import type { FloatResult } from '../../models/float-ref.ts';
 
 export interface Check {
@@ -28,9 +29,13 @@ export interface RunReport {
   ii: { model: number; rtl: number | null; formula: number; formulaText: string };
   scoreboard: { checked: number; mismatches: number; firstMismatch: ValueMismatch | null };
   accuracy: Accuracy;
+  /** what the run exercised: hits per functional point, the points it had to reach, those it missed */
+  coverage: Coverage;
   cyclesPerSecond: number;
   seconds: number;
   waves: string[];
+  /** the run's directory (cosim), null for the model alone */
+  dir: string | null;
   checks: Check[];
 }
 
@@ -44,6 +49,7 @@ export function buildReport(s: Scenario, o: RunOutcome, floats: FloatResult[], b
   const acc = accuracy(s, em, sc.refs, floats);
   const tm = timing(s.g);
   const checks: Check[] = [
+    { name: 'complete', ok: o.tb.done === s.vectors.count, detail: o.tb.done === s.vectors.count ? `${s.vectors.count} vectors out` : `only ${o.tb.done} of ${s.vectors.count} vectors came out in ${o.cycles} cycles (the run's cycle budget: a hang?)` },
     { name: 'scoreboard', ok: sc.mismatches === 0, detail: `${sc.checked} values vs bit-true, ${sc.mismatches} mismatches` },
     { name: 'protocol', ok: o.tb.protocolErrors.length === 0, detail: o.tb.protocolErrors[0] ?? 'AXI-Stream framing ok' },
     { name: 'latency', ok: o.model.latency === tm.latency, detail: `model ${o.model.latency}, formula ${tm.latency}` },
@@ -53,6 +59,8 @@ export function buildReport(s: Scenario, o: RunOutcome, floats: FloatResult[], b
     checks.push({ name: 'lockstep', ok: !o.portMismatch, detail: o.portMismatch ? describeMismatch(o.portMismatch, o.divergence) : `${o.cyclesCompared} cycles identical` });
     checks.push({ name: 'rtl timing', ok: o.rtl.latency === o.model.latency && (o.rtl.ii === o.model.ii || s.vectors.count < 2), detail: `rtl latency ${o.rtl.latency}, ii ${o.rtl.ii}` });
   }
+  const coverage = o.tb.coverage();
+  checks.push({ name: 'coverage', ok: coverage.missed.length === 0, detail: coverage.missed.length ? `not reached: ${coverage.missed.join(', ')}` : `${coverage.required.length} functional points reached` });
   if (acc.maxProbError !== null)
     checks.push({ name: 'maxProbError', ok: acc.maxProbError <= bars.maxProbError, detail: `${acc.maxProbError.toExponential(2)} ≤ ${bars.maxProbError}` });
   const report: RunReport = {
@@ -68,9 +76,11 @@ export function buildReport(s: Scenario, o: RunOutcome, floats: FloatResult[], b
     ii: { model: o.model.ii, rtl: o.rtl?.ii ?? null, formula: tm.ii, formulaText: tm.formula.ii },
     scoreboard: { checked: sc.checked, mismatches: sc.mismatches, firstMismatch: sc.firstMismatch },
     accuracy: acc,
+    coverage,
     cyclesPerSecond: o.cycles / o.seconds,
     seconds: o.seconds,
     waves: o.waves,
+    dir: o.dir,
     checks,
   };
   return { report, top1: em.map((e) => e.top1) };

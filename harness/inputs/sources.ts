@@ -175,6 +175,9 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
   return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes };
 }
 
+/** Values a run holds per vector (inputs and per-class references) times vectors, at most. */
+export const MAX_RUN_VALUES = 2 ** 26;
+
 export interface SourcedScenario {
   config: HeadConfig;
   base: Scenario;
@@ -189,6 +192,10 @@ export async function sourcedScenario(o: DataOptions, modes: readonly Mode[]): P
   const src = await loadSources(o);
   const prelim = parseConfig({ ...src.params, ...src.given, mode });
   const count = src.vectorCount ?? o.vectors ?? 1000;
+  // Vectors, their float references and outputs are held in memory: bound them (about 0.8 GB).
+  const values = count * (prelim.inputs + prelim.classes);
+  if (values > MAX_RUN_VALUES)
+    throw new InputError(`--vectors: ${count} vectors × (${prelim.inputs} inputs + ${prelim.classes} classes) = ${values.toLocaleString('en-US')} values exceeds ${MAX_RUN_VALUES.toLocaleString('en-US')}; run fewer vectors (or several runs with other seeds)`);
   let wFloat = src.wFloat, bFloat = src.bFloat;
   if (!wFloat) ({ wFloat, bFloat } = generateWeights(prelim, o.seed));
   const xFloat = src.xFloat ?? generateVectors(prelim, count, o.seed).xFloat;

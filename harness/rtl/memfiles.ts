@@ -15,12 +15,29 @@ export interface MemFiles {
   scale: string;
 }
 
-/** One hex word of `lanes` fields of width w (field 0 in the low bits), most significant digit first. */
+/**
+ * One hex word of `count` fields of width w (field 0 in the low bits), most significant digit
+ * first, ⌈count·w / 4⌉ digits. Linear in the fields: digits are peeled off a small accumulator
+ * (< 2^(w+4), exact in a number), not shifted out of one growing BigInt.
+ */
 export function hexWord(fields: ArrayLike<number>, w: number, from = 0, count = fields.length): string {
-  let v = 0n;
-  for (let i = count - 1; i >= 0; i--) v = (v << BigInt(w)) | BigInt(toBits(fields[from + i]!, w));
-  return v.toString(16).padStart(Math.ceil((count * w) / 4), '0');
+  const digits: string[] = [];
+  let acc = 0;
+  let bits = 0;
+  for (let i = 0; i < count; i++) {
+    acc += toBits(fields[from + i]!, w) * 2 ** bits;
+    bits += w;
+    while (bits >= 4) {
+      digits.push(HEX[acc % 16]!);
+      acc = Math.floor(acc / 16);
+      bits -= 4;
+    }
+  }
+  if (bits > 0) digits.push(HEX[acc]!);
+  return digits.reverse().join('');
 }
+
+const HEX = '0123456789abcdef';
 
 const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n') + '\n';
 

@@ -72,8 +72,10 @@ export interface PeerProcessOptions {
   group?: boolean;
   /** Lines of log tail in error messages (default 20). */
   tailLines?: number;
-  /** Also append the whole log to this stream. */
+  /** Also append the whole log to this stream, ... */
   logSink?: Writable;
+  /** ... the file it writes, named in error messages. */
+  logPath?: string;
   /** Makes the error class of this backend (its message is complete). */
   makeError: (message: string) => Error;
 }
@@ -151,10 +153,11 @@ export class PeerProcess {
     await this.exited;
   }
 
-  /** An error of this backend's class: `<label>: <what>` and the log tail. */
+  /** An error of this backend's class: `<label>: <what> (log: <file>)` on one line, then the log tail. */
   failure(what: string): Error {
     const t = this.logTail(this.opts.tailLines);
-    return this.opts.makeError(`${this.opts.label}: ${what}${t ? `\n--- ${this.opts.logName} tail ---\n${t}` : ''}`);
+    const where = this.opts.logPath ? ` (log: ${this.opts.logPath})` : '';
+    return this.opts.makeError(`${this.opts.label}: ${what}${where}${t ? `\n--- ${this.opts.logName} tail ---\n${t}` : ''}`);
   }
 
   /**

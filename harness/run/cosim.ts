@@ -1,6 +1,9 @@
 // One cosim run of one mode: memory images → backend → lockstep → (on divergence) both sides
 // traced around the first mismatching cycle and diffed to the first differing internal signal.
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../../lib/errors.ts';
+import { makeDir } from '../../lib/files.ts';
 import type { RtlBackend } from '../rtl/backend.ts';
 import { runLockstep, type LockstepResult, type TraceWindow } from './lockstep.ts';
 import { writeMemFiles, type MemFiles } from '../rtl/memfiles.ts';
@@ -13,10 +16,12 @@ import { diffVcd } from '../../waves/vcd-diff.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 
-export type BackendFactory = (s: Scenario, mem: MemFiles) => Promise<RtlBackend>;
+/** Starts an RTL backend for the scenario; `dir` is the mode's run directory (for its logs). */
+export type BackendFactory = (s: Scenario, mem: MemFiles, dir: string) => Promise<RtlBackend>;
 
 export interface CosimOptions {
-  out: string;
+  /** this mode's directory of the run (harness/run/run-dir.ts): memory images, dumps */
+  dir: string;
   vcd: boolean;
   vcdFrom?: number;
   vcdTo?: number;
@@ -28,7 +33,10 @@ export const DEFAULT_VCD_CYCLES = 5000;
 const BEFORE_MISMATCH = 200;
 
 export async function cosimMode(s: Scenario, traffic: TrafficOptions, o: CosimOptions, start: BackendFactory): Promise<RunOutcome> {
-  const dir = join(o.out, 'cosim', s.g.mode);
+  const dir = o.dir;
+  makeDir(dir);
+  // Dumps of an earlier run of this scenario are not this run's.
+  for (const f of readdirSync(dir, { withFileTypes: true })) if (/\.(vcd|gtkw)$/.test(f.name)) rmSync(join(dir, f.name), { force: true });
   const mem = writeMemFiles(s, join(dir, 'mem'));
   const window = (from: number, to: number, tag: string): TraceWindow => ({
     modelVcd: join(dir, `${tag}model.vcd`),
@@ -37,17 +45,22 @@ export async function cosimMode(s: Scenario, traffic: TrafficOptions, o: CosimOp
     to,
   });
   const trace = o.vcd ? window(o.vcdFrom ?? 0, o.vcdTo ?? (o.vcdFrom ?? 0) + DEFAULT_VCD_CYCLES, '') : undefined;
-  const r = await withBackend(start, s, mem, (b) => runLockstep(s, b, traffic, { trace }));
+  const r = await withBackend(() => start(s, mem, dir), (b) => runLockstep(s, b, traffic, { trace }));
   const waves: string[] = [];
+  if (trace && trace.from >= r.tb.cycle) {
+    for (const f of [trace.modelVcd, trace.rtlVcd]) rmSync(f, { force: true });
+    throw new InputError(`--vcd-from ${trace.from}: the run ended at cycle ${r.tb.cycle}, before the dump window`);
+  }
   if (trace) waves.push(...dumpsWithLayout(s, trace));
   let divergence: Divergence | undefined;
   if (r.mismatch) {
     // Deterministic stimulus: run again from the start, dumping both sides around the cycle.
     const c = r.mismatch.cycle;
     const around = window(Math.max(0, c - BEFORE_MISMATCH), c + 2, 'mismatch-');
-    await withBackend(start, s, mem, (b) => runLockstep(s, b, traffic, { trace: around }));
+    await withBackend(() => start(s, mem, dir), (b) => runLockstep(s, b, traffic, { trace: around }));
     waves.push(...dumpsWithLayout(s, around));
-    const d = await diffVcd(around.modelVcd, around.rtlVcd, { ignore: /^(clk|rst|s_\w+|m_\w+)$/ });
+    // The inputs are the same on both sides by construction; outputs and registers are compared.
+    const d = await diffVcd(around.modelVcd, around.rtlVcd, { ignore: /^(head\.)?(clk|rst|s_valid|s_data(\[\d+\])?|s_last|m_ready)$/ });
     divergence = { firstInternalDifference: d.firstDifference ?? null, differingSignals: d.differingSignals, atCycle: d.firstDifference ? Math.floor(d.firstDifference.time / CLOCK_PERIOD) : null };
   }
   return {
@@ -60,12 +73,13 @@ export async function cosimMode(s: Scenario, traffic: TrafficOptions, o: CosimOp
     model: r.timing.model,
     rtl: r.timing.rtl,
     waves,
+    dir,
     divergence,
   };
 }
 
-async function withBackend(start: BackendFactory, s: Scenario, mem: MemFiles, f: (b: RtlBackend) => Promise<LockstepResult>): Promise<LockstepResult & { backendName: string }> {
-  const b = await start(s, mem);
+async function withBackend(start: () => Promise<RtlBackend>, f: (b: RtlBackend) => Promise<LockstepResult>): Promise<LockstepResult & { backendName: string }> {
+  const b = await start();
   try {
     return { ...(await f(b)), backendName: b.name };
   } finally {

@@ -19,5 +19,7 @@ export interface RunOutcome {
   model: { latency: number; ii: number };
   rtl: { latency: number; ii: number } | null;
   waves: string[];
+  /** where the run wrote its files (cosim: memory images, dumps, backend logs) */
+  dir: string | null;
   divergence?: Divergence;
 }

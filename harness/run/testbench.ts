@@ -5,13 +5,17 @@
 // outputs are recorded in a PortBatch, the unit the RTL backends replay and compare.
 //
 // The first `probe` vectors are sent back to back with m_ready held high, so that latency and
-// the steady-state initiation interval are measured without stalls; the rest see random
-// s_valid gaps and random m_ready.
+// the steady-state initiation interval are measured without stalls. The rest see random
+// s_valid gaps and random m_ready, by default in phases that reach every corner of the
+// handshakes (harness/run/coverage.ts): random rates, heavy backpressure (both logit banks
+// fill and the front end stalls), bursts, and sparse input (gaps inside a vector). Once half
+// the vectors are out, a reset interrupts the run; the vectors it cut short are sent again.
 import type { Head } from '../../models/head/head.ts';
-import type { Geometry } from '../../models/geometry.ts';
+import { timing, type Geometry } from '../../models/geometry.ts';
 import type { InputVectors } from '../../models/vectors.ts';
 import { mulberry32, subSeed } from '../../models/prng.ts';
 import { toBits } from '../../models/numerics.ts';
+import { coverageOf, monitorCoverage, reachablePoints, type CoverPoint, type Coverage } from './coverage.ts';
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch } from '../rtl/ports.ts';
 
 export const CLOCK_PERIOD = 10;
@@ -24,14 +28,35 @@ export interface TrafficOptions {
   readyRate: number;
   resetCycles: number;
   probe: number;
+  /** after the probe, cycle through TRAFFIC_PHASES (false: validRate and readyRate throughout) */
+  phases: boolean;
+  /** one reset in the middle of the run, once half the vectors are out */
+  midRunReset: boolean;
 }
 
-export const DEFAULT_TRAFFIC: TrafficOptions = { seed: 1, validRate: 0.8, readyRate: 0.7, resetCycles: 2, probe: 6 };
+export const DEFAULT_TRAFFIC: TrafficOptions = { seed: 1, validRate: 0.8, readyRate: 0.7, resetCycles: 2, probe: 6, phases: true, midRunReset: true };
+/** Random rates throughout, no reset: the steady state the bench measures. */
+export const STEADY_TRAFFIC: TrafficOptions = { ...DEFAULT_TRAFFIC, phases: false, midRunReset: false };
 
-/** Testbench state shared by its two processes (generated code reads and writes it by index). */
+/**
+ * The traffic phases after the probe, in turn, each PHASE_VECTORS initiation intervals long
+ * (null: the run's rate). Backpressure first: m_ready held low, the output register and both
+ * logit banks fill and the front end stalls, whatever the geometry.
+ */
+export const TRAFFIC_PHASES = [
+  { name: 'backpressure', valid: 1, ready: 0 },
+  { name: 'random', valid: null, ready: null },
+  { name: 'burst', valid: 1, ready: 1 },
+  { name: 'sparse input', valid: 0.25, ready: null },
+] as const;
+const PHASE_VECTORS = 4;
+
+/** Testbench state shared by its processes (generated code reads and writes it by index). */
 const CYCLE = 0, OFFERING = 1, OUT_VECTOR = 2, OUT_ENTRY = 3, BATCH_BASE = 4;
 /** the input position: vector, beat within it, and where the vector starts in xQ */
 const IN_VECTOR = 5, BEAT = 6, VECTOR_BASE = 7;
+/** the mid-run reset: 0 not yet, 1 done; the cycle its rst ends; the cycle the probe ended (phases count from it) */
+const RESET_DONE = 8, RESET_UNTIL = 9, PROBE_END = 10;
 
 export class Testbench {
   /** accepted output entries, [vector][entry] */
@@ -41,7 +66,10 @@ export class Testbench {
   readonly firstValid: Float64Array;
   protocolErrors: string[] = [];
 
-  private readonly st = new Float64Array(8);
+  private readonly st = new Float64Array(11);
+  /** coverage monitor counters (harness/run/coverage.ts) and the points this run must reach */
+  private readonly coverHits: Float64Array;
+  private readonly required: CoverPoint[];
   /** the batch being recorded (null: none) */
   private readonly io: { batch: PortBatch | null } = { batch: null };
 
@@ -56,6 +84,9 @@ export class Testbench {
     this.outValue = new Float64Array(V * g.E);
     this.firstAccept = new Float64Array(V).fill(-1);
     this.firstValid = new Float64Array(V).fill(-1);
+    this.st[PROBE_END] = -1;
+    this.required = reachablePoints(g, V, opt);
+    this.coverHits = monitorCoverage(head, g, this.st, { CYCLE, BEAT }, opt.resetCycles);
     const k = head.k;
     const p = head.ports;
     const validRng = mulberry32(subSeed(opt.seed, 3));
@@ -94,13 +125,29 @@ export class Testbench {
       const laneCode = small
         ? Array.from({ length: g.kPar }, (_, l) => `const x${l} = offering && ${inRange(l)} ? ${x}[base + ${l}] : 0;\n${c.set(p.s_data + l, `x${l}`)}`).join('\n')
         : `for (let l = 0; l < ${g.kPar}; l++) { const xl = offering && ${inRange('l')} ? ${x}[base + l] : 0; ${lanes}[l] = xl; ${c.setAt(p.s_data, g.kPar, 'l', 'xl')} }`;
+      const phaseCycles = PHASE_VECTORS * Math.max(timing(g).ii, 16);
+      const rate = (which: 'valid' | 'ready', dflt: number) =>
+        opt.phases ? `[${TRAFFIC_PHASES.map((ph) => ph[which] ?? dflt).join(', ')}][Math.floor((t - ${S}[${PROBE_END}]) / ${phaseCycles}) % ${TRAFFIC_PHASES.length}]` : `${dflt}`;
+      // Reset once half the vectors are out (after the probe); send the interrupted ones again.
+      const resetAfter = Math.max(probeVectors, Math.floor(V / 2));
+      const midReset = opt.midRunReset && V > resetAfter ? `
+        if (${S}[${RESET_DONE}] === 0 && ${S}[${OUT_VECTOR}] >= ${resetAfter}) {
+          ${S}[${RESET_DONE}] = 1;
+          ${S}[${RESET_UNTIL}] = t + ${opt.resetCycles};
+          ${S}[${IN_VECTOR}] = ${S}[${OUT_VECTOR}];
+          ${S}[${VECTOR_BASE}] = ${S}[${OUT_VECTOR}] * ${g.K};
+          ${S}[${BEAT}] = 0;
+          ${S}[${OUT_ENTRY}] = 0;
+          ${S}[${OFFERING}] = 0;
+        }` : '';
       return `
-        const t = ${S}[${CYCLE}];
-        const rst = t < ${opt.resetCycles};
+        const t = ${S}[${CYCLE}];${midReset}
+        const rst = t < ${opt.resetCycles} || t < ${S}[${RESET_UNTIL}];
+        if (${S}[${PROBE_END}] < 0 && ${S}[${IN_VECTOR}] >= ${probeVectors}) ${S}[${PROBE_END}] = t;
         if (!rst && ${S}[${OFFERING}] === 0 && ${S}[${IN_VECTOR}] < ${V})
-          ${S}[${OFFERING}] = ${S}[${IN_VECTOR}] < ${probeVectors} || ${c.ext(validRng)}() < ${opt.validRate} ? 1 : 0;
-        const offering = ${S}[${OFFERING}] === 1;
-        const m_ready = rst ? 0 : ${S}[${OUT_VECTOR}] < ${probeVectors} || ${c.ext(readyRng)}() < ${opt.readyRate} ? 1 : 0;
+          ${S}[${OFFERING}] = ${S}[${IN_VECTOR}] < ${probeVectors} || ${c.ext(validRng)}() < ${rate('valid', opt.validRate)} ? 1 : 0;
+        const offering = !rst && ${S}[${OFFERING}] === 1;
+        const m_ready = rst ? 0 : ${S}[${OUT_VECTOR}] < ${probeVectors} || ${c.ext(readyRng)}() < ${rate('ready', opt.readyRate)} ? 1 : 0;
         ${c.set(p.rst, 'rst ? 1 : 0')}
         ${c.set(p.m_ready, 'm_ready')}
         ${c.set(p.s_valid, 'offering ? 1 : 0')}
@@ -184,6 +231,11 @@ export class Testbench {
 
   get finished(): boolean {
     return this.done >= this.vectors.count;
+  }
+
+  /** What the run exercised (harness/run/coverage.ts). */
+  coverage(): Coverage {
+    return coverageOf(this.coverHits, this.required);
   }
 
   /** Latency and II measured on the probe vectors (no stalls). */

@@ -27,6 +27,7 @@ export class ModelTrace {
     if (!this.started) {
       // handle i is signal i (declared in order); the writer takes signed values as they are
       w.changeAll(this.k.v, this.shadow);
+      w.time(time); // the dump starts at the window's first step, as the RTL's does
       w.begin();
       this.started = true;
     }

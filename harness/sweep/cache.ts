@@ -5,9 +5,10 @@
 //   {"kind":"module","key":…,"module":{…}}       one submodule's synthesis (shared by points).
 // A line cut short by a kill is dropped when the file is opened again. Later lines win over
 // earlier ones with the same key (a row re-appended after adding its verification).
-import { closeSync, existsSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
+import { makeDir } from '../../lib/files.ts';
 import type { FlatReport, ModuleReport } from '../synth/synth.ts';
 import type { PointRow } from './point.ts';
 
@@ -24,11 +25,16 @@ export interface JsonlRead {
 
 const isRow = (l: CacheLine): l is PointRow => !('kind' in l) && typeof (l as PointRow).key === 'string' && typeof (l as PointRow).synthKey === 'string';
 
+/**
+ * The lines of a sweep cache or result file. A file with content but not one sweep line is not
+ * a headsim file: an InputError (it is neither read as empty nor repaired, i.e. truncated).
+ */
 export function readJsonl(path: string, { mustExist = false } = {}): JsonlRead {
   if (!existsSync(path)) {
     if (mustExist) throw new InputError(`${path}: no such sweep result file`);
     return { lines: [], rows: [], bad: 0, partialBytes: 0 };
   }
+  if (!statSync(path).isFile()) throw new InputError(`${path}: not a sweep cache (not a regular file)`);
   const text = readFileSync(path, 'utf8');
   const partialBytes = Buffer.byteLength(text.slice(text.lastIndexOf('\n') + 1));
   const lines: CacheLine[] = [];
@@ -44,6 +50,7 @@ export function readJsonl(path: string, { mustExist = false } = {}): JsonlRead {
       bad++;
     }
   }
+  if (!lines.length && text.trim()) throw new InputError(`${path}: not a headsim sweep cache (no line is a sweep result); give another file`);
   return { lines, rows: lines.filter(isRow), bad, partialBytes };
 }
 
@@ -91,7 +98,7 @@ export class SweepCache {
 
   append(line: CacheLine): void {
     if (this.fd === null) {
-      mkdirSync(dirname(this.path), { recursive: true });
+      makeDir(dirname(this.path));
       this.fd = openSync(this.path, 'a+');
       // Drop a partial last line left by a kill, so the next line starts on a line of its own.
       if (this.repaired > 0) ftruncateSync(this.fd, readFileSync(this.path).lastIndexOf(0x0a) + 1);

@@ -109,7 +109,12 @@ export function mergeParams(into: Record<string, unknown>, add: Record<string, u
   return r;
 }
 
+/** A spec with more points than this is a mistake (and would not fit in memory to list). */
+export const MAX_POINTS = 100_000;
+
 function cross(grid: Record<string, unknown[]>): Record<string, unknown>[] {
+  const n = Object.values(grid).reduce((p, v) => p * v.length, 1);
+  if (n > MAX_POINTS) throw new InputError(`grid: ${Object.entries(grid).map(([k, v]) => `${k} (${v.length})`).join(' × ')} = ${n.toLocaleString('en-US')} points exceeds ${MAX_POINTS.toLocaleString('en-US')}; split the spec`);
   let combos: Record<string, unknown>[] = [{}];
   for (const [name, values] of Object.entries(grid)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
   return combos;

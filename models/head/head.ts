@@ -14,6 +14,12 @@ import { MacArray } from './mac-array.ts';
 import { Normalizer } from './normalizer.ts';
 import { OutputStage } from './output-stage.ts';
 
+/** The sequencer states a head of this geometry passes through for every vector. */
+export function sequencerStates(g: Geometry): (keyof typeof State)[] {
+  if (g.mode !== 'softmax') return ['IDLE', 'SELECT', 'EMIT'];
+  return g.serial ? ['IDLE', 'SELECT', 'EXP', 'EMIT'] : ['IDLE', 'SELECT', 'EXP', 'NORM', 'EMIT'];
+}
+
 export class Head {
   readonly k: Kernel;
   readonly ports: Ports;

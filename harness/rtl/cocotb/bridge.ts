@@ -123,7 +123,8 @@ export class CocotbBackend implements RtlBackend {
       config,
       JSON.stringify({ top, sources, includes, params, plusargs: opts.plusargs ?? [], buildDir, testDir: path.resolve(opts.cwd ?? '.'), resultsXml, socket: sockPath, xInit }, null, 2),
     );
-    const logSink = createWriteStream(path.join(outDir, 'sim.log'));
+    const logPath = path.join(outDir, 'sim.log');
+    const logSink = createWriteStream(logPath);
     const child = spawn(python, [LAUNCH_PY, config], {
       cwd: outDir,
       detached: true,
@@ -138,6 +139,7 @@ export class CocotbBackend implements RtlBackend {
       tailLines: 30, // cocotb closes with a 7-line summary table
       group: true,
       logSink,
+      logPath,
       makeError: (m) => new CocotbBridgeError(m),
     });
     void peer.exited.then(() => logSink.end());

@@ -9,8 +9,10 @@ import type { Scenario } from '../../inputs/scenario.ts';
 import { CocotbBackend, type CocotbBackendOptions } from './bridge.ts';
 
 export interface HeadCocotbOptions {
-  /** Output root (`--out`): the run goes to <out>/cocotb/<mode>/ (sim.log, results.xml), builds to <out>/cocotb/build/. */
-  out: string;
+  /** the run's directory: sim.log, results.xml */
+  dir: string;
+  /** cache of compiled simulations (shared by runs) */
+  buildRoot: string;
   mem: MemFiles;
   rtlDir?: string;
   extra?: Partial<CocotbBackendOptions>;
@@ -25,8 +27,8 @@ export function startHeadCocotb(s: Scenario, o: HeadCocotbOptions): Promise<Coco
     params: rtlParams(s.g, s.config.relu),
     widths: portWidths(s.g),
     plusargs: Object.entries(o.mem).map(([k, v]) => `+${k}=${path.resolve(v)}`),
-    outDir: path.join(o.out, 'cocotb', s.g.mode),
-    buildRoot: path.join(o.out, 'cocotb', 'build'),
+    outDir: o.dir,
+    buildRoot: o.buildRoot,
     ...o.extra,
   });
 }

@@ -4,6 +4,7 @@
  * crash the process is SIGKILLed and reaped, and the error carries the tail of its stderr.
  */
 import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { RtlBackend } from '../backend.ts';
@@ -25,6 +26,8 @@ export interface VerilatorBackendOptions {
   perCycleUs?: number;
   /** Cycles per BATCH message; larger runs are split. Default 16384. */
   chunk?: number;
+  /** Write the driver's stderr to this file too (named in error messages). */
+  logPath?: string;
 }
 
 /** The driver failed (exit, crash, timeout, protocol error); the message ends with its stderr tail. */
@@ -45,13 +48,17 @@ export class VerilatorBackend implements RtlBackend {
       .map(([k, v]) => (v === true ? `+${k}` : `+${k}=${v}`));
     const child = spawn(opts.exe, [...plus, ...(opts.args ?? [])], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     this.pid = child.pid ?? -1;
+    const logSink = opts.logPath ? createWriteStream(opts.logPath) : undefined;
     this.peer = new PeerProcess(child, {
       label: `verilator driver (${opts.exe})`,
       noun: 'driver',
       logStreams: [child.stderr],
       logName: 'stderr',
+      logSink,
+      logPath: opts.logPath,
       makeError: (m) => new VerilatorDriverError(m),
     });
+    void this.peer.exited.then(() => logSink?.end());
     this.client = new ProtocolClient(child.stdout, child.stdin, this.peer, {
       widths: opts.widths,
       timeoutMs: opts.timeoutMs ?? 30_000,

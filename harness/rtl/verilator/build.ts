@@ -7,7 +7,8 @@
  * same key never see each other's half-written files.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,34 @@ export const DRIVER_SOURCE = fileURLToPath(new URL('./driver.cpp', import.meta.u
 const PORTS_HEADER = fileURLToPath(new URL('./ports.h', import.meta.url));
 const EXE_NAME = 'headsim_driver';
 const INCLUDE_EXT = /\.(v|sv|vh|svh|vinc|inc|hex|mem)$/i;
+
+/** Builds in progress: their temp directories go when the process exits (Ctrl-C, a kill by a timeout). */
+const building = new Set<string>();
+process.on('exit', () => {
+  for (const d of building) rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * A path make can use: Verilator's generated makefiles break on whitespace, so a path with
+ * any gets a symlink without (in the temp directory, named by the path's hash).
+ */
+function makeSafe(p: string): string {
+  if (!/\s/.test(p)) return p;
+  if (!/\s/.test(path.basename(p))) return path.join(makeSafe(path.dirname(p)), path.basename(p));
+  const link = path.join(tmpdir(), `headsim-link-${createHash('sha256').update(p).digest('hex').slice(0, 16)}`);
+  try {
+    if (readlinkSync(link) === p) return link;
+    rmSync(link, { force: true });
+  } catch {
+    /* no link yet */
+  }
+  try {
+    symlinkSync(p, link);
+  } catch (e) {
+    if (!(isErrnoException(e) && e.code === 'EEXIST' && readlinkSync(link) === p)) throw e;
+  }
+  return link;
+}
 
 export interface VerilatorBuildOptions {
   top: string;
@@ -86,7 +115,7 @@ function paramArg(name: string, v: number | string): string {
   return `-G${name}=${literal ? v : JSON.stringify(v)}`;
 }
 
-const mainSource = (o: VerilatorBuildOptions) => path.resolve(o.main ?? DRIVER_SOURCE);
+const mainSource = (o: VerilatorBuildOptions) => makeSafe(path.resolve(o.main ?? DRIVER_SOURCE));
 
 /** The verilator command line minus the output directory, fixed for a given build request. */
 function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs: string[]): string[] {
@@ -141,8 +170,8 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   checkWidths(o.widths);
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(o.top)) throw new InputError(`top module '${o.top}' is not a Verilog identifier`);
   if (o.sources.length === 0) throw new InputError('no RTL sources given');
-  const sources = o.sources.map((s) => path.resolve(s));
-  const includeDirs = (o.includeDirs ?? []).map((d) => path.resolve(d));
+  const sources = o.sources.map((s) => makeSafe(path.resolve(s)));
+  const includeDirs = (o.includeDirs ?? []).map((d) => makeSafe(path.resolve(d)));
   const args = verilatorArgs(o, sources, includeDirs);
   const key = await cacheKey(o, args, sources, includeDirs);
 
@@ -154,14 +183,20 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
 
   await mkdir(outRoot, { recursive: true });
   const tmp = path.join(outRoot, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  building.add(tmp);
+  let mdir = tmp;
   try {
-    const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
+    await mkdir(tmp);
+    mdir = makeSafe(tmp);
+    const r = await runCommand('verilator', ['--Mdir', mdir, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
       throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
     });
     const log = `$ verilator --Mdir ${tmp} ${args.join(' ')}\n${r.stdout}\n${r.stderr}`;
     if (r.code !== 0 || !existsSync(path.join(tmp, EXE_NAME))) {
-      await writeFile(path.join(outRoot, `failed-${key.slice(0, 16)}.log`), log);
-      throw new Error(`verilator build of '${o.top}' failed (exit ${r.code}):\n${tail(r.stderr || r.stdout, 30)}`);
+      const logPath = path.join(outRoot, `failed-${key.slice(0, 16)}.log`);
+      await writeFile(logPath, log);
+      const first = (r.stderr || r.stdout).split('\n').find((l) => /%Error|error:/.test(l)) ?? tail(r.stderr || r.stdout, 1);
+      throw new Error(`verilator build of '${o.top}' failed (exit ${r.code}): ${first.trim()}; log: ${logPath}`);
     }
     await writeFile(path.join(tmp, 'build.log'), log);
     await writeFile(path.join(tmp, 'build.json'), JSON.stringify({ key, top: o.top, params: o.params, widths: o.widths, sources }, null, 2));
@@ -172,6 +207,8 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });
+    if (mdir !== tmp) rmSync(mdir, { force: true });
+    building.delete(tmp);
   }
   return { exe, dir, cached: false, seconds: seconds(), key };
 }

@@ -1,0 +1,81 @@
+// Functional coverage of a run: which handshake corners and hazards the traffic reached,
+// sampled on the model at every rising edge (the model and the RTL agree at every port, so
+// this is what the RTL saw too). A run is asked to cover every point its size can reach; the
+// report says how often each was hit, and a run that misses one fails (docs/contract.md).
+import type { Geometry } from '../../models/geometry.ts';
+import { State } from '../../models/head/context.ts';
+import { sequencerStates, type Head } from '../../models/head/head.ts';
+import type { TrafficOptions } from './testbench.ts';
+
+/** The points, and what hits one (at a rising edge, on the values before it). */
+export const COVER_POINTS = {
+  stall: 'the front end stalls: a pass ends while both logit banks are full',
+  banksFull: 'both logit banks hold a vector',
+  transferWithCompletion: 'a vector moves to z_hold on the edge where the next one completes in z_work',
+  inputGap: 's_valid low inside a vector (after its first beat)',
+  outputBackpressure: 'm_valid high while m_ready is low',
+  midRunReset: 'rst asserted after the first vector',
+} as const;
+export type CoverPoint = keyof typeof COVER_POINTS | `state.${keyof typeof State}`;
+
+/** State names by value (the sequencer's `state` register indexes them). */
+const STATE_NAMES = Object.entries(State)
+  .sort((a, b) => a[1] - b[1])
+  .map(([n], i, all) => {
+    if (all[i]![1] !== i) throw new Error('coverage: sequencer states must be numbered 0, 1, 2, …');
+    return `state.${n}`;
+  });
+const NAMES = [...Object.keys(COVER_POINTS), ...STATE_NAMES];
+
+export interface Coverage {
+  /** hits per point (cycles on which it held) */
+  hits: Record<string, number>;
+  /** the points the run was asked to cover */
+  required: string[];
+  /** required points with no hit */
+  missed: string[];
+}
+
+/** The points a run of this size and traffic can reach (all of them for the default traffic and ≥ 3 vectors). */
+export function reachablePoints(g: Geometry, vectors: number, t: TrafficOptions): CoverPoint[] {
+  const backpressure = t.phases || t.readyRate < 1;
+  const points: CoverPoint[] = sequencerStates(g).map((s) => `state.${s}` as const);
+  if (backpressure) points.push('outputBackpressure');
+  if (g.B > 1 && (t.phases || t.validRate < 1)) points.push('inputGap');
+  if (t.midRunReset && vectors > Math.max(Math.min(t.probe, vectors), Math.floor(vectors / 2))) points.push('midRunReset');
+  // Both banks fill in the backpressure phase that follows the probe, given three vectors for it.
+  if (t.phases && vectors >= Math.min(t.probe, vectors) + 3) points.push('banksFull', 'stall', 'transferWithCompletion');
+  return points;
+}
+
+/**
+ * Adds the coverage monitor to the head (before elaboration); `cycle` and `beat` are the
+ * testbench's state (its array and the slots of the cycle number and the beat in a vector).
+ */
+export function monitorCoverage(head: Head, g: Geometry, tbState: Float64Array, slots: { CYCLE: number; BEAT: number }, resetCycles: number): Float64Array {
+  const hits = new Float64Array(NAMES.length);
+  const at = (n: string) => NAMES.indexOf(n);
+  const { k, ports: p, bank, mac } = head;
+  k.posedgeCode('testbench.coverage', p.clk, (c) => {
+    const H = c.ext(hits);
+    const S = c.ext(tbState);
+    const v = (id: number) => c.v(id);
+    return `
+      const rst = ${v(p.rst)} === 1;
+      if (rst) { if (${S}[${slots.CYCLE}] >= ${resetCycles}) ${H}[${at('midRunReset')}]++; ${c.exit} }
+      const workFull = ${v(bank.z_work_full)} === 1, holdFull = ${v(bank.z_hold_full)} === 1, stall = ${v(bank.stall)} === 1;
+      if (stall) ${H}[${at('stall')}]++;
+      if (workFull && holdFull) ${H}[${at('banksFull')}]++;
+      if (workFull && !holdFull && ${v(mac.a_valid)} === 1 && ${v(mac.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
+      if (${S}[${slots.BEAT}] > 0 && ${v(p.s_valid)} === 0) ${H}[${at('inputGap')}]++;
+      if (${v(p.m_valid)} === 1 && ${v(p.m_ready)} === 0) ${H}[${at('outputBackpressure')}]++;
+      ${H}[${at(STATE_NAMES[0]!)} + ${v(head.state)}]++;`;
+  });
+  return hits;
+}
+
+/** The run's coverage from the monitor's counters. */
+export function coverageOf(hitsArray: Float64Array, required: CoverPoint[]): Coverage {
+  const hits = Object.fromEntries(NAMES.map((n, i) => [n, hitsArray[i]!]));
+  return { hits, required, missed: required.filter((r) => !hits[r]) };
+}
