@@ -17,7 +17,8 @@ import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
 import { ModelTrace } from '../harness/run/trace.ts';
 import { runCommand } from '../lib/proc.ts';
 import type { Scenario } from '../harness/inputs/scenario.ts';
-import { CLOCK_PERIOD, STEADY_TRAFFIC } from '../harness/run/testbench.ts';
+import { CLOCK_PERIOD } from '../harness/run/testbench.ts';
+import { STEADY_TRAFFIC } from '../harness/run/traffic.ts';
 import { selfCpu } from './proc-stat.ts';
 import { stats, type Stats } from './stats.ts';
 

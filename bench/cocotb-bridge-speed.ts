@@ -14,7 +14,7 @@ import { createModel } from '../harness/run/model.ts';
 import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
 import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario } from '../harness/inputs/scenario.ts';
-import { STEADY_TRAFFIC } from '../harness/run/testbench.ts';
+import { STEADY_TRAFFIC } from '../harness/run/traffic.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { CocotbBackend } from '../harness/rtl/cocotb/bridge.ts';
 import { startHeadCocotb } from '../harness/rtl/cocotb/head.ts';

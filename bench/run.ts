@@ -35,7 +35,7 @@ import { makeDir } from '../lib/files.ts';
 import { runCommand } from '../lib/proc.ts';
 import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario, type Scenario } from '../harness/inputs/scenario.ts';
-import { STEADY_TRAFFIC, type TrafficOptions } from '../harness/run/testbench.ts';
+import { STEADY_TRAFFIC, type TrafficOptions } from '../harness/run/traffic.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { verilatorVersion } from '../harness/rtl/verilator/build.ts';
 import { buildIcarusAlone, runIcarusAlone, writeIcarusStimulus } from './icarus-alone.ts';

@@ -4,7 +4,7 @@
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { DataOptions } from '../harness/inputs/sources.ts';
 import { DATASETS } from '../harness/inputs/datasets/index.ts';
-import { DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
+import { DEFAULT_TRAFFIC } from '../harness/run/traffic.ts';
 import { int, number, oneOf, text } from './values.ts';
 
 /** More vectors than this is a mistake, not a run (memory grows with the vectors). */

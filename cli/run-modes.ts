@@ -7,7 +7,7 @@ import { buildReport, crossModeChecks, failedChecks, floatRefs, type RunReport }
 import type { RunOutcome } from '../harness/run/outcome.ts';
 import { withMode, type Scenario } from '../harness/inputs/scenario.ts';
 import { fmt, textTable } from '../lib/table.ts';
-import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/testbench.ts';
+import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/traffic.ts';
 import { sourcedScenario } from '../harness/inputs/sources.ts';
 import { printQuantReport, quantReport } from '../harness/check/quant-report.ts';
 import { dataOf, dataOptions, outputOptions, trafficOptions, vectorsOption } from './options.ts';
@@ -109,6 +109,9 @@ function printCoverage(runs: RunReport[]): void {
     const c = r.coverage;
     const hit = (p: string) => `${p} ${c.hits[p]}`;
     console.log(`coverage ${r.mode}: ${c.required.length - c.missed.length}/${c.required.length} functional points reached (${c.required.map(hit).join(', ')})${c.missed.length ? `; MISSED ${c.missed.join(', ')}` : ''}`);
+    const v = r.rtlCoverage;
+    const pct = (f: { hit: number; total: number }) => `${f.hit}/${f.total} (${f.total ? ((100 * f.hit) / f.total).toFixed(1) : '–'}%)`;
+    if (v) console.log(`coverage ${r.mode} (Verilator): lines ${pct(v.line)}, toggles ${pct(v.toggle)}; lcov: ${v.info}`);
   }
 }
 

@@ -2,8 +2,8 @@
 // recursive mkdir spins forever on ENOENT from /proc), writes that replace a file atomically
 // (a full disk or a kill leaves the old file, never half a new one), reads with a size cap, and
 // a writability check to run before any long work. Failures are InputErrors naming the path.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync, accessSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { InputError, isErrnoException } from './errors.ts';
 
 const why = (e: unknown) => (isErrnoException(e) ? e.code ?? e.message : String(e));
@@ -30,6 +30,8 @@ export function makeDir(dir: string): void {
 /** Write `data` to `path` through a temporary file in the same directory and a rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   makeDir(dirname(path));
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st && !st.isFile()) throw new InputError(`${path}: not a regular file`);
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   try {
     writeFileSync(tmp, data);
@@ -82,9 +84,17 @@ export function readJsonFile(path: string, o: { what: string; maxBytes: number }
   }
 }
 
+/** Can a new file be made in `dir`? (Made and removed: access() says yes to root on /proc.) */
+function probeCreate(dir: string): void {
+  const probe = join(dir, `.headsim-write-probe-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  closeSync(openSync(probe, 'wx'));
+  rmSync(probe, { force: true });
+}
+
 /**
- * Before long work: can `path` (a file to write) be written? Makes its directory, and checks
- * an existing file is writable or the directory takes a new one. `flag` names it in the error.
+ * Before long work: can `path` (a file to write atomically) be written? Makes its directory and
+ * makes a file there; an existing `path` must be a regular file (never replace a device).
+ * `flag` names it in the error.
  */
 export function checkWritableFile(path: string, flag: string): void {
   try {
@@ -92,12 +102,12 @@ export function checkWritableFile(path: string, flag: string): void {
   } catch (e) {
     throw new InputError(`${flag} ${path}: ${(e as Error).message.replace(/^[^:]*: /, '')}`);
   }
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (st && !st.isFile()) throw new InputError(`${flag} ${path}: not a regular file`);
   try {
-    if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new InputError(`${flag} ${path}: is a directory`);
-    accessSync(statSync(path, { throwIfNoEntry: false }) ? path : dirname(path), constants.W_OK);
+    probeCreate(dirname(path));
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`${flag} ${path}: not writable (${why(e)})`);
+    throw new InputError(`${flag} ${path}: cannot write there (${why(e)})`);
   }
 }
 
@@ -105,8 +115,8 @@ export function checkWritableFile(path: string, flag: string): void {
 export function checkWritableDir(dir: string, flag: string): void {
   try {
     makeDir(dir);
-    accessSync(dir, constants.W_OK);
+    probeCreate(dir);
   } catch (e) {
-    throw new InputError(`${flag} ${dir}: ${e instanceof InputError ? e.message.replace(/^[^:]*: /, '') : `not writable (${why(e)})`}`);
+    throw new InputError(`${flag} ${dir}: ${e instanceof InputError ? e.message.replace(/^[^:]*: /, '') : `cannot write there (${why(e)})`}`);
   }
 }

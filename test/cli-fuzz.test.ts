@@ -2,7 +2,7 @@
 // stack trace, within a time limit. Commands that would start long work (Verilator builds,
 // synthesis, sweeps) get a final unknown flag, so every flag before it is parsed and checked
 // but nothing runs; `sim` runs for real on two vectors.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -28,6 +28,19 @@ const argv = fc.tuple(fc.constantFrom(...COMMANDS), fc.array(token, { maxLength:
   return light ? [cmd, ...rest, '--vectors', '2', '--out', out, '--classes', '4', '--inputs', '8'] : [cmd, ...rest, '--zz-end'];
 });
 
+/** A parameter value of any shape: right or wrong type, in or out of range. */
+const anyValue = fc.oneof(fc.integer({ min: -5, max: 5000 }), fc.double(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 8 }), fc.constantFrom(...VALUES),
+  fc.record({ width: fc.integer({ min: -2, max: 40 }), frac: fc.integer({ min: -40, max: 70 }) }), fc.array(fc.integer(), { maxLength: 3 }));
+const paramName = fc.oneof(fc.constantFrom(...PARAM_NAMES, 'expLut.addrBits', 'inFmt.frac'), fc.string({ maxLength: 6 }));
+const params = fc.dictionary(paramName, anyValue, { maxKeys: 5 });
+/** A config file: mostly an object of parameters, sometimes any JSON at all. */
+const configJson = fc.oneof({ weight: 4, arbitrary: params.map((p) => ({ ...p, classes: 4, inputs: 8 })) }, { weight: 1, arbitrary: fc.jsonValue() });
+/** A sweep spec: base, grid, points, vectors, seed in any shape. */
+const specJson = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ base: params, grid: fc.dictionary(paramName, fc.array(anyValue, { maxLength: 3 }), { maxKeys: 3 }), points: fc.array(params, { maxLength: 3 }), vectors: anyValue, seed: anyValue }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.jsonValue() },
+);
+
 describe('headsim argv fuzz', () => {
   const lines: string[] = [];
   const capture = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
@@ -49,6 +62,44 @@ describe('headsim argv fuzz', () => {
         expect(performance.now() - t0, JSON.stringify(args)).toBeLessThan(20_000);
       }),
       { numRuns: 300, seed: 42 },
+    );
+  }, 600_000);
+
+  const quiet = () => {
+    vi.spyOn(console, 'log').mockImplementation(capture);
+    vi.spyOn(console, 'error').mockImplementation(capture);
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => (capture(s), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => (capture(s), true));
+  };
+  const check = async (args: string[]) => {
+    lines.length = 0;
+    const code = await run(args);
+    const text = lines.join('\n');
+    expect([0, 1, 2], `${JSON.stringify(args)} → ${code}\n${text}`).toContain(code);
+    expect(text, JSON.stringify(args)).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  };
+
+  it('config files of any shape: exit 0, 1 or 2, no stack trace', async () => {
+    quiet();
+    const file = join(out, 'config.json');
+    await fc.assert(
+      fc.asyncProperty(configJson, async (cfg) => {
+        writeFileSync(file, JSON.stringify(cfg));
+        await check(['sim', '--config', file, '--vectors', '2', '--out', out]);
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  }, 600_000);
+
+  it('sweep specs of any shape: exit 0 or 2 (dry run), no stack trace', async () => {
+    quiet();
+    const file = join(out, 'spec.json');
+    await fc.assert(
+      fc.asyncProperty(specJson, async (spec) => {
+        writeFileSync(file, JSON.stringify(spec));
+        await check(['sweep', file, '--dry-run', '--out', out]);
+      }),
+      { numRuns: 150, seed: 11 },
     );
   }, 600_000);
 });

@@ -6,7 +6,7 @@ import { accuracy, emitted, floatRefs, modesAgree } from '../harness/check/accur
 import { runModel } from '../harness/run/model.ts';
 import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
 import { score } from '../harness/check/scoreboard.ts';
-import { DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
+import { DEFAULT_TRAFFIC } from '../harness/run/traffic.ts';
 
 describe('seed scenario accuracy', () => {
   it('10,000 vectors: modesAgree = 1, maxProbError ≤ 1e-3, bit-exact', async () => {

@@ -11,7 +11,7 @@ import { plusargs } from '../harness/rtl/memfiles.ts';
 import { portWidths } from '../harness/rtl/ports.ts';
 import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
-import { DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
+import { DEFAULT_TRAFFIC } from '../harness/run/traffic.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
 

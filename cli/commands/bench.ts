@@ -15,7 +15,7 @@ import { consoleText, makeReport, resultsMarkdown, type BenchReport } from '../.
 import { benchScenario, MEASURES, type Measure } from '../../bench/run.ts';
 import { machineInfo } from '../../bench/machine.ts';
 import { baselineCycles, SCENARIO_NAMES } from '../../bench/scenarios.ts';
-import { DEFAULT_TRAFFIC } from '../../harness/run/testbench.ts';
+import { DEFAULT_TRAFFIC } from '../../harness/run/traffic.ts';
 import { int, text } from '../values.ts';
 
 const RESULTS_MD = fileURLToPath(new URL('../../bench/results.md', import.meta.url));

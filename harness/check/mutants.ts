@@ -8,7 +8,7 @@ import { plusargs, writeMemFiles } from '../rtl/memfiles.ts';
 import { portWidths } from '../rtl/ports.ts';
 import { buildHeadVerilator, RTL_DIR } from '../rtl/build.ts';
 import { buildScenario } from '../inputs/scenario.ts';
-import { DEFAULT_TRAFFIC, type TrafficOptions } from '../run/testbench.ts';
+import { DEFAULT_TRAFFIC, type TrafficOptions } from '../run/traffic.ts';
 import { VerilatorBackend } from '../rtl/verilator/bridge.ts';
 import { startHeadCocotb } from '../rtl/cocotb/head.ts';
 

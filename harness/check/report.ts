@@ -8,6 +8,7 @@ import type { Scenario } from '../inputs/scenario.ts';
 import { score, type ValueMismatch } from './scoreboard.ts';
 import type { Divergence, RunOutcome } from '../run/outcome.ts';
 import type { Coverage } from '../run/coverage.ts';
+import type { RtlCoverage } from '../rtl/verilator/coverage.ts';
 import type { FloatResult } from '../../models/float-ref.ts';
 
 export interface Check {
@@ -31,6 +32,8 @@ export interface RunReport {
   accuracy: Accuracy;
   /** what the run exercised: hits per functional point, the points it had to reach, those it missed */
   coverage: Coverage;
+  /** Verilator's line and toggle coverage of the RTL (cosim --coverage), else null */
+  rtlCoverage: RtlCoverage | null;
   cyclesPerSecond: number;
   seconds: number;
   waves: string[];
@@ -77,6 +80,7 @@ export function buildReport(s: Scenario, o: RunOutcome, floats: FloatResult[], b
     scoreboard: { checked: sc.checked, mismatches: sc.mismatches, firstMismatch: sc.firstMismatch },
     accuracy: acc,
     coverage,
+    rtlCoverage: o.rtlCoverage ?? null,
     cyclesPerSecond: o.cycles / o.seconds,
     seconds: o.seconds,
     waves: o.waves,

@@ -15,7 +15,8 @@ export const rtlSources = (dir = RTL_DIR) =>
     .sort()
     .map((f) => join(dir, f));
 
-export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string } = {}): Promise<VerilatorBuild> {
+/** `coverage`: Verilator's line and toggle coverage (a build of its own; the driver writes +coverage=FILE). */
+export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string; coverage?: boolean } = {}): Promise<VerilatorBuild> {
   return buildVerilator({
     top: 'head',
     sources: rtlSources(opts.rtlDir),
@@ -24,6 +25,6 @@ export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot
     widths: portWidths(s.g),
     outRoot: opts.outRoot ?? 'out/verilator',
     // Trace whole register arrays (prod, w_data: cPar·kPar entries), so dumps align with the model's.
-    extraArgs: ['--trace-max-array', '65536'],
+    extraArgs: ['--trace-max-array', '65536', ...(opts.coverage ? ['--coverage-line', '--coverage-toggle'] : [])],
   });
 }

@@ -9,7 +9,7 @@ import { runLockstep, type LockstepResult, type TraceWindow } from './lockstep.t
 import { writeMemFiles, type MemFiles } from '../rtl/memfiles.ts';
 import type { Divergence, RunOutcome } from './outcome.ts';
 import type { Scenario } from '../inputs/scenario.ts';
-import type { TrafficOptions } from './testbench.ts';
+import type { TrafficOptions } from './traffic.ts';
 import { headLayout } from './waves.ts';
 import { Head } from '../../models/head/head.ts';
 import { diffVcd } from '../../waves/vcd-diff.ts';

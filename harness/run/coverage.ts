@@ -5,7 +5,7 @@
 import type { Geometry } from '../../models/geometry.ts';
 import { State } from '../../models/head/context.ts';
 import { sequencerStates, type Head } from '../../models/head/head.ts';
-import type { TrafficOptions } from './testbench.ts';
+import type { TrafficOptions } from './traffic.ts';
 
 /** The points, and what hits one (at a rising edge, on the values before it). */
 export const COVER_POINTS = {

@@ -6,7 +6,8 @@ import { createModel, cycleBudget } from './model.ts';
 import { IN_M_READY, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch, portWidths } from '../rtl/ports.ts';
 import { PortTimer } from './port-timer.ts';
 import type { Scenario } from '../inputs/scenario.ts';
-import type { Testbench, TrafficOptions } from './testbench.ts';
+import type { Testbench } from './testbench.ts';
+import type { TrafficOptions } from './traffic.ts';
 import { ModelTrace } from './trace.ts';
 
 export interface PortMismatch {

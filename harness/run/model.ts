@@ -3,7 +3,8 @@
 import { Head } from '../../models/head/head.ts';
 import { PortBatch, portWidths } from '../rtl/ports.ts';
 import type { Scenario } from '../inputs/scenario.ts';
-import { CLOCK_PERIOD, Testbench, type TrafficOptions } from './testbench.ts';
+import { CLOCK_PERIOD, Testbench } from './testbench.ts';
+import type { TrafficOptions } from './traffic.ts';
 
 export interface ModelRun {
   tb: Testbench;

@@ -7,7 +7,7 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDir } from '../../lib/files.ts';
 import type { Scenario } from '../inputs/scenario.ts';
-import type { TrafficOptions } from './testbench.ts';
+import type { TrafficOptions } from './traffic.ts';
 
 export interface RunDir {
   dir: string;

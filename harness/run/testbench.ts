@@ -15,41 +15,12 @@ import { timing, type Geometry } from '../../models/geometry.ts';
 import type { InputVectors } from '../../models/vectors.ts';
 import { mulberry32, subSeed } from '../../models/prng.ts';
 import { toBits } from '../../models/numerics.ts';
+import { PHASE_VECTORS, TRAFFIC_PHASES, type TrafficOptions } from './traffic.ts';
 import { coverageOf, monitorCoverage, reachablePoints, type CoverPoint, type Coverage } from './coverage.ts';
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch } from '../rtl/ports.ts';
 
 export const CLOCK_PERIOD = 10;
 
-export interface TrafficOptions {
-  seed: number;
-  /** probability that the master offers a beat in a cycle (after the probe) */
-  validRate: number;
-  /** probability that the slave accepts in a cycle (after the probe) */
-  readyRate: number;
-  resetCycles: number;
-  probe: number;
-  /** after the probe, cycle through TRAFFIC_PHASES (false: validRate and readyRate throughout) */
-  phases: boolean;
-  /** one reset in the middle of the run, once half the vectors are out */
-  midRunReset: boolean;
-}
-
-export const DEFAULT_TRAFFIC: TrafficOptions = { seed: 1, validRate: 0.8, readyRate: 0.7, resetCycles: 2, probe: 6, phases: true, midRunReset: true };
-/** Random rates throughout, no reset: the steady state the bench measures. */
-export const STEADY_TRAFFIC: TrafficOptions = { ...DEFAULT_TRAFFIC, phases: false, midRunReset: false };
-
-/**
- * The traffic phases after the probe, in turn, each PHASE_VECTORS initiation intervals long
- * (null: the run's rate). Backpressure first: m_ready held low, the output register and both
- * logit banks fill and the front end stalls, whatever the geometry.
- */
-export const TRAFFIC_PHASES = [
-  { name: 'backpressure', valid: 1, ready: 0 },
-  { name: 'random', valid: null, ready: null },
-  { name: 'burst', valid: 1, ready: 1 },
-  { name: 'sparse input', valid: 0.25, ready: null },
-] as const;
-const PHASE_VECTORS = 4;
 
 /** Testbench state shared by its processes (generated code reads and writes it by index). */
 const CYCLE = 0, OFFERING = 1, OUT_VECTOR = 2, OUT_ENTRY = 3, BATCH_BASE = 4;

@@ -29,8 +29,8 @@ process.on('exit', () => {
 });
 
 /**
- * A path make can use: Verilator's generated makefiles break on whitespace, so a path with
- * any gets a symlink without (in the temp directory, named by the path's hash).
+ * A source path make can use: Verilator's generated makefiles break on whitespace, so a path
+ * with any gets a symlink without (in the temp directory, named by the path's hash).
  */
 function makeSafe(p: string): string {
   if (!/\s/.test(p)) return p;
@@ -175,7 +175,10 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   const args = verilatorArgs(o, sources, includeDirs);
   const key = await cacheKey(o, args, sources, includeDirs);
 
-  const outRoot = path.resolve(o.outRoot ?? 'out/verilator');
+  // GNU make refuses to build in a directory whose path has a space (verilated.mk): such an
+  // --out gets its build cache in the temp directory instead.
+  const wanted = path.resolve(o.outRoot ?? 'out/verilator');
+  const outRoot = /\s/.test(wanted) ? path.join(tmpdir(), `headsim-verilator-${createHash('sha256').update(wanted).digest('hex').slice(0, 12)}`) : wanted;
   const dir = path.join(outRoot, key.slice(0, 16));
   const exe = path.join(dir, EXE_NAME);
   const seconds = () => (performance.now() - t0) / 1000;
@@ -184,11 +187,9 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   await mkdir(outRoot, { recursive: true });
   const tmp = path.join(outRoot, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
   building.add(tmp);
-  let mdir = tmp;
   try {
     await mkdir(tmp);
-    mdir = makeSafe(tmp);
-    const r = await runCommand('verilator', ['--Mdir', mdir, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
+    const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
       throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
     });
     const log = `$ verilator --Mdir ${tmp} ${args.join(' ')}\n${r.stdout}\n${r.stderr}`;
@@ -207,7 +208,6 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });
-    if (mdir !== tmp) rmSync(mdir, { force: true });
     building.delete(tmp);
   }
   return { exe, dir, cached: false, seconds: seconds(), key };

@@ -53,6 +53,16 @@ static bool readExact(void* dst, size_t len, bool eofOk) {
     die("truncated request on stdin (%s)", std::ferror(stdin) ? "read error" : "EOF");
 }
 
+// With --coverage, the line/toggle counts go to +coverage=FILE when the simulation ends.
+static void writeCoverage(VerilatedContext* contextp) {
+#if VM_COVERAGE
+    const char* arg = contextp->commandArgsPlusMatch("coverage=");
+    if (arg && *arg) contextp->coveragep()->write(arg + std::strlen("+coverage="));
+#else
+    (void)contextp;
+#endif
+}
+
 static void writeExact(const void* src, size_t len) {
     if (std::fwrite(src, 1, len, g_proto_out) != len) die("cannot write reply to stdout");
 }
@@ -128,6 +138,7 @@ int main(int argc, char** argv) {
                 if (contextp->gotFinish()) {
                     std::fprintf(stderr, "headsim driver: RTL called $finish in cycle %" PRIu64 "\n", cycle);
                     top->final();
+                    writeCoverage(contextp.get());
                     if (tracing) tfp->close();
                     return 3;
                 }
@@ -158,6 +169,7 @@ int main(int argc, char** argv) {
     }
 
     top->final();
+    writeCoverage(contextp.get());
     if (tracing) tfp->close();
     std::fflush(g_proto_out);
     return 0;
