@@ -48,6 +48,8 @@ export async function runModel(
       stoppedEarly = true;
       break;
     }
+    // Between batches the event loop turns, so Ctrl-C and SIGTERM are handled within one batch.
+    if (!opts.onBatch) await new Promise((r) => setImmediate(r));
   }
   return { tb, head, cycles: tb.cycle, seconds: (performance.now() - t0) / 1000, stoppedEarly };
 }
