@@ -79,27 +79,19 @@ describe('headsim argv fuzz', () => {
     expect(text, JSON.stringify(args)).not.toMatch(/\n\s+at .+:\d+:\d+/);
   };
 
-  it('config files of any shape: exit 0, 1 or 2, no stack trace', async () => {
+  /** Random JSON files given to a command: `args` with the file's path. */
+  const fuzzFile = (name: string, json: fc.Arbitrary<unknown>, args: (file: string) => string[], seed: number) => async () => {
     quiet();
-    const file = join(out, 'config.json');
+    const file = join(out, name);
     await fc.assert(
-      fc.asyncProperty(configJson, async (cfg) => {
-        writeFileSync(file, JSON.stringify(cfg));
-        await check(['sim', '--config', file, '--vectors', '2', '--out', out]);
+      fc.asyncProperty(json, async (v) => {
+        writeFileSync(file, JSON.stringify(v));
+        await check(args(file));
       }),
-      { numRuns: 150, seed: 7 },
+      { numRuns: 150, seed },
     );
-  }, 600_000);
+  };
 
-  it('sweep specs of any shape: exit 0 or 2 (dry run), no stack trace', async () => {
-    quiet();
-    const file = join(out, 'spec.json');
-    await fc.assert(
-      fc.asyncProperty(specJson, async (spec) => {
-        writeFileSync(file, JSON.stringify(spec));
-        await check(['sweep', file, '--dry-run', '--out', out]);
-      }),
-      { numRuns: 150, seed: 11 },
-    );
-  }, 600_000);
+  it('config files of any shape: exit 0, 1 or 2, no stack trace', fuzzFile('config.json', configJson, (f) => ['sim', '--config', f, '--vectors', '2', '--out', out], 7), 600_000);
+  it('sweep specs of any shape: exit 0 or 2 (dry run), no stack trace', fuzzFile('spec.json', specJson, (f) => ['sweep', f, '--dry-run', '--out', out], 11), 600_000);
 });

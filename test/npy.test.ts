@@ -6,7 +6,8 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
-import { encodeNpy, loadArray, parseNpy, parseNpz, readNpy, readNpz, writeNpy, type NpyDtype, type NpyInput } from '../harness/inputs/npy.ts';
+import { encodeNpy, parseNpy, readNpy, writeNpy, type NpyDtype, type NpyInput } from '../harness/inputs/npy.ts';
+import { loadArray, parseNpz, readNpz } from '../harness/inputs/npz.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'npy-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@
 // and --weights FILE.npz brings its b, --input-vectors FILE.npz its y, unless named otherwise.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
-import { loadArray, type LoadedArray } from './npy.ts';
+import { loadArray, type LoadedArray } from './npz.ts';
 import { parseConfig, SEED_CONFIG, type HeadConfig, type Mode } from '../../models/config.ts';
 import { generateWeights, quantizeWeights } from '../../models/weights.ts';
 import { generateVectors, quantizeVectors } from '../../models/vectors.ts';
