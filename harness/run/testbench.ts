@@ -28,6 +28,8 @@ const CYCLE = 0, OFFERING = 1, OUT_VECTOR = 2, OUT_ENTRY = 3, BATCH_BASE = 4;
 const IN_VECTOR = 5, BEAT = 6, VECTOR_BASE = 7;
 /** the mid-run reset: 0 not yet, 1 done; the cycle its rst ends; the cycle the probe ended (phases count from it) */
 const RESET_DONE = 8, RESET_UNTIL = 9, PROBE_END = 10;
+/** the forced input gap is done */
+const GAPPED = 11;
 
 export class Testbench {
   /** accepted output entries, [vector][entry] */
@@ -37,7 +39,7 @@ export class Testbench {
   readonly firstValid: Float64Array;
   protocolErrors: string[] = [];
 
-  private readonly st = new Float64Array(11);
+  private readonly st = new Float64Array(12);
   /** coverage monitor counters (harness/run/coverage.ts) and the points this run must reach */
   private readonly coverHits: Float64Array;
   private readonly required: CoverPoint[];
@@ -116,7 +118,13 @@ export class Testbench {
         const rst = t < ${opt.resetCycles} || t < ${S}[${RESET_UNTIL}];
         if (${S}[${PROBE_END}] < 0 && ${S}[${IN_VECTOR}] >= ${probeVectors}) ${S}[${PROBE_END}] = t;
         if (!rst && ${S}[${OFFERING}] === 0 && ${S}[${IN_VECTOR}] < ${V})
-          ${S}[${OFFERING}] = ${S}[${IN_VECTOR}] < ${probeVectors} || ${c.ext(validRng)}() < ${rate('valid', opt.validRate)} ? 1 : 0;
+          ${S}[${OFFERING}] = ${S}[${IN_VECTOR}] < ${probeVectors} || ${c.ext(validRng)}() < ${rate('valid', opt.validRate)} ? 1 : 0;${
+          opt.phases && g.B > 1
+            ? `
+        // One gap for sure: after the first beat of the first vector past the probe.
+        if (${S}[${IN_VECTOR}] === ${probeVectors} && ${S}[${BEAT}] === 1 && ${S}[${GAPPED}] === 0) { ${S}[${GAPPED}] = 1; ${S}[${OFFERING}] = 0; }`
+            : ''
+        }
         const offering = !rst && ${S}[${OFFERING}] === 1;
         const m_ready = rst ? 0 : ${S}[${OUT_VECTOR}] < ${probeVectors} || ${c.ext(readyRng)}() < ${rate('ready', opt.readyRate)} ? 1 : 0;
         ${c.set(p.rst, 'rst ? 1 : 0')}

@@ -21,7 +21,8 @@ export const STEADY_TRAFFIC: TrafficOptions = { ...DEFAULT_TRAFFIC, phases: fals
 /**
  * The traffic phases after the probe, in turn, each PHASE_VECTORS initiation intervals long
  * (null: the run's rate). Backpressure first: m_ready held low, the output register and both
- * logit banks fill and the front end stalls, whatever the geometry.
+ * logit banks fill and the front end stalls, whatever the geometry. (The first vector after the
+ * probe also gets a gap after its first beat: harness/run/testbench.ts.)
  */
 export const TRAFFIC_PHASES = [
   { name: 'backpressure', valid: 1, ready: 0 },
@@ -29,4 +30,4 @@ export const TRAFFIC_PHASES = [
   { name: 'burst', valid: 1, ready: 1 },
   { name: 'sparse input', valid: 0.25, ready: null },
 ] as const;
-export const PHASE_VECTORS = 4;
+export const PHASE_VECTORS = 6;
