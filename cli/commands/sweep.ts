@@ -5,7 +5,7 @@ import { InputError } from '../../lib/errors.ts';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Mode } from '../../models/config.ts';
-import { checkWritableFile, writeJson } from '../../lib/files.ts';
+import { checkWritableDir, checkWritableFile, writeJson } from '../../lib/files.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../../harness/synth/yosys.ts';
 import { readJsonl } from '../../harness/sweep/cache.ts';
 import { isFailed, type PointRow } from '../../harness/sweep/point.ts';
@@ -106,6 +106,7 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   }
   // Found now, not after an hour of synthesis.
   checkWritableFile(cachePath, '--cache');
+  if (!shard) checkWritableDir(outDir, '--out');
   if (o.json) checkWritableFile(o.json, '--json');
   console.log(
     `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors, seed ${seed}, ${jobs} jobs, cache ${cachePath}`,
