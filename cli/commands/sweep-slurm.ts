@@ -145,7 +145,7 @@ async function statusCommand(spec: string | null, defaultSpec: string, o: { out:
   let last = '';
   for (;;) {
     const rec = readRecord(path);
-    if (!rec) throw new InputError(`${spec ?? defaultSpec}: no Slurm submission under ${resolve(o.out)} (${path}); submit with: headsim sweep ${spec ?? ''} --slurm`.replace('  ', ' '));
+    if (!rec) throw new InputError(`${spec ?? defaultSpec}: no Slurm submission under ${resolve(o.out)} (${path}); submit with: headsim sweep ${spec ? `${spec} ` : ''}--slurm`);
     const s = await sweepStatus(rec);
     const shown = statusText(s, rec);
     if (process.stdout.isTTY && o.watch) process.stdout.write(`\x1b[H\x1b[2J${new Date().toLocaleTimeString()}\n${shown}\n`);

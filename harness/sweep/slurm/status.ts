@@ -112,7 +112,7 @@ export function statusText(s: SweepStatus, rec: SlurmRecord): string {
   if (s.schedulerError) out.push(`scheduler not asked: ${s.schedulerError} (states from the caches alone)`);
   for (const x of s.shards) for (const p of x.failedPoints) out.push(`failed: point ${p.index} (${p.label}), shard ${x.shard}: ${p.error.split('\n')[0]}`);
   const missing = s.shards.filter((x) => x.missing);
-  for (const x of missing) out.push(`missing: shard ${x.shard}${x.state ? ` (task ${showState(x.state, x.reason)})` : ''}: points ${x.missingPoints.map((p) => `${p.index} (${p.label})`).join(', ')}`);
+  for (const x of missing) out.push(`missing: shard ${x.shard}${x.state ? ` (task ${showState(x.state, x.reason)})` : ''}: point${x.missing > 1 ? 's' : ''} ${x.missingPoints.map((p) => `${p.index} (${p.label})`).join(', ')}`);
   if (s.complete) out.push(`complete: all ${s.points} points done${s.active ? '' : `; outputs in ${rec.outDir}`}`);
   else if (!s.active && (missing.length || s.failed)) out.push(`resubmit the incomplete or failed shards with:\n  ${rec.retryCommand}`);
   return out.join('\n');

@@ -116,7 +116,10 @@ export async function submitSweep(req: SlurmRequest): Promise<number> {
   const arrayJob = await sbatch(script);
   rec.submissions.push({ at: new Date().toISOString(), arrayJob, mergeJob: null, shards, retryFailed: req.retryFailed, script });
   writeRecord(path, rec);
-  const mergeJob = await sbatch(paths.merge, [`--dependency=afterany:${[arrayJob, ...alive].join(':')}`]);
+  const after = `--dependency=afterany:${[arrayJob, ...alive].join(':')}`;
+  const mergeJob = await sbatch(paths.merge, [after]).catch((e: Error) => {
+    throw new Error(`array job ${arrayJob} is submitted but the merge job is not; submit it by hand: sbatch ${after} ${paths.merge}\n${e.message}`);
+  });
   rec.submissions.at(-1)!.mergeJob = mergeJob;
   writeRecord(path, rec);
   log(`sweep: submitted array job ${arrayJob} (shard${shards.length > 1 ? 's' : ''} ${indexList(shards)} of ${tasks}) and merge job ${mergeJob} (runs when ${alive.length ? `jobs ${[arrayJob, ...alive].join(', ')} have` : 'the array has'} ended)`);
