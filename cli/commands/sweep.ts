@@ -1,6 +1,7 @@
 // `headsim sweep [SPEC.json]`: the design-space sweep (docs/sweep.md).
 // `headsim sweep merge A.jsonl B.jsonl …`: join the result files of shards into one report.
 import { InvalidArgumentError, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { existsSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { expandSpec, readSpec, type SweepPoint, type SweepSpec } from '../../har
 import { rtlHash } from '../../harness/synth/synth.ts';
 import { paramsOf, withParams } from '../params.ts';
 import { int, modeList, text } from '../values.ts';
+import { checkRtlHash, mergeRtlOption, slurmOptions, sweepOnSlurm, sweepStatusCommand, type SlurmFlags } from './sweep-slurm.ts';
 
 export const DEFAULT_SPEC = fileURLToPath(new URL('../../harness/sweep/default-spec.json', import.meta.url));
 export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/sweep/', import.meta.url));
@@ -48,7 +50,7 @@ interface KeyFlags {
 }
 
 export function sweepCommand(program: Command): void {
-  const sweep = keyOptions(program.command('sweep').description('design-space sweep: latency, II, resources (Yosys) and accuracy per point; cached, resumable, sharded (docs/sweep.md)'))
+  const sweep = slurmOptions(keyOptions(program.command('sweep').description('design-space sweep: latency, II, resources (Yosys) and accuracy per point; cached, resumable, sharded (docs/sweep.md)'))
     .argument('[spec]', 'sweep spec JSON (default: harness/sweep/default-spec.json)')
     .enablePositionalOptions()
     .option('--spec <file>', 'the spec, as a flag', text)
@@ -60,20 +62,22 @@ export function sweepCommand(program: Command): void {
     .option('--verify', 'run headsim cosim on every point')
     .option('--verify-vectors <n>', 'vectors of each verification', int(1, 100_000), 20)
     .option('--retry-failed', 'run failed points again')
-    .option('--dry-run', 'list the points, their shards and keys; run nothing')
+    .option('--dry-run', 'list the points, their shards and keys; run nothing'))
     .action(async (specArg, o, cmd) => {
       process.exitCode = await runSweepCommand(specArg ?? o.spec ?? null, o, cmd);
     });
 
-  keyOptions(sweep.command('merge').description('join the result files of shards into one report'))
+  mergeRtlOption(keyOptions(sweep.command('merge').description('join the result files of shards into one report'))
     .argument('<files...>', 'shard result files (JSONL)')
-    .option('--spec <file>', 'order and number the rows as this spec does; name missing points', text)
+    .option('--spec <file>', 'order and number the rows as this spec does; name missing points (a missing file: its points)', text))
     .action(async (files, o, cmd) => {
       process.exitCode = await mergeCommand(files, o, cmd);
     });
+
+  sweepStatusCommand(sweep, DEFAULT_SPEC);
 }
 
-interface SweepFlags extends KeyFlags {
+interface SweepFlags extends KeyFlags, SlurmFlags {
   shard?: Shard;
   jobs: number;
   cache?: string;
@@ -99,6 +103,9 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   if (jobs > 2) console.error(`sweep: --jobs ${jobs}: each job runs one Yosys at a time; make sure the machine has ${jobs} cores`);
   const timeoutMs = o.timeout * 1000;
   const verify = o.verify ? { vectors: o.verifyVectors, timeoutMs: 30 * 60_000, out: join(o.out, 'sweep', `${name}-verify`) } : null;
+  checkRtlHash(o.rtlHash);
+  const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, vectors, seed, points });
+  if (slurm) return slurm;
 
   if (o.dryRun) {
     dryRun(points, shard, { vectors, seed, cachePath }, o.keepBramInit === true);
@@ -162,10 +169,15 @@ function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: numbe
 
 const exitStatus = (rows: PointRow[]) => (rows.some((r) => isFailed(r) || r.verified === false) ? 1 : 0);
 
-async function mergeCommand(files: string[], o: KeyFlags & { spec?: string }, cmd: Command<any, any, any>): Promise<number> {
+async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlHash?: string }, cmd: Command<any, any, any>): Promise<number> {
   if (o.json) checkWritableFile(o.json, '--json');
   const byKey = new Map<string, PointRow>();
   for (const path of files) {
+    // With --spec a shard that never ran is its missing points, named below.
+    if (o.spec !== undefined && !existsSync(path)) {
+      console.error(`sweep merge: ${path}: no such file (its shard has not run)`);
+      continue;
+    }
     const r = readJsonl(path, { mustExist: true });
     if (r.bad) console.error(`sweep merge: ${path}: ${r.bad} unreadable line(s) ignored`);
     for (const row of r.rows) {
@@ -174,10 +186,11 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string }, cm
       if (!prev || row.status === 'ok' || prev.status === 'failed') byKey.set(row.key, row);
     }
   }
-  if (!byKey.size) throw new InputError(`no sweep rows in ${files.join(', ')}`);
+  // Without a spec nothing says what is missing: no rows at all is bad input.
+  if (!byKey.size && o.spec === undefined) throw new InputError(`no sweep rows in ${files.join(', ')}`);
   let rows: PointRow[];
   let description: string | null = null;
-  let missing = 0;
+  const missing: string[] = [];
   if (o.spec !== undefined) {
     // In the spec's order, with the spec's numbering; rows of other points are left out.
     const spec = readSpec(o.spec);
@@ -185,21 +198,22 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string }, cm
     const { params, modes } = paramsOf(cmd, o.mode);
     const points = specPoints(spec, params, modes);
     const any = [...byKey.values()][0];
-    const ctx = { ...keyContext(o, spec, any), rtlHash: any?.rtlHash ?? rtlHash(), keepBramInit: o.keepBramInit === true };
+    const ctx = { ...keyContext(o, spec, any), rtlHash: o.rtlHash ?? any?.rtlHash ?? rtlHash(), keepBramInit: o.keepBramInit === true };
     rows = [];
     for (const p of points) {
       const row = byKey.get(pointKeys(p.config, ctx).key);
       if (row) rows.push({ ...row, index: p.index, params: p.params });
       else {
-        missing++;
-        console.error(`sweep merge: no result for point ${p.index} (${pointLabel(p.config)})`);
+        missing.push(`${p.index} (${pointLabel(p.config)})`);
+        console.error(`sweep merge: no result for point ${missing.at(-1)}`);
       }
     }
   } else rows = [...byKey.values()].sort((a, b) => a.index - b.index || a.key.localeCompare(b.key));
   const report = buildSweepReport(rows, { description });
   console.log(terminalTable(rows));
   const written = writeOutputs(cmd.getOptionValueSource('out') === 'cli' ? o.out : join(o.out, 'sweep', 'merged'), report);
-  console.log(`sweep merge: ${rows.length} points from ${files.length} file(s)${missing ? `, ${missing} missing` : ''}; wrote ${written.join(', ')}`);
+  console.log(`sweep merge: ${rows.length} points from ${files.length} file(s)${missing.length ? `, ${missing.length} missing` : ''}; wrote ${written.join(', ')}`);
   if (o.json) writeJson(o.json, report);
-  return missing ? 1 : exitStatus(rows);
+  if (missing.length) console.error(`sweep merge: incomplete: ${missing.length} point(s) have no result: ${missing.join(', ')}`);
+  return missing.length ? 1 : exitStatus(rows);
 }
