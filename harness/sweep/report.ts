@@ -18,13 +18,15 @@ export interface SweepReport {
   rtlHash: string | null;
   vectors: number | null;
   seed: number | null;
+  /** the user's data the accuracy was measured on (null: generated from the seed) */
+  data: string | null;
   points: PointRow[];
 }
 
 export const GENERIC_SCRIPT = ['read_verilog -DSYNTHESIS rtl/*.v', 'chparam -set <RTL parameters of the point> head', ...synthSteps(FLAT_SYNTH, false), 'stat', DEPTH_CUT, 'ltp -noff'].join('; ');
 export const GENERIC_MODULE_SCRIPT = moduleScriptTemplate().replace(/\n/g, '; ').replace(/tee -o \S+ /g, '');
 
-export function buildSweepReport(rows: PointRow[], meta: { description?: string | null }): SweepReport {
+export function buildSweepReport(rows: PointRow[], meta: { description?: string | null; data?: string | null }): SweepReport {
   const ok = rows.find((r) => r.synth);
   const uniq = <T,>(xs: T[]) => [...new Set(xs)];
   const one = <T,>(xs: T[]) => (uniq(xs).length === 1 ? xs[0]! : null);
@@ -38,6 +40,7 @@ export function buildSweepReport(rows: PointRow[], meta: { description?: string 
     rtlHash: one(rows.map((r) => r.rtlHash)),
     vectors: one(rows.map((r) => r.vectors)),
     seed: one(rows.map((r) => r.seed)),
+    data: meta.data ?? null,
     points: rows,
   };
 }
@@ -88,14 +91,14 @@ export function pointsCsv(rows: PointRow[]): string {
   const header = [
     'index', ...PARAM_COLS.map((c) => c.name), 'status', 'latency', ...STAGES.map((s) => `latency.${s}`), 'ii',
     'lut', 'ff', 'dsp', 'bram', 'ramb36', 'ramb18', 'carry', 'srl', 'lutram', 'muxf7', 'muxf8', 'logicDepth',
-    'top1VsFloat', 'maxProbError', 'maxProbErrorEndToEnd', 'rankingAgreement', 'valueOrderAgreement', 'verified', 'error', 'key',
+    'top1VsFloat', 'maxProbError', 'maxProbErrorEndToEnd', 'rankingAgreement', 'valueOrderAgreement', 'labelAccuracy', 'floatLabelAccuracy', 'verified', 'error', 'key',
   ];
   return csv(
     header,
     rows.map((r) => [
       r.index, ...PARAM_COLS.map((c) => c.get(r)), r.status, r.latency.total, ...STAGES.map((s) => r.latency.stages[s]), r.ii,
       r.lut, r.ff, r.dsp, r.bram, r.synth?.ramb36, r.synth?.ramb18, r.carry, r.synth?.srl, r.synth?.lutram, r.synth?.muxf7, r.synth?.muxf8, r.logicDepth,
-      r.top1VsFloat, r.maxProbError, r.maxProbErrorEndToEnd, r.rankingAgreement, r.valueOrderAgreement, r.verified, r.error?.split('\n')[0], r.key,
+      r.top1VsFloat, r.maxProbError, r.maxProbErrorEndToEnd, r.rankingAgreement, r.valueOrderAgreement, r.labelAccuracy, r.floatLabelAccuracy, r.verified, r.error?.split('\n')[0], r.key,
     ]),
   );
 }
@@ -108,14 +111,19 @@ export function modulesCsv(rows: PointRow[]): string {
   return csv(['index', 'mode', 'classes', 'cPar', 'divider', 'expLut.addrBits', 'module', 'instances', 'lut', 'ff', 'dsp', 'bram', 'carry', 'srl', 'lutram', 'logicDepth', 'key'], out);
 }
 
+/** Rows measured against labels (the user's data, or a dataset): they get label accuracy columns. */
+const hasLabels = (rows: PointRow[]) => rows.some((r) => r.labelAccuracy !== null && r.labelAccuracy !== undefined);
+
 function mainTable(rows: PointRow[]): { header: string[]; body: (string | number)[][] } {
   const cols = varying(rows);
-  const header = [...cols.map((c) => c.name), 'latency', 'II', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
+  const labels = hasLabels(rows);
+  const header = [...cols.map((c) => c.name), 'latency', 'II', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', ...(labels ? ['labelAccuracy', 'float'] : []), 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
   const body = rows.map((r) => [
     ...cols.map((c) => c.get(r)),
     r.latency.total,
     r.ii,
     ...(r.status === 'ok' ? [na(r.lut), na(r.ff), na(r.dsp), na(r.bram), na(r.carry), na(r.logicDepth)] : ['failed', '', '', '', '', '']),
+    ...(labels ? [pct(r.labelAccuracy), pct(r.floatLabelAccuracy)] : []),
     pct(r.top1VsFloat),
     exp2(r.maxProbError),
     pct(r.valueOrderAgreement),
@@ -144,7 +152,7 @@ export function markdown(report: SweepReport): string {
     `- Yosys: ${report.yosysVersion ?? '-'}, synth_xilinx for xc7, flattened (see docs/sweep.md for the script); LUT = LUT1–6, FF = FD*, DSP = DSP48E1, BRAM in ${report.bramUnit}.`,
     `- depth: cells on the longest combinational path after cutting FF/SRL/BRAM/DSP (a CARRY4 is one level; no routing): an Fmax proxy.`,
     `- latency and II in cycles, from the formulas the cycle model and the RTL are tested against.`,
-    `- accuracy: bit-true reference vs float64 on ${report.vectors ?? '?'} vectors (seed ${report.seed ?? '?'}); valueOrder = share of vectors whose emitted values, sorted, keep the logits' order.`,
+    `- accuracy: bit-true reference vs float64 on ${report.vectors ?? '?'} vectors (${report.data ? `data: ${report.data}` : `seed ${report.seed ?? '?'}`}); valueOrder = share of vectors whose emitted values, sorted, keep the logits' order${hasLabels(rows) ? '; labelAccuracy = top-1 vs the labels (float: the float64 reference\'s)' : ''}.`,
     `- per module: each submodule of head synthesized on its own with the parameters head gives it; no optimization crosses module boundaries there, so the module sums differ from the flattened totals.`,
     '',
   );
