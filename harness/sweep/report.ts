@@ -1,11 +1,14 @@
 // Sweep outputs: the JSON report (docs/contract.md §Sweep: { points: [ { params, latency, ii, lut, … } ] }),
-// CSV (one row per point, and one per point × module), a Markdown table and three SVG plots.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// CSV (one row per point, and one per point × module), a Markdown table, the explorer page
+// (index.html) and its plots as static SVG (harness/sweep/explorer/).
 import { join } from 'node:path';
 import { fmt, markdownTable, textTable } from '../../lib/table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
 import { isFailed, type PointRow } from './point.ts';
-import { PALETTE, shade, svgCharts, type Chart, type Series } from './svg.ts';
+import { writeFileAtomic } from '../../lib/files.ts';
+import { chartRows, STATIC_CHARTS, staticCharts } from './explorer/charts.ts';
+import { explorerHtml } from './explorer/page.ts';
+import { renderSvg } from './explorer/render.ts';
 
 export interface SweepReport {
   command: 'sweep';
@@ -187,125 +190,19 @@ export function markdown(report: SweepReport): string {
   return lines.join('\n');
 }
 
-const seriesName = (r: PointRow) => {
-  const c = cfg(r);
-  return c.mode === 'softmax' && c.divider === 'serial' ? 'softmax (serial)' : (c.mode as string);
-};
-const colorOf = (name: string) => (PALETTE as Record<string, string>)[name] ?? PALETTE.other;
+export const OUTPUT_FILES = ['sweep.json', 'sweep.csv', 'modules.csv', 'sweep.md', 'index.html', ...STATIC_CHARTS];
 
-function bySeries(
-  rows: PointRow[],
-  name: (r: PointRow) => string,
-  point: (r: PointRow) => { x: number; y: number; label?: string } | null,
-  line = false,
-  /** darker shades for larger N (series that split a mode by N) */
-  byN = false,
-): Series[] {
-  const groups = new Map<string, Series>();
-  const Ns = [...new Set(rows.map((r) => cfg(r).classes as number))].sort((a, b) => a - b);
-  for (const r of rows) {
-    const p = point(r);
-    if (!p) continue;
-    const n = name(r);
-    const color = colorOf(seriesName(r));
-    if (!groups.has(n)) groups.set(n, { name: n, color: byN ? shade(color, Ns.indexOf(cfg(r).classes)) : color, points: [], line, hollow: n.includes('serial') });
-    groups.get(n)!.points.push(p);
-  }
-  return [...groups.values()];
-}
-
-/** The most common value of a parameter, to pick comparable points for a plot. */
-function mostCommon<T>(xs: T[]): T | undefined {
-  const n = new Map<string, { v: T; c: number }>();
-  for (const x of xs) {
-    const k = JSON.stringify(x);
-    n.set(k, { v: x, c: (n.get(k)?.c ?? 0) + 1 });
-  }
-  return [...n.values()].sort((a, b) => b.c - a.c)[0]?.v;
-}
-
-export function plots(rows: PointRow[]): Record<string, string> {
-  const ok = rows.filter((r) => r.status === 'ok');
-  // Comparable points: one per (mode, divider, N), the most common exp table (the others are in
-  // the accuracy plot); each N labelled once.
-  const commonExp = mostCommon(ok.map((r) => cfg(r).expLut.addrBits));
-  const cmp = ok.filter((r) => cfg(r).mode === 'argmax' || cfg(r).expLut.addrBits === commonExp);
-  const labelled = new Set<number>();
-  const label = (r: PointRow) => {
-    const N = cfg(r).classes as number;
-    if (labelled.has(N)) return undefined;
-    labelled.add(N);
-    return `N=${N}`;
-  };
-  const latency: Chart = {
-    title: 'Latency vs LUTs, by mode',
-    xLabel: 'LUT (LUT1–6, flattened)',
-    yLabel: 'latency (cycles)',
-    xLog: true,
-    yLog: true,
-    series: bySeries(cmp, seriesName, (r) => (r.lut ? { x: r.lut, y: r.latency.total, label: label(r) } : null), true),
-    width: 640,
-    height: 440,
-  };
-  // Accuracy vs exp-table size: softmax and approx points, one line per (mode, divider, N).
-  const exps = rows.filter((r) => cfg(r).mode !== 'argmax');
-  const expName = (r: PointRow) => `${seriesName(r)}, N=${cfg(r).classes}`;
-  const xb = (r: PointRow) => cfg(r).expLut.addrBits as number;
-  const acc: Chart[] = [
-    {
-      title: 'Softmax max |p_hw − softmax(z_hw)| vs exp table',
-      xLabel: 'expLut.addrBits',
-      yLabel: 'maxProbError',
-      yLog: true,
-      xFormat: (v) => String(v),
-      series: bySeries(exps.filter((r) => cfg(r).mode === 'softmax'), expName, (r) => (r.maxProbError !== null ? { x: xb(r), y: Math.max(r.maxProbError, 1e-7) } : null), true, true),
-    },
-    {
-      title: 'Sorted emitted values keep the logit order',
-      xLabel: 'expLut.addrBits',
-      yLabel: 'valueOrderAgreement (%)',
-      xFormat: (v) => String(v),
-      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.valueOrderAgreement * 100 }), true, true),
-    },
-    {
-      title: 'Top-1 vs float64',
-      xLabel: 'expLut.addrBits',
-      yLabel: 'top1VsFloat (%)',
-      xFormat: (v) => String(v),
-      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.top1VsFloat * 100 }), true, true),
-    },
-  ];
-  // Resources vs classes: the same comparable points.
-  const res = (key: 'lut' | 'ff' | 'dsp' | 'bram', title: string): Chart => ({
-    title: `${title} vs classes`,
-    xLabel: 'classes N',
-    yLabel: title,
-    xLog: true,
-    yLog: key === 'lut' || key === 'ff',
-    xFormat: (v) => String(v),
-    series: bySeries(cmp, seriesName, (r) => (r[key] !== null ? { x: cfg(r).classes, y: r[key]! } : null), true),
-    width: 480,
-    height: 340,
-  });
-  const cPars = [...new Set(cmp.map((r) => `N=${cfg(r).classes}: cPar ${cfg(r).cPar}`))].join(', ');
-  return {
-    'latency-vs-lut.svg': svgCharts([latency], 1, `Flattened synth_xilinx (xc7); exp table ${commonExp ?? '-'} address bits; ${cPars}. Hollow: serial divider.`),
-    'accuracy-vs-exp.svg': svgCharts(acc, 3, 'Bit-true vs float64; accuracy needs no synthesis, so failed-synthesis points are included.'),
-    'resources-vs-classes.svg': svgCharts([res('lut', 'LUT'), res('ff', 'FF'), res('dsp', 'DSP48E1'), res('bram', 'BRAM (RAMB36 eq.)')], 2, `exp table ${commonExp ?? '-'} address bits; ${cPars}`),
-  };
-}
-
-export const OUTPUT_FILES = ['sweep.json', 'sweep.csv', 'modules.csv', 'sweep.md', 'latency-vs-lut.svg', 'accuracy-vs-exp.svg', 'resources-vs-classes.svg'];
-
-export function writeOutputs(dir: string, report: SweepReport): string[] {
-  mkdirSync(dir, { recursive: true });
+/** Every output file of a sweep, each written atomically; the plots are the explorer's Vega-Lite specs rendered to SVG. */
+export async function writeOutputs(dir: string, report: SweepReport): Promise<string[]> {
   const files: Record<string, string> = {
     'sweep.json': JSON.stringify(report, null, 2) + '\n',
     'sweep.csv': pointsCsv(report.points),
     'modules.csv': modulesCsv(report.points),
     'sweep.md': markdown(report),
-    ...plots(report.points),
+    'index.html': explorerHtml(report, varying(report.points)),
   };
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const rows = chartRows(report.points);
+  for (const [name, spec] of Object.entries(staticCharts(rows))) files[name] = await renderSvg(spec, rows);
+  for (const [name, text] of Object.entries(files)) writeFileAtomic(join(dir, name), text);
   return Object.keys(files).map((f) => join(dir, f));
 }
