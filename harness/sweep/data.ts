@@ -35,7 +35,6 @@ export interface DataRef {
   hash: DataHash;
   /** the files, for reports: "W.npy + b.npy (out-in); inputs X.npy, labels y.npy" */
   describe: string;
-  labels: boolean;
 }
 
 export interface SweepData {
@@ -88,7 +87,6 @@ export async function sweepData(spec: SpecData | null, flags: DataOptions): Prom
         out: resolve(o.out),
         hash,
         describe: src.describe,
-        labels: !!src.labels,
       }
     : null;
   return { ref, src, implied: src.params, params: src.given, autoFormats: !!o.autoFormats, vectors: src.vectorCount ?? flags.vectors ?? 1000, notes: src.notes };
