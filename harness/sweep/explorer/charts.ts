@@ -127,7 +127,7 @@ function scatter(id: string, title: string, x: Axis, y: Axis, series: string[], 
     title,
     // The page inserts its points after the first layout: the axes' room must be found again.
     autosize: { type: 'pad', resize: true },
-    config: { legend: { orient: 'top', title: null } },
+    config: { legend: { orient: 'top' } },
     width: o.width ?? 300,
     height: 220,
     data: { name: 'points' },
@@ -183,7 +183,7 @@ export function charts(rows: ChartRow[]): ChartDef[] {
   const LUT = log('lut', 'LUT');
   const latency = log('latency', 'latency (cycles)');
   const maxProbError = log('maxProbError', 'maxProbError', '.0e');
-  const acc: Axis = labels ? { field: 'labelAccuracy', title: 'label accuracy', format: '.1%' } : { field: 'top1VsFloat', title: 'top-1 vs float64', format: '.1%' };
+  const acc: Axis = labels ? { field: 'labelAccuracy', title: 'label accuracy', format: '.2~%' } : { field: 'top1VsFloat', title: 'top-1 vs float64', format: '.2~%' };
   const expX: Axis = { field: 'addrBits', title: 'expLut.addrBits', format: 'd', step: 1 };
   const exp = (id: string, y: Axis, title: string): ChartDef => ({
     id,
@@ -225,7 +225,7 @@ export function staticCharts(rows: ChartRow[]): Record<string, Spec> {
       return rest;
     }),
     resolve: { scale: { color: 'shared' } },
-    config: { legend: { orient: 'top', title: null } },
+    config: { legend: { orient: 'top' } },
   });
   return {
     'latency-vs-lut.svg': side(['pareto-lut', 'pareto-bram', 'pareto-dsp'], 'Latency vs resources (flattened synth_xilinx, xc7); ◇ Pareto-optimal'),
