@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
 import { encodeNpy, type NpyInput } from '../harness/inputs/npy.ts';
 import { mulberry32 } from '../models/prng.ts';
+import { sourcedScenario } from '../harness/inputs/sources.ts';
 import { resolvePoints, sweepData } from '../harness/sweep/data.ts';
 import { figures } from '../harness/sweep/point.ts';
 import { pointKeys } from '../harness/sweep/run.ts';
@@ -59,6 +60,21 @@ describe('sweep spec: the data field', () => {
     expect(d.vectors).toBe(V);
     const pts = expandSpec({ ...spec, base: mergeParams(d.implied, spec.base) }, d.params);
     expect(() => resolvePoints(pts, d, 1)).toThrow(/^points\[0\]: the data \(.*W\.npy.*\) implies classes=3 but classes=5 was given$/);
+  });
+});
+
+describe('sweep --auto-formats: per point, as sim --mode <its mode> --auto-formats chooses', () => {
+  it('an argmax point has no exp-table cap on logitFmt; a 6-bit softmax table caps it', async () => {
+    const spec = parseSpec({ ...SPEC, grid: { mode: ['argmax', 'softmax'], 'expLut.addrBits': [6, 12] }, data: { ...SPEC.data, autoFormats: true } }, 'spec', tmp);
+    const d = await sweepData(spec.data, data());
+    const pts = resolvePoints(expandSpec({ ...spec, base: mergeParams(d.implied, spec.base) }, d.params), d, 1);
+    for (const p of pts) {
+      const sim = await sourcedScenario({ ...data(), params: p.params, weights: join(tmp, 'W.npy'), inputVectors: join(tmp, 'X.npy'), inputLabels: join(tmp, 'y.npy'), autoFormats: true }, [p.config.mode]);
+      expect(p.config, `${p.config.mode} exp ${p.config.expLut.addrBits}`).toEqual(sim.config);
+    }
+    const frac = (mode: string, bits: number) => pts.find((p) => p.config.mode === mode && p.config.expLut.addrBits === bits)!.config.logitFmt.frac;
+    expect(frac('softmax', 6)).toBeLessThanOrEqual(6 - 4); // addrBits − log2(range)
+    expect(frac('argmax', 6)).toBeGreaterThan(frac('softmax', 6));
   });
 });
 

@@ -144,7 +144,7 @@ describe.skipIf(!hasChromium)(`sweep explorer in Chromium${hasChromium ? '' : ` 
     for (const r of rows) {
       expect(r.status).toBe('ok');
       expect(r.labelAccuracy).toBeGreaterThan(0.5);
-      expect(r.floatLabelAccuracy).toBeCloseTo(0.75, 1);
+      expect(r.floatLabelAccuracy).toBe(0.75); // one label in four moved off the float argmax
       expect(Object.keys(r.synth!.modules!).length).toBeGreaterThan(3);
     }
   });
