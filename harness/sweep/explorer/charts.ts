@@ -74,10 +74,8 @@ interface Axis {
   title: string;
   log?: boolean;
   format?: string;
-  /** log axes: the ticks (1, 2, 5 × 10^k over the sweep's values; Vega's own crowd a short range) */
+  /** the ticks, from the sweep's values (Vega's own crowd a short log range, and put 80.5 between 80 and 81 DSPs) */
   values?: number[];
-  /** linear axes: no ticks between integers (or half BRAMs) */
-  step?: number;
 }
 
 const enc = (a: Axis) => ({
@@ -85,16 +83,26 @@ const enc = (a: Axis) => ({
   type: 'quantitative',
   title: a.title,
   scale: a.log ? { type: 'log' } : { zero: false, nice: true },
-  axis: { ...(a.format ? { format: a.format } : {}), ...(a.values ? { values: a.values } : {}), ...(a.step ? { tickMinStep: a.step } : {}) },
+  axis: { ...(a.format ? { format: a.format } : {}), ...(a.values ? { values: a.values } : {}) },
 });
 
-function logTicks(values: (number | null)[]): number[] {
-  const v = values.filter((x): x is number => x !== null && x > 0);
-  if (!v.length) return [];
+/** 1, 2, 5 × 10^k (fewer over many decades) spanning the values. */
+function logTicks(v: number[]): number[] {
   const lo = Math.floor(Math.log10(Math.min(...v))), hi = Math.ceil(Math.log10(Math.max(...v)));
   const steps = hi - lo > 4 ? [1] : hi - lo > 2 ? [1, 3] : [1, 2, 5];
   const out: number[] = [];
   for (let e = lo; e <= hi; e++) for (const m of steps) out.push(+(m * 10 ** e).toPrecision(6));
+  return out;
+}
+
+/** About five ticks spanning the values, a step of 1, 2, 2.5 or 5 × 10^k and at least `minStep`. */
+function linearTicks(v: number[], minStep: number): number[] {
+  const lo = Math.min(...v), hi = Math.max(...v);
+  const raw = Math.max(minStep, (hi - lo) / 5);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw && x % minStep === 0) ?? 10 * mag;
+  const out: number[] = [];
+  for (let x = Math.floor(lo / step) * step; x <= hi + step / 2; x += step) out.push(+x.toPrecision(10));
   return out;
 }
 
@@ -179,12 +187,21 @@ export function charts(rows: ChartRow[]): ChartDef[] {
   const series = Object.keys(PALETTE).filter((s) => rows.some((r) => r.series === s));
   for (const r of rows) if (!series.includes(r.series)) series.push(r.series);
   const labels = rows.some((r) => r.labelAccuracy !== null);
-  const log = (field: keyof ChartRow, title: string, format = '~s'): Axis => ({ field, title, log: true, format, values: logTicks(rows.map((r) => r[field] as number | null)) });
+  const valuesOf = (field: keyof ChartRow) => rows.map((r) => r[field]).filter((x): x is number => typeof x === 'number' && x > 0);
+  // A log axis over one value has no extent: linear then.
+  const log = (field: keyof ChartRow, title: string, format = '~s'): Axis => {
+    const v = valuesOf(field);
+    return new Set(v).size > 1 ? { field, title, log: true, format, values: logTicks(v) } : { field, title, format };
+  };
+  const linear = (field: keyof ChartRow, title: string, minStep: number): Axis => {
+    const v = valuesOf(field);
+    return { field, title, format: minStep >= 1 ? 'd' : '~g', ...(v.length ? { values: linearTicks(v, minStep) } : {}) };
+  };
   const LUT = log('lut', 'LUT');
   const latency = log('latency', 'latency (cycles)');
   const maxProbError = log('maxProbError', 'maxProbError', '.0e');
   const acc: Axis = labels ? { field: 'labelAccuracy', title: 'label accuracy', format: '.2~%' } : { field: 'top1VsFloat', title: 'top-1 vs float64', format: '.2~%' };
-  const expX: Axis = { field: 'addrBits', title: 'expLut.addrBits', format: 'd', step: 1 };
+  const expX = linear('addrBits', 'expLut.addrBits', 1);
   const exp = (id: string, y: Axis, title: string): ChartDef => ({
     id,
     group: 'exp',
@@ -196,8 +213,8 @@ export function charts(rows: ChartRow[]): ChartDef[] {
   });
   return [
     { id: 'pareto-lut', group: 'pareto', spec: pareto('pareto-lut', LUT, latency, series) },
-    { id: 'pareto-bram', group: 'pareto', spec: pareto('pareto-bram', { field: 'bram', title: 'BRAM (RAMB36 eq.)', step: 0.5 }, latency, series) },
-    { id: 'pareto-dsp', group: 'pareto', spec: pareto('pareto-dsp', { field: 'dsp', title: 'DSP48E1', step: 1 }, latency, series) },
+    { id: 'pareto-bram', group: 'pareto', spec: pareto('pareto-bram', linear('bram', 'BRAM (RAMB36 eq.)', 0.5), latency, series) },
+    { id: 'pareto-dsp', group: 'pareto', spec: pareto('pareto-dsp', linear('dsp', 'DSP48E1', 1), latency, series) },
     { id: 'error-vs-lut', group: 'accuracy', spec: scatter('error-vs-lut', 'Softmax maxProbError vs LUT', LUT, maxProbError, series, { filter: 'datum.ok' }) },
     { id: 'accuracy-vs-lut', group: 'accuracy', spec: scatter('accuracy-vs-lut', `${labels ? 'Label accuracy' : 'Top-1 vs float64'} vs LUT`, LUT, acc, series, { filter: 'datum.ok' }) },
     exp('exp-error', maxProbError, 'Softmax maxProbError vs exp table'),
@@ -205,7 +222,7 @@ export function charts(rows: ChartRow[]): ChartDef[] {
     exp('exp-accuracy', acc, `${labels ? 'Label accuracy' : 'Top-1 vs float64'} vs exp table`),
     ...(['lut', 'ff', 'dsp', 'bram'] as const).map((r): ChartDef => {
       const title = { lut: 'LUT', ff: 'FF', dsp: 'DSP48E1', bram: 'BRAM (RAMB36 eq.)' }[r];
-      const y: Axis = r === 'lut' || r === 'ff' ? log(r, title) : { field: r, title, step: r === 'bram' ? 0.5 : 1 };
+      const y = r === 'lut' || r === 'ff' ? log(r, title) : linear(r, title, r === 'bram' ? 0.5 : 1);
       const spec = scatter(`classes-${r}`, `${title} vs classes`, log('classes', 'classes N', 'd'), y, series, { filter: 'datum.ok', width: 240 });
       return { id: `classes-${r}`, group: 'classes', spec };
     }),
