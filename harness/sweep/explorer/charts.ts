@@ -195,7 +195,7 @@ export function charts(rows: ChartRow[]): ChartDef[] {
   };
   const linear = (field: keyof ChartRow, title: string, minStep: number): Axis => {
     const v = valuesOf(field);
-    return { field, title, format: minStep >= 1 ? 'd' : '~g', ...(v.length ? { values: linearTicks(v, minStep) } : {}) };
+    return { field, title, format: minStep >= 1 ? 'd' : '~r', ...(v.length ? { values: linearTicks(v, minStep) } : {}) };
   };
   const LUT = log('lut', 'LUT');
   const latency = log('latency', 'latency (cycles)');
@@ -207,7 +207,7 @@ export function charts(rows: ChartRow[]): ChartDef[] {
     group: 'exp',
     spec: scatter(id, title, expX, y, series, {
       filter: "datum.mode !== 'argmax'",
-      extra: [{ name: 'lines', mark: { type: 'line', strokeWidth: 1.2, opacity: 0.6 }, encoding: { x: enc(expX), y: enc(y), detail: { field: 'line' }, color: { field: 'series', type: 'nominal', legend: null } } }],
+      extra: [{ name: 'lines', mark: { type: 'line', strokeWidth: 1.2, opacity: 0.6 }, encoding: { x: enc(expX), y: enc(y), detail: { field: 'line' }, color: { field: 'series', type: 'nominal' } } }],
       width: 240,
     }),
   });
