@@ -1,6 +1,6 @@
-// A sweep on the user's data (fast: no synthesis): the spec's `data` field, the data flags over
-// it, point keys that follow the data, per-point accuracy against the labels, and bad files
-// failing as they fail in `sim`.
+// A sweep on the user's data (no synthesis; full tier: it starts the CLI a dozen times): the
+// spec's `data` field, the data flags over it, point keys that follow the data, per-point
+// accuracy against the labels, and bad files failing as they fail in `sim`.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
