@@ -105,11 +105,11 @@ async function openPage(ctx: BrowserContext, file: string) {
   return { page, problems, requests };
 }
 
-/** Run `act` and wait for the page's next re-render. */
+/** Run `act` and wait until the page has re-rendered and nothing is still drawing. */
 async function changed(page: Page, act: () => Promise<unknown>): Promise<void> {
   const before = await page.evaluate(() => document.body.dataset.updates);
   await act();
-  await page.waitForFunction((n) => document.body.dataset.updates !== n, before);
+  await page.waitForFunction((n) => document.body.dataset.updates !== n && document.body.dataset.busy === '0', before);
 }
 
 const marks = (page: Page, chart: string, layer = 'points') => page.locator(`#chart-${chart} g.${chart.replace(/-/g, '_')}_${layer}_marks > path`).count();

@@ -143,7 +143,10 @@ function select(index) {
   update();
 }
 
+// data-updates counts finished re-renders and data-busy the ones still drawing (a test waits on both).
+let busy = 0;
 async function update() {
+  document.body.dataset.busy = String(++busy);
   const rows = shown();
   const bar = readBar();
   const best = cheapest(rows, bar);
@@ -152,6 +155,7 @@ async function update() {
   renderModules();
   const data = rows.map((r) => ({ ...r, selected: r.index === state.selected, cheapest: !!best && r.index === best.index }));
   await Promise.all(views.map((v) => v.data('points', data).runAsync()));
+  document.body.dataset.busy = String(--busy);
   document.body.dataset.updates = String(Number(document.body.dataset.updates ?? 0) + 1);
 }
 
