@@ -19,7 +19,7 @@ writeFileSync(spec, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, top
 
 const inv = (over: Partial<SweepInvocation> = {}): SweepInvocation => ({
   project: PROJECT_DIR, spec, name: 'two', outRoot: join(tmp, 'out'), outDir: join(tmp, 'out', 'sweep', 'two'),
-  params: { kPar: 4 }, modes: null, vectors: 30, seed: 1, keepBramInit: false, jobs: 1, timeoutSeconds: 600, modules: false,
+  params: { kPar: 4 }, modes: null, data: [], vectors: 30, seed: 1, keepBramInit: false, jobs: 1, timeoutSeconds: 600, modules: false,
   verifyVectors: null, json: null, rtlHash: rtlHash(), tasks: 2, ...over,
 });
 const resources = { partition: 'debug', time: '10:00', cpus: 1, mem: '2G', extra: ['--account=fpga'] };

@@ -135,7 +135,7 @@ describe('sweep: a point that fails synthesis is recorded as failed and the swee
     expect(again.ran).toBe(0);
     // Outputs list the failure.
     const out = join(tmp, 'failed-out');
-    writeOutputs(out, buildSweepReport(res.rows, { description: 'broken RTL' }));
+    await writeOutputs(out, buildSweepReport(res.rows, { description: 'broken RTL' }));
     for (const f of OUTPUT_FILES) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toMatch(/## Failures[\s\S]*synthesis failed/);
     expect(readFileSync(join(out, 'latency-vs-lut.svg'), 'utf8')).toMatch(/^<svg [\s\S]*<\/svg>\n$/);

@@ -72,6 +72,8 @@ export interface SweepContext {
   outDir: string;
   params: Record<string, unknown>;
   modes: Mode[] | null;
+  /** the data flags (--weights …, absolute paths) */
+  data: string[];
   vectors: number;
   seed: number;
   points: SweepPoint[];
@@ -106,7 +108,7 @@ export function slurmRequest(o: SlurmFlags & RunFlags, ctx: SweepContext): Slurm
   return {
     inv: {
       project: PROJECT_DIR, spec: resolve(ctx.spec), name: ctx.name, outRoot: resolve(o.out), outDir: resolve(ctx.outDir),
-      params: ctx.params, modes: ctx.modes, vectors: ctx.vectors, seed: ctx.seed, keepBramInit: o.keepBramInit === true,
+      params: ctx.params, modes: ctx.modes, data: ctx.data, vectors: ctx.vectors, seed: ctx.seed, keepBramInit: o.keepBramInit === true,
       jobs: o.jobs, timeoutSeconds: o.timeout, modules: o.modules, verifyVectors: o.verify ? o.verifyVectors : null,
       json: o.json ? resolve(o.json) : null, rtlHash: rtlHash(),
     },

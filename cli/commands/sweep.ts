@@ -3,7 +3,7 @@
 import { InvalidArgumentError, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { existsSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Mode } from '../../models/config.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../../lib/files.ts';
@@ -14,8 +14,10 @@ import { duration } from '../../harness/sweep/progress.ts';
 import { buildSweepReport, terminalTable, writeOutputs } from '../../harness/sweep/report.ts';
 import { estimateCost, shardOf, type Shard } from '../../harness/sweep/cost.ts';
 import { pointKeys, pointLabel, runSweep } from '../../harness/sweep/run.ts';
-import { expandSpec, readSpec, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
+import { expandSpec, mergeParams, readSpec, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
+import { resolvePoints, sweepData, type SweepData } from '../../harness/sweep/data.ts';
 import { rtlHash } from '../../harness/synth/synth.ts';
+import { dataOf, dataOptions } from '../options.ts';
 import { paramsOf, withParams } from '../params.ts';
 import { int, modeList, text } from '../values.ts';
 import { checkRtlHash, mergeRtlOption, slurmOptions, sweepOnSlurm, sweepStatusCommand, type SlurmFlags } from './sweep-slurm.ts';
@@ -25,9 +27,9 @@ export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/sweep/', import.met
 
 /** The flags that decide point keys (sweep, dry run and merge alike). */
 const keyOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
-  withParams(c)
+  dataOptions(withParams(c))
     .option('--mode <modes>', 'modes, comma-separated: replaces the spec\'s modes (a grid axis)', modeList)
-    .option('--vectors <n>', 'accuracy vectors per point (default: the spec\'s, else 1000)', int(1, 1_000_000))
+    .option('--vectors <n>', 'accuracy vectors per point (default: the spec\'s, else all of the input vectors, else 1000)', int(1, 1_000_000))
     .option('--seed <n>', 'seed of weights and vectors (default: the spec\'s, else 1)', int(0))
     .option('--keep-bram-init', 'plain synth_xilinx, BRAM contents kept through mapping')
     .option('--out <dir>', 'output root (default spec: docs/sweep/; else <out>/sweep/<spec name>/)', text, 'out')
@@ -41,6 +43,13 @@ const shardArg = (v: string): Shard => {
 };
 
 interface KeyFlags {
+  weights?: string;
+  bias?: string;
+  weightsLayout?: 'out-in' | 'in-out';
+  inputVectors?: string;
+  inputLabels?: string;
+  dataset?: string;
+  autoFormats?: true;
   mode?: Mode[];
   vectors?: number;
   seed?: number;
@@ -92,23 +101,23 @@ interface SweepFlags extends KeyFlags, SlurmFlags {
 async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Command<any, any, any>): Promise<number> {
   const isDefault = specPath === null;
   const spec = readSpec(specPath ?? DEFAULT_SPEC);
-  const { params, modes } = paramsOf(cmd, o.mode);
-  const points = specPoints(spec, params, modes);
+  const { data, points } = await dataAndPoints(spec, o, cmd);
   const name = isDefault ? 'default' : basename(specPath!).replace(/\.json$/i, '');
   const outDir = isDefault && cmd.getOptionValueSource('out') !== 'cli' ? DEFAULT_OUT : join(o.out, 'sweep', name);
   const shard = o.shard ?? null;
   const cachePath = o.cache ?? join(o.out, 'sweep', shard ? `${name}.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.jsonl`);
-  const { vectors, seed } = keyContext(o, spec);
+  const { vectors, seed } = keyContext(o, spec, data);
   const jobs = o.jobs;
   if (jobs > 2) console.error(`sweep: --jobs ${jobs}: each job runs one Yosys at a time; make sure the machine has ${jobs} cores`);
   const timeoutMs = o.timeout * 1000;
   const verify = o.verify ? { vectors: o.verifyVectors, timeoutMs: 30 * 60_000, out: join(o.out, 'sweep', `${name}-verify`) } : null;
   checkRtlHash(o.rtlHash);
-  const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, vectors, seed, points });
+  const { params, modes } = paramsOf(cmd, o.mode);
+  const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, data: dataArgs(o), vectors, seed, points });
   if (slurm) return slurm;
 
   if (o.dryRun) {
-    dryRun(points, shard, { vectors, seed, cachePath }, o.keepBramInit === true);
+    dryRun(points, shard, { vectors, seed, cachePath, data: data.ref }, o.keepBramInit === true);
     return 0;
   }
   // Found now, not after an hour of synthesis.
@@ -116,20 +125,20 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   if (!shard) checkWritableDir(outDir, '--out');
   if (o.json) checkWritableFile(o.json, '--json');
   console.log(
-    `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors, seed ${seed}, ${jobs} jobs, cache ${cachePath}`,
+    `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors${data.ref ? ` of ${data.ref.describe}` : `, seed ${seed}`}, ${jobs} jobs, cache ${cachePath}`,
   );
-  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true });
+  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true, data: data.ref });
   const cpu = process.cpuUsage();
   console.log(
     `sweep: ${res.rows.length} points (${res.ran} run, ${res.cached} from the cache), ${res.failed} failed, ${duration(res.seconds)} ` +
       `(CPU ${duration((cpu.user + cpu.system) / 1e6)}); Yosys: ${res.syntheses.flat} flattened + ${res.syntheses.modules} module syntheses`,
   );
-  const report = buildSweepReport(res.rows, { description: spec.description });
+  const report = buildSweepReport(res.rows, { description: spec.description, data: data.ref?.describe ?? null });
   console.log(terminalTable(res.rows));
   if (shard) {
     console.log(`sweep: shard results in ${cachePath}; join the shards with: headsim sweep merge <shard files…> --spec ${specPath ?? DEFAULT_SPEC} --out DIR`);
   } else {
-    const files = writeOutputs(outDir, report);
+    const files = await writeOutputs(outDir, report);
     console.log(`sweep: wrote ${files.join(', ')}`);
   }
   if (o.json) writeJson(o.json, report);
@@ -150,13 +159,42 @@ function specPoints(spec: SweepSpec, params: Record<string, unknown>, modes: Mod
 
 /**
  * Vectors and seed as every point key gets them (sweep, dry run and merge alike): a flag wins
- * over the spec, the spec over `fallback` (merge: the rows' own values), then the defaults.
+ * over the spec, the spec over the input vectors' count, that over `fallback` (merge: the rows'
+ * own values), then the defaults.
  */
-function keyContext(o: KeyFlags, spec: SweepSpec, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
-  return { vectors: o.vectors ?? spec.vectors ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1 };
+function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
+  return { vectors: o.vectors ?? spec.vectors ?? data.src.vectorCount ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1 };
 }
 
-function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string }, keepBramInit: boolean): void {
+/**
+ * The sweep's data (the data flags over the spec's `data`, loaded once, bad files exit 2 as in
+ * `sim`) and its points on that data: shapes from the files under the spec's base, formats
+ * chosen per point with --auto-formats.
+ */
+/** The data flags given, as the cluster tasks take them (absolute paths). */
+function dataArgs(o: KeyFlags): string[] {
+  const path = (flag: string, v: string | undefined) => (v === undefined ? [] : [flag, resolve(v)]);
+  return [
+    ...path('--weights', o.weights),
+    ...path('--bias', o.bias),
+    ...(o.weightsLayout ? ['--weights-layout', o.weightsLayout] : []),
+    ...path('--input-vectors', o.inputVectors),
+    ...path('--input-labels', o.inputLabels),
+    ...(o.dataset ? ['--dataset', o.dataset] : []),
+    ...(o.autoFormats ? ['--auto-formats'] : []),
+  ];
+}
+
+async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any, any>): Promise<{ data: SweepData; points: SweepPoint[] }> {
+  const { params, modes } = paramsOf(cmd, o.mode);
+  const seed = o.seed ?? spec.seed ?? 1;
+  const data = await sweepData(spec.data, dataOf({ ...o, seed, vectors: o.vectors ?? spec.vectors ?? undefined }, params));
+  for (const note of data.notes) console.log(note);
+  const points = resolvePoints(specPoints({ ...spec, base: mergeParams(data.implied, spec.base) }, data.params, modes), data, seed);
+  return { data, points };
+}
+
+function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string; data: SweepData['ref'] }, keepBramInit: boolean): void {
   const hash = rtlHash();
   const shards = shardOf(points, shard?.count ?? 1);
   for (const p of points) {
@@ -190,15 +228,16 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlH
   if (!byKey.size && o.spec === undefined) throw new InputError(`no sweep rows in ${files.join(', ')}`);
   let rows: PointRow[];
   let description: string | null = null;
+  let dataDescribe: string | null = null;
   const missing: string[] = [];
   if (o.spec !== undefined) {
     // In the spec's order, with the spec's numbering; rows of other points are left out.
     const spec = readSpec(o.spec);
     description = spec.description;
-    const { params, modes } = paramsOf(cmd, o.mode);
-    const points = specPoints(spec, params, modes);
+    const { data, points } = await dataAndPoints(spec, o, cmd);
+    dataDescribe = data.ref?.describe ?? null;
     const any = [...byKey.values()][0];
-    const ctx = { ...keyContext(o, spec, any), rtlHash: o.rtlHash ?? any?.rtlHash ?? rtlHash(), keepBramInit: o.keepBramInit === true };
+    const ctx = { ...keyContext(o, spec, data, any), rtlHash: o.rtlHash ?? any?.rtlHash ?? rtlHash(), keepBramInit: o.keepBramInit === true, data: data.ref };
     rows = [];
     for (const p of points) {
       const row = byKey.get(pointKeys(p.config, ctx).key);
@@ -209,9 +248,9 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlH
       }
     }
   } else rows = [...byKey.values()].sort((a, b) => a.index - b.index || a.key.localeCompare(b.key));
-  const report = buildSweepReport(rows, { description });
+  const report = buildSweepReport(rows, { description, data: dataDescribe });
   console.log(terminalTable(rows));
-  const written = writeOutputs(cmd.getOptionValueSource('out') === 'cli' ? o.out : join(o.out, 'sweep', 'merged'), report);
+  const written = await writeOutputs(cmd.getOptionValueSource('out') === 'cli' ? o.out : join(o.out, 'sweep', 'merged'), report);
   console.log(`sweep merge: ${rows.length} points from ${files.length} file(s)${missing.length ? `, ${missing.length} missing` : ''}; wrote ${written.join(', ')}`);
   if (o.json) writeJson(o.json, report);
   if (missing.length) console.error(`sweep merge: incomplete: ${missing.length} point(s) have no result: ${missing.join(', ')}`);

@@ -188,8 +188,15 @@ export interface SourcedScenario {
 
 /** Sources → config (with --auto-formats applied) → the scenario every mode runs on. */
 export async function sourcedScenario(o: DataOptions, modes: readonly Mode[]): Promise<SourcedScenario> {
+  return scenarioOf(await loadSources(o), { vectors: o.vectors, seed: o.seed, autoFormats: o.autoFormats === true }, modes);
+}
+
+/**
+ * Loaded sources → config → scenario, for the parameters in `src.given`. Split from loading so
+ * a sweep loads the files once and resolves each point's configuration from them.
+ */
+export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed: number; autoFormats: boolean }, modes: readonly Mode[]): SourcedScenario {
   const mode = modes[0]!;
-  const src = await loadSources(o);
   const prelim = parseConfig({ ...src.params, ...src.given, mode });
   const count = src.vectorCount ?? o.vectors ?? 1000;
   // Vectors, their float references and outputs are held in memory: bound them (about 0.8 GB).
@@ -199,7 +206,7 @@ export async function sourcedScenario(o: DataOptions, modes: readonly Mode[]): P
   let wFloat = src.wFloat, bFloat = src.bFloat;
   if (!wFloat) ({ wFloat, bFloat } = generateWeights(prelim, o.seed));
   const xFloat = src.xFloat ?? generateVectors(prelim, count, o.seed).xFloat;
-  const autoFormats = o.autoFormats === true;
+  const autoFormats = o.autoFormats;
   const formats: FormatChoice = autoFormats
     ? chooseFormats(prelim, src.given, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
     : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };

@@ -11,16 +11,20 @@ import { timing } from '../../models/geometry.ts';
 import { orderByValue } from '../../models/ranking.ts';
 import { accuracy, floatRefs, type EmittedVector } from '../check/accuracy.ts';
 import { runCommand, tail } from '../../lib/proc.ts';
-import { buildScenario, type Scenario } from '../inputs/scenario.ts';
 import type { Resources } from '../synth/stat.ts';
 import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
 import { tsxLoader } from '../synth/ts-worker.ts';
+import { DATASETS } from '../inputs/datasets/index.ts';
+import { pointScenario, type DataHash, type DataRef } from './data.ts';
 
 /** What every piece of work on a point needs. */
 export interface PointSpec {
+  /** the point's full configuration (defaults, the data's shapes and --auto-formats resolved) */
   params: Record<string, unknown>;
   vectors: number;
   seed: number;
+  /** the user's data (null: weights and vectors generated from the seed) */
+  data?: DataRef | null;
   rtlHash: string;
   /** rtl/ by default */
   rtlDir?: string;
@@ -36,6 +40,9 @@ export interface Figures {
   maxProbErrorEndToEnd: number | null;
   rankingAgreement: number;
   valueOrderAgreement: number;
+  /** top-1 vs the labels of the input vectors: the point's hardware, and the float64 reference (null: no labels) */
+  labelAccuracy: number | null;
+  floatLabelAccuracy: number | null;
   seconds: number;
 }
 
@@ -79,6 +86,11 @@ export interface PointRow {
   maxProbErrorEndToEnd: number | null;
   rankingAgreement: number;
   valueOrderAgreement: number;
+  /** top-1 vs the labels (the point's mode, bit-true) and the float64 reference's; null without labels */
+  labelAccuracy: number | null;
+  floatLabelAccuracy: number | null;
+  /** hashes of the user's weights and inputs (null: generated from the seed) */
+  data: DataHash | null;
   verified: boolean | null;
   verifyDetail: string | null;
   synth: SynthSummary | null;
@@ -94,15 +106,15 @@ export const isFailed = (r: PointRow): boolean => r.status === 'failed' || r.err
 
 const CLI = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
 
-const scenarioOf = (p: PointSpec, vectors: number): Scenario => buildScenario(parseConfig(p.params), vectors, p.seed);
-
-export function figures(p: PointSpec): Figures {
+export async function figures(p: PointSpec): Promise<Figures> {
   const t0 = performance.now();
-  const s = scenarioOf(p, p.vectors);
+  const s = await pointScenario(p);
   const tm = timing(s.g);
   const refs = Array.from({ length: s.vectors.count }, (_, v) => bitTrue(s.g, s.t, s.w, s.config.relu, s.vectors.xQ, v * s.g.K));
   const em: EmittedVector[] = refs.map((r) => ({ entries: r.entries, top1: s.g.emitAll ? orderByValue(r.entries)[0]! : r.entries[0]!.index }));
-  const acc = accuracy(s, em, refs, floatRefs(s));
+  const floats = floatRefs(s);
+  const acc = accuracy(s, em, refs, floats);
+  const labels = s.vectors.labels;
   return {
     latency: { total: tm.latency, stages: tm.stages },
     ii: tm.ii,
@@ -111,23 +123,43 @@ export function figures(p: PointSpec): Figures {
     maxProbErrorEndToEnd: acc.maxProbErrorEndToEnd,
     rankingAgreement: acc.rankingAgreement,
     valueOrderAgreement: acc.valueOrderAgreement,
+    labelAccuracy: acc.labelAccuracy,
+    floatLabelAccuracy: labels ? floats.filter((f, v) => f.order[0] === labels[v]).length / floats.length : null,
     seconds: (performance.now() - t0) / 1000,
   };
 }
 
 export async function prepare(p: PointSpec, withModules: boolean): Promise<Prepared> {
-  const f = figures(p);
+  const f = await figures(p);
   if (!withModules) return { figures: f, submodules: null, elabError: null };
   try {
-    return { figures: f, submodules: await elaborate(synthInputs(scenarioOf(p, 1), p.rtlDir), p.rtlHash, p), elabError: null };
+    return { figures: f, submodules: await elaborate(await romsOf(p), p.rtlHash, p), elabError: null };
   } catch (e) {
     return { figures: f, submodules: null, elabError: e instanceof Error ? e.message : String(e) };
   }
 }
 
-export const flat = (p: PointSpec): Promise<FlatReport> => synthFlat(synthInputs(scenarioOf(p, 1), p.rtlDir), p);
+/** What Yosys reads for the point: the RTL and the memory images of its weights (one vector is enough). */
+const romsOf = async (p: PointSpec) => synthInputs(await pointScenario({ ...p, vectors: 1 }), p.rtlDir);
 
-export const modules = (p: PointSpec, subs: SubmoduleInfo[]): Promise<ModuleReport[]> => synthModules(synthInputs(scenarioOf(p, 1), p.rtlDir), subs, p);
+export const flat = async (p: PointSpec): Promise<FlatReport> => synthFlat(await romsOf(p), p);
+
+export const modules = async (p: PointSpec, subs: SubmoduleInfo[]): Promise<ModuleReport[]> => synthModules(await romsOf(p), subs, p);
+
+/**
+ * The data flags of `cosim` that load the sweep's data (its config file has the resolved
+ * configuration). A dataset is passed as its cached files: cosim's --out is the point's directory.
+ */
+async function dataFlags(d: DataRef | null | undefined): Promise<string[]> {
+  if (!d) return [];
+  const files = d.dataset ? await DATASETS[d.dataset]!(d.out) : null;
+  const src = files ? { weights: files.weights, bias: files.bias, inputVectors: files.inputVectors, inputLabels: files.labels } : d;
+  const flag = { weights: '--weights', bias: '--bias', weightsLayout: '--weights-layout', inputVectors: '--input-vectors', inputLabels: '--input-labels' } as const;
+  return Object.entries(flag).flatMap(([k, f]) => {
+    const v = (src as Partial<Record<keyof typeof flag, string>>)[k as keyof typeof flag];
+    return v === undefined ? [] : [f, v];
+  });
+}
 
 export interface VerifyOptions {
   vectors: number;
@@ -148,7 +180,7 @@ export async function verify(p: PointSpec, v: VerifyOptions): Promise<{ ok: bool
   mkdirSync(v.dir, { recursive: true });
   const cfg = join(v.dir, 'config.json');
   writeFileSync(cfg, JSON.stringify(p.params, null, 2) + '\n');
-  const args = ['--import', tsxLoader(), CLI, 'cosim', '--config', cfg, '--mode', mode, '--vectors', String(v.vectors), '--seed', String(p.seed), '--max-prob-error', '1', '--out', v.dir, '--json', join(v.dir, 'cosim.json')];
+  const args = ['--import', tsxLoader(), CLI, 'cosim', '--config', cfg, '--mode', mode, '--vectors', String(v.vectors), '--seed', String(p.seed), '--max-prob-error', '1', '--out', v.dir, '--json', join(v.dir, 'cosim.json'), ...(await dataFlags(p.data))];
   const done = (ok: boolean, detail: string) => ({ ok, detail, seconds: (performance.now() - t0) / 1000 });
   try {
     const r = await runCommand(process.execPath, args, { timeoutMs: v.timeoutMs });

@@ -1,11 +1,14 @@
 // Sweep outputs: the JSON report (docs/contract.md §Sweep: { points: [ { params, latency, ii, lut, … } ] }),
-// CSV (one row per point, and one per point × module), a Markdown table and three SVG plots.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// CSV (one row per point, and one per point × module), a Markdown table, the explorer page
+// (index.html) and its plots as static SVG (harness/sweep/explorer/).
 import { join } from 'node:path';
 import { fmt, markdownTable, textTable } from '../../lib/table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
 import { isFailed, type PointRow } from './point.ts';
-import { PALETTE, shade, svgCharts, type Chart, type Series } from './svg.ts';
+import { writeFileAtomic } from '../../lib/files.ts';
+import { chartRows, STATIC_CHARTS, staticCharts } from './explorer/charts.ts';
+import { explorerHtml } from './explorer/page.ts';
+import { renderSvg } from './explorer/render.ts';
 
 export interface SweepReport {
   command: 'sweep';
@@ -18,13 +21,15 @@ export interface SweepReport {
   rtlHash: string | null;
   vectors: number | null;
   seed: number | null;
+  /** the user's data the accuracy was measured on (null: generated from the seed) */
+  data: string | null;
   points: PointRow[];
 }
 
 export const GENERIC_SCRIPT = ['read_verilog -DSYNTHESIS rtl/*.v', 'chparam -set <RTL parameters of the point> head', ...synthSteps(FLAT_SYNTH, false), 'stat', DEPTH_CUT, 'ltp -noff'].join('; ');
 export const GENERIC_MODULE_SCRIPT = moduleScriptTemplate().replace(/\n/g, '; ').replace(/tee -o \S+ /g, '');
 
-export function buildSweepReport(rows: PointRow[], meta: { description?: string | null }): SweepReport {
+export function buildSweepReport(rows: PointRow[], meta: { description?: string | null; data?: string | null }): SweepReport {
   const ok = rows.find((r) => r.synth);
   const uniq = <T,>(xs: T[]) => [...new Set(xs)];
   const one = <T,>(xs: T[]) => (uniq(xs).length === 1 ? xs[0]! : null);
@@ -38,6 +43,7 @@ export function buildSweepReport(rows: PointRow[], meta: { description?: string 
     rtlHash: one(rows.map((r) => r.rtlHash)),
     vectors: one(rows.map((r) => r.vectors)),
     seed: one(rows.map((r) => r.seed)),
+    data: meta.data ?? null,
     points: rows,
   };
 }
@@ -88,14 +94,14 @@ export function pointsCsv(rows: PointRow[]): string {
   const header = [
     'index', ...PARAM_COLS.map((c) => c.name), 'status', 'latency', ...STAGES.map((s) => `latency.${s}`), 'ii',
     'lut', 'ff', 'dsp', 'bram', 'ramb36', 'ramb18', 'carry', 'srl', 'lutram', 'muxf7', 'muxf8', 'logicDepth',
-    'top1VsFloat', 'maxProbError', 'maxProbErrorEndToEnd', 'rankingAgreement', 'valueOrderAgreement', 'verified', 'error', 'key',
+    'top1VsFloat', 'maxProbError', 'maxProbErrorEndToEnd', 'rankingAgreement', 'valueOrderAgreement', 'labelAccuracy', 'floatLabelAccuracy', 'verified', 'error', 'key',
   ];
   return csv(
     header,
     rows.map((r) => [
       r.index, ...PARAM_COLS.map((c) => c.get(r)), r.status, r.latency.total, ...STAGES.map((s) => r.latency.stages[s]), r.ii,
       r.lut, r.ff, r.dsp, r.bram, r.synth?.ramb36, r.synth?.ramb18, r.carry, r.synth?.srl, r.synth?.lutram, r.synth?.muxf7, r.synth?.muxf8, r.logicDepth,
-      r.top1VsFloat, r.maxProbError, r.maxProbErrorEndToEnd, r.rankingAgreement, r.valueOrderAgreement, r.verified, r.error?.split('\n')[0], r.key,
+      r.top1VsFloat, r.maxProbError, r.maxProbErrorEndToEnd, r.rankingAgreement, r.valueOrderAgreement, r.labelAccuracy, r.floatLabelAccuracy, r.verified, r.error?.split('\n')[0], r.key,
     ]),
   );
 }
@@ -108,14 +114,19 @@ export function modulesCsv(rows: PointRow[]): string {
   return csv(['index', 'mode', 'classes', 'cPar', 'divider', 'expLut.addrBits', 'module', 'instances', 'lut', 'ff', 'dsp', 'bram', 'carry', 'srl', 'lutram', 'logicDepth', 'key'], out);
 }
 
+/** Rows measured against labels (the user's data, or a dataset): they get label accuracy columns. */
+const hasLabels = (rows: PointRow[]) => rows.some((r) => r.labelAccuracy !== null && r.labelAccuracy !== undefined);
+
 function mainTable(rows: PointRow[]): { header: string[]; body: (string | number)[][] } {
   const cols = varying(rows);
-  const header = [...cols.map((c) => c.name), 'latency', 'II', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
+  const labels = hasLabels(rows);
+  const header = [...cols.map((c) => c.name), 'latency', 'II', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', ...(labels ? ['labelAccuracy', 'float'] : []), 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
   const body = rows.map((r) => [
     ...cols.map((c) => c.get(r)),
     r.latency.total,
     r.ii,
     ...(r.status === 'ok' ? [na(r.lut), na(r.ff), na(r.dsp), na(r.bram), na(r.carry), na(r.logicDepth)] : ['failed', '', '', '', '', '']),
+    ...(labels ? [pct(r.labelAccuracy), pct(r.floatLabelAccuracy)] : []),
     pct(r.top1VsFloat),
     exp2(r.maxProbError),
     pct(r.valueOrderAgreement),
@@ -144,7 +155,7 @@ export function markdown(report: SweepReport): string {
     `- Yosys: ${report.yosysVersion ?? '-'}, synth_xilinx for xc7, flattened (see docs/sweep.md for the script); LUT = LUT1–6, FF = FD*, DSP = DSP48E1, BRAM in ${report.bramUnit}.`,
     `- depth: cells on the longest combinational path after cutting FF/SRL/BRAM/DSP (a CARRY4 is one level; no routing): an Fmax proxy.`,
     `- latency and II in cycles, from the formulas the cycle model and the RTL are tested against.`,
-    `- accuracy: bit-true reference vs float64 on ${report.vectors ?? '?'} vectors (seed ${report.seed ?? '?'}); valueOrder = share of vectors whose emitted values, sorted, keep the logits' order.`,
+    `- accuracy: bit-true reference vs float64 on ${report.vectors ?? '?'} vectors (${report.data ? `data: ${report.data}` : `seed ${report.seed ?? '?'}`}); valueOrder = share of vectors whose emitted values, sorted, keep the logits' order${hasLabels(rows) ? '; labelAccuracy = top-1 vs the labels (float: the float64 reference\'s)' : ''}.`,
     `- per module: each submodule of head synthesized on its own with the parameters head gives it; no optimization crosses module boundaries there, so the module sums differ from the flattened totals.`,
     '',
   );
@@ -179,125 +190,19 @@ export function markdown(report: SweepReport): string {
   return lines.join('\n');
 }
 
-const seriesName = (r: PointRow) => {
-  const c = cfg(r);
-  return c.mode === 'softmax' && c.divider === 'serial' ? 'softmax (serial)' : (c.mode as string);
-};
-const colorOf = (name: string) => (PALETTE as Record<string, string>)[name] ?? PALETTE.other;
+export const OUTPUT_FILES = ['sweep.json', 'sweep.csv', 'modules.csv', 'sweep.md', 'index.html', ...STATIC_CHARTS];
 
-function bySeries(
-  rows: PointRow[],
-  name: (r: PointRow) => string,
-  point: (r: PointRow) => { x: number; y: number; label?: string } | null,
-  line = false,
-  /** darker shades for larger N (series that split a mode by N) */
-  byN = false,
-): Series[] {
-  const groups = new Map<string, Series>();
-  const Ns = [...new Set(rows.map((r) => cfg(r).classes as number))].sort((a, b) => a - b);
-  for (const r of rows) {
-    const p = point(r);
-    if (!p) continue;
-    const n = name(r);
-    const color = colorOf(seriesName(r));
-    if (!groups.has(n)) groups.set(n, { name: n, color: byN ? shade(color, Ns.indexOf(cfg(r).classes)) : color, points: [], line, hollow: n.includes('serial') });
-    groups.get(n)!.points.push(p);
-  }
-  return [...groups.values()];
-}
-
-/** The most common value of a parameter, to pick comparable points for a plot. */
-function mostCommon<T>(xs: T[]): T | undefined {
-  const n = new Map<string, { v: T; c: number }>();
-  for (const x of xs) {
-    const k = JSON.stringify(x);
-    n.set(k, { v: x, c: (n.get(k)?.c ?? 0) + 1 });
-  }
-  return [...n.values()].sort((a, b) => b.c - a.c)[0]?.v;
-}
-
-export function plots(rows: PointRow[]): Record<string, string> {
-  const ok = rows.filter((r) => r.status === 'ok');
-  // Comparable points: one per (mode, divider, N), the most common exp table (the others are in
-  // the accuracy plot); each N labelled once.
-  const commonExp = mostCommon(ok.map((r) => cfg(r).expLut.addrBits));
-  const cmp = ok.filter((r) => cfg(r).mode === 'argmax' || cfg(r).expLut.addrBits === commonExp);
-  const labelled = new Set<number>();
-  const label = (r: PointRow) => {
-    const N = cfg(r).classes as number;
-    if (labelled.has(N)) return undefined;
-    labelled.add(N);
-    return `N=${N}`;
-  };
-  const latency: Chart = {
-    title: 'Latency vs LUTs, by mode',
-    xLabel: 'LUT (LUT1–6, flattened)',
-    yLabel: 'latency (cycles)',
-    xLog: true,
-    yLog: true,
-    series: bySeries(cmp, seriesName, (r) => (r.lut ? { x: r.lut, y: r.latency.total, label: label(r) } : null), true),
-    width: 640,
-    height: 440,
-  };
-  // Accuracy vs exp-table size: softmax and approx points, one line per (mode, divider, N).
-  const exps = rows.filter((r) => cfg(r).mode !== 'argmax');
-  const expName = (r: PointRow) => `${seriesName(r)}, N=${cfg(r).classes}`;
-  const xb = (r: PointRow) => cfg(r).expLut.addrBits as number;
-  const acc: Chart[] = [
-    {
-      title: 'Softmax max |p_hw − softmax(z_hw)| vs exp table',
-      xLabel: 'expLut.addrBits',
-      yLabel: 'maxProbError',
-      yLog: true,
-      xFormat: (v) => String(v),
-      series: bySeries(exps.filter((r) => cfg(r).mode === 'softmax'), expName, (r) => (r.maxProbError !== null ? { x: xb(r), y: Math.max(r.maxProbError, 1e-7) } : null), true, true),
-    },
-    {
-      title: 'Sorted emitted values keep the logit order',
-      xLabel: 'expLut.addrBits',
-      yLabel: 'valueOrderAgreement (%)',
-      xFormat: (v) => String(v),
-      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.valueOrderAgreement * 100 }), true, true),
-    },
-    {
-      title: 'Top-1 vs float64',
-      xLabel: 'expLut.addrBits',
-      yLabel: 'top1VsFloat (%)',
-      xFormat: (v) => String(v),
-      series: bySeries(exps, expName, (r) => ({ x: xb(r), y: r.top1VsFloat * 100 }), true, true),
-    },
-  ];
-  // Resources vs classes: the same comparable points.
-  const res = (key: 'lut' | 'ff' | 'dsp' | 'bram', title: string): Chart => ({
-    title: `${title} vs classes`,
-    xLabel: 'classes N',
-    yLabel: title,
-    xLog: true,
-    yLog: key === 'lut' || key === 'ff',
-    xFormat: (v) => String(v),
-    series: bySeries(cmp, seriesName, (r) => (r[key] !== null ? { x: cfg(r).classes, y: r[key]! } : null), true),
-    width: 480,
-    height: 340,
-  });
-  const cPars = [...new Set(cmp.map((r) => `N=${cfg(r).classes}: cPar ${cfg(r).cPar}`))].join(', ');
-  return {
-    'latency-vs-lut.svg': svgCharts([latency], 1, `Flattened synth_xilinx (xc7); exp table ${commonExp ?? '-'} address bits; ${cPars}. Hollow: serial divider.`),
-    'accuracy-vs-exp.svg': svgCharts(acc, 3, 'Bit-true vs float64; accuracy needs no synthesis, so failed-synthesis points are included.'),
-    'resources-vs-classes.svg': svgCharts([res('lut', 'LUT'), res('ff', 'FF'), res('dsp', 'DSP48E1'), res('bram', 'BRAM (RAMB36 eq.)')], 2, `exp table ${commonExp ?? '-'} address bits; ${cPars}`),
-  };
-}
-
-export const OUTPUT_FILES = ['sweep.json', 'sweep.csv', 'modules.csv', 'sweep.md', 'latency-vs-lut.svg', 'accuracy-vs-exp.svg', 'resources-vs-classes.svg'];
-
-export function writeOutputs(dir: string, report: SweepReport): string[] {
-  mkdirSync(dir, { recursive: true });
+/** Every output file of a sweep, each written atomically; the plots are the explorer's Vega-Lite specs rendered to SVG. */
+export async function writeOutputs(dir: string, report: SweepReport): Promise<string[]> {
   const files: Record<string, string> = {
     'sweep.json': JSON.stringify(report, null, 2) + '\n',
     'sweep.csv': pointsCsv(report.points),
     'modules.csv': modulesCsv(report.points),
     'sweep.md': markdown(report),
-    ...plots(report.points),
+    'index.html': explorerHtml(report, varying(report.points)),
   };
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const rows = chartRows(report.points);
+  for (const [name, spec] of Object.entries(staticCharts(rows))) files[name] = await renderSvg(spec, rows);
+  for (const [name, text] of Object.entries(files)) writeFileAtomic(join(dir, name), text);
   return Object.keys(files).map((f) => join(dir, f));
 }

@@ -15,6 +15,7 @@ import { moduleTable, rtlHash as hashRtl, SYNTH_SCRIPT_VERSION, type FlatReport,
 import { yowaspVersion } from '../synth/yosys.ts';
 import { SweepCache } from './cache.ts';
 import { BACK_END, estimateCost, estimateModuleCost, estimateVerifyCost, FRONT_END, plannedCost, shardOf, type Shard } from './cost.ts';
+import type { DataRef } from './data.ts';
 import { isFailed, type Figures, type PointRow, type PointSpec, type SynthSummary } from './point.ts';
 import { PoolWorker } from './pool.ts';
 import { duration, Progress } from './progress.ts';
@@ -38,6 +39,8 @@ export interface SweepRunOptions {
   shard: Shard | null;
   retryFailed: boolean;
   rtlDir?: string;
+  /** the user's data (harness/sweep/data.ts); absent or null: generated from the seed */
+  data?: DataRef | null;
   /** progress on stderr (default true) */
   progress?: boolean;
 }
@@ -60,14 +63,20 @@ export interface PointKeys {
   synthKey: string;
 }
 
-export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; rtlHash: string; keepBramInit?: boolean }): PointKeys {
+/**
+ * A point's keys. With the user's data, the hash of the weights (the ROM contents) is part of
+ * synthKey and the hash of the input vectors and labels part of key; without it the keys are
+ * what they always were (generated data is decided by the seed).
+ */
+export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; rtlHash: string; keepBramInit?: boolean; data?: DataRef | null }): PointKeys {
   const script = ctx.keepBramInit ? `${SYNTH_SCRIPT_VERSION}-keep-bram-init` : SYNTH_SCRIPT_VERSION;
-  const synthKey = sha({ hw: canonicalConfig(c), seed: ctx.seed, rtl: ctx.rtlHash, yosys: yowaspVersion, script });
-  return { synthKey, key: sha({ synthKey, vectors: ctx.vectors, accuracy: ACCURACY_VERSION }) };
+  const d = ctx.data?.hash;
+  const synthKey = sha({ hw: canonicalConfig(c), seed: ctx.seed, rtl: ctx.rtlHash, yosys: yowaspVersion, script, ...(d?.weights ? { weights: d.weights } : {}) });
+  return { synthKey, key: sha({ synthKey, vectors: ctx.vectors, accuracy: ACCURACY_VERSION, ...(d?.inputs ? { inputs: d.inputs } : {}) }) };
 }
 
 export const pointLabel = (c: HeadConfig) =>
-  `${c.mode}${c.mode === 'softmax' && c.divider === 'serial' ? '/serial' : ''} N=${c.classes} cPar=${c.cPar} kPar=${c.kPar} exp=${c.expLut.addrBits}b`;
+  `${c.mode}${c.mode === 'softmax' && c.divider === 'serial' ? '/serial' : ''} N=${c.classes} cPar=${c.cPar} kPar=${c.kPar} exp=${c.expLut.addrBits}b${c.emit === 'all' ? ' emit=all' : ''}`;
 
 /** One point's progress through its pieces of work. */
 interface PointState {
@@ -143,7 +152,7 @@ class SweepRun {
   plan(): void {
     const o = this.o;
     for (const p of this.mine) {
-      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit });
+      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data });
       const hit = this.cache.get(keys.key);
       const retry = o.retryFailed && hit && isFailed(hit);
       const needVerify = o.verify !== null && (!hit || retry || hit.verified === null || (o.retryFailed && hit.verified === false));
@@ -152,7 +161,7 @@ class SweepRun {
         this.cached++;
         continue;
       }
-      const spec: PointSpec = { params: p.params, vectors: o.vectors, seed: o.seed, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit };
+      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit };
       const st: PointState = {
         p, spec, keys, prev: hit && !retry ? hit : null,
         figures: null, prepError: null, elabError: null, prepared: false, subs: null,
@@ -382,6 +391,9 @@ class SweepRun {
       maxProbErrorEndToEnd: f?.maxProbErrorEndToEnd ?? null,
       rankingAgreement: f?.rankingAgreement ?? NaN,
       valueOrderAgreement: f?.valueOrderAgreement ?? NaN,
+      labelAccuracy: f?.labelAccuracy ?? null,
+      floatLabelAccuracy: f?.floatLabelAccuracy ?? null,
+      data: this.o.data?.hash ?? null,
       verified: st.verify ? st.verify.ok : null,
       verifyDetail: st.verify?.detail ?? null,
       synth,

@@ -3,11 +3,14 @@
 // are added as given, each merged over base. Either may be absent; with neither, base alone is
 // the one point. A parameter may be named with a dot to set one field of an object parameter
 // ("expLut.addrBits": [6, 8, 10, 12]). Extensions: "vectors" and "seed" (accuracy vector set and
-// the seed of weights and vectors), "description". Every error is an InputError naming the field.
+// the seed of weights and vectors), "description", "data" (the user's weights and vectors,
+// harness/sweep/data-spec.ts). Every error is an InputError naming the field.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { configSchema, ConfigError, parseConfig, type HeadConfig } from '../../models/config.ts';
 import { InputError } from '../../lib/errors.ts';
+import { parseSpecData, type SpecData } from './data-spec.ts';
 
 export interface SweepSpec {
   base: Record<string, unknown>;
@@ -16,6 +19,8 @@ export interface SweepSpec {
   vectors: number | null;
   seed: number | null;
   description: string | null;
+  /** data sources (paths resolved against the spec's directory); null: generated from the seed */
+  data: SpecData | null;
 }
 
 export interface SweepPoint {
@@ -28,7 +33,7 @@ export interface SweepPoint {
   config: HeadConfig;
 }
 
-const TOP_KEYS = ['base', 'grid', 'points', 'vectors', 'seed', 'description'];
+const TOP_KEYS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data'];
 const SHAPE = configSchema.shape as Record<string, unknown>;
 const DEFAULTS = configSchema.parse({}) as Record<string, unknown>;
 
@@ -50,7 +55,8 @@ function checkParams(field: string, v: unknown): Record<string, unknown> {
   return v;
 }
 
-export function parseSpec(raw: unknown, where = 'spec'): SweepSpec {
+/** `baseDir`: where the data paths are relative to (the spec's directory; null: as given). */
+export function parseSpec(raw: unknown, where = 'spec', baseDir: string | null = null): SweepSpec {
   if (!isObject(raw)) throw new InputError(`${where}: expected a JSON object { base, grid, points }`);
   for (const k of Object.keys(raw)) if (!TOP_KEYS.includes(k)) throw new InputError(`${where}: unknown field '${k}' (fields: ${TOP_KEYS.join(', ')})`);
   const base = raw.base === undefined ? {} : checkParams('base', raw.base);
@@ -76,7 +82,8 @@ export function parseSpec(raw: unknown, where = 'spec'): SweepSpec {
   };
   const description = raw.description;
   if (description !== undefined && typeof description !== 'string') throw new InputError(`description: expected a string`);
-  return { base, grid, points, vectors: int('vectors', 1), seed: int('seed', 0), description: description ?? null };
+  const data = raw.data === undefined || raw.data === null ? null : parseSpecData(raw.data, baseDir);
+  return { base, grid, points, vectors: int('vectors', 1), seed: int('seed', 0), description: description ?? null, data };
 }
 
 export function readSpec(path: string): SweepSpec {
@@ -92,7 +99,7 @@ export function readSpec(path: string): SweepSpec {
   } catch (e) {
     throw new InputError(`${path}: malformed JSON (${(e as Error).message})`);
   }
-  return parseSpec(raw, path);
+  return parseSpec(raw, path, dirname(path));
 }
 
 /** Apply {name: value} (dotted names set one field of an object parameter) over params. */

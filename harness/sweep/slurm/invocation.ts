@@ -22,6 +22,8 @@ export interface SweepInvocation {
   /** parameter overrides: the --config file's, then the flags' */
   params: Record<string, unknown>;
   modes: Mode[] | null;
+  /** the data flags (--weights W.npy …, absolute paths): the user's model and data */
+  data: string[];
   vectors: number;
   seed: number;
   keepBramInit: boolean;
@@ -53,6 +55,7 @@ export function keyArgs(inv: SweepInvocation): string[] {
   const a: string[] = [];
   for (const [name, v] of Object.entries(inv.params)) a.push(`--${name}`, paramText(v));
   if (inv.modes) a.push('--mode', inv.modes.join(','));
+  a.push(...inv.data);
   a.push('--vectors', String(inv.vectors), '--seed', String(inv.seed));
   if (inv.keepBramInit) a.push('--keep-bram-init');
   return a;
