@@ -46,7 +46,7 @@ export async function runLockstep(
 ): Promise<LockstepResult> {
   const { tb, head } = createModel(s, traffic);
   const tr = opts.trace;
-  const modelTrace = tr ? new ModelTrace(head.k, tr.modelVcd, tr.from, tr.to) : null;
+  const modelTrace = tr ? new ModelTrace(head.k, tr.modelVcd, { from: tr.from, to: tr.to }) : null;
   let rtlTracing = false;
   const n = opts.batchCycles ?? 8192;
   const widths = portWidths(s.g);
