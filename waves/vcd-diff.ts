@@ -9,7 +9,8 @@
  * reported time is in dump A's timescale.
  */
 import { InputError } from '../lib/errors.ts';
-import { VcdSource, type VcdValue } from './vcd-source.ts';
+import { openDump, type DumpSource } from './dump-source.ts';
+import type { VcdValue } from './vcd-source.ts';
 
 export interface DiffOptions {
   /** Compare only these signals (full names). */
@@ -56,7 +57,7 @@ class Side {
   head = 0;
   cur: Array<VcdValue | undefined>;
 
-  constructor(readonly src: VcdSource, readonly scale: number, sharedIndex: Map<string, number>, n: number) {
+  constructor(readonly src: DumpSource, readonly scale: number, sharedIndex: Map<string, number>, n: number) {
     this.cur = new Array(n).fill(undefined);
     const map = src.vars.map((v) => sharedIndex.get(v.name) ?? -1);
     src.listen((i, t, v) => {
@@ -95,10 +96,10 @@ class Side {
 }
 
 export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Promise<VcdDiff> {
-  const srcA = await VcdSource.open(a);
-  let srcB: VcdSource;
+  const srcA = await openDump(a);
+  let srcB: DumpSource;
   try {
-    srcB = await VcdSource.open(b);
+    srcB = await openDump(b);
   } catch (e) {
     srcA.close();
     throw e;
@@ -112,6 +113,8 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
     }
     const shared = [...namesA].filter((n) => namesB.has(n)).sort();
     const sharedIndex = new Map(shared.map((n, k) => [n, k]));
+    // an FST decodes only what is compared
+    for (const src of [srcA, srcB]) src.want?.(src.vars.flatMap((v, i) => (sharedIndex.has(v.name) ? [i] : [])));
     const fsA = timescaleFs(srcA.timescale, a);
     const fsB = timescaleFs(srcB.timescale, b);
     const unit = Math.min(fsA, fsB);
@@ -137,13 +140,15 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
         if (!(now < safe)) break;
         A.apply(now, touch);
         B.apply(now, touch);
-        if (first === undefined) touched.sort((x, y) => x - y); // name order for the tie rule
-        for (const k of touched) {
+        let lowest = -1; // the first difference at one time: the lowest name index (sorted names)
+        for (let i = 0; i < touched.length; i++) {
+          const k = touched[i]!;
           if (differs[k] || same(A.cur[k], B.cur[k])) continue;
           differs[k] = 1;
           differing++;
-          first ??= { time: now / A.scale, signal: shared[k], a: show(A.cur[k]), b: show(B.cur[k]) };
+          if (lowest < 0 || k < lowest) lowest = k;
         }
+        if (first === undefined && lowest >= 0) first = { time: now / A.scale, signal: shared[lowest]!, a: show(A.cur[lowest]), b: show(B.cur[lowest]) };
         touched.length = 0;
       }
       A.compact();
@@ -155,8 +160,8 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
       const fb = B.frontier();
       drain(Math.min(fa, fb));
       if (srcA.done && srcB.done) break;
-      if (!srcA.done && (fa <= fb || srcB.done)) srcA.step();
-      else srcB.step();
+      if (!srcA.done && (fa <= fb || srcB.done)) await srcA.step();
+      else await srcB.step();
     }
 
     return {
