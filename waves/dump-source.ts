@@ -5,22 +5,10 @@
 import { looksLikeFst } from './input.ts';
 import * as fs from 'node:fs';
 import { FstSource } from './fst-source.ts';
-import { VcdSource, type VcdValue, type VcdVar } from './vcd-source.ts';
+import { VcdSource } from './vcd-source.ts';
 
-export interface DumpSource {
-  /** Declared variables; aliases (one id, several names) appear once per name. */
-  vars: VcdVar[];
-  timescale: string;
-  done: boolean;
-  /** Time up to which all changes have been delivered (exclusive); Infinity at the end. */
-  frontier(): number;
-  /** Reads the next piece, delivering its changes; false at the end. */
-  step(): Promise<boolean>;
-  listen(onChange: (v: number, time: number, value: VcdValue) => void): void;
-  /** Only these vars (indices into `vars`) are needed; a source may skip the others. */
-  want?(vars: Iterable<number>): void;
-  close(): void;
-}
+export type { DumpSource } from './dump.ts';
+import type { DumpSource } from './dump.ts';
 
 /** An FST natively when its features allow, else through fst2vcd; a VCD as text. */
 export async function openDump(path: string): Promise<DumpSource> {

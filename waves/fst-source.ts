@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
 import { lz4Decompress } from './lz4.ts';
-import type { DumpSource } from './dump-source.ts';
+import type { DumpSource } from './dump.ts';
 import { fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
 
 const BL_HDR = 0;

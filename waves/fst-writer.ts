@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
-import type { WaveWriter, WaveWriterOptions } from './writer.ts';
+import type { WaveWriter, WaveWriterOptions } from './wave-writer.ts';
 
 export interface FstWriterOptions extends WaveWriterOptions {
   /** Change bytes held before a block is written (default 32 MiB). */
