@@ -20,7 +20,7 @@ describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
   it('seed softmax: dumps are identical on all shared signals', async () => {
     const out = mkdtempSync(join(tmpdir(), 'headsim-waves-'));
     const s = withMode(buildScenario(SEED_CONFIG, 12, 1), 'softmax');
-    const r = await cosimMode(s, DEFAULT_TRAFFIC, { out, vcd: true, vcdFrom: 0, vcdTo: 1200 }, async (sc, mem) => {
+    const r = await cosimMode(s, DEFAULT_TRAFFIC, { out, waves: { format: 'vcd', scope: 'all', from: 0, to: 1200 } }, async (sc, mem) => {
       const b = await buildHeadVerilator(sc);
       return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc.g), args: plusargs(mem) });
     });

@@ -15,7 +15,8 @@ export const rtlSources = (dir = RTL_DIR) =>
     .sort()
     .map((f) => join(dir, f));
 
-export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string } = {}): Promise<VerilatorBuild> {
+/** The lockstep driver verilated with rtl/; `trace` picks the dump format compiled in (default VCD). */
+export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string; trace?: 'vcd' | 'fst' } = {}): Promise<VerilatorBuild> {
   return buildVerilator({
     top: 'head',
     sources: rtlSources(opts.rtlDir),
@@ -23,6 +24,7 @@ export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot
     params: rtlParams(s.g, s.config.relu),
     widths: portWidths(s.g),
     outRoot: opts.outRoot ?? 'out/verilator',
+    trace: opts.trace ?? 'vcd',
     // Trace whole register arrays (prod, w_data: cPar·kPar entries), so dumps align with the model's.
     extraArgs: ['--trace-max-array', '65536'],
   });
