@@ -1,37 +1,91 @@
-// Seed scenario, softmax: the model's dump and the RTL's dump (Verilator --trace) of the same
-// lockstep run carry the same hierarchy and names, and diff as identical on every shared signal.
+// Seed scenario, softmax: the model's dump and the RTL's dump of the same lockstep run carry the
+// same hierarchy and names, and diff as identical on every shared signal, in VCD (Verilator
+// --trace) and in FST (Verilator --trace-fst, the model's FstWriter), with a scope applied to
+// both sides; a single value changed in the model's FST is found at its exact time and signal.
 import { hasVerilator } from './helpers.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG } from '../models/config.ts';
-import { cosimMode } from '../harness/run/cosim.ts';
+import { cosimMode, type BackendFactory } from '../harness/run/cosim.ts';
 import { plusargs } from '../harness/rtl/memfiles.ts';
 import { portWidths } from '../harness/rtl/ports.ts';
 import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
 import { DEFAULT_TRAFFIC } from '../harness/run/testbench.ts';
+import { createModel } from '../harness/run/model.ts';
+import { ModelTrace } from '../harness/run/trace.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
+import { readVcd } from '../waves/vcd-reader.ts';
 
+const verilator: BackendFactory = async (sc, mem, waves) => {
+  const b = await buildHeadVerilator(sc, { trace: waves.format });
+  return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc.g), args: [...plusargs(mem), ...(waves.dumpvars ? [`+headsim_dumpvars=${waves.dumpvars}`] : [])] });
+};
 
 describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
-  it('seed softmax: dumps are identical on all shared signals', async () => {
+  it('seed softmax, VCD: dumps are identical on all shared signals', async () => {
     const out = mkdtempSync(join(tmpdir(), 'headsim-waves-'));
     const s = withMode(buildScenario(SEED_CONFIG, 12, 1), 'softmax');
-    const r = await cosimMode(s, DEFAULT_TRAFFIC, { out, waves: { format: 'vcd', scope: 'all', from: 0, to: 1200 } }, async (sc, mem) => {
-      const b = await buildHeadVerilator(sc);
-      return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc.g), args: plusargs(mem) });
-    });
+    const r = await cosimMode(s, DEFAULT_TRAFFIC, { out, waves: { format: 'vcd', scope: 'all', from: 0, to: 1200 } }, verilator);
     expect(r.portMismatch).toBeNull();
     const [modelVcd, modelGtkw, rtlVcd] = r.waves;
     expect(modelGtkw).toMatch(/model\.gtkw$/);
+    expect(rtlVcd).toMatch(/rtl\.vcd$/);
     const d = await diffVcd(modelVcd!, rtlVcd!);
     expect(d.identical).toBe(true);
     // every register of the model has its twin in the RTL dump; only s_data differs in shape
     // (the model keeps KPAR lanes, the RTL one bus)
     expect(d.onlyInA.filter((n) => !n.startsWith('head.s_data['))).toEqual([]);
     expect(d.shared).toBeGreaterThan(250);
+  }, 1_500_000);
+
+  it('seed softmax, FST with a scope: identical, the scope on both sides, an injected change found exactly', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'headsim-waves-'));
+    const s = withMode(buildScenario(SEED_CONFIG, 12, 1), 'softmax');
+    const window = { from: 100, to: 900 };
+    const r = await cosimMode(s, DEFAULT_TRAFFIC, { out, waves: { format: 'fst', scope: 'stages', ...window } }, verilator);
+    expect(r.portMismatch).toBeNull();
+    const [modelFst, , rtlFst] = r.waves;
+    expect(rtlFst).toMatch(/rtl\.fst$/);
+    const d = await diffVcd(modelFst!, rtlFst!);
+    expect(d).toMatchObject({ identical: true, onlyInA: [] });
+    expect(d.shared).toBeGreaterThan(100);
+    // the lane arrays are out of scope on both sides, the logits in
+    const model = await readVcd(modelFst!, { signals: () => false });
+    for (const file of [modelFst!, rtlFst!]) {
+      const names = [...(await readVcd(file, { signals: () => true })).signals.keys()];
+      expect(names.some((n) => /mac_array\.(prod|w_data)/.test(n))).toBe(false);
+      expect(names).toContain('head.logit_bank.z_hold[0]');
+    }
+    expect(model.timescale).toBe('1ns');
+
+    // The same window traced again with one value changed at one rising edge.
+    const { head, tb } = createModel(s, DEFAULT_TRAFFIC);
+    const edited = join(out, 'edited.fst');
+    const trace = new ModelTrace(head.k, edited, { ...window, keep: (n) => !/mac_array\.(prod|w_data)|s_data|x_data/.test(n) });
+    const sample = head.k.onStep!;
+    const target = head.k.signals.findIndex((x) => x.name === 'head.logit_bank.z_work[2]');
+    let at = -1;
+    head.k.onStep = (t) => {
+      // the first rising edge after cycle 500 that writes the target: flip its lowest bit for one step
+      if (at < 0 && t >= 5005 && t % 10 === 5 && head.k.stepSignals?.includes(target)) {
+        at = t;
+        const v = head.k.v[target]!;
+        head.k.v[target] = v ^ 1;
+        sample(t);
+        head.k.v[target] = v;
+        return;
+      }
+      sample(t);
+    };
+    tb.run(null, window.to + 10);
+    await trace.close();
+    expect(at).toBeGreaterThan(0);
+    const e = await diffVcd(edited, rtlFst!);
+    expect(e.differingSignals).toBe(1);
+    expect(e.firstDifference).toMatchObject({ time: at, signal: 'head.logit_bank.z_work[2]' });
   }, 1_500_000);
 });

@@ -65,6 +65,7 @@ export function gtkwZoom(endTime: number, windowWidth: number, signalsWidth: num
 /** Writes the save file (and the translate filters it names, beside it) and returns its path. */
 export function writeGtkw(vcdPath: string, opts: GtkwOptions): string {
   const savePath = opts.savePath ?? vcdPath.replace(/\.(vcd|fst)$/i, '') + '.gtkw';
+  if (path.resolve(savePath) === path.resolve(vcdPath)) throw new Error(`writeGtkw: the save file would overwrite the dump ${vcdPath}`);
   const prefix = opts.prefix ?? 'TOP.';
   const [w, h] = opts.size ?? [1600, 900];
   // The signal column lists leaf names with their range; about 8 px per character.
