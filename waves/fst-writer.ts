@@ -128,6 +128,9 @@ export class FstWriter implements WaveWriter {
   /** time-table index of the signal's last change in this block */
   private lastIdx = new Int32Array(0);
   private chunks: Uint8Array[] = [];
+  /** handles changed in one changeSome call */
+  private scratch = new Int32Array(0);
+  private scratchValues = new Float64Array(0);
   private lens = new Int32Array(0);
   /** FST handle order (the hierarchy's order): order[k] = handle */
   private order: number[] = [];
@@ -192,6 +195,8 @@ export class FstWriter implements WaveWriter {
     this.last = Float64Array.from(this.initList);
     this.nbytes = Uint8Array.from(this.widthList, (w) => (w + 7) >> 3);
     this.lastIdx = new Int32Array(n);
+    this.scratch = new Int32Array(n);
+    this.scratchValues = new Float64Array(n);
     this.lens = new Int32Array(n);
     this.chunks = this.widthList.map((w) => new Uint8Array(w === 1 ? 64 : 256));
     const walk = (sc: Scope): void => {
@@ -224,6 +229,7 @@ export class FstWriter implements WaveWriter {
       return;
     }
     if (v === this.last[h]) return;
+    if (this.timePending) this.timeEntry(); // may start a block, whose frame holds the values before this one
     this.last[h] = v;
     this.record(h, v);
   }
@@ -241,9 +247,10 @@ export class FstWriter implements WaveWriter {
     if (values.length < n || seen.length < n) throw new RangeError(`FstWriter: changeAll needs ${n} values`);
     const { last, max, widths, nbytes, lastIdx, lens, chunks } = this;
     const count = ids === null ? n : ids.length;
-    let idx = this.tCount - 1;
-    let used = 0;
-    // record() inlined, with every field in a local: this loop is the traced simulation's cost
+    // pass 1: which values changed (and are valid); pass 2: their records
+    const changed = this.scratch;
+    const vals = this.scratchValues;
+    let nc = 0;
     for (let j = 0; j < count; j++) {
       const h = ids === null ? j : ids[j]!;
       if (!(h < n)) throw new RangeError(`FstWriter: unknown handle ${h}`);
@@ -254,34 +261,39 @@ export class FstWriter implements WaveWriter {
       const v = x < 0 ? x + m + 1 : x;
       if (!(v >= 0 && v <= m && Number.isInteger(v)) || (x < 0 && v <= m / 2)) this.bad(h, x);
       if (v === last[h]) continue;
-      last[h] = v;
+      changed[nc++] = h;
+      vals[nc - 1] = v;
+    }
+    if (nc === 0) return;
+    if (this.timePending) this.timeEntry(); // may start a block, whose frame holds the values before these
+    for (let j = 0; j < nc; j++) last[changed[j]!] = vals[j]!;
+    const idx = this.tCount - 1;
+    let used = 0;
+    for (let j = 0; j < nc; j++) {
+      const h = changed[j]!;
+      const v = vals[j]!;
       const w = widths[h]!;
-      if (this.timePending || w > 32) {
-        this.used += used;
-        used = 0;
-        this.record(h, v); // a new time entry (maybe a new block), or a value beyond 32 bits
-        idx = this.tCount - 1;
-        continue;
-      }
       const delta = idx - lastIdx[h]!;
       lastIdx[h] = idx;
       let p = lens[h]!;
       let buf = chunks[h]!;
       if (p + 16 > buf.length) buf = this.grow(h, p);
       const start = p;
-      let u = w === 1 ? delta * 4 + v * 2 : delta * 2;
+      let u = w === 1 ? (delta << 2) | (v << 1) : delta << 1;
       while (u >= 128) {
         buf[p++] = (u & 127) | 128;
-        u = (u - (u & 127)) / 128;
+        u >>>= 7;
       }
       buf[p++] = u;
       if (w > 1) {
         const nb = nbytes[h]!;
-        const xs = (v * (1 << (nb * 8 - w))) >>> 0;
-        if (nb === 4) buf[p++] = xs >>> 24;
-        if (nb >= 3) buf[p++] = (xs >>> 16) & 255;
-        if (nb >= 2) buf[p++] = (xs >>> 8) & 255;
-        buf[p++] = xs & 255;
+        if (w <= 32) {
+          const xs = (v * (1 << (nb * 8 - w))) >>> 0;
+          if (nb === 4) buf[p++] = xs >>> 24;
+          if (nb >= 3) buf[p++] = (xs >>> 16) & 255;
+          if (nb >= 2) buf[p++] = (xs >>> 8) & 255;
+          buf[p++] = xs & 255;
+        } else p = packBits(buf, p, v, w, nb);
       }
       lens[h] = p;
       used += p - start;
@@ -578,3 +590,20 @@ function varintLength(v: number): number {
   }
   return n;
 }
+/** The bits of v MSB first, left-aligned in nb bytes at log[p]; returns the end. */
+function packBits(log: Uint8Array, p: number, v: number, w: number, nb: number): number {
+  const pad = nb * 8 - w;
+  if (w <= 32) {
+    const xs = (v * (1 << pad)) >>> 0;
+    for (let i = nb - 1; i >= 0; i--) log[p++] = (xs >>> (8 * i)) & 255;
+    return p;
+  }
+  const hi = Math.floor(v / 2 ** 32);
+  const lo = v - hi * 2 ** 32;
+  // (hi, lo) shifted left by pad: the value's nb bytes are the low nb of these 8
+  const H = (hi * 2 ** pad + Math.floor(lo / 2 ** (32 - pad))) >>> 0;
+  const L = (lo * 2 ** pad) >>> 0;
+  for (let j = 8 - nb; j < 8; j++) log[p++] = j < 4 ? (H >>> (8 * (3 - j))) & 255 : (L >>> (8 * (7 - j))) & 255;
+  return p;
+}
+
