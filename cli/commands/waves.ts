@@ -1,7 +1,7 @@
 // `headsim waves …` (dumps are VCD or FST, told apart by their first bytes):
 //   waves FILE [--gtkw SAVE] [--json OUT]              check the dump, open it in GTKWave, or print the command
-//   waves diff A.vcd B.vcd [--signals a,b] [--ignore RE] [--json OUT]
-//   waves shot FILE.vcd OUT.png [--to CYCLE]            overview screenshot under Xvfb
+//   waves diff A B [--signals a,b] [--ignore RE] [--json OUT]        first difference, streaming
+//   waves shot DUMP OUT.png [--to CYCLE]                overview screenshot under Xvfb
 // Exit status: 0 = opened / identical / shot, 1 = dumps differ, 2 = bad usage or input.
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { writeJson } from '../../lib/files.ts';
@@ -52,11 +52,12 @@ export function wavesCommand(program: Command): void {
   waves
     .command('shot')
     .description('an overview layout of a seed softmax dump and its GTKWave screenshot (Xvfb)')
-    .argument('<vcd>', 'the dump')
+    .argument('<dump>', 'the dump (VCD or FST)')
     .argument('<png>', 'the picture to write')
     .option('--to <cycle>', 'last cycle shown', int(1), 240)
-    .action(async (vcd, png, o) => {
-      const r = await overviewShot(vcd, png, o.to);
+    .action(async (dump, png, o) => {
+      await checkDump(dump);
+      const r = await overviewShot(dump, png, o.to);
       console.log(`${png} (${r.blank ? 'BLANK' : 'ok'}), layout ${r.gtkw}, cycles 0..${o.to}`);
       process.exitCode = r.blank ? 1 : 0;
     });

@@ -95,6 +95,10 @@ export function resolveScope(spec: ScopeSpec, signals: readonly SignalInfo[], g:
   }
   const kept = signals.filter((s) => keep(s.name));
   if (kept.length === 0) throw new InputError(`--waves-scope: '${spec}' matches no signal of the head`);
-  const dumpvars = [...new Set(kept.map((s) => `1 TOP.${baseName(s.name)}`))];
-  return { spec, keep, dumpvars };
+  return { spec, keep, dumpvars: dumpvarsOf(kept.map((s) => s.name)) };
+}
+
+/** Verilator dumpvars lines selecting the RTL twins of these model names (arrays whole). */
+export function dumpvarsOf(names: readonly string[]): string[] {
+  return [...new Set(names.map((n) => `1 TOP.${baseName(n)}`))];
 }
