@@ -90,7 +90,7 @@ export class FstSource implements DumpSource {
   private onChange: (v: number, time: number, value: VcdValue) => void = () => {};
   private next = 0; // next block
   // the current block, decoded and sorted by time: handles, values, times
-  private cur: { h: Int32Array; num: Float64Array; other: Map<number, VcdValue>; t: Float64Array; n: number; at: number; end: number } | null = null;
+  private cur: { h: Int32Array; num: Float64Array; other: Map<number, VcdValue>; ti: Int32Array; times: Float64Array; n: number; at: number; end: number } | null = null;
 
   private constructor(
     private readonly path: string,
@@ -243,7 +243,7 @@ export class FstSource implements DumpSource {
     if (this.done) return Infinity;
     const c = this.cur;
     if (!c) return -1;
-    return c.at < c.n ? c.t[c.at]! : c.end;
+    return c.at < c.n ? c.times[c.ti[c.at]!]! : c.end;
   }
 
   async step(): Promise<boolean> {
@@ -265,14 +265,15 @@ export class FstSource implements DumpSource {
     const c = this.cur;
     // a slice ends at a time boundary, so that a time step is delivered whole
     let stop = Math.min(c.n, c.at + SLICE);
-    while (stop < c.n && c.t[stop] === c.t[stop - 1]) stop++;
-    const { h, num, t, other } = c;
+    while (stop < c.n && c.ti[stop] === c.ti[stop - 1]) stop++;
+    const { h, num, ti, times, other } = c;
     const by = this.byHandle;
     const on = this.onChange;
     for (let i = c.at; i < stop; i++) {
       const vars = by[h[i]!]!;
       const v = other.size && other.has(i) ? other.get(i)! : num[i]!;
-      for (let j = 0; j < vars.length; j++) on(vars[j]!, t[i]!, v);
+      const t = times[ti[i]!]!;
+      for (let j = 0; j < vars.length; j++) on(vars[j]!, t, v);
     }
     c.at = stop;
     return true;
@@ -366,9 +367,11 @@ export class FstSource implements DumpSource {
         off += w;
       }
     }
+    // the chunks in one read (fewer system calls than one per signal; a block is ~10 MB)
+    const region = read(vcStart, chainPos - vcStart);
     for (let h = 1; h < nh; h++) {
       if (!this.wanted[h] || !pos[h] || this.lens[h] === 0) continue;
-      const raw = read(vcStart + pos[h]!, len[h]!);
+      const raw = region.subarray(pos[h]!, pos[h]! + len[h]!);
       const c = new Cursor(raw);
       const ulen = c.varint();
       let data: Uint8Array = raw.subarray(c.p);
@@ -386,10 +389,10 @@ export class FstSource implements DumpSource {
             for (let s = 128, b = 128; b >= 128; s *= 128) x += ((b = data[p++]!) & 127) * s;
           }
           if (x & 1) {
-            ti += Math.floor(x / 16);
+            ti += x < 2 ** 31 ? x >>> 4 : Math.floor(x / 16);
             put(h, ti, RCV[(x >> 1) & 7]!);
           } else {
-            ti += Math.floor(x / 4);
+            ti += x < 2 ** 31 ? x >>> 2 : Math.floor(x / 4);
             ch.num(h, ti, (x >> 1) & 1);
           }
         }
@@ -402,14 +405,19 @@ export class FstSource implements DumpSource {
             x &= 127;
             for (let s = 128, b = 128; b >= 128; s *= 128) x += ((b = data[p++]!) & 127) * s;
           }
-          ti += Math.floor(x / 2);
+          ti += x < 2 ** 31 ? x >>> 1 : Math.floor(x / 2);
           if (x & 1) {
             put(h, ti, digits(data.subarray(p, p + w)));
             p += w;
           } else if (nb <= 4) {
-            let v = 0;
-            for (let i = 0; i < nb; i++) v = v * 256 + data[p++]!;
+            let v = data[p++]!;
+            if (nb > 1) v = v * 256 + data[p++]!;
+            if (nb > 2) v = v * 256 + data[p++]!;
+            if (nb > 3) v = v * 256 + data[p++]!;
             ch.num(h, ti, Math.floor(v / shift));
+          } else if (w <= 53) {
+            ch.num(h, ti, packedNumber(data, p, nb, nb * 8 - w));
+            p += nb;
           } else {
             put(h, ti, packed(data, p, w, nb));
             p += nb;
@@ -425,21 +433,25 @@ export class FstSource implements DumpSource {
     for (let i = 1; i < count.length; i++) count[i] += count[i - 1]!;
     const h = new Int32Array(n);
     const num = new Float64Array(n);
-    const t = new Float64Array(n);
+    const sortedTi = new Int32Array(n);
     const other = new Map<number, VcdValue>();
+    // time index −1 (the frame) is the block's start: slot 0 of a copy of the table shifted by one
+    const timeOf = new Float64Array(tItems + 1);
+    timeOf[0] = begTime;
+    timeOf.set(times, 1);
     for (let i = 0; i < n; i++) {
       const ti = tis[i]!;
       const k = count[ti + 1]!++;
       h[k] = hs[i]!;
       num[k] = nums[i]!;
-      t[k] = ti < 0 ? begTime : times[ti]!;
+      sortedTi[k] = ti + 1;
       if (others.size) {
         const o = others.get(i);
         if (o !== undefined) other.set(k, o);
       }
     }
     // the next block may still change values at this block's last time
-    return { h, num, other, t, n, at: 0, end: index === this.blocks.length - 1 ? Infinity : endTime };
+    return { h, num, other, ti: sortedTi, times: timeOf, n, at: 0, end: index === this.blocks.length - 1 ? Infinity : endTime };
   }
 }
 
@@ -488,6 +500,16 @@ function digits(b: Uint8Array): VcdValue {
     return v <= 0x1fffffffffffffn ? Number(v) : v;
   }
   return s.replace(/^0+(?=.)/, '');
+}
+
+/** packed() for 33 ≤ w ≤ 53 (5 to 7 bytes): the value as a number. */
+function packedNumber(data: Uint8Array, p: number, nb: number, pad: number): number {
+  let hi = 0;
+  for (let i = 0; i < nb - 4; i++) hi = hi * 256 + data[p + i]!;
+  const q = p + nb - 4;
+  const lo = ((data[q]! << 24) | (data[q + 1]! << 16) | (data[q + 2]! << 8) | data[q + 3]!) >>> 0;
+  // (hi, lo) shifted right by pad; hi < 2^24
+  return ((hi >>> pad) * 2 ** 32) + (lo >>> pad) + ((hi & ((1 << pad) - 1)) * 2 ** (32 - pad));
 }
 
 /** A vector's bits, MSB first and left-aligned in nb bytes at data[p]. */

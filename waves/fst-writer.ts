@@ -14,7 +14,8 @@
  * Cost: a change is one varint and a few bytes appended to its signal's buffer. Chunks are
  * stored raw (fstapi's "uncompressed" chunk encoding) unless `compress` is set: zlib in this
  * thread costs more than the simulation itself (bench/optimizations.md §2). Memory is bounded
- * by `blockBytes`: a full block is written out at the next time step.
+ * by `blockBytes`: a full block is written out at the next time step (a reader holds a block's
+ * decoded changes: small blocks keep both sides small).
  */
 import * as fs from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
@@ -22,7 +23,7 @@ import { InputError, isErrnoException } from '../lib/errors.ts';
 import type { WaveWriter, WaveWriterOptions } from './wave-writer.ts';
 
 export interface FstWriterOptions extends WaveWriterOptions {
-  /** Change bytes held before a block is written (default 32 MiB). */
+  /** Change bytes held before a block is written (default 4 MiB: ~7,500 cycles of the seed head, as Verilator's blocks). */
   blockBytes?: number;
   /** zlib level for signal chunks larger than 32 bytes (1–9), or 0: raw (default). */
   compress?: number;
@@ -155,7 +156,7 @@ export class FstWriter implements WaveWriter {
       timescale: opts.timescale ?? '1ns',
       version: opts.version ?? 'headsim',
       date: opts.date ?? new Date().toUTCString(),
-      blockBytes: opts.blockBytes ?? 32 << 20,
+      blockBytes: opts.blockBytes ?? 4 << 20,
       compress: opts.compress ?? 0,
     };
     timescaleExponent(this.opts.timescale);
