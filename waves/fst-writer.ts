@@ -289,7 +289,7 @@ export class FstWriter implements WaveWriter {
       if (w > 1) {
         const nb = nbytes[h]!;
         if (w <= 32) {
-          const xs = (v * (1 << (nb * 8 - w))) >>> 0;
+          const xs = (v << (nb * 8 - w)) >>> 0; // v < 2^w: the int32 shift keeps every bit
           if (nb === 4) buf[p++] = xs >>> 24;
           if (nb >= 3) buf[p++] = (xs >>> 16) & 255;
           if (nb >= 2) buf[p++] = (xs >>> 8) & 255;
@@ -342,34 +342,7 @@ export class FstWriter implements WaveWriter {
       }
       buf[p++] = u;
     }
-    if (w > 1) {
-      // the value's bits, MSB first, left-aligned in nb bytes
-      const nb = this.nbytes[h]!;
-      const pad = nb * 8 - w;
-      if (nb <= 4) {
-        const x = (v * (1 << pad)) >>> 0; // < 2^32
-        switch (nb) {
-          case 4:
-            buf[p++] = x >>> 24;
-          // falls through
-          case 3:
-            buf[p++] = (x >>> 16) & 255;
-          // falls through
-          case 2:
-            buf[p++] = (x >>> 8) & 255;
-          // falls through
-          default:
-            buf[p++] = x & 255;
-        }
-      } else {
-        const hi = Math.floor(v / 2 ** 32);
-        const lo = v - hi * 2 ** 32;
-        // (hi, lo) shifted left by pad: the value's nb bytes are the low nb of these 8
-        const H = (hi * 2 ** pad + Math.floor(lo / 2 ** (32 - pad))) >>> 0;
-        const L = (lo * 2 ** pad) >>> 0;
-        for (let j = 8 - nb; j < 8; j++) buf[p++] = j < 4 ? (H >>> (8 * (3 - j))) & 255 : (L >>> (8 * (7 - j))) & 255;
-      }
-    }
+    if (w > 1) p = packBits(buf, p, v, w, this.nbytes[h]!);
     lens[h] = p;
     this.used += p - start;
   }
@@ -591,20 +564,24 @@ function varintLength(v: number): number {
   }
   return n;
 }
-/** The bits of v MSB first, left-aligned in nb bytes at log[p]; returns the end. */
-function packBits(log: Uint8Array, p: number, v: number, w: number, nb: number): number {
-  const pad = nb * 8 - w;
+
+/** The bits of v MSB first, left-aligned in nb bytes at buf[p]; returns the end. */
+function packBits(buf: Uint8Array, p: number, v: number, w: number, nb: number): number {
+  const pad = nb * 8 - w; // 0…7
   if (w <= 32) {
-    const xs = (v * (1 << pad)) >>> 0;
-    for (let i = nb - 1; i >= 0; i--) log[p++] = (xs >>> (8 * i)) & 255;
+    const xs = (v << pad) >>> 0; // v < 2^w: the int32 shift keeps every bit
+    for (let i = nb - 1; i >= 0; i--) buf[p++] = (xs >>> (8 * i)) & 255;
     return p;
   }
-  const hi = Math.floor(v / 2 ** 32);
-  const lo = v - hi * 2 ** 32;
-  // (hi, lo) shifted left by pad: the value's nb bytes are the low nb of these 8
-  const H = (hi * 2 ** pad + Math.floor(lo / 2 ** (32 - pad))) >>> 0;
-  const L = (lo * 2 ** pad) >>> 0;
-  for (let j = 8 - nb; j < 8; j++) log[p++] = j < 4 ? (H >>> (8 * (3 - j))) & 255 : (L >>> (8 * (7 - j))) & 255;
+  const hi = Math.floor(v / 4294967296);
+  const lo = v >>> 0;
+  // (hi, lo) << pad; the value's nb bytes are the low nb of these 8
+  const H = pad ? ((hi << pad) | (lo >>> (32 - pad))) >>> 0 : hi;
+  const L = (lo << pad) >>> 0;
+  for (let j = 8 - nb; j < 4; j++) buf[p++] = (H >>> (8 * (3 - j))) & 255;
+  buf[p++] = L >>> 24;
+  buf[p++] = (L >>> 16) & 255;
+  buf[p++] = (L >>> 8) & 255;
+  buf[p++] = L & 255;
   return p;
 }
-
