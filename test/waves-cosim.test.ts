@@ -2,7 +2,10 @@
 // same hierarchy and names, and diff as identical on every shared signal, in VCD (Verilator
 // --trace) and in FST (Verilator --trace-fst, the model's FstWriter), with a scope applied to
 // both sides; a single value changed in the model's FST is found at its exact time and signal.
-import { hasVerilator } from './helpers.ts';
+import { hasIcarus, hasVerilator } from './helpers.ts';
+import { spawnSync } from 'node:child_process';
+import { startHeadCocotb } from '../harness/rtl/cocotb/head.ts';
+import { DEFAULT_PYTHON } from '../harness/rtl/cocotb/setup.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,4 +91,22 @@ describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
     expect(e.differingSignals).toBe(1);
     expect(e.firstDifference).toMatchObject({ time: at, signal: 'head.logit_bank.z_work[2]' });
   }, 1_500_000);
+});
+
+const hasVenv = spawnSync(DEFAULT_PYTHON, ['-c', 'import cocotb, cocotb_tools.runner']).status === 0;
+
+describe.skipIf(!hasIcarus || !hasVenv)('model and Icarus waveforms (cocotb backend)', () => {
+  it('seed argmax, FST (vvp -fst): identical on the shared signals, $dumpoff skipped', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'headsim-waves-'));
+    const s = withMode(buildScenario(SEED_CONFIG, 3, 1), 'argmax');
+    const r = await cosimMode(s, DEFAULT_TRAFFIC, { out, waves: { format: 'fst', scope: 'all', from: 0, to: 300 } }, (sc, mem, waves) =>
+      startHeadCocotb(sc, { out, mem, extra: { waveFormat: waves.format } }),
+    );
+    expect(r.portMismatch).toBeNull();
+    const [modelFst, , rtlFst] = r.waves;
+    // Icarus names the top `head` (no TOP) and dumps no unpacked arrays: fewer shared signals
+    const d = await diffVcd(modelFst!, rtlFst!);
+    expect(d.identical).toBe(true);
+    expect(d.shared).toBeGreaterThan(40);
+  }, 600_000);
 });

@@ -86,6 +86,8 @@ export class FstSource implements DumpSource {
 
   private byHandle: number[][] = []; // handle (1-based) → var indices
   private lens: number[] = []; // bits per handle (1-based), 0: real or variable length
+  /** [from, to) intervals with the dump off */
+  private off: Array<[number, number]> = [];
   private wanted: Uint8Array = new Uint8Array(0);
   private onChange: (v: number, time: number, value: VcdValue) => void = () => {};
   private next = 0; // next block
@@ -131,6 +133,7 @@ export class FstSource implements DumpSource {
     const blocks: Block[] = [];
     let geom: Block | null = null;
     let hier: { b: Block; type: number } | null = null;
+    let blackout: Block | null = null;
     for (let pos = 0; pos < size; ) {
       const head = read(pos, 9);
       const type = head[0]!;
@@ -143,7 +146,8 @@ export class FstSource implements DumpSource {
         blocks.push(b);
       } else if (type === BL_GEOM) geom = b;
       else if (type === BL_HIER || type === BL_HIER_LZ4 || type === BL_HIER_LZ4DUO) hier = { b, type };
-      else if (type !== BL_HDR && type !== BL_BLACKOUT) return null;
+      else if (type === BL_BLACKOUT) blackout = b;
+      else if (type !== BL_HDR) return null;
       pos += 1 + len;
     }
     if (!geom || !hier) throw new InputError(`${path}: truncated FST (no ${!hier ? 'hierarchy' : 'geometry'}: the writer did not finish)`);
@@ -154,6 +158,7 @@ export class FstSource implements DumpSource {
     src.readGeometry(read(geom.pos, geom.len));
     src.readHierarchy(read(hier.b.pos, hier.b.len), hier.type);
     src.wanted = new Uint8Array(src.lens.length).fill(1);
+    if (blackout) src.readBlackouts(read(blackout.pos, blackout.len));
     for (const b of blocks) {
       // each block's pack type: fastlz is left to fst2vcd
       const c = new Cursor(read(b.pos + 32, Math.min(64, b.len - 31)));
@@ -174,6 +179,32 @@ export class FstSource implements DumpSource {
     const units = ['s', 'ms', 'us', 'ns', 'ps', 'fs'];
     const k = Math.max(0, Math.ceil(-exp / 3)); // the unit whose multiplier is 1, 10 or 100
     return `${10 ** (exp + 3 * k)}${units[k]}`;
+  }
+
+  /**
+   * $dumpoff/$dumpon times (Icarus writes them, with x for every signal at the $dumpoff): the
+   * changes inside an off interval are not delivered, as VCD readers skip a $dumpoff section.
+   */
+  private readBlackouts(b: Uint8Array): void {
+    const c = new Cursor(b, 8);
+    const n = c.varint();
+    let t = 0;
+    let offAt = -1;
+    for (let i = 0; i < n; i++) {
+      const active = b[c.p++]!;
+      t += c.varint();
+      if (!active && offAt < 0) offAt = t;
+      else if (active && offAt >= 0) {
+        this.off.push([offAt, t]);
+        offAt = -1;
+      }
+    }
+    if (offAt >= 0) this.off.push([offAt, Infinity]);
+  }
+
+  private isOff(t: number): boolean {
+    for (const [a, b] of this.off) if (t >= a && t < b) return true;
+    return false;
   }
 
   private readGeometry(b: Uint8Array): void {
@@ -273,6 +304,7 @@ export class FstSource implements DumpSource {
       const vars = by[h[i]!]!;
       const v = other.size && other.has(i) ? other.get(i)! : num[i]!;
       const t = times[ti[i]!]!;
+      if (this.off.length && this.isOff(t)) continue;
       for (let j = 0; j < vars.length; j++) on(vars[j]!, t, v);
     }
     c.at = stop;
