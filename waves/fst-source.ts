@@ -14,21 +14,11 @@ import * as fs from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
 import { lz4Decompress } from './lz4.ts';
+import { BL_BLACKOUT, BL_GEOM, BL_HDR, BL_HIER, BL_HIER_LZ4, BL_HIER_LZ4DUO, BL_VCDATA_DYN_ALIAS2, Cursor, ST_ATTRBEGIN, ST_ATTREND, ST_SCOPE, ST_UPSCOPE, timescaleOf, u64, VC_BLOCKS } from './fst-format.ts';
+import { Changes, digits, packed, packedNumber } from './fst-values.ts';
 import type { DumpSource } from './dump.ts';
 import { fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
 
-const BL_HDR = 0;
-const BL_VCDATA_DYN_ALIAS2 = 8;
-const VC_BLOCKS = new Set([1, 5, 8]);
-const BL_GEOM = 3;
-const BL_HIER = 4;
-const BL_HIER_LZ4 = 6;
-const BL_HIER_LZ4DUO = 7;
-const BL_BLACKOUT = 2;
-const ST_SCOPE = 254;
-const ST_UPSCOPE = 255;
-const ST_ATTRBEGIN = 252;
-const ST_ATTREND = 253;
 /** FST_RCV_* codes of 1-bit non-0/1 values, in order: x z h u w l - */
 const RCV: VcdValue[] = ['x', 'z', 1, 'x', 'x', 0, 'x'];
 /** Changes emitted per step: bounds what a consumer buffers when the other dump lags. */
@@ -39,45 +29,6 @@ interface Block {
   pos: number;
   len: number;
 }
-
-/** Reads varints and fixed fields from a byte array. */
-class Cursor {
-  constructor(public b: Uint8Array, public p = 0) {}
-  varint(): number {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      const x = this.b[this.p++];
-      if (x === undefined) throw new RangeError('FST: varint past the end');
-      v += (x & 127) * scale;
-      if (x < 128) return v;
-      scale *= 128;
-    }
-  }
-  svarint(): number {
-    let v = 0;
-    let shift = 0;
-    let x: number;
-    do {
-      x = this.b[this.p++]!;
-      v += (x & 127) * 2 ** shift;
-      shift += 7;
-    } while (x & 128);
-    if (x & 64) v -= 2 ** shift;
-    return v;
-  }
-  cstr(): string {
-    const e = this.b.indexOf(0, this.p);
-    const s = Buffer.from(this.b.buffer, this.b.byteOffset + this.p, e - this.p).toString('utf8');
-    this.p = e + 1;
-    return s;
-  }
-}
-
-const u64 = (b: Uint8Array, p: number): number => {
-  const dv = new DataView(b.buffer, b.byteOffset);
-  return dv.getUint32(p) * 2 ** 32 + dv.getUint32(p + 4);
-};
 
 export class FstSource implements DumpSource {
   vars: VcdVar[] = [];
@@ -154,7 +105,7 @@ export class FstSource implements DumpSource {
     const src = new FstSource(path, fd, blocks);
     const exp = (hdr[73]! << 24) >> 24;
     if (exp > 2 || exp < -15) return null;
-    src.timescale = FstSource.timescaleOf(exp);
+    src.timescale = timescaleOf(exp);
     src.readGeometry(read(geom.pos, geom.len));
     src.readHierarchy(read(hier.b.pos, hier.b.len), hier.type);
     src.wanted = new Uint8Array(src.lens.length).fill(1);
@@ -172,13 +123,6 @@ export class FstSource implements DumpSource {
       if (pack === 'F') return null;
     }
     return src;
-  }
-
-  /** 10^exp seconds as a VCD timescale: −9 → 1ns, −11 → 10ps, −10 → 100ps. */
-  private static timescaleOf(exp: number): string {
-    const units = ['s', 'ms', 'us', 'ns', 'ps', 'fs'];
-    const k = Math.max(0, Math.ceil(-exp / 3)); // the unit whose multiplier is 1, 10 or 100
-    return `${10 ** (exp + 3 * k)}${units[k]}`;
   }
 
   /**
@@ -485,83 +429,4 @@ export class FstSource implements DumpSource {
     // the next block may still change values at this block's last time
     return { h, num, other, ti: sortedTi, times: timeOf, n, at: 0, end: index === this.blocks.length - 1 ? Infinity : endTime };
   }
-}
-
-/** A block's decoded changes, in growable typed arrays: handle, time index, value. */
-class Changes {
-  n = 0;
-  hs = new Int32Array(1 << 12);
-  tis = new Int32Array(1 << 12);
-  nums = new Float64Array(1 << 12);
-  /** values that are not numbers (x/z digits, wide vectors), by position */
-  others = new Map<number, VcdValue>();
-  num(h: number, ti: number, v: number): void {
-    if (this.n === this.hs.length) this.grow();
-    this.hs[this.n] = h;
-    this.tis[this.n] = ti;
-    this.nums[this.n++] = v;
-  }
-  push(h: number, ti: number, v: VcdValue): void {
-    if (typeof v !== 'number') this.others.set(this.n, v);
-    this.num(h, ti, typeof v === 'number' ? v : 0);
-  }
-  private grow(): void {
-    const m = this.hs.length * 2;
-    const g = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(m);
-      b.set(a);
-      return b;
-    };
-    this.hs = g(this.hs, (k) => new Int32Array(k));
-    this.tis = g(this.tis, (k) => new Int32Array(k));
-    this.nums = g(this.nums, (k) => new Float64Array(k));
-  }
-}
-
-/** ASCII digits of a vector (0/1/x/z…) as a VcdValue: a number when they are all 0/1. */
-function digits(b: Uint8Array): VcdValue {
-  let s = '';
-  let binary = true;
-  for (const x of b) {
-    const ch = String.fromCharCode(x);
-    if (ch !== '0' && ch !== '1') binary = false;
-    s += ch === '0' || ch === '1' ? ch : ch === 'z' || ch === 'Z' ? 'z' : 'x';
-  }
-  if (binary) {
-    const v = BigInt('0b' + (s || '0'));
-    return v <= 0x1fffffffffffffn ? Number(v) : v;
-  }
-  return s.replace(/^0+(?=.)/, '');
-}
-
-/** packed() for 33 ≤ w ≤ 53 (5 to 7 bytes): the value as a number. */
-function packedNumber(data: Uint8Array, p: number, nb: number, pad: number): number {
-  let hi = 0;
-  for (let i = 0; i < nb - 4; i++) hi = hi * 256 + data[p + i]!;
-  const q = p + nb - 4;
-  const lo = ((data[q]! << 24) | (data[q + 1]! << 16) | (data[q + 2]! << 8) | data[q + 3]!) >>> 0;
-  // (hi, lo) shifted right by pad; hi < 2^24
-  return ((hi >>> pad) * 2 ** 32) + (lo >>> pad) + ((hi & ((1 << pad) - 1)) * 2 ** (32 - pad));
-}
-
-/** A vector's bits, MSB first and left-aligned in nb bytes at data[p]. */
-function packed(data: Uint8Array, p: number, w: number, nb: number): VcdValue {
-  const pad = nb * 8 - w;
-  if (nb <= 4) {
-    let x = 0;
-    for (let i = 0; i < nb; i++) x = x * 256 + data[p + i]!;
-    return Math.floor(x / 2 ** pad);
-  }
-  if (w <= 53) {
-    // the top nb-4 bytes, then the last 4, shifted right by pad as a 64-bit pair
-    let hi = 0;
-    for (let i = 0; i < nb - 4; i++) hi = hi * 256 + data[p + i]!;
-    let lo = 0;
-    for (let i = nb - 4; i < nb; i++) lo = lo * 256 + data[p + i]!;
-    const lo2 = Math.floor(lo / 2 ** pad) + (hi % 2 ** pad) * 2 ** (32 - pad);
-    return Math.floor(hi / 2 ** pad) * 2 ** 32 + lo2;
-  }
-  let v = 0n;
-  for (let i = 0; i < nb; i++) v = (v << 8n) | BigInt(data[p + i]!);
-  return v >> BigInt(pad);
 }

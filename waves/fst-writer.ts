@@ -21,90 +21,13 @@ import * as fs from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
 import type { WaveWriter, WaveWriterOptions } from './wave-writer.ts';
+import { BL_GEOM, BL_HDR, BL_HIER, BL_VCDATA_DYN_ALIAS2, Bytes, HDR_BYTES, packBits, ST_SCOPE, ST_UPSCOPE, ST_VCD_MODULE, timescaleExponent, varintLength, VD_IMPLICIT, VT_VCD_WIRE } from './fst-format.ts';
 
 export interface FstWriterOptions extends WaveWriterOptions {
   /** Change bytes held before a block is written (default 4 MiB: ~7,500 cycles of the seed head, as Verilator's blocks). */
   blockBytes?: number;
   /** zlib level for signal chunks larger than 32 bytes (1–9), or 0: raw (default). */
   compress?: number;
-}
-
-const BL_HDR = 0;
-const BL_GEOM = 3;
-const BL_HIER = 4;
-const BL_VCDATA_DYN_ALIAS2 = 8;
-const ST_VCD_SCOPE = 254;
-const ST_VCD_UPSCOPE = 255;
-const ST_VCD_MODULE = 0;
-const VT_VCD_WIRE = 16;
-const VD_IMPLICIT = 0;
-const HDR_BYTES = 330;
-
-/** A growable byte buffer with FST's integer encodings. */
-class Bytes {
-  buf: Uint8Array;
-  len = 0;
-  constructor(size = 256) {
-    this.buf = new Uint8Array(size);
-  }
-  need(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-  u8(b: number): void {
-    this.need(1);
-    this.buf[this.len++] = b;
-  }
-  /** Unsigned LEB128, for values up to 2^53. */
-  varint(v: number): void {
-    this.need(8);
-    while (v >= 128) {
-      this.buf[this.len++] = (v % 128) | 128;
-      v = Math.floor(v / 128);
-    }
-    this.buf[this.len++] = v;
-  }
-  /** Signed LEB128 (fstWriterSVarint), for |v| < 2^31. */
-  svarint(v: number): void {
-    this.need(8);
-    for (;;) {
-      const b = v & 127;
-      v >>= 7;
-      if ((v === 0 && !(b & 64)) || (v === -1 && b & 64)) {
-        this.buf[this.len++] = b;
-        return;
-      }
-      this.buf[this.len++] = b | 128;
-    }
-  }
-  u64(v: number): void {
-    this.need(8);
-    const hi = Math.floor(v / 2 ** 32);
-    new DataView(this.buf.buffer, this.buf.byteOffset).setUint32(this.len, hi);
-    new DataView(this.buf.buffer, this.buf.byteOffset).setUint32(this.len + 4, v >>> 0);
-    this.len += 8;
-  }
-  bytes(b: Uint8Array): void {
-    this.need(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-  cstr(s: string): void {
-    this.bytes(Buffer.from(s, 'utf8'));
-    this.u8(0);
-  }
-  view(): Uint8Array {
-    return this.buf.subarray(0, this.len);
-  }
-}
-
-/** '1ns' → -9, '10ps' → -11: FST stores the timescale as a power of ten. */
-export function timescaleExponent(ts: string): number {
-  const m = /^\s*(1|10|100)\s*(s|ms|us|ns|ps|fs)\s*$/.exec(ts);
-  if (!m) throw new RangeError(`FstWriter: unsupported timescale '${ts}'`);
-  return { s: 0, ms: -3, us: -6, ns: -9, ps: -12, fs: -15 }[m[2] as 's']! + m[1]!.length - 1;
 }
 
 interface Scope {
@@ -473,7 +396,7 @@ export class FstWriter implements WaveWriter {
   private writeHierarchy(): void {
     const hier = new Bytes(1 << 12);
     const scope = (name: string) => {
-      hier.u8(ST_VCD_SCOPE);
+      hier.u8(ST_SCOPE);
       hier.u8(ST_VCD_MODULE);
       hier.cstr(name);
       hier.cstr('');
@@ -492,12 +415,12 @@ export class FstWriter implements WaveWriter {
       for (const [name, child] of sc.scopes) {
         scope(name);
         walk(child);
-        hier.u8(ST_VCD_UPSCOPE);
+        hier.u8(ST_UPSCOPE);
       }
     };
     scope('TOP');
     walk(this.root);
-    hier.u8(ST_VCD_UPSCOPE);
+    hier.u8(ST_UPSCOPE);
     const z = gzipSync(hier.view(), { level: 4 });
     const b = new Bytes(32 + z.length);
     b.u8(BL_HIER);
@@ -554,34 +477,4 @@ export class FstWriter implements WaveWriter {
   private bad(h: number, x: number): never {
     throw new RangeError(`FstWriter: ${x} does not fit ${this.names[h]} (${this.widthList[h]} bits)`);
   }
-}
-
-function varintLength(v: number): number {
-  let n = 1;
-  while (v >= 128) {
-    v = Math.floor(v / 128);
-    n++;
-  }
-  return n;
-}
-
-/** The bits of v MSB first, left-aligned in nb bytes at buf[p]; returns the end. */
-function packBits(buf: Uint8Array, p: number, v: number, w: number, nb: number): number {
-  const pad = nb * 8 - w; // 0…7
-  if (w <= 32) {
-    const xs = (v << pad) >>> 0; // v < 2^w: the int32 shift keeps every bit
-    for (let i = nb - 1; i >= 0; i--) buf[p++] = (xs >>> (8 * i)) & 255;
-    return p;
-  }
-  const hi = Math.floor(v / 4294967296);
-  const lo = v >>> 0;
-  // (hi, lo) << pad; the value's nb bytes are the low nb of these 8
-  const H = pad ? ((hi << pad) | (lo >>> (32 - pad))) >>> 0 : hi;
-  const L = (lo << pad) >>> 0;
-  for (let j = 8 - nb; j < 4; j++) buf[p++] = (H >>> (8 * (3 - j))) & 255;
-  buf[p++] = L >>> 24;
-  buf[p++] = (L >>> 16) & 255;
-  buf[p++] = (L >>> 8) & 255;
-  buf[p++] = L & 255;
-  return p;
 }
