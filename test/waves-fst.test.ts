@@ -14,6 +14,8 @@ import { VcdSource } from '../waves/vcd-source.ts';
 import { FstSource } from '../waves/fst-source.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
 import { lz4Decompress } from '../waves/lz4.ts';
+import { openWaves } from '../waves/open.ts';
+import { writeGtkw } from '../waves/gtkw.ts';
 import { run } from '../cli/main.ts';
 import { hasCommand } from './helpers.ts';
 
@@ -146,6 +148,20 @@ describe('reading FST', () => {
       }),
       { numRuns: 15 },
     );
+  });
+
+  it('headsim waves FILE.fst opens GTKWave with the layout beside it (the command, without a display)', async () => {
+    const { fst } = await pair('open', 50, 5, 1 << 20);
+    const save = writeGtkw(fst, { endTime: 260, groups: [{ name: 'g', signals: [{ name: 'head.state', width: 3, names: ['IDLE', 'SELECT'] }] }] });
+    expect(save).toBe(fst.replace(/\.fst$/, '.gtkw'));
+    const display = process.env.DISPLAY;
+    delete process.env.DISPLAY;
+    try {
+      expect(openWaves(fst)).toMatchObject({ launched: false, command: `gtkwave -a ${save} ${fst}`, gtkwPath: save });
+      expect(await run(['waves', fst])).toBe(0);
+    } finally {
+      if (display !== undefined) process.env.DISPLAY = display;
+    }
   });
 
   it('reports bad and truncated FSTs as input errors, and the CLI exits 2 with one line', async () => {

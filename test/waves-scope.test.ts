@@ -6,7 +6,10 @@ import { Head } from '../models/head/head.ts';
 import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
 import { globRegex, parseScope, resolveScope } from '../harness/run/scope.ts';
 import { formatFor, FST_ABOVE_CYCLES } from '../harness/run/cosim.ts';
-import { headLayout } from '../harness/run/waves.ts';
+import { headLayout, writeHeadLayout } from '../harness/run/waves.ts';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { run } from '../cli/main.ts';
 
 const s = withMode(buildScenario(SEED_CONFIG, 1, 1), 'softmax');
@@ -60,6 +63,20 @@ describe('scopes', () => {
     expect(all.find((x) => x.name === 'head.m_value')?.fixed).toEqual({ frac: s.g.probFrac, signed: false });
     expect(all.find((x) => x.name === 'head.state')?.names).toEqual(['IDLE', 'SELECT', 'EXP', 'NORM', 'EMIT']);
     expect(all.some((x) => x.name.includes('prod['))).toBe(false);
+  });
+});
+
+describe('mismatch layout', () => {
+  it('zooms to the window, puts the primary marker and marker A at the divergence, the differing signal on top', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-mark-'));
+    const t = { modelPath: path.join(dir, 'mismatch-model.fst'), rtlPath: path.join(dir, 'mismatch-rtl.fst'), from: 300, to: 502 };
+    const files = writeHeadLayout(signals, t, { marker: 5005, signal: 'head.logit_bank.z_work[2]' });
+    expect(files).toEqual([t.modelPath, path.join(dir, 'mismatch-model.gtkw'), t.rtlPath, path.join(dir, 'mismatch-rtl.gtkw')]);
+    const text = fs.readFileSync(files[1]!, 'utf8');
+    expect(text).toContain('[timestart] 3000');
+    expect(text).toMatch(/^\*-?[\d.]+ 5005 5005( -1){25}$/m);
+    expect(text).toMatch(/^-first difference\n@40000420\n\[fpshift_count\] 8\nTOP\.head\.logit_bank\.z_work\[2\]\[15:0\]$/m);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
