@@ -38,7 +38,7 @@ export const cosimCommand = (program: Command) =>
   modeRunOptions(program.command('cosim').description('model and RTL in lockstep: every port compared at every cycle, every value against the bit-true reference'))
     .addOption(new Option('--backend <name>', 'RTL simulator').choices(['verilator', 'cocotb'] as const).default('verilator' as const))
     .option('--waves [format]', `dump model and RTL waveforms (with GTKWave layouts) over a cycle window: ${FORMATS.join(' | ')} (auto: VCD up to ${FST_ABOVE_CYCLES} cycles, FST above)`, oneOf(FORMATS))
-    .option('--waves-from <cycle>', 'first cycle of the dump window', int(0))
+    .option('--waves-from <cycle>', 'first cycle of the dump window (default: 0)', int(0))
     .option('--waves-to <cycle>', `cycle after the dump window (default: from + ${DEFAULT_WAVES_CYCLES})`, int(1))
     .option('--waves-scope <scope>', `what the dumps carry: ${SCOPE_HELP}`, scopeArg, 'all')
     .option('--vcd', 'same as --waves vcd')
