@@ -22,6 +22,9 @@ import { ModelTrace } from '../harness/run/trace.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
 import { readVcd } from '../waves/vcd-reader.ts';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseConfig } from '../models/config.ts';
+import { RTL_DIR } from '../harness/rtl/build.ts';
 
 const verilator: BackendFactory = async (sc, mem, waves) => {
   const b = await buildHeadVerilator(sc, { trace: waves.format });
@@ -91,6 +94,31 @@ describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
     expect(e.differingSignals).toBe(1);
     expect(e.firstDifference).toMatchObject({ time: at, signal: 'head.logit_bank.z_work[2]' });
   }, 1_500_000);
+});
+
+describe.skipIf(!hasVerilator)('a divergence', () => {
+  it('is re-run with waves around it, diffed to its first internal signal, and marked in the layout', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'headsim-waves-'));
+    const rtlDir = join(out, 'rtl');
+    cpSync(RTL_DIR, rtlDir, { recursive: true });
+    const file = join(rtlDir, 'input_stage.v');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('x_first <= (beat == 0);');
+    writeFileSync(file, text.replace('x_first <= (beat == 0);', 'x_first <= (beat == 1);')); // a mutant
+    const s = buildScenario(parseConfig({ classes: 10, inputs: 48, kPar: 8, mode: 'argmax' }), 20, 5);
+    const r = await cosimMode(s, DEFAULT_TRAFFIC, { out }, async (sc, mem, waves) => {
+      const b = await buildHeadVerilator(sc, { rtlDir, outRoot: join(out, 'verilator'), trace: waves.format });
+      return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc.g), args: plusargs(mem) });
+    });
+    expect(r.portMismatch).not.toBeNull();
+    const first = r.divergence!.firstInternalDifference!;
+    expect(first.signal).toMatch(/^head\./);
+    const gtkw = r.waves.find((w) => w.endsWith('mismatch-model.gtkw'))!;
+    const layout = readFileSync(gtkw, 'utf8');
+    expect(layout).toMatch(new RegExp(`^\\*-?[\\d.]+ ${first.time} ${first.time}( -1){25}$`, 'm'));
+    expect(layout).toContain('-first difference');
+    expect(r.waves.some((w) => w.endsWith('mismatch-rtl.vcd'))).toBe(true); // a short window: VCD
+  }, 900_000);
 });
 
 const hasVenv = spawnSync(DEFAULT_PYTHON, ['-c', 'import cocotb, cocotb_tools.runner']).status === 0;
