@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // synthesis; under two minutes); `npm test` (what `make test` and CI run) runs both tiers.
 const FAST = [
   'kernel', 'bench-kernel', 'numerics', 'npy', 'model-bittrue', 'seed-accuracy',
-  'waves-header', 'waves-roundtrip', 'waves-diff', 'waves-memory',
+  'waves-header', 'waves-roundtrip', 'waves-diff', 'waves-memory', 'waves-fst', 'waves-scope',
   'cli', 'cli-fuzz', 'sweep', 'verilator-proc', 'layout',
 ].map((n) => `test/${n}.test.ts`);
 

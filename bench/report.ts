@@ -25,11 +25,13 @@ export interface BenchReport {
   /** Seed scenario figures (cycles/s, medians of the rounds; the first scenario run when seed is not): the fields of docs/contract.md §Command line. */
   modelCyclesPerSecond: number | null;
   modelVcdCyclesPerSecond: number | null;
+  modelFstCyclesPerSecond: number | null;
   lockstepCyclesPerSecond: number | null;
   cocotbLockstepCyclesPerSecond: number | null;
   verilatorCyclesPerSecond: number | null;
   verilatorO2CyclesPerSecond: number | null;
   verilatorTraceCyclesPerSecond: number | null;
+  verilatorTraceFstCyclesPerSecond: number | null;
   icarusCyclesPerSecond: number | null;
   cocotbCyclesPerSecond: number | null;
   /** Seed scenario ratios, median with min and max over the rounds. */
@@ -50,6 +52,9 @@ export function makeReport(argv: string[], quick: boolean, machine: MachineInfo,
   goal('Verilator lockstep ≥ 1,000,000 compared cycles/s', seed, med(seed?.lockstep.verilator), 1e6);
   goal('Verilator lockstep ≥ 500× cocotb lockstep', seed, med(seed?.ratios.verilatorLockstepVsCocotbLockstep), 500);
   goal('model with VCD ≥ 5× Verilator with full --trace', seed, med(seed?.ratios.modelVcdVsVerilatorTrace), 5);
+  goal('model with FST ≥ 5× Verilator with full --trace-fst', seed, med(seed?.ratios.modelFstVsVerilatorTraceFst), 5);
+  goal('model with VCD ≥ 5× Verilator --trace, same signals', seed, med(seed?.ratios.modelVcdVsVerilatorTraceSameSignals), 5);
+  goal('model with FST ≥ 5× Verilator --trace-fst, same signals', seed, med(seed?.ratios.modelFstVsVerilatorTraceFstSameSignals), 5);
   return {
     command: 'bench',
     date: new Date().toISOString(),
@@ -58,11 +63,13 @@ export function makeReport(argv: string[], quick: boolean, machine: MachineInfo,
     machine,
     modelCyclesPerSecond: med(seed?.model),
     modelVcdCyclesPerSecond: med(seed?.modelVcd),
+    modelFstCyclesPerSecond: med(seed?.modelFst),
     lockstepCyclesPerSecond: med(seed?.lockstep.verilator),
     cocotbLockstepCyclesPerSecond: med(seed?.lockstep.cocotb),
     verilatorCyclesPerSecond: med(seed?.verilator.default),
     verilatorO2CyclesPerSecond: med(seed?.verilator.O2),
     verilatorTraceCyclesPerSecond: med(seed?.verilator.trace),
+    verilatorTraceFstCyclesPerSecond: med(seed?.verilator.traceFst),
     icarusCyclesPerSecond: med(seed?.icarus),
     cocotbCyclesPerSecond: med(seed?.cocotb),
     ratios: seed?.ratios ?? {},
@@ -84,6 +91,7 @@ export function rate(x: number | null | undefined): string {
 const ratioText = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 export const ratioStats = (s: Stats | null | undefined) => (s ? `${ratioText(s.median)}× [${ratioText(s.min)} … ${ratioText(s.max)}]` : '–');
 const rateStats = (s: Stats | null | undefined) => (s ? `${rate(s.median)} [${rate(s.min)} … ${rate(s.max)}]` : '–');
+const bpc = (b: number | null | undefined) => (b ? `, ${Math.round(b)} B/cycle` : '');
 const int = (n: number | null | undefined) => (n === null || n === undefined ? '–' : n.toLocaleString('en-US'));
 
 function table(head: string[], rows: string[][]): string[] {
@@ -100,10 +108,14 @@ function scenarioLines(s: ScenarioResult): string[] {
   out.push(`B = ${s.geometry.B} beats, P = ${s.geometry.P} passes, II = ${s.geometry.ii} cycles, ${s.geometry.signals} model signals. Rounds: ${R.fast} (Icarus, cocotb: ${R.slow}).`, '');
   const rows: string[][] = [
     ['model (TypeScript, CPU time)', int(c.model), rateStats(s.model)],
-    ['model with VCD (every signal)', int(c.modelVcd), rateStats(s.modelVcd) + (s.modelVcdBytesPerCycle ? `, ${Math.round(s.modelVcdBytesPerCycle)} B/cycle` : '')],
+    ['model with VCD (every signal)', int(c.modelVcd), rateStats(s.modelVcd) + bpc(s.modelVcdBytesPerCycle)],
+    ['model with FST (every signal)', int(c.modelVcd), rateStats(s.modelFst) + bpc(s.modelFstBytesPerCycle)],
     ['Verilator alone, default build (-Os)', int(c.verilator), rateStats(s.verilator.default)],
     ['Verilator alone, -O2 (OPT_FAST, OPT_GLOBAL)', int(c.verilator), rateStats(s.verilator.O2)],
-    ['Verilator alone, -O2 --trace (every signal)', int(c.verilatorTrace), rateStats(s.verilator.trace) + (s.verilator.traceBytesPerCycle ? `, ${Math.round(s.verilator.traceBytesPerCycle)} B/cycle` : '')],
+    ['Verilator alone, -O2 --trace (every signal)', int(c.verilatorTrace), rateStats(s.verilator.trace) + bpc(s.verilator.traceBytesPerCycle)],
+    ['Verilator alone, -O2 --trace-fst (every signal)', int(c.verilatorTrace), rateStats(s.verilator.traceFst) + bpc(s.verilator.traceFstBytesPerCycle)],
+    ['Verilator alone, -O2 --trace, the model\'s signals', int(c.verilatorTrace), rateStats(s.verilator.traceModel) + bpc(s.verilator.traceModelBytesPerCycle)],
+    ['Verilator alone, -O2 --trace-fst, the model\'s signals', int(c.verilatorTrace), rateStats(s.verilator.traceFstModel) + bpc(s.verilator.traceFstModelBytesPerCycle)],
     ['Icarus alone (vvp, Verilog testbench)', int(c.icarus), rateStats(s.icarus)],
     ['cocotb on Icarus (simulator CPU)', int(c.cocotb), rateStats(s.cocotb)],
     ['lockstep, Verilator backend (wall)', `${int(c.lockstepVerilator)} vectors`, rateStats(s.lockstep.verilator)],
@@ -121,6 +133,9 @@ function scenarioLines(s: ScenarioResult): string[] {
         ['lockstep (Verilator) / Verilator alone (default)', ratioStats(rr.lockstepVsVerilator)],
         ['Verilator lockstep / cocotb lockstep', ratioStats(rr.verilatorLockstepVsCocotbLockstep)],
         ['model with VCD / Verilator with --trace', ratioStats(rr.modelVcdVsVerilatorTrace)],
+        ['model with FST / Verilator with --trace-fst', ratioStats(rr.modelFstVsVerilatorTraceFst)],
+        ['model with VCD / Verilator --trace, same signals', ratioStats(rr.modelVcdVsVerilatorTraceSameSignals)],
+        ['model with FST / Verilator --trace-fst, same signals', ratioStats(rr.modelFstVsVerilatorTraceFstSameSignals)],
         ['Verilator -O2 / default', ratioStats(rr.verilatorO2VsDefault)],
         ['model / Icarus alone', ratioStats(rr.modelVsIcarus)],
         ['model / cocotb', ratioStats(rr.modelVsCocotb)],

@@ -6,10 +6,11 @@
  * compares numbers taken close in time on a machine shared with other jobs:
  *   model          the cycle model under its testbench (random backpressure), steady state,
  *                  CPU time of this process;
- *   model+VCD      the same with every signal traced (harness/run/trace.ts);
+ *   model+VCD/FST  the same with every signal traced (harness/run/trace.ts) into a VCD, an FST;
  *   Verilator      bench/verilator_alone.cpp: the verilated RTL in its own C++ loop over the
  *                  model's recorded stimulus, checking every output; default build (-Os), -O2,
- *                  and -O2 with --trace dumping every signal; CPU time of the loop;
+ *                  and -O2 tracing: --trace (VCD) and --trace-fst (FST), each dumping every signal
+ *                  and only the model's signals (dumpvars of their names); CPU time of the loop;
  *   Icarus         a Verilog testbench under vvp over the same stimulus; CPU time minus the
  *                  start-up of a 0-cycle run;
  *   cocotb         the cocotb/Icarus backend (harness/rtl/cocotb) replaying the stimulus; CPU time of
@@ -29,6 +30,8 @@ import { checkCocotbSetup } from '../harness/rtl/cocotb/setup.ts';
 import { runLockstep } from '../harness/run/lockstep.ts';
 import { plusargs, writeMemFiles, type MemFiles } from '../harness/rtl/memfiles.ts';
 import { ModelTrace } from '../harness/run/trace.ts';
+import { dumpvarsOf } from '../harness/run/scope.ts';
+import { writeFileSync } from 'node:fs';
 import { createModel } from '../harness/run/model.ts';
 import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
 import { makeDir } from '../lib/files.ts';
@@ -44,7 +47,7 @@ import { SCENARIOS, type Cycles, type ScenarioDef } from './scenarios.ts';
 import { stats, type Stats } from './stats.ts';
 import { buildVerilatorAlone, runVerilatorAlone, writeStimulus, type VerilatorVariant } from './verilator-alone.ts';
 
-export const MEASURES = ['model', 'vcd', 'verilator', 'trace', 'icarus', 'cocotb', 'lockstep', 'lockstep-cocotb'] as const;
+export const MEASURES = ['model', 'vcd', 'fst', 'verilator', 'trace', 'trace-fst', 'icarus', 'cocotb', 'lockstep', 'lockstep-cocotb'] as const;
 export type Measure = (typeof MEASURES)[number];
 
 export interface BenchOptions {
@@ -76,7 +79,23 @@ export interface ScenarioResult {
   modelWall: Stats | null;
   modelVcd: Stats | null;
   modelVcdBytesPerCycle: number | null;
-  verilator: { default: Stats | null; O2: Stats | null; trace: Stats | null; traceBytesPerCycle: number | null };
+  modelFst: Stats | null;
+  modelFstBytesPerCycle: number | null;
+  verilator: {
+    default: Stats | null;
+    O2: Stats | null;
+    /** --trace, every signal */
+    trace: Stats | null;
+    traceBytesPerCycle: number | null;
+    /** --trace-fst, every signal */
+    traceFst: Stats | null;
+    traceFstBytesPerCycle: number | null;
+    /** the same two dumping only the model's signals (the RTL twins of its names) */
+    traceModel: Stats | null;
+    traceModelBytesPerCycle: number | null;
+    traceFstModel: Stats | null;
+    traceFstModelBytesPerCycle: number | null;
+  };
   icarus: Stats | null;
   cocotb: Stats | null;
   lockstep: {
@@ -144,8 +163,10 @@ class ScenarioBench {
   // the rounds
   private readonly series: Record<string, Series> = {};
   private readonly mismatches: Record<string, number> = {};
-  private vcd = { bytes: 0, cycles: 0 };
-  private trace = { bytes: 0, cycles: 0 };
+  /** bytes and cycles dumped, per trace series */
+  private dumped: Record<string, { bytes: number; cycles: number }> = {};
+  /** the model's names as a Verilator dumpvars file (the "same signals" traces) */
+  private dumpvars = '';
 
   constructor(
     readonly name: string,
@@ -173,7 +194,7 @@ class ScenarioBench {
         this.notes.push(`${what} not available (${(e as Error).message.split('\n')[0]}): ${measures.join(', ')} not measured`);
       }
     };
-    await missing('Verilator', () => verilatorVersion(), ['verilator', 'trace', 'lockstep']);
+    await missing('Verilator', () => verilatorVersion(), ['verilator', 'trace', 'trace-fst', 'lockstep']);
     await missing('Icarus', () => runCommand('iverilog', ['-V'], { timeoutMs: 30_000, check: true }), ['icarus']);
     await missing('cocotb', () => checkCocotbSetup(), ['cocotb', 'lockstep-cocotb']);
   }
@@ -188,7 +209,7 @@ class ScenarioBench {
     // II / validRate. Enough vectors that no measured window runs idle:
     const ii = timing(buildScenario(config, 1, 1).g).ii;
     const perVector = Math.ceil(ii / traffic.validRate) + 2;
-    const modelCycles = C.modelWarmup + this.rounds * (C.model + C.vcd) + 1000;
+    const modelCycles = C.modelWarmup + this.rounds * (C.model + 2 * C.vcd) + 1000;
     const stimCycles = Math.max(C.verilator, C.trace, C.icarus * this.slowRounds, C.cocotb * this.slowRounds, 1);
     const need = Math.max(modelCycles, stimCycles, C.lockstep) / ii + traffic.probe + 4;
     this.log(`building scenario: ${Math.ceil(need)} vectors`);
@@ -211,7 +232,11 @@ class ScenarioBench {
   /** Every simulator's build (content-cached). */
   async build(): Promise<void> {
     const { s, C, o } = this;
-    const variants: VerilatorVariant[] = [...(this.on('verilator') ? (['default', 'O2'] as const) : []), ...(this.on('trace') ? (['trace'] as const) : [])];
+    const variants: VerilatorVariant[] = [
+      ...(this.on('verilator') ? (['default', 'O2'] as const) : []),
+      ...(this.on('trace') ? (['trace'] as const) : []),
+      ...(this.on('trace-fst') ? (['trace-fst'] as const) : []),
+    ];
     for (const v of variants) {
       this.log(`verilator build (${v})…`);
       const b = await buildVerilatorAlone(s, v, path.join(o.out, 'verilator'));
@@ -239,7 +264,9 @@ class ScenarioBench {
   async start(): Promise<void> {
     const { s, C } = this;
     this.model = createModel(s, this.traffic);
-    if (this.on('model') || this.on('vcd')) {
+    this.dumpvars = path.join(this.dir, 'model-signals.dumpvars');
+    writeFileSync(this.dumpvars, dumpvarsOf(this.model.head.k.signals.map((x) => x.name)).join('\n') + '\n');
+    if (this.on('model') || this.on('vcd') || this.on('fst')) {
       this.log(`model warm-up ${C.modelWarmup} cycles`);
       this.model.tb.run(null, C.modelWarmup);
     }
@@ -261,9 +288,14 @@ class ScenarioBench {
   async round(r: number): Promise<void> {
     this.log(`round ${r + 1}/${this.rounds}`);
     if (this.on('model')) this.measureModel(r);
-    if (this.on('vcd') && this.C.vcd > 0) await this.measureModelVcd(r);
+    if (this.on('vcd') && this.C.vcd > 0) await this.measureModelTrace(r, 'vcd');
+    if (this.on('fst') && this.C.vcd > 0) await this.measureModelTrace(r, 'fst');
     for (const v of ['default', 'O2'] as const) if (this.exes[v]) await this.measureVerilator(r, v);
-    if (this.exes.trace && this.C.trace > 0) await this.measureVerilatorTrace(r);
+    for (const v of ['trace', 'trace-fst'] as const) {
+      if (!this.exes[v] || this.C.trace <= 0) continue;
+      await this.measureVerilatorTrace(r, v, false);
+      await this.measureVerilatorTrace(r, v, true);
+    }
     if (this.lockstepExe) await this.measureLockstep(r, this.lockstepExe);
     if (r >= this.slowRounds) return;
     if (this.icarus) await this.measureIcarus(r, this.icarus);
@@ -287,16 +319,28 @@ class ScenarioBench {
     this.put('modelWall', r, this.C.model / ((performance.now() - w0) / 1000));
   }
 
-  private async measureModelVcd(r: number): Promise<void> {
-    const file = path.join(this.o.vcdDir, `headsim-bench-${process.pid}-model.vcd`);
+  private count(k: string, file: string, cycles: number): void {
+    const d = (this.dumped[k] ??= { bytes: 0, cycles: 0 });
+    d.bytes += existsSync(file) ? statSync(file).size : 0;
+    d.cycles += cycles;
+    rmSync(file, { force: true });
+  }
+
+  private bytesPerCycle(k: string): number | null {
+    const d = this.dumped[k];
+    return d && d.cycles ? d.bytes / d.cycles : null;
+  }
+
+  /** The model traced into a VCD or an FST (its own writer, this thread): CPU time of the process. */
+  private async measureModelTrace(r: number, format: 'vcd' | 'fst'): Promise<void> {
+    const file = path.join(this.o.vcdDir, `headsim-bench-${process.pid}-model.${format}`);
     const c0 = selfCpu();
     const trace = new ModelTrace(this.model.head.k, file);
     this.model.tb.run(null, this.C.vcd);
     await trace.close();
-    this.put('modelVcd', r, this.C.vcd / (selfCpu() - c0));
-    this.vcd.bytes += statSync(file).size;
-    this.vcd.cycles += this.C.vcd;
-    rmSync(file, { force: true });
+    const k = format === 'vcd' ? 'modelVcd' : 'modelFst';
+    this.put(k, r, this.C.vcd / (selfCpu() - c0));
+    this.count(k, file, this.C.vcd);
   }
 
   private async measureVerilator(r: number, v: 'default' | 'O2'): Promise<void> {
@@ -305,14 +349,14 @@ class ScenarioBench {
     this.addMismatch(`verilator-${v}`, x.mismatches);
   }
 
-  private async measureVerilatorTrace(r: number): Promise<void> {
-    const file = path.join(this.o.vcdDir, `headsim-bench-${process.pid}-verilator.vcd`);
-    const x = await runVerilatorAlone(this.exes.trace!, this.stimFile, plusargs(this.mem), { cycles: this.C.trace, trace: file });
-    this.put('verilator-trace', r, x.cycles / x.cpu);
-    this.addMismatch('verilator-trace', x.mismatches);
-    this.trace.bytes += existsSync(file) ? statSync(file).size : 0;
-    this.trace.cycles += this.C.trace;
-    rmSync(file, { force: true });
+  /** Verilator tracing every signal, or (sameSignals) only the model's, in the variant's format. */
+  private async measureVerilatorTrace(r: number, v: 'trace' | 'trace-fst', sameSignals: boolean): Promise<void> {
+    const k = `verilator-${v}${sameSignals ? '-model' : ''}`;
+    const file = path.join(this.o.vcdDir, `headsim-bench-${process.pid}-${k}.${v === 'trace' ? 'vcd' : 'fst'}`);
+    const x = await runVerilatorAlone(this.exes[v]!, this.stimFile, plusargs(this.mem), { cycles: this.C.trace, trace: file, dumpvars: sameSignals ? this.dumpvars : undefined });
+    this.put(k, r, x.cycles / x.cpu);
+    this.addMismatch(k, x.mismatches);
+    this.count(k, file, this.C.trace);
   }
 
   private async measureLockstep(r: number, exe: string): Promise<void> {
@@ -406,8 +450,21 @@ class ScenarioBench {
       model: st('model'),
       modelWall: st('modelWall'),
       modelVcd: st('modelVcd'),
-      modelVcdBytesPerCycle: this.vcd.cycles ? this.vcd.bytes / this.vcd.cycles : null,
-      verilator: { default: st('verilator-default'), O2: st('verilator-O2'), trace: st('verilator-trace'), traceBytesPerCycle: this.trace.cycles ? this.trace.bytes / this.trace.cycles : null },
+      modelVcdBytesPerCycle: this.bytesPerCycle('modelVcd'),
+      modelFst: st('modelFst'),
+      modelFstBytesPerCycle: this.bytesPerCycle('modelFst'),
+      verilator: {
+        default: st('verilator-default'),
+        O2: st('verilator-O2'),
+        trace: st('verilator-trace'),
+        traceBytesPerCycle: this.bytesPerCycle('verilator-trace'),
+        traceFst: st('verilator-trace-fst'),
+        traceFstBytesPerCycle: this.bytesPerCycle('verilator-trace-fst'),
+        traceModel: st('verilator-trace-model'),
+        traceModelBytesPerCycle: this.bytesPerCycle('verilator-trace-model'),
+        traceFstModel: st('verilator-trace-fst-model'),
+        traceFstModelBytesPerCycle: this.bytesPerCycle('verilator-trace-fst-model'),
+      },
       icarus: st('icarus'),
       cocotb: st('cocotb'),
       lockstep: {
@@ -423,6 +480,9 @@ class ScenarioBench {
         lockstepVsVerilator: ratio('lockstep-verilator', 'verilator-default'),
         verilatorLockstepVsCocotbLockstep: ratio('lockstep-verilator', 'lockstep-cocotb'),
         modelVcdVsVerilatorTrace: ratio('modelVcd', 'verilator-trace'),
+        modelFstVsVerilatorTraceFst: ratio('modelFst', 'verilator-trace-fst'),
+        modelVcdVsVerilatorTraceSameSignals: ratio('modelVcd', 'verilator-trace-model'),
+        modelFstVsVerilatorTraceFstSameSignals: ratio('modelFst', 'verilator-trace-fst-model'),
         verilatorO2VsDefault: ratio('verilator-O2', 'verilator-default'),
         modelVsIcarus: ratio('model', 'icarus'),
         modelVsCocotb: ratio('model', 'cocotb'),

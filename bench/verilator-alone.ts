@@ -20,7 +20,7 @@ import type { Scenario } from '../harness/inputs/scenario.ts';
 import { buildVerilator, type VerilatorBuild } from '../harness/rtl/verilator/build.ts';
 
 export const ALONE_SOURCE = fileURLToPath(new URL('./verilator_alone.cpp', import.meta.url));
-export type VerilatorVariant = 'default' | 'O2' | 'trace';
+export type VerilatorVariant = 'default' | 'O2' | 'trace' | 'trace-fst';
 
 /**
  * verilator_alone.cpp verilated with the RTL by the harness's cached build (harness/rtl/verilator/
@@ -37,9 +37,9 @@ export function buildVerilatorAlone(s: Scenario, variant: VerilatorVariant, outR
     outRoot: path.join(outRoot, variant),
     timeoutMs: 30 * 60_000,
     main: ALONE_SOURCE,
-    trace: variant === 'trace',
+    trace: variant === 'trace' ? 'vcd' : variant === 'trace-fst' ? 'fst' : false,
     optimize: variant !== 'default',
-    extraArgs: variant === 'trace' ? ['--trace-max-array', '65536'] : [],
+    extraArgs: variant.startsWith('trace') ? ['--trace-max-array', '65536'] : [],
   });
 }
 
@@ -64,8 +64,19 @@ export interface AloneRun {
 }
 
 /** Runs the binary once on (the first `cycles` of) the stimulus, a fresh model. */
-export async function runVerilatorAlone(exe: string, stimulus: string, plusargs: string[], opts: { cycles?: number; trace?: string } = {}): Promise<AloneRun> {
-  const args = [stimulus, ...(opts.cycles !== undefined ? ['--cycles', String(opts.cycles)] : []), ...(opts.trace ? ['--trace', opts.trace] : []), ...plusargs];
+export async function runVerilatorAlone(
+  exe: string,
+  stimulus: string,
+  plusargs: string[],
+  opts: { cycles?: number; trace?: string; dumpvars?: string } = {},
+): Promise<AloneRun> {
+  const args = [
+    stimulus,
+    ...(opts.cycles !== undefined ? ['--cycles', String(opts.cycles)] : []),
+    ...(opts.trace ? ['--trace', opts.trace] : []),
+    ...(opts.dumpvars ? ['--dumpvars', opts.dumpvars] : []),
+    ...plusargs,
+  ];
   const r = await runCommand(exe, args, { timeoutMs: 30 * 60_000 });
   if (r.code !== 0) throw new Error(`${exe} failed (exit ${r.code}):\n${tail(r.stderr || r.stdout, 20)}`);
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));

@@ -4,7 +4,8 @@
 // cycle by cycle under the harness's cycle convention (harness/rtl/verilator/README.md) and checks
 // every output port against the expectation. This is the practical upper bound for lockstep.
 //
-//   verilator_alone STIMULUS [--repeat R] [--cycles N] [--trace FILE.vcd] [+weights=.. +bias=.. ...]
+//   verilator_alone STIMULUS [--repeat R] [--cycles N] [--trace FILE.vcd|.fst] [--dumpvars FILE]
+//                   [+weights=.. +bias=.. ...]
 //
 // Each repeat builds a fresh model ($readmemh etc. not timed), runs every cycle of the stimulus
 // (or the first N) and prints one JSON line: {"cycles":n,"wall":s,"cpu":s,"mismatches":m,"firstMismatch":c}.
@@ -14,9 +15,6 @@
 // Built by bench/verilator-alone.ts with -DS_W=.. -DIDX_W=.. -DVAL_W=.. (port widths in bits).
 
 #include <verilated.h>
-#if VM_TRACE
-#include <verilated_vcd_c.h>
-#endif
 
 #include <chrono>
 #include <cstdint>
@@ -30,6 +28,7 @@
 
 #include "Vdut.h"
 #include "../harness/rtl/verilator/ports.h"
+#include "../harness/rtl/verilator/trace.h"
 
 static constexpr uint32_t MAGIC = 0x31425348;  // "HSB1"
 
@@ -54,12 +53,13 @@ int main(int argc, char** argv) {
     if (argc < 2) die("usage: verilator_alone STIMULUS [--repeat R] [--trace FILE] [+plusargs]");
     int repeat = 1;
     long long limit = -1;
-    std::string tracePath;
+    std::string tracePath, dumpvarsPath;
     std::vector<char*> plus{argv[0]};
     for (int i = 2; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--repeat") && i + 1 < argc) repeat = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--trace") && i + 1 < argc) tracePath = argv[++i];
         else if (!std::strcmp(argv[i], "--cycles") && i + 1 < argc) limit = std::atoll(argv[++i]);
+        else if (!std::strcmp(argv[i], "--dumpvars") && i + 1 < argc) dumpvarsPath = argv[++i];
         else plus.push_back(argv[i]);
     }
 #if !VM_TRACE
@@ -95,14 +95,15 @@ int main(int argc, char** argv) {
         uint64_t half = 5;
         for (int p = precision; p < -9; ++p) half *= 10;
 #if VM_TRACE
-        std::unique_ptr<VerilatedVcdC> tfp;
+        std::unique_ptr<TraceFile> tfp;
         if (!tracePath.empty()) {
-            tfp.reset(new VerilatedVcdC);
+            tfp.reset(new TraceFile);
+            if (!dumpvarsPath.empty() && applyDumpvars(tfp.get(), dumpvarsPath.c_str()) < 0) die("cannot read ", dumpvarsPath.c_str());
             top->trace(tfp.get(), 99);
             tfp->open(tracePath.c_str());
             if (!tfp->isOpen()) die("cannot open trace file ", tracePath.c_str());
         }
-        VerilatedVcdC* const tr = tfp.get();
+        TraceFile* const tr = tfp.get();
 #endif
         uint64_t mismatches = 0;
         int64_t first = -1;

@@ -108,3 +108,69 @@ export function killGroup(pid: number | undefined, signal: NodeJS.Signals = 'SIG
     }
   }
 }
+
+export interface StreamedCommand {
+  /** The next piece of the child's standard output; null at its end (backpressure pauses the child). */
+  read(): Promise<Buffer | null>;
+  /** Resolves when the child has exited: its status (or the signal that killed it) and stderr tail. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; timedOut: boolean }>;
+  /** Kills the child's process group (a reader that stops early). */
+  kill(): void;
+}
+
+/**
+ * Runs a command whose standard output is consumed as a stream (a converter piped into a
+ * reader), in its own process group like runCommand: killed after timeoutMs, and with this
+ * process. Standard input is closed.
+ */
+export function streamCommand(cmd: string, args: string[], opts: { timeoutMs?: number } = {}): StreamedCommand {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (child.pid !== undefined) liveGroups.add(child.pid);
+  let stderr = '';
+  let timedOut = false;
+  child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid);
+  }, opts.timeoutMs ?? 10 * 60_000);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; timedOut: boolean }>((resolve, reject) => {
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      reject(e.code === 'ENOENT' ? new CommandNotFoundError(cmd) : new CommandError(`${cmd}: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      resolve({ code, signal, stderr, timedOut });
+    });
+  });
+  exited.catch(() => {}); // reported to whoever awaits it
+  // Pulled with 'readable' and read(): a listener from the start, or Node resumes an unread
+  // stdout when the child exits (flushStdio) and the rest of the output is lost.
+  let ended = false;
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  child.stdout.on('readable', poke);
+  child.stdout.on('end', () => {
+    ended = true;
+    poke();
+  });
+  child.stdout.on('error', () => {
+    ended = true;
+    poke();
+  });
+  const read = async (): Promise<Buffer | null> => {
+    for (;;) {
+      const b = child.stdout.read() as Buffer | null;
+      if (b !== null) return b;
+      if (ended) return null;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  return { read, exited, kill: () => killGroup(child.pid) };
+}

@@ -96,6 +96,26 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
   };
 }
 
+/**
+ * The fixed-point format of each kind of value in the datapath (how waveform layouts show them as
+ * real numbers): fraction bits and signedness, derived from the configured formats.
+ */
+export function valueFormats(g: Geometry) {
+  const accFrac = g.requantShift + g.logitFrac;
+  const f = (frac: number, signed: boolean) => ({ fixed: { frac, signed } });
+  const prob = f(g.probFrac, false);
+  return {
+    input: f(g.inFrac, true),
+    weight: f(accFrac - g.inFrac, true),
+    acc: f(accFrac, true),
+    logit: f(g.logitFrac, true),
+    /** exp(z − z_max) from the table, and sums of them */
+    exp: f(g.expOutBits, false),
+    /** what m_value carries: a logit (argmax) or a probability (softmax, approx) */
+    output: g.mode === 'argmax' ? f(g.logitFrac, true) : prob,
+  };
+}
+
 /** Cycles the softmax adds between selection and emission: exp/accumulate, then reciprocal lookup. */
 const normCycles = (g: Geometry) => (g.mode === 'softmax' ? g.P + 1 + (g.serial ? 0 : 1) : 0);
 /** Extra cycles per entry spent in the serial divider. */

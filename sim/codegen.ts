@@ -14,6 +14,14 @@ export interface SignalInfo {
   name: string;
   width: number;
   signed: boolean;
+  /** How a person reads the value (waveform layouts); the simulation ignores it. */
+  meta?: SignalMeta;
+}
+
+/** A signal's meaning for display: a fixed-point number, or one of named states (value = index). */
+export interface SignalMeta {
+  fixed?: { frac: number; signed: boolean };
+  states?: readonly string[];
 }
 
 /**

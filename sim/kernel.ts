@@ -22,11 +22,11 @@
 // Clocks are kept outside the event heap; a clock edge is ordered against same-time events by
 // the sequence number it would have had in the heap, and the fused function runs only when
 // the edge is alone in its time step.
-import { CodeGenerator, type CodeGen, type DesignTables, type Kind, type Process, type ProcDef, type SignalInfo } from './codegen.ts';
+import { CodeGenerator, type CodeGen, type DesignTables, type Kind, type Process, type ProcDef, type SignalInfo, type SignalMeta } from './codegen.ts';
 import { EventQueue } from './event-queue.ts';
 import type { Runtime } from './runtime.ts';
 
-export type { Code, CodeGen, Process, SignalInfo } from './codegen.ts';
+export type { Code, CodeGen, Process, SignalInfo, SignalMeta } from './codegen.ts';
 
 interface Clock {
   clk: number;
@@ -115,10 +115,10 @@ export class Kernel implements Runtime {
   ranN = 0;
   private commits: Array<(() => void) | null> = [];
 
-  /** Declare a signal; returns its id. */
-  signal(name: string, width: number, init = 0, signed = false): number {
+  /** Declare a signal; returns its id. `meta` says how to display it (fixed point, state names). */
+  signal(name: string, width: number, init = 0, signed = false, meta?: SignalMeta): number {
     this.assertElaborating();
-    this.signals.push({ name, width, signed });
+    this.signals.push(meta ? { name, width, signed, meta } : { name, width, signed });
     this.inits.push(init);
     this.combSensList.push([]);
     this.edgeSensList.push([]);
@@ -127,9 +127,9 @@ export class Kernel implements Runtime {
   }
 
   /** Declare `length` signals `name[i]`; returns the id of element 0 (ids are consecutive). */
-  array(name: string, width: number, length: number, init = 0, signed = false): number {
+  array(name: string, width: number, length: number, init = 0, signed = false, meta?: SignalMeta): number {
     const base = this.signals.length;
-    for (let i = 0; i < length; i++) this.signal(`${name}[${i}]`, width, init, signed);
+    for (let i = 0; i < length; i++) this.signal(`${name}[${i}]`, width, init, signed, meta);
     return base;
   }
 

@@ -60,7 +60,13 @@ describe('headsim bench --quick', () => {
     expect(sc.model.median).toBe(sc.model.runs[0]);
     expect(rep.modelCyclesPerSecond).toBe(sc.model.median);
     expect(sc.modelVcd.median).toBeGreaterThan(0);
+    expect(sc.modelFst.median).toBeGreaterThan(0);
+    expect(sc.modelFstBytesPerCycle).toBeLessThan(sc.modelVcdBytesPerCycle);
     if (hasVerilator) {
+      for (const k of ['verilator-trace', 'verilator-trace-fst', 'verilator-trace-model', 'verilator-trace-fst-model']) expect(sc.mismatches[k]).toBe(0);
+      expect(sc.ratios.modelFstVsVerilatorTraceFst.median).toBeCloseTo(sc.modelFst.runs[0] / sc.verilator.traceFst.runs[0], 9);
+      // the model's signals only: fewer bytes than every signal
+      expect(sc.verilator.traceFstModelBytesPerCycle).toBeLessThan(sc.verilator.traceFstBytesPerCycle);
       expect(rep.verilatorCyclesPerSecond).toBeGreaterThan(0);
       expect(rep.lockstepCyclesPerSecond).toBeGreaterThan(0);
       // a ratio is per round: model rate over Verilator's in the same round
@@ -72,7 +78,8 @@ describe('headsim bench --quick', () => {
       expect(rep.icarusCyclesPerSecond).toBeGreaterThan(0);
       expect(sc.mismatches.icarus).toBe(0);
     } else expect(rep.icarusCyclesPerSecond).toBeNull();
-    expect(rep.goals.map((g: { name: string }) => g.name)).toHaveLength(4);
+    // four goals, and the tracing goal in both formats, full and with the model's signals only
+    expect(rep.goals.map((g: { name: string }) => g.name)).toHaveLength(7);
     const text = readFileSync(md, 'utf8');
     expect(text).toMatch(/^# headsim bench results/);
     expect(text).toContain(rep.machine.cpu);

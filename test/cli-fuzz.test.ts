@@ -16,7 +16,7 @@ const FLAGS = [
   ...PARAM_NAMES.map((n) => `--${n}`),
   '--config', '--mode', '--vectors', '--seed', '--json', '--max-prob-error', '--valid-rate', '--ready-rate',
   '--weights', '--bias', '--weights-layout', '--input-vectors', '--input-labels', '--dataset', '--auto-formats',
-  '--backend', '--vcd', '--vcd-from', '--vcd-to', '--shard', '--jobs', '--timeout', '--no-modules', '--dry-run', '--scenario', '--skip',
+  '--backend', '--vcd', '--vcd-from', '--vcd-to', '--waves', '--waves-from', '--waves-to', '--waves-scope', '--coverage', '--shard', '--jobs', '--timeout', '--no-modules', '--dry-run', '--scenario', '--skip',
   '--help', '--bogus', '-x', '--',
 ];
 const VALUES = ['0', '1', '2', '3', '7', '10', '-1', '0.5', '1e-300', '1e9', 'abc', '', '16,10', '16,10,5', '8,16,16', 'argmax', 'softmax,approx',

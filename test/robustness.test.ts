@@ -33,8 +33,9 @@ describe('hangs and unbounded work are bad input, found at once', () => {
     [['sim', 'extra-argument'], /too many arguments/],
     [['sim', '--inFmt', '16,10,5'], /--inFmt: expected width,frac \(2 numbers\)/],
     [['sim', '--mode', 'argmax,argmax'], /--mode: 'argmax' is given twice/],
-    [['cosim', '--vcd', '--vcd-from', '100', '--vcd-to', '50'], /--vcd-to 50: must be after --vcd-from \(100\)/],
-    [['cosim', '--vcd', '--vcd-to', '0'], /--vcd-to: expected an integer ≥ 1/],
+    [['cosim', '--waves', '--waves-from', '100', '--waves-to', '50'], /--waves-to: must be after --waves-from \(100\), got 50/],
+    [['cosim', '--waves', '--waves-to', '0'], /--waves-to: expected an integer ≥ 1/],
+    [['cosim', '--waves-from', '10'], /--waves-from\/--waves-to: give --waves to dump/],
   ])('%j → exit 2, one line', (args, re) => oneLine(headsim(args as string[], 30_000), 2, re));
 
   it('a config whose "mode" is not a name (["argmax"]) is refused, not ignored', () => {
@@ -131,14 +132,14 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
   it('an --out path with a space works; a dump window past the end is an error, no stale dump listed', () => {
     const out = join(tmp, 'with space');
     const json = join(out, 'r.json');
-    const r = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--json', json, '--vcd', '--vcd-from', '0', '--vcd-to', '100'], 300_000);
+    const r = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--json', json, '--waves', 'vcd', '--waves-from', '0', '--waves-to', '100'], 300_000);
     expect(r.code, r.stderr).toBe(0);
     const waves = JSON.parse(readFileSync(json, 'utf8')).runs[0].waves as string[];
     expect(waves.some((w) => w.endsWith('rtl.vcd'))).toBe(true);
-    const late = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--vcd', '--vcd-from', '900000', '--vcd-to', '900100'], 300_000);
-    oneLine(late, 2, /--vcd-from 900000: the run ended at cycle \d+, before the dump window/);
+    const late = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--waves', '--waves-from', '900000', '--waves-to', '900100'], 300_000);
+    oneLine(late, 2, /--waves-from 900000: the run ended at cycle \d+, before the dump window/);
     const dir = JSON.parse(readFileSync(json, 'utf8')).runs[0].dir as string;
-    expect(readdirSync(dir).filter((f) => f.endsWith('.vcd'))).toEqual([]); // the earlier run's dumps are not this run's
+    expect(readdirSync(dir).filter((f) => /\.(vcd|fst)$/.test(f))).toEqual([]); // the earlier run's dumps are not this run's
   }, 600_000);
 
   it('Ctrl-C during a Verilator build leaves no temp directory', async () => {

@@ -1,11 +1,22 @@
-// End to end: a headsim dump and its save file open in the real GTKWave and show waves.
+// End to end: a headsim dump and its save file open in the real GTKWave and show waves; the
+// layout's fixed-point shifts and translate filters make GTKWave itself display logits as real
+// numbers and the sequencer by its state names (read back from GTKWave's rendering through a
+// Tcl script: the same strings it paints; without the formats it shows the raw integers).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VcdWriter } from '../waves/vcd-writer.ts';
 import { gtkwName, writeGtkw } from '../waves/gtkw.ts';
-import { canScreenshot, isBlank, screenshotGtkwave, traceFraction } from '../waves/screenshot.ts';
+import { canScreenshot, gtkwaveValues, isBlank, screenshotGtkwave, traceFraction } from '../waves/screenshot.ts';
+import { SEED_CONFIG } from '../models/config.ts';
+import { State } from '../models/head/context.ts';
+import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
+import { createModel } from '../harness/run/model.ts';
+import { DEFAULT_TRAFFIC } from '../harness/run/traffic.ts';
+import { ModelTrace } from '../harness/run/trace.ts';
+import { headLayout, OVERVIEW } from '../harness/run/waves.ts';
+import { readVcd } from '../waves/vcd-reader.ts';
 import { openWaves } from '../waves/open.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-gtk-'));
@@ -102,5 +113,60 @@ describe('GTKWave save files', () => {
     const none = writeGtkw(vcd, { endTime: end, savePath: path.join(dir, 'none.gtkw'), groups: [{ name: 'g', signals: [{ name: 'head.nothing', width: 8 }] }] });
     const png2 = await screenshotGtkwave(vcd, none, path.join(dir, 'none.png'));
     expect(traceFraction(png2)).toBe(0);
+  });
+
+  it.skipIf(!canScreenshot())('shows fixed-point values as reals and enumerations by name (GTKWave\'s own rendering)', async () => {
+    const vcd = path.join(dir, 'fmt.vcd');
+    const w = new VcdWriter(vcd, { date: 'fixed' });
+    const z = w.declare('head.logit_bank.z_hold[0]', 16);
+    const st = w.declare('head.state', 3);
+    w.begin();
+    for (let c = 0; c < 20; c++) {
+      w.time(c * 10);
+      w.change(z, -273 + c);
+      w.change(st, c % 5);
+    }
+    w.time(200);
+    await w.close();
+    const names = ['IDLE', 'SELECT', 'EXP', 'NORM', 'EMIT'];
+    const signals = (readable: boolean) => [
+      { name: 'head.logit_bank.z_hold[0]', width: 16, radix: 'sdec' as const, ...(readable ? { fixed: { frac: 8, signed: true } } : {}) },
+      { name: 'head.state', width: 3, ...(readable ? { names } : {}) },
+    ];
+    const readable = writeGtkw(vcd, { endTime: 200, groups: [{ name: 'g', signals: signals(true) }] });
+    expect(fs.readFileSync(path.join(dir, 'fmt.filter1.txt'), 'utf8')).toBe('0 IDLE\n1 SELECT\n2 EXP\n3 NORM\n4 EMIT\n');
+    const v = await gtkwaveValues(vcd, readable, 35); // cycle 3: z = -270, state 3
+    expect(v.get('TOP.head.logit_bank.z_hold[0][15:0]')).toBe('-1.0546875');
+    expect(v.get('TOP.head.state[2:0]')).toBe('NORM');
+    // control: the same dump without the formats shows raw integers
+    const raw = writeGtkw(vcd, { endTime: 200, savePath: path.join(dir, 'raw.gtkw'), groups: [{ name: 'g', signals: signals(false) }] });
+    const r = await gtkwaveValues(vcd, raw, 35);
+    expect(r.get('TOP.head.logit_bank.z_hold[0][15:0]')).toBe('-270');
+    expect(r.get('TOP.head.state[2:0]')).toBe('3');
+  });
+
+  it.skipIf(!canScreenshot())('a head dump (FST) with its derived layout: logits as reals, the sequencer by name, a screenshot', async () => {
+    const s = withMode(buildScenario(SEED_CONFIG, 4, 1), 'softmax');
+    const { head, tb } = createModel(s, DEFAULT_TRAFFIC);
+    const fst = path.join(dir, 'head.fst');
+    const trace = new ModelTrace(head.k, fst);
+    tb.run(null, 240);
+    await trace.close();
+    const layout = headLayout(head.k.signals, 2400, (n) => OVERVIEW.test(n));
+    const save = writeGtkw(fst, { ...layout, size: [1600, 1250] });
+    // a time in the back end of the first vector: state SELECT or later, logits held
+    const d = await readVcd(fst, { signals: (n) => n === 'head.state' || n === 'head.logit_bank.z_hold[0]' });
+    const valueAt = (sig: string, t: number) => d.signals.get(sig)!.changes.filter(([ct]) => ct <= t).at(-1)![1] as number;
+    const at = d.signals.get('head.state')!.changes.find(([, v]) => v === State.EXP)![0] + 5;
+    const z = valueAt('head.logit_bank.z_hold[0]', at);
+    const zSigned = z >= 2 ** 15 ? z - 2 ** 16 : z;
+    const v = await gtkwaveValues(fst, save, at);
+    expect(v.get('TOP.head.state[2:0]')).toBe('EXP');
+    const shown = v.get('TOP.head.logit_bank.z_hold[0][15:0]')!;
+    expect(Number(shown)).toBe(zSigned / 2 ** s.g.logitFrac);
+    if (zSigned % 2 ** s.g.logitFrac !== 0) expect(shown).toMatch(/\./);
+    const png = await screenshotGtkwave(fst, save, path.join(dir, 'head-fst.png'), { size: [1600, 1250] });
+    expect(isBlank(png)).toBe(false);
+    expect(traceFraction(png)).toBeGreaterThan(0.002);
   });
 });

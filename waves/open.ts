@@ -12,11 +12,11 @@ export interface OpenResult {
 
 const quote = (s: string): string => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** Uses gtkwPath, else a save file beside the dump (run.vcd -> run.gtkw) if there is one. */
+/** Uses gtkwPath, else a save file beside the dump (run.vcd or run.fst -> run.gtkw) if there is one. */
 export function openWaves(vcdPath: string, gtkwPath?: string): OpenResult {
   if (!fs.existsSync(vcdPath)) throw new InputError(`no such dump: ${vcdPath}`);
   if (gtkwPath !== undefined && !fs.existsSync(gtkwPath)) throw new InputError(`no such save file: ${gtkwPath}`);
-  const sibling = vcdPath.replace(/\.vcd$/i, '') + '.gtkw';
+  const sibling = vcdPath.replace(/\.(vcd|fst)$/i, '') + '.gtkw';
   const save = gtkwPath ?? (fs.existsSync(sibling) ? sibling : undefined);
   const args = save ? ['-a', save, vcdPath] : [vcdPath];
   const command = ['gtkwave', ...args].map(quote).join(' ');

@@ -31,6 +31,41 @@ export interface ScreenshotOptions {
   size?: [width: number, height: number];
 }
 
+// Runs inside xvfb-run: $1 dump, $2 save file, $3 Tcl script. GTKWave loads both, runs the
+// script (which prints and exits) and is killed if it does not.
+const VALUES_SCRIPT = `timeout 60 gtkwave -S "$3" -a "$2" "$1" 2>&1`;
+
+/**
+ * The value strings GTKWave displays for every trace of a save file at time `at` (its own
+ * rendering: radix, fixed-point shift, translate filters applied), by trace name as GTKWave
+ * names them (`TOP.head.state[2:0]`). Through a Tcl script (`gtkwave -S`) under Xvfb.
+ */
+export async function gtkwaveValues(dumpPath: string, gtkwPath: string, at: number, opts: { timeoutMs?: number } = {}): Promise<Map<string, string>> {
+  const tcl = path.resolve(`${gtkwPath}.values.tcl`);
+  fs.writeFileSync(
+    tcl,
+    `gtkwave::setMarker ${at}\nforeach n [gtkwave::getDisplayedSignals] { puts "HSVAL\t$n\t[gtkwave::getTraceValueAtMarkerFromName $n]" }\nexit\n`,
+  );
+  const timeoutMs = opts.timeoutMs ?? 90_000;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const r = spawnSync('xvfb-run', ['-a', 'sh', '-c', VALUES_SCRIPT, 'sh', path.resolve(dumpPath), path.resolve(gtkwPath), tcl], { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+      const values = new Map<string, string>();
+      for (const line of (r.stdout ?? '').split('\n')) {
+        const m = /^HSVAL\t(\S+)\t(.*)$/.exec(line);
+        if (m) values.set(m[1]!, m[2]!);
+      }
+      if (values.size || attempt > 0) {
+        if (!values.size) throw new Error(`GTKWave printed no values (exit ${r.status}):\n${(r.stdout ?? '').slice(-1500)}${(r.stderr ?? '').slice(-500)}`);
+        return values;
+      }
+      // one retry: xvfb-run -a can lose the race for a display number to a concurrent run
+    }
+  } finally {
+    fs.rmSync(tcl, { force: true });
+  }
+}
+
 /** True when the tools for screenshotGtkwave are on PATH. */
 export function canScreenshot(): boolean {
   return ['gtkwave', 'xvfb-run', 'import', 'xwininfo'].every(

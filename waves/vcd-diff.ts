@@ -9,7 +9,8 @@
  * reported time is in dump A's timescale.
  */
 import { InputError } from '../lib/errors.ts';
-import { VcdSource, type VcdValue } from './vcd-source.ts';
+import { openDump, type DumpSource } from './dump-source.ts';
+import type { VcdValue } from './vcd-source.ts';
 
 export interface DiffOptions {
   /** Compare only these signals (full names). */
@@ -48,24 +49,48 @@ function same(a: VcdValue | undefined, b: VcdValue | undefined): boolean {
 
 const show = (v: VcdValue | undefined): string => (v === undefined ? 'x' : typeof v === 'string' ? `b${v}` : String(v));
 
-/** One side of the comparison: its parser, the pending changes (time-ordered) and current values. */
+/**
+ * One side of the comparison: its source, the pending changes (time-ordered, in typed queues:
+ * a diff of two long dumps moves hundreds of millions of changes) and the current values
+ * (numbers in a typed array; x/z strings and wide bigints, rare, beside them).
+ */
 class Side {
-  times: number[] = [];
-  keys: number[] = [];
-  vals: VcdValue[] = [];
+  t = new Float64Array(1 << 16);
+  k = new Int32Array(1 << 16);
+  v = new Float64Array(1 << 16);
+  /** non-number values by queue position */
+  obj: Array<VcdValue | undefined> = [];
+  objs = 0;
   head = 0;
-  cur: Array<VcdValue | undefined>;
+  len = 0;
+  /** current value: a number (kind 1), another value (kind 2, in curObj), none yet (kind 0) */
+  cur: Float64Array;
+  kind: Uint8Array;
+  curObj: Array<VcdValue | undefined>;
 
-  constructor(readonly src: VcdSource, readonly scale: number, sharedIndex: Map<string, number>, n: number) {
-    this.cur = new Array(n).fill(undefined);
-    const map = src.vars.map((v) => sharedIndex.get(v.name) ?? -1);
+  constructor(readonly src: DumpSource, readonly scale: number, sharedIndex: Map<string, number>, n: number) {
+    this.cur = new Float64Array(n);
+    this.kind = new Uint8Array(n);
+    this.curObj = new Array<VcdValue | undefined>(n);
+    const map = Int32Array.from(src.vars, (v) => sharedIndex.get(v.name) ?? -1);
     src.listen((i, t, v) => {
-      const k = map[i];
+      const k = map[i]!;
       if (k < 0) return;
-      this.times.push(t * scale);
-      this.keys.push(k);
-      this.vals.push(v);
+      if (this.len === this.t.length) this.grow();
+      const at = this.len++;
+      this.t[at] = t * scale;
+      this.k[at] = k;
+      if (typeof v === 'number') this.v[at] = v;
+      else {
+        this.obj[at] = v;
+        this.objs++;
+        this.v[at] = NaN;
+      }
     });
+  }
+
+  value(k: number): VcdValue | undefined {
+    return this.kind[k] === 1 ? this.cur[k] : this.kind[k] === 2 ? this.curObj[k] : undefined;
   }
 
   frontier(): number {
@@ -73,32 +98,71 @@ class Side {
   }
 
   next(): number {
-    return this.head < this.times.length ? this.times[this.head] : Infinity;
+    return this.head < this.len ? this.t[this.head]! : Infinity;
   }
 
-  /** Applies all pending changes at time t, reporting each signal touched. */
-  apply(t: number, touch: (k: number) => void): void {
-    while (this.head < this.times.length && this.times[this.head] === t) {
-      const k = this.keys[this.head];
-      this.cur[k] = this.vals[this.head++];
-      touch(k);
+  /** Applies all pending changes at time t; each signal touched goes into `touched` once (stamp). */
+  apply(t: number, stamp: Float64Array, touched: Int32Array, n: number): number {
+    const { k, v, cur, kind } = this;
+    let h = this.head;
+    while (h < this.len && this.t[h] === t) {
+      const key = k[h]!;
+      const x = v[h]!;
+      if (x === x) {
+        cur[key] = x;
+        kind[key] = 1;
+      } else {
+        this.curObj[key] = this.obj[h];
+        this.obj[h] = undefined;
+        this.objs--;
+        kind[key] = 2;
+      }
+      h++;
+      if (stamp[key] !== t) {
+        stamp[key] = t;
+        touched[n++] = key;
+      }
     }
+    this.head = h;
+    return n;
   }
 
+  /** Moves the pending changes to the front of the queues. */
   compact(): void {
     if (this.head === 0) return;
-    this.times = this.times.slice(this.head);
-    this.keys = this.keys.slice(this.head);
-    this.vals = this.vals.slice(this.head);
+    const rest = this.len - this.head;
+    this.t.copyWithin(0, this.head, this.len);
+    this.k.copyWithin(0, this.head, this.len);
+    this.v.copyWithin(0, this.head, this.len);
+    if (this.objs > 0) this.obj.copyWithin(0, this.head, this.len);
+    this.obj.length = this.objs > 0 ? rest : 0;
     this.head = 0;
+    this.len = rest;
+  }
+
+  private grow(): void {
+    if (this.head > this.len / 2) return this.compact();
+    const n = this.t.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.t);
+    const k = new Int32Array(n);
+    k.set(this.k);
+    const v = new Float64Array(n);
+    v.set(this.v);
+    [this.t, this.k, this.v] = [t, k, v];
   }
 }
 
+function sameValue(A: Side, B: Side, k: number): boolean {
+  if (A.kind[k] === 1 && B.kind[k] === 1) return A.cur[k] === B.cur[k];
+  return same(A.value(k), B.value(k));
+}
+
 export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Promise<VcdDiff> {
-  const srcA = await VcdSource.open(a);
-  let srcB: VcdSource;
+  const srcA = await openDump(a);
+  let srcB: DumpSource;
   try {
-    srcB = await VcdSource.open(b);
+    srcB = await openDump(b);
   } catch (e) {
     srcA.close();
     throw e;
@@ -112,6 +176,8 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
     }
     const shared = [...namesA].filter((n) => namesB.has(n)).sort();
     const sharedIndex = new Map(shared.map((n, k) => [n, k]));
+    // an FST decodes only what is compared
+    for (const src of [srcA, srcB]) src.want?.(src.vars.flatMap((v, i) => (sharedIndex.has(v.name) ? [i] : [])));
     const fsA = timescaleFs(srcA.timescale, a);
     const fsB = timescaleFs(srcB.timescale, b);
     const unit = Math.min(fsA, fsB);
@@ -121,30 +187,24 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
     const differs = new Uint8Array(shared.length);
     let differing = 0;
     let first: VcdDiff['firstDifference'];
-    let now = -Infinity;
     const stamp = new Float64Array(shared.length).fill(-Infinity);
-    const touched: number[] = [];
-    const touch = (k: number): void => {
-      if (stamp[k] === now) return;
-      stamp[k] = now;
-      touched.push(k);
-    };
+    const touched = new Int32Array(shared.length);
 
     // Compare every time step below `safe`, where both dumps are known to be complete.
     const drain = (safe: number): void => {
       for (;;) {
-        now = Math.min(A.next(), B.next());
+        const now = Math.min(A.next(), B.next());
         if (!(now < safe)) break;
-        A.apply(now, touch);
-        B.apply(now, touch);
-        if (first === undefined) touched.sort((x, y) => x - y); // name order for the tie rule
-        for (const k of touched) {
-          if (differs[k] || same(A.cur[k], B.cur[k])) continue;
+        const n = B.apply(now, stamp, touched, A.apply(now, stamp, touched, 0));
+        let lowest = -1; // the first difference at one time: the lowest name index (sorted names)
+        for (let i = 0; i < n; i++) {
+          const k = touched[i]!;
+          if (differs[k] || sameValue(A, B, k)) continue;
           differs[k] = 1;
           differing++;
-          first ??= { time: now / A.scale, signal: shared[k], a: show(A.cur[k]), b: show(B.cur[k]) };
+          if (lowest < 0 || k < lowest) lowest = k;
         }
-        touched.length = 0;
+        if (first === undefined && lowest >= 0) first = { time: now / A.scale, signal: shared[lowest]!, a: show(A.value(lowest)), b: show(B.value(lowest)) };
       }
       A.compact();
       B.compact();
@@ -155,8 +215,8 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
       const fb = B.frontier();
       drain(Math.min(fa, fb));
       if (srcA.done && srcB.done) break;
-      if (!srcA.done && (fa <= fb || srcB.done)) srcA.step();
-      else srcB.step();
+      if (!srcA.done && (fa <= fb || srcB.done)) await srcA.step();
+      else await srcB.step();
     }
 
     return {

@@ -3,7 +3,8 @@
  * naming rule) its width and every change as it appears in the file. For large dumps prefer
  * `signals` to keep only what is needed, or VcdSource directly.
  */
-import { VcdSource, type VcdValue } from './vcd-source.ts';
+import { openDump } from './dump-source.ts';
+import type { VcdValue } from './vcd-source.ts';
 
 export type { VcdValue } from './vcd-source.ts';
 
@@ -18,7 +19,7 @@ export interface VcdDump {
 }
 
 export async function readVcd(path: string, opts: { signals?: (name: string) => boolean } = {}): Promise<VcdDump> {
-  const src = await VcdSource.open(path);
+  const src = await openDump(path);
   const keep = opts.signals ?? (() => true);
   const signals = new Map<string, VcdSignal>();
   const byVar: Array<VcdSignal | undefined> = src.vars.map((v) => {
@@ -27,7 +28,8 @@ export async function readVcd(path: string, opts: { signals?: (name: string) => 
     signals.set(v.name, s);
     return s;
   });
+  src.want?.(byVar.flatMap((s, i) => (s ? [i] : [])));
   src.listen((i, t, value) => byVar[i]?.changes.push([t, value]));
-  while (src.step());
+  while (await src.step());
   return { timescale: src.timescale, signals };
 }

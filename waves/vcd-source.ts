@@ -12,10 +12,13 @@
  * x/z, most significant first, leading zeros dropped. The parser does not report how many
  * digits a vector had, so a short vector such as `bx` on an 8-bit signal reads as one x digit
  * (`x`), not as eight; full-width writers (Verilator, headsim) are unaffected.
+ *
+ * FST: a file that starts like an FST (fstapi's header block, or its gzip wrapper) is read as the
+ * VCD text GTKWave's `fst2vcd` streams from it (input.ts), so memory stays bounded just the same.
  */
-import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { InputError, isErrnoException } from '../lib/errors.ts';
+import { InputError } from '../lib/errors.ts';
+import { openInput, type DumpInput } from './input.ts';
 
 export type VcdValue = number | bigint | string;
 
@@ -78,29 +81,29 @@ export class VcdSource {
   private offset = 0;
   /** Header bytes held back until $enddefinitions: the parser loses a scope name split across writes. */
   private header: Buffer[] = [];
+  private headerFed = false;
 
-  private constructor(private readonly path: string, private readonly fd: number, private readonly inst: ParserInst) {}
+  private constructor(private readonly path: string, private readonly input: DumpInput, private readonly inst: ParserInst) {}
 
-  /** Opens a dump and reads up to $enddefinitions. */
+  /** Opens a dump (VCD, or FST through fst2vcd) and reads up to $enddefinitions. */
   static async open(path: string): Promise<VcdSource> {
-    let fd: number;
-    try {
-      fd = fs.openSync(path, 'r');
-    } catch (e) {
-      if (isErrnoException(e)) throw new InputError(`cannot read VCD ${path}: ${e.code}`);
-      throw e;
-    }
+    const input = openInput(path);
     const inst = await vcdStream.webVcdParser(await vcdStream.createVCD());
-    const src = new VcdSource(path, fd, inst);
+    const src = new VcdSource(path, input, inst);
     inst.change.any((id, time, cmd, value, mask) => {
       if (src.listening) src.dispatch(id, time, cmd, value, mask);
       else src.early.push([id, time, cmd, value, mask]);
     });
     inst.on('$enddefinitions', () => src.define());
-    while (!src.defined && src.step());
+    try {
+      while (!src.defined && (await src.step()));
+    } catch (e) {
+      src.close();
+      throw e;
+    }
     if (!src.defined) {
       src.close();
-      throw new InputError(`${path}: not a VCD file (no $enddefinitions)`);
+      throw new InputError(`${path}: not a ${input.format === 'fst' ? 'readable FST' : 'VCD'} file (no $enddefinitions)`);
     }
     return src;
   }
@@ -113,9 +116,15 @@ export class VcdSource {
   }
 
   /** Feeds one chunk to the parser; returns false at end of file. */
-  step(): boolean {
+  async step(): Promise<boolean> {
     if (this.done) return false;
-    const n = fs.readSync(this.fd, this.buf, 0, CHUNK, null);
+    let n: number;
+    try {
+      n = await this.input.read(this.buf);
+    } catch (e) {
+      this.close();
+      throw e;
+    }
     if (n === 0) {
       if (this.header.length) this.feed(Buffer.concat(this.header));
       this.header = [];
@@ -123,11 +132,12 @@ export class VcdSource {
       this.close();
       return false;
     }
-    if (!this.defined) {
+    if (!this.headerFed) {
       this.header.push(Buffer.from(this.buf.subarray(0, n)));
       const all = Buffer.concat(this.header);
       if (!/\$enddefinitions\s+\$end/.test(all.toString('latin1', Math.max(0, all.length - n - 64)))) return true;
       this.header = [];
+      this.headerFed = true; // the parser may announce the definitions only with the next bytes
       this.feed(all);
       return true;
     }
@@ -165,7 +175,7 @@ export class VcdSource {
   }
 
   close(): void {
-    if (!this.done) fs.closeSync(this.fd);
+    if (!this.done) this.input.close();
     this.done = true;
   }
 

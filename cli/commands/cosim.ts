@@ -1,52 +1,74 @@
 // `headsim cosim`: model and RTL in lockstep, every port compared at every cycle.
-import { Option, type Command } from '@commander-js/extra-typings';
+import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import { join } from 'node:path';
+import { InputError } from '../../lib/errors.ts';
 import { startHeadCocotb } from '../../harness/rtl/cocotb/head.ts';
-import { cosimMode, type BackendFactory } from '../../harness/run/cosim.ts';
+import { cosimMode, DEFAULT_WAVES_CYCLES, FST_ABOVE_CYCLES, type BackendFactory, type WavesFormat } from '../../harness/run/cosim.ts';
 import { claimRunDir, runName, type RunDir } from '../../harness/run/run-dir.ts';
+import { parseScope, SCOPE_HELP } from '../../harness/run/scope.ts';
 import { plusargs } from '../../harness/rtl/memfiles.ts';
 import { portWidths } from '../../harness/rtl/ports.ts';
 import { buildHeadVerilator } from '../../harness/rtl/build.ts';
 import { VerilatorBackend } from '../../harness/rtl/verilator/bridge.ts';
 import { summarizeCoverage } from '../../harness/rtl/verilator/coverage.ts';
 import { modeRunOptions, runModes } from '../run-modes.ts';
-import { int } from '../values.ts';
-import { InputError } from '../../lib/errors.ts';
+import { int, oneOf } from '../values.ts';
 
 /** Builds are cached under <out>/ and shared; a run's own files go to its run directory. */
 const BACKENDS = {
-  verilator: (out: string, coverage: boolean): BackendFactory => async (s, mem, dir) => {
-    const build = await buildHeadVerilator(s, { outRoot: join(out, 'verilator'), coverage });
-    const args = [...plusargs(mem), ...(coverage ? [`+coverage=${join(dir, 'coverage.dat')}`] : [])];
+  // The trace format and the coverage counters are compiled in (one cached build each); the
+  // scope is a dumpvars file.
+  verilator: (out: string, coverage: boolean): BackendFactory => async (s, mem, dir, waves) => {
+    const build = await buildHeadVerilator(s, { outRoot: join(out, 'verilator'), trace: waves.format, coverage });
+    const args = [...plusargs(mem), ...(waves.dumpvars ? [`+headsim_dumpvars=${waves.dumpvars}`] : []), ...(coverage ? [`+coverage=${join(dir, 'coverage.dat')}`] : [])];
     return VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args, logPath: join(dir, 'verilator.log') });
   },
-  // sim.log and JUnit results.xml in <run>/<mode>/cocotb/
-  cocotb: (out: string): BackendFactory => (s, mem, dir) => startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(out, 'cocotb', 'build'), mem }),
+  // sim.log and JUnit results.xml in <run>/<mode>/cocotb/. Icarus fixes its $dumpvars scope when
+  // it compiles: the scope applies to the model's dump only (docs/waves.md).
+  cocotb: (out: string): BackendFactory => (s, mem, dir, waves) =>
+    startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(out, 'cocotb', 'build'), mem, extra: { waveFormat: waves.format } }),
+};
+
+const FORMATS = ['auto', 'fst', 'vcd'] as const;
+
+const scopeArg = (v: string): string => {
+  try {
+    return parseScope(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message.replace(/^--waves-scope: /, ''));
+  }
 };
 
 export const cosimCommand = (program: Command) =>
   modeRunOptions(program.command('cosim').description('model and RTL in lockstep: every port compared at every cycle, every value against the bit-true reference'))
     .addOption(new Option('--backend <name>', 'RTL simulator').choices(['verilator', 'cocotb'] as const).default('verilator' as const))
-    .option('--vcd', 'dump model and RTL waveforms (with a GTKWave layout) over a cycle window')
-    .option('--vcd-from <cycle>', 'first cycle of the dump window', int(0))
-    .option('--vcd-to <cycle>', 'cycle after the dump window (default: from + 5000)', int(1))
+    .option('--waves [format]', `dump model and RTL waveforms (with GTKWave layouts) over a cycle window: ${FORMATS.join(' | ')} (auto: VCD up to ${FST_ABOVE_CYCLES} cycles, FST above)`, oneOf(FORMATS))
+    .option('--waves-from <cycle>', 'first cycle of the dump window (default: 0)', int(0))
+    .option('--waves-to <cycle>', `cycle after the dump window (default: from + ${DEFAULT_WAVES_CYCLES})`, int(1))
+    .option('--waves-scope <scope>', `what the dumps carry: ${SCOPE_HELP}`, scopeArg, 'all')
+    .option('--vcd', 'same as --waves vcd')
+    .addOption(new Option('--vcd-from <cycle>', 'same as --waves-from').argParser(int(0)).hideHelp())
+    .addOption(new Option('--vcd-to <cycle>', 'same as --waves-to').argParser(int(1)).hideHelp())
     .option('--coverage', "Verilator's line and toggle coverage of the RTL: figures in the report, coverage.dat and an lcov coverage.info (genhtml) in the run directory")
     .action(async (o, cmd) => {
-      const from = o.vcdFrom ?? 0;
-      if (o.vcdTo !== undefined && o.vcdTo <= from) throw new InputError(`--vcd-to ${o.vcdTo}: must be after --vcd-from (${from})`);
-      if ((o.vcdFrom !== undefined || o.vcdTo !== undefined) && !o.vcd) throw new InputError('--vcd-from/--vcd-to: give --vcd to dump');
+      const format: WavesFormat | undefined = o.waves === true ? 'auto' : (o.waves ?? (o.vcd ? 'vcd' : undefined));
+      const from = o.wavesFrom ?? o.vcdFrom ?? 0;
+      const to = o.wavesTo ?? o.vcdTo;
+      if (to !== undefined && to <= from) throw new InputError(`--waves-to: must be after --waves-from (${from}), got ${to}`);
+      if (!format && (o.wavesFrom ?? o.vcdFrom ?? o.wavesTo ?? o.vcdTo) !== undefined) throw new InputError('--waves-from/--waves-to: give --waves to dump');
       if (o.coverage && o.backend !== 'verilator') throw new InputError('--coverage: needs --backend verilator');
+      const waves = format ? { format, scope: o.wavesScope, from, to } : undefined;
       const start = o.backend === 'verilator' ? BACKENDS.verilator(o.out, o.coverage === true) : BACKENDS.cocotb(o.out);
-      let run: RunDir | null = null;
+      const run: { dir: RunDir | null } = { dir: null };
       try {
         process.exitCode = await runModes('cosim', cmd, o, async (s, traffic) => {
-          run ??= claimRunDir(join(o.out, 'cosim'), runName(s, traffic));
-          const dir = join(run.dir, s.g.mode);
-          const r = await cosimMode(s, traffic, { dir, vcd: o.vcd === true, vcdFrom: o.vcdFrom, vcdTo: o.vcdTo }, start);
+          run.dir ??= claimRunDir(join(o.out, 'cosim'), runName(s, traffic));
+          const dir = join(run.dir.dir, s.g.mode);
+          const r = await cosimMode(s, traffic, { dir, waves }, start);
           const rtlCoverage = o.coverage ? await summarizeCoverage(join(dir, 'coverage.dat'), join(dir, 'coverage.info')) : undefined;
           return { ...r, backend: o.backend, rtlCoverage };
         });
       } finally {
-        (run as RunDir | null)?.release();
+        run.dir?.release();
       }
     });

@@ -1,13 +1,14 @@
-// `headsim waves …`:
-//   waves FILE.vcd [--gtkw SAVE] [--json OUT]          open in GTKWave, or print the command
-//   waves diff A.vcd B.vcd [--signals a,b] [--ignore RE] [--json OUT]
-//   waves shot FILE.vcd OUT.png [--to CYCLE]            overview screenshot under Xvfb
+// `headsim waves …` (dumps are VCD or FST, told apart by their first bytes):
+//   waves FILE [--gtkw SAVE] [--json OUT]              check the dump, open it in GTKWave, or print the command
+//   waves diff A B [--signals a,b] [--ignore RE] [--json OUT]        first difference, streaming
+//   waves shot DUMP OUT.png [--to CYCLE]                overview screenshot under Xvfb
 // Exit status: 0 = opened / identical / shot, 1 = dumps differ, 2 = bad usage or input.
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { writeJson } from '../../lib/files.ts';
 import { overviewShot } from '../../harness/run/overview.ts';
 import { diffVcd, type VcdDiff } from '../../waves/vcd-diff.ts';
 import { openWaves } from '../../waves/open.ts';
+import { checkDump } from '../../waves/dump-source.ts';
 import { int, text } from '../values.ts';
 
 const regex = (v: string): RegExp => {
@@ -23,10 +24,11 @@ export function wavesCommand(program: Command): void {
     .command('waves')
     .enablePositionalOptions()
     .description('open a dump in GTKWave with its layout (or print the command without a display); diff two dumps; screenshot one')
-    .argument('<file>', 'a .vcd dump')
+    .argument('<file>', 'a .vcd or .fst dump')
     .option('--gtkw <file>', 'GTKWave save file (default: the .gtkw beside the dump)', text)
     .option('--json <file>', 'write the result as JSON', text)
-    .action((file, o) => {
+    .action(async (file, o) => {
+      await checkDump(file); // a bad or truncated dump is an input error, not a blank window
       const r = openWaves(file, o.gtkw);
       console.log(r.launched ? `opened: ${r.command}` : `no display or no gtkwave; run: ${r.command}`);
       if (o.json) writeJson(o.json, { vcd: file, ...r });
@@ -50,11 +52,12 @@ export function wavesCommand(program: Command): void {
   waves
     .command('shot')
     .description('an overview layout of a seed softmax dump and its GTKWave screenshot (Xvfb)')
-    .argument('<vcd>', 'the dump')
+    .argument('<dump>', 'the dump (VCD or FST)')
     .argument('<png>', 'the picture to write')
     .option('--to <cycle>', 'last cycle shown', int(1), 240)
-    .action(async (vcd, png, o) => {
-      const r = await overviewShot(vcd, png, o.to);
+    .action(async (dump, png, o) => {
+      await checkDump(dump);
+      const r = await overviewShot(dump, png, o.to);
       console.log(`${png} (${r.blank ? 'BLANK' : 'ok'}), layout ${r.gtkw}, cycles 0..${o.to}`);
       process.exitCode = r.blank ? 1 : 0;
     });

@@ -16,7 +16,7 @@ export interface RtlBackend {
   readonly name: BackendName;
   /** Applies batch inputs for the next n cycles (batch indices 0..n-1) and fills its outputs. */
   run(batch: PortBatch, n: number): Promise<void>;
-  /** Starts dumping all signals to vcdPath from the next cycle on. */
+  /** Starts dumping to the path from the next cycle on (VCD or FST, and the scope, as the backend was started with). */
   traceStart(vcdPath: string): Promise<void>;
   /** Stops dumping and closes the file (a no-op when not tracing). */
   traceStop(): Promise<void>;

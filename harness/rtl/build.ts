@@ -15,8 +15,11 @@ export const rtlSources = (dir = RTL_DIR) =>
     .sort()
     .map((f) => join(dir, f));
 
-/** `coverage`: Verilator's line and toggle coverage (a build of its own; the driver writes +coverage=FILE). */
-export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string; coverage?: boolean } = {}): Promise<VerilatorBuild> {
+/**
+ * The lockstep driver verilated with rtl/; `trace` picks the dump format compiled in (default
+ * VCD), `coverage` Verilator's line and toggle coverage (the driver writes +coverage=FILE).
+ */
+export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean } = {}): Promise<VerilatorBuild> {
   return buildVerilator({
     top: 'head',
     sources: rtlSources(opts.rtlDir),
@@ -24,6 +27,7 @@ export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot
     params: rtlParams(s.g, s.config.relu),
     widths: portWidths(s.g),
     outRoot: opts.outRoot ?? 'out/verilator',
+    trace: opts.trace ?? 'vcd',
     // Trace whole register arrays (prod, w_data: cPar·kPar entries), so dumps align with the model's.
     extraArgs: ['--trace-max-array', '65536', ...(opts.coverage ? ['--coverage-line', '--coverage-toggle'] : [])],
   });

@@ -17,12 +17,14 @@ export interface PortMismatch {
   inFlight: { inputVector: number; inputBeat: number; outputVector: number; outputEntry: number };
 }
 
-/** Dump both sides over the cycle window [from, to). */
+/** Dump both sides over the cycle window [from, to) (.vcd or .fst, by the paths' names). */
 export interface TraceWindow {
-  modelVcd: string;
-  rtlVcd: string;
+  modelPath: string;
+  rtlPath: string;
   from: number;
   to: number;
+  /** The model signals dumped (default: all); the RTL side's scope is its backend's. */
+  keep?: (name: string) => boolean;
 }
 
 export interface LockstepResult {
@@ -47,7 +49,7 @@ export async function runLockstep(
 ): Promise<LockstepResult> {
   const { tb, head } = createModel(s, traffic);
   const tr = opts.trace;
-  const modelTrace = tr ? new ModelTrace(head.k, tr.modelVcd, tr.from, tr.to) : null;
+  const modelTrace = tr ? new ModelTrace(head.k, tr.modelPath, { from: tr.from, to: tr.to, keep: tr.keep }) : null;
   let rtlTracing = false;
   const n = opts.batchCycles ?? 8192;
   const widths = portWidths(s.g);
@@ -86,7 +88,7 @@ export async function runLockstep(
         await check();
         if (mismatch) break;
         if (rtlTracing) await backend.traceStop();
-        else await backend.traceStart(tr.rtlVcd);
+        else await backend.traceStart(tr.rtlPath);
         rtlTracing = !rtlTracing;
       }
     }

@@ -11,11 +11,11 @@ import { headLayout, OVERVIEW } from './waves.ts';
 
 const SIZE: [number, number] = [1600, 1250];
 
-/** Screenshot of `vcd` (a seed softmax dump) into `png`; returns the layout file and whether the picture is blank. */
+/** Screenshot of `vcd` (a seed softmax dump, VCD or FST) into `png`; returns the layout file and whether the picture is blank. */
 export async function overviewShot(vcd: string, png: string, toCycle: number): Promise<{ gtkw: string; blank: boolean }> {
   const s = withMode(buildScenario(SEED_CONFIG, 1, 1), 'softmax');
-  const layout = headLayout(new Head(s.g, s.t, s.w, true).k.signals, toCycle * CLOCK_PERIOD, OVERVIEW);
-  const gtkw = writeGtkw(vcd, { ...layout, size: SIZE, savePath: vcd.replace(/\.vcd$/, '.overview.gtkw') });
+  const layout = headLayout(new Head(s.g, s.t, s.w, true).k.signals, toCycle * CLOCK_PERIOD, (n) => OVERVIEW.test(n));
+  const gtkw = writeGtkw(vcd, { ...layout, size: SIZE, savePath: vcd.replace(/\.(vcd|fst)$/i, '') + '.overview.gtkw' });
   await screenshotGtkwave(vcd, gtkw, png, { timeoutMs: 60_000, size: SIZE });
   return { gtkw, blank: isBlank(png) };
 }

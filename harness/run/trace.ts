@@ -1,22 +1,51 @@
-// Waveforms of the cycle model: every kernel signal, under the same hierarchy and names as
-// Verilator's trace of rtl/ (TOP.head.<module>.<register>), so the two dumps diff signal by
-// signal. Sampled after each settled time step inside a cycle window [from, to).
+// Waveforms of the cycle model: the kernel's signals (all, or those `keep` selects), under the
+// same hierarchy and names as Verilator's trace of rtl/ (TOP.head.<module>.<register>), so the
+// two dumps diff signal by signal. Sampled after each settled time step inside a cycle window
+// [from, to). The format follows the file name (.fst or .vcd, waves/writer.ts).
 import type { Kernel } from '../../sim/kernel.ts';
-import { VcdWriter } from '../../waves/vcd-writer.ts';
+import { openWaveWriter, type WaveWriter } from '../../waves/writer.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 
+export interface ModelTraceOptions {
+  from?: number;
+  to?: number;
+  /** Signals to dump, by name (default: all). */
+  keep?: (name: string) => boolean;
+}
+
 export class ModelTrace {
-  private readonly w: VcdWriter;
+  private readonly w: WaveWriter;
+  private readonly from: number;
+  private readonly to: number;
+  /** kernel signal ids dumped, ascending; writer handle j is signal ids[j] */
+  private readonly ids: Int32Array;
+  /** the traced signals' values, gathered per step (the whole kernel array when all are traced) */
+  private readonly values: Float64Array | null;
   /** values last written, to hand the writer only what changed */
   private readonly shadow: Float64Array;
+  /** kernel id → writer handle (−1: not traced), to map a fused edge's changed signals */
+  private readonly handleOf: Int32Array;
+  private readonly some: Int32Array;
   private started = false;
 
-  constructor(private readonly k: Kernel, readonly path: string, private readonly from = 0, private readonly to = Infinity) {
-    this.w = new VcdWriter(path, { timescale: '1ns', version: 'headsim cycle model', chunkChars: 1 << 20 });
+  constructor(private readonly k: Kernel, readonly path: string, opts: ModelTraceOptions = {}) {
+    this.from = opts.from ?? 0;
+    this.to = opts.to ?? Infinity;
+    this.w = openWaveWriter(path, { timescale: '1ns', version: 'headsim cycle model' });
+    const keep = opts.keep ?? (() => true);
+    const ids: number[] = [];
     k.signals.forEach((s, i) => {
-      if (this.w.declare(s.name, s.width) !== i) throw new Error('ModelTrace: writer handles must follow signal ids');
+      if (keep(s.name)) ids.push(i);
     });
-    this.shadow = new Float64Array(k.signals.length);
+    this.ids = Int32Array.from(ids);
+    this.handleOf = new Int32Array(k.signals.length).fill(-1);
+    ids.forEach((id, j) => {
+      this.handleOf[id] = j;
+      if (this.w.declare(k.signals[id]!.name, k.signals[id]!.width) !== j) throw new Error('ModelTrace: writer handles must be dense');
+    });
+    this.values = ids.length === k.signals.length ? null : new Float64Array(ids.length);
+    this.shadow = new Float64Array(ids.length);
+    this.some = new Int32Array(ids.length);
     k.onStep = (t) => this.sample(t);
   }
 
@@ -24,16 +53,34 @@ export class ModelTrace {
     const cycle = Math.floor(time / CLOCK_PERIOD);
     if (cycle < this.from || cycle >= this.to) return;
     const w = this.w;
+    const all = this.values === null;
+    let values: ArrayLike<number> = this.k.v;
+    if (!all) {
+      const v = this.values!;
+      for (let j = 0; j < this.ids.length; j++) v[j] = this.k.v[this.ids[j]!]!;
+      values = v;
+    }
     if (!this.started) {
-      // handle i is signal i (declared in order); the writer takes signed values as they are
-      w.changeAll(this.k.v, this.shadow);
-      w.time(time); // the dump starts at the window's first step, as the RTL's does
+      // the window's first values are the dump's initial values, at its first time
+      w.changeAll(values, this.shadow);
+      w.time(time);
       w.begin();
       this.started = true;
+      return;
     }
     w.time(time);
     // a fused clock edge says which signals it can have changed; the rest are not compared
-    w.changeSome(this.k.v, this.shadow, this.k.stepSignals);
+    const step = this.k.stepSignals;
+    if (step === null) w.changeSome(values, this.shadow, null);
+    else if (all) w.changeSome(values, this.shadow, step);
+    else {
+      let n = 0;
+      for (let i = 0; i < step.length; i++) {
+        const j = this.handleOf[step[i]!]!;
+        if (j >= 0) this.some[n++] = j;
+      }
+      w.changeSome(values, this.shadow, this.some.subarray(0, n));
+    }
   }
 
   async close(): Promise<string> {

@@ -30,14 +30,14 @@ export class ComparatorTree {
     this.lvl_ok = [-1];
     for (let j = 1; j <= g.L; j++) {
       this.lvl_idx.push(k.array(`${m}lvl${j}_idx`, g.idxW, this.sizes[j]!));
-      this.lvl_val.push(k.array(`${m}lvl${j}_val`, g.logitW, this.sizes[j]!, 0, true));
+      this.lvl_val.push(k.array(`${m}lvl${j}_val`, g.logitW, this.sizes[j]!, 0, true, ctx.fmt.logit));
       this.lvl_ok.push(k.array(`${m}lvl${j}_ok`, 1, this.sizes[j]!));
     }
     this.mask = k.array(m + 'mask', 1, g.N);
     this.sel_count = k.signal(m + 'sel_count', bitsFor(g.L));
     this.round = k.signal(m + 'round', bitsFor(g.R));
     this.rank_idx = k.array(m + 'rank_idx', g.idxW, g.R);
-    this.rank_val = k.array(m + 'rank_val', g.logitW, g.R, 0, true);
+    this.rank_val = k.array(m + 'rank_val', g.logitW, g.R, 0, true, ctx.fmt.logit);
     this.sel_done = k.signal(m + 'sel_done', 1);
     const { sizes, lvl_idx, lvl_val, lvl_ok, mask, sel_count, round, rank_idx, rank_val, sel_done, propagating } = this;
     const L = g.L;

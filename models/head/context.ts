@@ -1,7 +1,7 @@
 // What every component model of the head shares: the kernel it runs on, the derived
 // geometry, the tables, the weights, and the ids of the signals that cross module borders.
 import type { Kernel } from '../../sim/kernel.ts';
-import type { Geometry } from '../geometry.ts';
+import type { Geometry, valueFormats } from '../geometry.ts';
 import type { Tables } from '../tables-set.ts';
 import type { HeadWeights } from '../weights.ts';
 
@@ -11,6 +11,8 @@ export interface HeadContext {
   t: Tables;
   w: HeadWeights;
   relu: boolean;
+  /** fixed-point formats of the datapath's values, for the signals' display metadata */
+  fmt: ReturnType<typeof valueFormats>;
 }
 
 /** Back-end sequencer states; the RTL's localparams have the same values. */

@@ -1,7 +1,7 @@
 // head: the top level. Declares the ports, instantiates the components in data order and runs
 // the back-end sequencer (IDLE → SELECT → [EXP → NORM] → EMIT). Mirrors rtl/head.v.
 import { Kernel } from '../../sim/kernel.ts';
-import type { Geometry } from '../geometry.ts';
+import { valueFormats, type Geometry } from '../geometry.ts';
 import type { Tables } from '../tables-set.ts';
 import type { HeadWeights } from '../weights.ts';
 import type { HeadContext, Ports } from './context.ts';
@@ -20,6 +20,9 @@ export function sequencerStates(g: Geometry): (keyof typeof State)[] {
   return g.serial ? ['IDLE', 'SELECT', 'EXP', 'EMIT'] : ['IDLE', 'SELECT', 'EXP', 'NORM', 'EMIT'];
 }
 
+/** The sequencer's state names by value (for waveform layouts). */
+const stateNames = (): string[] => Object.entries(State).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+
 export class Head {
   readonly k: Kernel;
   readonly ports: Ports;
@@ -34,23 +37,23 @@ export class Head {
 
   constructor(g: Geometry, t: Tables, w: HeadWeights, relu: boolean, k = new Kernel()) {
     this.k = k;
-    const ctx: HeadContext = { k, g, t, w, relu };
+    const ctx: HeadContext = { k, g, t, w, relu, fmt: valueFormats(g) };
     const h = 'head.';
     const p: Ports = {
       clk: k.signal(h + 'clk', 1, 1),
       rst: k.signal(h + 'rst', 1),
       s_valid: k.signal(h + 's_valid', 1),
       s_ready: k.signal(h + 's_ready', 1),
-      s_data: k.array(h + 's_data', g.inW, g.kPar, 0, true),
+      s_data: k.array(h + 's_data', g.inW, g.kPar, 0, true, ctx.fmt.input),
       s_last: k.signal(h + 's_last', 1),
       m_valid: k.signal(h + 'm_valid', 1),
       m_ready: k.signal(h + 'm_ready', 1),
       m_index: k.signal(h + 'm_index', g.idxW),
-      m_value: k.signal(h + 'm_value', g.valW),
+      m_value: k.signal(h + 'm_value', g.valW, 0, false, ctx.fmt.output),
       m_last: k.signal(h + 'm_last', 1),
     };
     this.ports = p;
-    const state = (this.state = k.signal(h + 'state', 3));
+    const state = (this.state = k.signal(h + 'state', 3, 0, false, { states: stateNames() }));
 
     this.bank = new LogitBank(ctx);
     this.input = new InputStage(ctx, p, this.bank.stall);

@@ -26,7 +26,7 @@ export class InputStage {
     this.pass = k.signal(m + 'pass', bitsFor(g.P - 1));
     this.issue = k.signal(m + 'issue', 1);
     this.x_valid = k.signal(m + 'x_valid', 1);
-    this.x_data = k.array(m + 'x_data', g.inW, g.kPar, 0, true);
+    this.x_data = k.array(m + 'x_data', g.inW, g.kPar, 0, true, ctx.fmt.input);
     this.x_first = k.signal(m + 'x_first', 1);
     this.x_last = k.signal(m + 'x_last', 1);
     this.x_group = k.signal(m + 'x_group', bitsFor(g.P - 1));

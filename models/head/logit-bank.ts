@@ -17,9 +17,9 @@ export class LogitBank {
     const { k, g } = ctx;
     const m = 'head.logit_bank.';
     this.stall = k.signal(m + 'stall', 1);
-    this.z_work = k.array(m + 'z_work', g.logitW, g.N, 0, true);
+    this.z_work = k.array(m + 'z_work', g.logitW, g.N, 0, true, ctx.fmt.logit);
     this.z_work_full = k.signal(m + 'z_work_full', 1);
-    this.z_hold = k.array(m + 'z_hold', g.logitW, g.N, 0, true);
+    this.z_hold = k.array(m + 'z_hold', g.logitW, g.N, 0, true, ctx.fmt.logit);
     this.z_hold_full = k.signal(m + 'z_hold_full', 1);
   }
 

@@ -24,13 +24,13 @@ export class MacArray {
     const { k, g } = ctx;
     const m = 'head.mac_array.';
     const lanes = g.cPar * g.kPar;
-    this.w_data = k.array(m + 'w_data', g.wW, lanes, 0, true);
+    this.w_data = k.array(m + 'w_data', g.wW, lanes, 0, true, ctx.fmt.weight);
     this.p_valid = k.signal(m + 'p_valid', 1);
-    this.prod = k.array(m + 'prod', g.inW + g.wW, lanes, 0, true);
+    this.prod = k.array(m + 'prod', g.inW + g.wW, lanes, 0, true, ctx.fmt.acc);
     this.p_first = k.signal(m + 'p_first', 1);
     this.p_last = k.signal(m + 'p_last', 1);
     this.p_group = k.signal(m + 'p_group', bitsFor(g.P - 1));
-    this.acc = k.array(m + 'acc', g.accW, g.cPar, 0, true);
+    this.acc = k.array(m + 'acc', g.accW, g.cPar, 0, true, ctx.fmt.acc);
     this.a_valid = k.signal(m + 'a_valid', 1);
     this.a_group = k.signal(m + 'a_group', bitsFor(g.P - 1));
     const { w_data, p_valid, prod, p_first, p_last, p_group, acc, a_valid, a_group } = this;

@@ -23,8 +23,8 @@ export class Normalizer {
     this.exp_group = k.signal(m + 'exp_group', bitsFor(g.P));
     this.e_valid = k.signal(m + 'e_valid', 1);
     this.e_last = k.signal(m + 'e_last', 1);
-    this.e_data = k.array(m + 'e_data', g.expOutBits, g.cPar);
-    this.sum = k.signal(m + 'sum', g.sumW);
+    this.e_data = k.array(m + 'e_data', g.expOutBits, g.cPar, 0, false, ctx.fmt.exp);
+    this.sum = k.signal(m + 'sum', g.sumW, 0, false, ctx.fmt.exp);
     this.msb_q = k.signal(m + 'msb_q', bitsFor(g.sumW));
     this.recip_q = k.signal(m + 'recip_q', RECIP_FRAC + 1); // rtl: [RECIP_FRAC:0]
     this.exp_done = k.signal(m + 'exp_done', 1);

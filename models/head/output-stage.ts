@@ -29,8 +29,8 @@ export class OutputStage {
     this.em_k = k.signal(m + 'em_k', bitsFor(g.E));
     this.em_full = k.signal(m + 'em_full', 1);
     this.em_idx = k.signal(m + 'em_idx', g.idxW);
-    this.em_val = k.signal(m + 'em_val', g.logitW, 0, true);
-    this.em_e = k.signal(m + 'em_e', g.expOutBits);
+    this.em_val = k.signal(m + 'em_val', g.logitW, 0, true, ctx.fmt.logit);
+    this.em_e = k.signal(m + 'em_e', g.expOutBits, 0, false, ctx.fmt.exp);
     this.em_last = k.signal(m + 'em_last', 1);
     this.fetch = k.signal(m + 'fetch', 1);
     this.move = k.signal(m + 'move', 1);

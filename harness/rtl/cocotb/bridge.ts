@@ -59,6 +59,8 @@ export interface CocotbBackendOptions {
   python?: string;
   /** 'zero' (default): X/Z bits left after the initial blocks are zeroed at time 0, as in Verilator. */
   xInit?: 'zero' | 'x';
+  /** Format of the dump trace.v writes: vvp's extended argument -fst, or its default VCD. */
+  waveFormat?: 'vcd' | 'fst';
 }
 
 /** The cocotb simulation failed (exit, crash, timeout, X on an output); the message ends with its log tail. */
@@ -121,7 +123,7 @@ export class CocotbBackend implements RtlBackend {
     const xInit = opts.xInit ?? 'zero';
     await writeFile(
       config,
-      JSON.stringify({ top, sources, includes, params, plusargs: opts.plusargs ?? [], buildDir, testDir: path.resolve(opts.cwd ?? '.'), resultsXml, socket: sockPath, xInit }, null, 2),
+      JSON.stringify({ top, sources, includes, params, plusargs: opts.plusargs ?? [], buildDir, testDir: path.resolve(opts.cwd ?? '.'), resultsXml, socket: sockPath, xInit, waveFormat: opts.waveFormat ?? 'vcd' }, null, 2),
     );
     const logPath = path.join(outDir, 'sim.log');
     const logSink = createWriteStream(logPath);
@@ -172,8 +174,9 @@ export class CocotbBackend implements RtlBackend {
   }
 
   /**
-   * Dumps a VCD from the next cycle on. Icarus opens one dump file per simulation: every
-   * traceStart of one backend must name the same path (after traceStop it resumes, $dumpon).
+   * Dumps from the next cycle on (VCD, or FST when started with waveFormat 'fst'). Icarus opens
+   * one dump file per simulation: every traceStart of one backend must name the same path
+   * (after traceStop it resumes, $dumpon).
    */
   async traceStart(vcdPath: string): Promise<void> {
     const abs = path.resolve(vcdPath);

@@ -5,7 +5,7 @@ runner (cocotb_tools.runner). Started by harness/rtl/cocotb/bridge.ts:
 
 CONFIG (JSON, absolute paths): sources, includes, top, params {NAME: int}, plusargs [str],
 buildDir (content-keyed by the caller: reused when it holds sim.vvp), testDir, resultsXml,
-socket, xInit ("zero" | "x").
+socket, xInit ("zero" | "x"), waveFormat ("vcd" | "fst": vvp's dump format for trace.v).
 
 The build goes to a private directory renamed into place, so concurrent launches of the same
 configuration never see a half-written sim.vvp. Exit status: 0 when the bridge test passed,
@@ -31,10 +31,13 @@ TIMESCALE = ("1ns", "1ns")  # for modules without `timescale; the clock period i
 
 
 class HeadsimIcarus(Icarus):
+    wave_format = "vcd"
+
     def _test_command(self):
         # Without waves=True the runner passes vvp `-none`, which disables $dumpfile/$dumpvars
-        # altogether; drop it so trace.v's VCD (vvp's default format) works.
-        return [[a for a in cmd if a != "-none"] for cmd in super()._test_command()]
+        # altogether; replace it so trace.v dumps: VCD is vvp's default, -fst selects FST.
+        fmt = ["-fst"] if self.wave_format == "fst" else []
+        return [[b for a in cmd for b in (fmt if a == "-none" else [a])] for cmd in super()._test_command()]
 
 
 def build(runner: HeadsimIcarus, cfg: dict, build_dir: Path) -> None:
@@ -68,6 +71,7 @@ def main() -> int:
     cfg = json.loads(Path(sys.argv[1]).read_text())
     build_dir = Path(cfg["buildDir"])
     runner = HeadsimIcarus()
+    runner.wave_format = cfg.get("waveFormat", "vcd")
     try:
         build(runner, cfg, build_dir)
     except (RuntimeError, SystemExit, OSError) as e:

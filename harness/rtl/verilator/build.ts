@@ -17,8 +17,8 @@ import { checkWidths, type PortWidths } from '../ports.ts';
 import { CommandNotFoundError, runCommand, tail } from '../../../lib/proc.ts';
 
 export const DRIVER_SOURCE = fileURLToPath(new URL('./driver.cpp', import.meta.url));
-/** The port conventions driver.cpp (and bench/verilator_alone.cpp) include. */
-const PORTS_HEADER = fileURLToPath(new URL('./ports.h', import.meta.url));
+/** The port conventions and the trace class driver.cpp (and bench/verilator_alone.cpp) include. */
+const HEADERS = ['./ports.h', './trace.h'].map((h) => fileURLToPath(new URL(h, import.meta.url)));
 const EXE_NAME = 'headsim_driver';
 const INCLUDE_EXT = /\.(v|sv|vh|svh|vinc|inc|hex|mem)$/i;
 
@@ -64,8 +64,11 @@ export interface VerilatorBuildOptions {
   extraArgs?: string[];
   /** The C++ main verilated with the RTL (default: driver.cpp, the lockstep driver). */
   main?: string;
-  /** Build with --trace (default true: the driver dumps VCDs on request). */
-  trace?: boolean;
+  /**
+   * Trace format compiled in (default 'vcd': the driver dumps on request): 'vcd' is --trace,
+   * 'fst' --trace-fst (one format per build, so each is its own cached variant), false none.
+   */
+  trace?: 'vcd' | 'fst' | false;
   /** OPT_FAST/OPT_GLOBAL -O2 instead of Verilator's default -Os (default true). */
   optimize?: boolean;
 }
@@ -125,7 +128,7 @@ function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs:
     '--top-module', o.top, '--prefix', 'Vdut', '-o', EXE_NAME,
     '--x-assign', 'fast', '--x-initial', 'fast',
     // One time unit everywhere (VCDs of model and RTL share #10t stamps); the RTL has no delays.
-    ...(o.trace === false ? [] : ['--trace']), '--no-timing', '--timescale-override', '1ns/1ns',
+    ...({ vcd: ['--trace'], fst: ['--trace-fst'], none: [] } as const)[o.trace === false ? 'none' : (o.trace ?? 'vcd')], '--no-timing', '--timescale-override', '1ns/1ns',
     '-Wno-fatal', // lint warnings are printed (build.log) but do not stop a simulation build
     '-CFLAGS', `-DS_W=${sW} -DIDX_W=${idxW} -DVAL_W=${valW}`,
     // OPT_FAST (model, driver) and OPT_GLOBAL (Verilator runtime) default to -Os; -O2 is ~1.5x faster.
@@ -156,7 +159,7 @@ async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: strin
   part('verilator', await verilatorVersion());
   part('args', JSON.stringify(args.slice(0, -sources.length - 1))); // flags, params, widths; not paths
   part('driver', await readFile(mainSource(o)));
-  part('ports', await readFile(PORTS_HEADER));
+  for (const header of HEADERS) part(`header ${path.basename(header)}`, await readFile(header));
   for (const s of sources) part('source', await readSource(s));
   for (const d of includeDirs) {
     const names = (await readdir(d).catch(() => [] as string[])).filter((n) => INCLUDE_EXT.test(n)).sort();

@@ -3,10 +3,10 @@
 // examples/make_tracing_c/sim_main.cpp. Protocol and cycle convention: README.md next to this
 // file; harness/rtl/protocol.ts is the TypeScript side and must match.
 //
-// Built by build.ts with -DS_W=.. -DIDX_W=.. -DVAL_W=.. (port widths in bits).
+// Built by build.ts with -DS_W=.. -DIDX_W=.. -DVAL_W=.. (port widths in bits), with --trace (VCD)
+// or --trace-fst (FST): trace.h. `+headsim_dumpvars=FILE` limits what the trace declares.
 
 #include <verilated.h>
-#include <verilated_vcd_c.h>
 
 #include <cinttypes>
 #include <cstdarg>
@@ -21,6 +21,7 @@
 
 #include "Vdut.h"
 #include "ports.h"
+#include "trace.h"
 
 // Protocol (all fields little-endian u32 unless noted).
 static constexpr uint32_t HELLO_MAGIC = 0x31565348;  // "HSV1"
@@ -91,8 +92,12 @@ int main(int argc, char** argv) {
     for (int p = precision; p < -9; ++p) half *= 10;
 
     // Registered once before the first eval; opened/closed on request. Reopening re-emits
-    // the VCD header and starts with a full dump.
-    const std::unique_ptr<VerilatedVcdC> tfp{new VerilatedVcdC};
+    // the header and starts with a full dump. The scope (dumpvars) is fixed for the process.
+    const std::unique_ptr<TraceFile> tfp{new TraceFile};
+    if (const char* dv = contextp->commandArgsPlusMatch("headsim_dumpvars="); dv && *dv) {
+        const char* path = std::strchr(dv, '=');
+        if (!path || applyDumpvars(tfp.get(), path + 1) < 0) die("cannot read the dumpvars file of %s", dv);
+    }
     top->trace(tfp.get(), 99);
     bool tracing = false;
 
