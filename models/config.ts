@@ -1,7 +1,7 @@
 // One schema for every parameter of the head: config file, CLI flags, SV parameters and
 // reports all use these names (DESIGN.md "Parameters").
 import { z } from 'zod';
-import { expEntry, expShiftOf } from './exp-entry.ts';
+import { expEntry, expHiEntry, expLoEntry, expShiftOf, splitProduct } from './exp-entry.ts';
 
 export const SEED_LABELS = ['dog', 'cat', 'monkey', 'butterfly', 'donkey', 'horse', 'human', 'car', 'table', 'bottle'];
 
@@ -34,8 +34,23 @@ export const configSchema = z
         range: z.number().positive(),
       })
       .strict()
-      .default({ addrBits: 12, outBits: 16, range: 16 }),
+      .default({ addrBits: 12, outBits: 12, range: 16 }),
+    /** exp lanes of the normalizer: 'auto' = the fewest that keep the II (docs/ARCHITECTURE.md), or 1 … cPar. */
+    expPar: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
+    /** how exp(-d) is made: one table of 2^addrBits entries (block RAM), or the product of two small tables (LUTs) */
+    expImpl: z.enum(['table', 'split']).default('split'),
+    /** expImpl = split: the low loBits of the index address the low table, the rest the high table; entry widths */
+    expSplit: z
+      .object({
+        loBits: z.number().int().min(1).max(15),
+        hiWidth: z.number().int().min(2).max(24),
+        loWidth: z.number().int().min(2).max(24),
+      })
+      .strict()
+      .default({ loBits: 6, hiWidth: 14, loWidth: 12 }),
     divider: z.enum(['serial', 'reciprocal']).default('reciprocal'),
+    /** divider = reciprocal: how 1/Σe is made: a 1024-entry table (block RAM) or a restoring division, once per vector */
+    recipImpl: z.enum(['table', 'divide']).default('divide'),
     probFmt: fixed(16, 15),
     emit: z.enum(['topk', 'all']).default('topk'),
     labels: z.array(z.string()).nullable().default(null),
@@ -44,6 +59,16 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 export type HeadConfig = z.output<typeof configSchema> & { cPar: number; accWidth: number; labels: string[] };
+
+/** exp(-d) at index 0 (d = 0: the max's own exp), as the configured exp unit makes it. */
+export function expAtZero(c: Pick<HeadConfig, 'logitFmt' | 'expLut' | 'expImpl' | 'expSplit'>): number {
+  const expShift = expShiftOf(c.logitFmt.frac, c.expLut);
+  if (c.expImpl === 'table') return Math.min(expEntry(0, expShift, c.logitFmt.frac, c.expLut.outBits), 2 ** c.expLut.outBits - 1);
+  const { loBits, hiWidth, loWidth } = c.expSplit;
+  const hi = expHiEntry(0, loBits, expShift, c.logitFmt.frac, hiWidth);
+  const lo = expLoEntry(0, expShift, c.logitFmt.frac, loWidth);
+  return splitProduct(hi, lo, hiWidth + loWidth - c.expLut.outBits, c.expLut.outBits);
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -83,11 +108,21 @@ export function parseConfig(input: unknown): HeadConfig {
   if (c.probFmt.frac < 1) fail('probFmt.frac', `must be ≥ 1`);
   if (c.inFmt.width + c.wFmt.width + Math.ceil(log2(c.kPar)) + 1 > 53)
     fail('wFmt.width', `inFmt.width + wFmt.width + log2(kPar) exceeds the 53-bit exact range of the model`);
-  // The exp table's first entry (d ≈ 0, the max itself) must not round to 0, or Σe can be 0.
+  if (c.expPar !== 'auto' && c.expPar > cPar) fail('expPar', `must be 'auto' or ≤ cPar (${cPar}), got ${c.expPar}`);
+  if (c.expImpl === 'split') {
+    const { loBits, hiWidth, loWidth } = c.expSplit;
+    if (loBits >= c.expLut.addrBits) fail('expSplit.loBits', `must be < expLut.addrBits (${c.expLut.addrBits}), got ${loBits}`);
+    if (hiWidth + loWidth < c.expLut.outBits) fail('expSplit', `hiWidth + loWidth (${hiWidth + loWidth}) must be ≥ expLut.outBits (${c.expLut.outBits})`);
+  }
+  // exp(0) (d ≈ 0, the max itself) must not round to 0, or Σe can be 0.
   const expShift = expShiftOf(c.logitFmt.frac, c.expLut);
   const d0 = expShift > 0 ? (2 ** expShift - 1) / 2 / 2 ** c.logitFmt.frac : 0;
-  if (expEntry(0, expShift, c.logitFmt.frac, c.expLut.outBits) === 0)
+  const e0 = expAtZero(c);
+  if (e0 === 0)
     fail('expLut', `the first table entry, exp(-${d0}), rounds to 0 in ${c.expLut.outBits} bits; use more addrBits, more outBits or a smaller range`);
+  // The division 2^k / Σe starts from Σe ≥ exp(0); it needs exp(0) ≥ 2 (any useful table has far more).
+  if (c.mode === 'softmax' && c.divider === 'reciprocal' && c.recipImpl === 'divide' && e0 < 2)
+    fail('expLut', `exp(0) rounds to ${e0} in ${c.expLut.outBits} bits, too small for recipImpl 'divide'; use more outBits`);
   const proven = provenAccWidth(c);
   if (c.accWidth === null && proven > 53)
     fail('accWidth', `derived width ${proven} exceeds 53 bits (the model's exact integer range); set accWidth ≤ 53 to saturate or narrow the formats`);

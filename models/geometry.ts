@@ -2,7 +2,8 @@
 // shifts, and the latency / II formulas of docs/ARCHITECTURE.md. The RTL gets the same
 // numbers as parameters (harness/rtl-params.ts), so model and RTL cannot drift apart.
 import type { HeadConfig, Mode } from './config.ts';
-import { clog2 } from './numerics.ts';
+import { expAtZero } from './config.ts';
+import { clog2, msbIndex } from './numerics.ts';
 import { expShiftOf } from './exp-entry.ts';
 
 /** Reciprocal table: RECIP_BITS mantissa bits in, value 2^RECIP_FRAC / m out. */
@@ -33,6 +34,33 @@ export interface Geometry {
   Q: number;
   mode: Mode;
   serial: boolean;
+  /** exp lanes (expPar resolved; 1 outside softmax: only the output stage uses the exp unit) */
+  expPar: number;
+  /** exp groups of one EXP pass: ⌈N / expPar⌉ */
+  G: number;
+  /** expImpl = split */
+  split: boolean;
+  /** split: low-table address bits, entry widths, product shift (hiWidth + loWidth − outBits) */
+  expLoBits: number;
+  expHiWidth: number;
+  expLoWidth: number;
+  expSplitShift: number;
+  /** exp unit pipeline: register stages from a logit to its exp (table 1, split 2; 0 in argmax) */
+  X: number;
+  /** output stage pipeline: register stages from fetching an entry to em_* (read port, exp unit) */
+  D: number;
+  /** divider = reciprocal and recipImpl = divide: 1/Σe by a restoring division, once per vector */
+  recipDivide: boolean;
+  /** recip_q = 1/Σe · 2^recipFrac (table: of the mantissa, with msb_q; divide: floor(2^recipFrac / Σe)) */
+  recipFrac: number;
+  /** recip_q width */
+  recipW: number;
+  /** divide: cycles of the division (2 quotient bits per cycle) */
+  recipCycles: number;
+  /** divide: log2 of the initial partial remainder (2^recipFrac's bits above the first quotient bit) */
+  recipInitShift: number;
+  /** exp(0): the max's own exp; Σe ≥ e0 */
+  e0: number;
   inW: number;
   inFrac: number;
   wW: number;
@@ -61,7 +89,15 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
   const E = c.emit === 'all' ? c.classes : c.topK;
   const R = c.emit === 'all' ? 1 : c.topK;
   const accFrac = c.inFmt.frac + c.wFmt.frac;
-  return {
+  const X = c.mode === 'argmax' ? 0 : c.expImpl === 'split' ? 2 : 1;
+  const e0 = expAtZero(c);
+  // divide: recip_q = floor(2^F / Σe) with F = outBits + probFrac + 2, so e · recip_q / 2^(F − probFrac) is
+  // within 1/4 LSB of e / Σe. Σe ≥ e0 ≥ 2^msb(e0): the quotient has F − msb(e0) + 1 bits, made 2 per cycle.
+  const recipDivide = c.divider === 'reciprocal' && c.recipImpl === 'divide';
+  const divFrac = c.expLut.outBits + c.probFmt.frac + 2;
+  const quotBits = divFrac - msbIndex(e0) + 1;
+  const recipCycles = Math.ceil(quotBits / 2);
+  const base: Geometry = {
     N: c.classes,
     K: c.inputs,
     kPar: c.kPar,
@@ -93,13 +129,56 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
     valW: Math.max(c.logitFmt.width, c.probFmt.width),
     biasShift: accFrac - c.biasFmt.frac,
     requantShift: accFrac - c.logitFmt.frac,
+    expPar: 1,
+    G: c.classes,
+    split: c.expImpl === 'split',
+    expLoBits: c.expSplit.loBits,
+    expHiWidth: c.expSplit.hiWidth,
+    expLoWidth: c.expSplit.loWidth,
+    expSplitShift: c.expSplit.hiWidth + c.expSplit.loWidth - c.expLut.outBits,
+    X,
+    D: (c.emit === 'all' ? 1 : 0) + Math.max(X, 1),
+    recipDivide,
+    recipFrac: recipDivide ? divFrac : RECIP_FRAC,
+    recipW: recipDivide ? 2 * recipCycles : RECIP_FRAC + 1,
+    recipCycles: recipDivide ? recipCycles : 0,
+    recipInitShift: divFrac + 1 - 2 * recipCycles,
+    e0,
   };
+  if (c.mode !== 'softmax') return base;
+  const withPar = (expPar: number): Geometry => ({ ...base, expPar, G: Math.ceil(c.classes / expPar) });
+  if (c.expPar !== 'auto') return withPar(c.expPar);
+  // auto: the fewest lanes with which the back end keeps up with the front end (II = P·B); cPar if none does.
+  for (let p = 1; p < c.cPar; p++) {
+    const g = withPar(p);
+    if (backEndCycles(g) <= g.P * g.B) return g;
+  }
+  return withPar(c.cPar);
 }
 
-/** Cycles the softmax adds between selection and emission: exp/accumulate, then reciprocal lookup. */
-const normCycles = (g: Geometry) => (g.mode === 'softmax' ? g.P + 1 + (g.serial ? 0 : 1) : 0);
-/** Extra cycles per entry spent in the serial divider. */
-const divCycles = (g: Geometry) => (g.mode === 'softmax' && g.serial ? g.Q : 0);
+/** Cycles of the reciprocal after Σe is complete: divide C, table lookup 1, none for the serial divider. */
+const recipCyclesOf = (g: Geometry) => (g.serial ? 0 : g.recipDivide ? g.recipCycles : 1);
+
+/**
+ * The back end's schedule, in cycles from the first SELECT cycle (docs/ARCHITECTURE.md §Timing):
+ * the first entry moves into m_* at `firstMove`; entries follow every DIV+1 cycles.
+ */
+function schedule(g: Geometry) {
+  const select = g.R * (g.L + 1);
+  const div = g.mode === 'softmax' && g.serial ? g.Q : 0;
+  if (g.mode !== 'softmax') return { select, sum: 0, emit: select, fetch: select, firstMove: select + g.D, div };
+  const sum = g.L + g.G + g.X + 1; // first cycle with the whole Σe: EXP issues from the max's round (cycle L)
+  const emit = Math.max(select + 1, sum + Math.max(recipCyclesOf(g), 1)); // first EMIT cycle
+  const fetch = Math.max(select, sum); // the output stage fetches in NORM once Σe is complete
+  const firstMove = g.serial ? fetch + g.D + g.Q : Math.max(emit, fetch + g.D);
+  return { select, sum, emit, fetch, firstMove, div };
+}
+
+/** Cycles the back end holds one vector (z_hold full → free, and the next SELECT): the II it allows. */
+export function backEndCycles(g: Geometry): number {
+  const s = schedule(g);
+  return s.firstMove + (g.E - 1) * (s.div + 1) + 3;
+}
 
 export interface Timing {
   latency: number;
@@ -111,19 +190,17 @@ export interface Timing {
 /** docs/ARCHITECTURE.md §Timing. Latency: first input beat accepted → first m_valid, no stalls. */
 export function timing(g: Geometry): Timing {
   const front = g.P * g.B;
-  const select = g.R * (g.L + 1);
-  const norm = normCycles(g);
-  const div = divCycles(g);
-  const stages = { input: front, mac: 3, transfer: 1, start: 1, select, normalize: norm, emit: 2 + div };
+  const s = schedule(g);
+  // normalize: what the softmax adds before the first output (Σe, the reciprocal) beyond selection and the output pipeline
+  const stages = { input: front, mac: 3, transfer: 1, start: 1, select: s.select, normalize: s.firstMove - g.D - s.div - s.select, emit: g.D + s.div + 1 };
   const latency = Object.values(stages).reduce((a, b) => a + b, 0);
-  const back = select + norm + g.E * (div + 1) + 3;
   return {
     latency,
-    ii: Math.max(front, back),
+    ii: Math.max(front, backEndCycles(g)),
     stages,
     formula: {
-      latency: 'P·B + 3 + 1 + 1 + R·(L+1) + NORM + 2 + DIV',
-      ii: 'max(P·B, R·(L+1) + NORM + E·(DIV+1) + 3)',
+      latency: 'P·B + 3 + 1 + 1 + FIRST_MOVE + 1',
+      ii: 'max(P·B, FIRST_MOVE + (E−1)·(DIV+1) + 3)',
     },
   };
 }
