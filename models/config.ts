@@ -47,7 +47,7 @@ export const configSchema = z
         loWidth: z.number().int().min(2).max(24),
       })
       .strict()
-      .default({ loBits: 6, hiWidth: 14, loWidth: 12 }),
+      .default({ loBits: 6, hiWidth: 13, loWidth: 9 }),
     divider: z.enum(['serial', 'reciprocal']).default('reciprocal'),
     /** divider = reciprocal: how 1/Σe is made: a 1024-entry table (block RAM) or a restoring division, once per vector */
     recipImpl: z.enum(['table', 'divide']).default('divide'),
@@ -120,8 +120,8 @@ export function parseConfig(input: unknown): HeadConfig {
   const e0 = expAtZero(c);
   if (e0 === 0)
     fail('expLut', `the first table entry, exp(-${d0}), rounds to 0 in ${c.expLut.outBits} bits; use more addrBits, more outBits or a smaller range`);
-  // The division 2^k / Σe starts from Σe ≥ exp(0); it needs exp(0) ≥ 2 (any useful table has far more).
-  if (c.mode === 'softmax' && c.divider === 'reciprocal' && c.recipImpl === 'divide' && e0 < 2)
+  // The division 2^k / Σe starts from Σe ≥ exp(0); it needs exp(0) ≥ 4 (any useful table has far more).
+  if (c.mode === 'softmax' && c.divider === 'reciprocal' && c.recipImpl === 'divide' && e0 < 4)
     fail('expLut', `exp(0) rounds to ${e0} in ${c.expLut.outBits} bits, too small for recipImpl 'divide'; use more outBits`);
   const proven = provenAccWidth(c);
   if (c.accWidth === null && proven > 53)

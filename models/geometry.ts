@@ -55,9 +55,9 @@ export interface Geometry {
   recipFrac: number;
   /** recip_q width */
   recipW: number;
-  /** divide: cycles of the division (2 quotient bits per cycle) */
+  /** divide: cycles of the division (2 steps per cycle, recipW + 1 steps) */
   recipCycles: number;
-  /** divide: log2 of the initial partial remainder (2^recipFrac's bits above the first quotient bit) */
+  /** divide: rc_t starts at 2^recipInitShift, half the first partial remainder (2^recipFrac's bits above the first quotient bit) */
   recipInitShift: number;
   /** exp(0): the max's own exp; Σe ≥ e0 */
   e0: number;
@@ -92,11 +92,12 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
   const X = c.mode === 'argmax' ? 0 : c.expImpl === 'split' ? 2 : 1;
   const e0 = expAtZero(c);
   // divide: recip_q = floor(2^F / Σe) with F = outBits + probFrac + 2, so e · recip_q / 2^(F − probFrac) is
-  // within 1/4 LSB of e / Σe. Σe ≥ e0 ≥ 2^msb(e0): the quotient has F − msb(e0) + 1 bits, made 2 per cycle.
+  // within 1/4 LSB of e / Σe. Σe ≥ e0 ≥ 2^msb(e0): the quotient has F − msb(e0) + 1 bits, rounded up to an
+  // odd count Qr; Qr + 1 steps (one that sets up the first partial remainder), 2 per cycle.
   const recipDivide = c.divider === 'reciprocal' && c.recipImpl === 'divide';
   const divFrac = c.expLut.outBits + c.probFmt.frac + 2;
   const quotBits = divFrac - msbIndex(e0) + 1;
-  const recipCycles = Math.ceil(quotBits / 2);
+  const divBits = quotBits % 2 === 1 ? quotBits : quotBits + 1;
   const base: Geometry = {
     N: c.classes,
     K: c.inputs,
@@ -140,9 +141,9 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
     D: (c.emit === 'all' ? 1 : 0) + Math.max(X, 1),
     recipDivide,
     recipFrac: recipDivide ? divFrac : RECIP_FRAC,
-    recipW: recipDivide ? 2 * recipCycles : RECIP_FRAC + 1,
-    recipCycles: recipDivide ? recipCycles : 0,
-    recipInitShift: divFrac + 1 - 2 * recipCycles,
+    recipW: recipDivide ? divBits : RECIP_FRAC + 1,
+    recipCycles: recipDivide ? (divBits + 1) / 2 : 0,
+    recipInitShift: divFrac - divBits,
     e0,
   };
   if (c.mode !== 'softmax') return base;

@@ -7,13 +7,13 @@ module divider #(
   parameter integer MODE = 1,
   parameter integer SERIAL = 0,
   parameter integer QBITS = 17,
-  parameter integer SUM_W = 20,
-  parameter integer EXP_OUT_BITS = 16,
+  parameter integer SUM_W = 16,
+  parameter integer EXP_OUT_BITS = 12,
   parameter integer PROB_W = 16,
   parameter integer PROB_FRAC = 15,
-  parameter integer RECIP_FRAC = 17,
-  parameter integer RECIP_DIV = 0,
-  parameter integer RECIP_W = 18,
+  parameter integer RECIP_FRAC = 29,
+  parameter integer RECIP_DIV = 1,
+  parameter integer RECIP_W = 19,
   parameter integer MSB_W = $clog2(SUM_W + 1)
 ) (
   input  wire                    clk,

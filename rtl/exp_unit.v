@@ -17,9 +17,9 @@ module exp_unit #(
   parameter integer EXP_OUT_BITS = 12,
   parameter integer EXP_SHIFT = 0,
   parameter integer EXP_LO_BITS = 6,
-  parameter integer EXP_HI_W = 14,
-  parameter integer EXP_LO_W = 12,
-  parameter integer EXP_SPLIT_SHIFT = 14,
+  parameter integer EXP_HI_W = 13,
+  parameter integer EXP_LO_W = 9,
+  parameter integer EXP_SPLIT_SHIFT = 10,
   parameter EXP_FILE = "exp.hex",
   parameter EXP_HI_FILE = "exp_hi.hex",
   parameter EXP_LO_FILE = "exp_lo.hex"
@@ -84,9 +84,10 @@ module exp_unit #(
         wire zero = mine && n_last && (j >= FIRST_PAST);
         wire signed [LOGIT_W:0] b = (MODE == 1) ? {base[LOGIT_W-1], base} : {(LOGIT_W+1){1'b0}};
         wire signed [D_W-1:0] d = b - {z[LOGIT_W-1], z};
-        // index = d >> EXP_SHIFT (<< when negative), 0 for d <= 0, clamped to the last entry
+        // index = d >> EXP_SHIFT (<< when negative), 0 for d <= 0, clamped to the last entry.
+        // d = 0 gives index 0 by itself, and in softmax d = max - z >= 0: only approx tests the sign.
         wire [M_W-1:0] m = ({{(M_W-D_W){1'b0}}, d} << LSH) >> RSH;
-        wire positive = !d[D_W-1] && (d != 0);
+        wire positive = (MODE == 1) || !d[D_W-1];
         wire [EXP_ADDR_BITS-1:0] idx = !positive ? {EXP_ADDR_BITS{1'b0}}
                                      : (|m[M_W-1:EXP_ADDR_BITS]) ? {EXP_ADDR_BITS{1'b1}} : m[EXP_ADDR_BITS-1:0];
         if (EXP_SPLIT == 0) begin : g_table

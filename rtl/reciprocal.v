@@ -2,9 +2,11 @@
 // (models/head/reciprocal.ts). RECIP_DIV = 0: the leading one of the sum (msb_q) and the table
 // entry of the RECIP_BITS bits below it (recip_q = RECIP[...], 2^RECIP_FRAC / mantissa), one
 // cycle. RECIP_DIV = 1: recip_q = floor(2^RECIP_FRAC / sum) (RECIP_FRAC of head) by a
-// non-restoring division, two quotient bits per cycle for RECIP_CYCLES cycles: rc_t is the
-// partial remainder minus the sum; it starts at 2^RECIP_INIT_SHIFT - sum (2^RECIP_INIT_SHIFT =
-// the bits of 2^RECIP_FRAC above the first quotient bit, <= exp(0) <= sum) and stays in [-sum, sum). norm_done: the reciprocal is complete at this edge or was already; with the serial
+// non-restoring division, two steps per cycle for RECIP_CYCLES cycles: rc_t (the partial
+// remainder minus the sum, in [-sum, sum)) waits in IDLE at 2^RECIP_INIT_SHIFT >= 0, half the
+// first partial remainder, so the first step makes it (and a quotient bit 1 that falls off the top
+// of recip_q). Each step: b = (rc_t >= 0); rc_t = 2 rc_t - sum if b, + sum otherwise; recip_q =
+// {recip_q, b}. norm_done: the reciprocal is complete at this edge or was already; with the serial
 // divider there is nothing to compute and it is sum_done.
 module reciprocal #(
   parameter integer MODE = 1,
@@ -12,7 +14,7 @@ module reciprocal #(
   parameter integer SUM_W = 16,
   parameter integer RECIP_BITS = 10,
   parameter integer RECIP_DIV = 1,
-  parameter integer RECIP_W = 20,
+  parameter integer RECIP_W = 19,
   parameter integer RECIP_CYCLES = 10,
   parameter integer RECIP_INIT_SHIFT = 10,
   parameter RECIP_FILE = "recip.hex",
@@ -53,23 +55,22 @@ module reciprocal #(
         else if (step) rc_cnt <= rc_cnt + 1'b1;
 
       if (RECIP_DIV != 0) begin : g_divide
-        // One non-restoring step: b = (t >= 0); t' = 2t - S if b, 2t + S otherwise (in [-S, S)).
+        // t' = 2t - S if t >= 0 else 2t + S, as one adder: 2t + (S ^ {b}) + b.
         wire signed [T_W+1:0] s = {3'b000, sum};
-        wire first = (rc_cnt == 0);
-        localparam [T_W+1:0] INIT = {{(T_W+1){1'b0}}, 1'b1} << RECIP_INIT_SHIFT;
-        wire signed [T_W+1:0] t0 = first ? $signed(INIT) - s : {{2{rc_t[T_W-1]}}, rc_t};
+        wire signed [T_W+1:0] t0 = {{2{rc_t[T_W-1]}}, rc_t};
         wire b1 = !t0[T_W+1];
-        wire signed [T_W+1:0] t1 = (t0 <<< 1) + (b1 ? -s : s);
+        wire signed [T_W+1:0] t1 = (t0 <<< 1) + (s ^ {(T_W+2){b1}}) + {{(T_W+1){1'b0}}, b1};
         wire b2 = !t1[T_W+1];
-        wire signed [T_W+1:0] t2 = (t1 <<< 1) + (b2 ? -s : s);
-        wire [RECIP_W-1:0] q = first ? {RECIP_W{1'b0}} : recip_q;
+        wire signed [T_W+1:0] t2 = (t1 <<< 1) + (s ^ {(T_W+2){b2}}) + {{(T_W+1){1'b0}}, b2};
+        localparam [T_W-1:0] T_INIT = {{(T_W-1){1'b0}}, 1'b1} << RECIP_INIT_SHIFT;
         always @(posedge clk)
-          if (!rst && state != S_IDLE && step) begin
+          if (rst || state == S_IDLE) rc_t <= T_INIT;
+          else if (step) begin
             rc_t <= t2[T_W-1:0];
-            recip_q <= {q[RECIP_W-3:0], b1, b2};
+            recip_q <= {recip_q[RECIP_W-3:0], b1, b2};
           end
         always @(posedge clk) msb_q <= 0;
-        wire unused_t = &{1'b0, t2[T_W+1:T_W], q[RECIP_W-1:RECIP_W-2]};
+        wire unused_t = &{1'b0, t2[T_W+1:T_W]};
       end else begin : g_table
         // Leading one of the sum and the RECIP_BITS bits below it (zeros past the LSB).
         reg [MSB_W-1:0] msb;

@@ -1,9 +1,11 @@
 // reciprocal (softmax, divider = reciprocal): 1/Σe once per vector, as soon as Σe is complete.
 // recipImpl = table: the leading one of Σe (msb_q) and the reciprocal table entry of the mantissa
 // below it (recip_q), one cycle. recipImpl = divide: recip_q = floor(2^recipFrac / Σe) by a
-// non-restoring division, two quotient bits per cycle for recipCycles cycles (rc_t = the partial
-// remainder minus Σe). norm_done: the reciprocal is ready at this edge or was already; with the
-// serial divider there is no reciprocal and norm_done is sum_done.
+// non-restoring division, two steps per cycle for recipCycles cycles: rc_t (the partial remainder
+// minus Σe) waits in IDLE at 2^recipInitShift ≥ 0, so the first step gives the first partial
+// remainder minus Σe (and a quotient bit 1 that falls off the top of recip_q); each step: b = rc_t ≥ 0,
+// rc_t = 2·rc_t ∓ Σe, recip_q = 2·recip_q + b. norm_done: the reciprocal is ready at this edge or was
+// already; with the serial divider there is no reciprocal and norm_done is sum_done.
 import type { HeadContext, Ports } from './context.ts';
 import { State, bitsFor } from './context.ts';
 import { recipIndex } from '../tables.ts';
@@ -41,17 +43,16 @@ export class Reciprocal {
     k.posedgeCode('reciprocal', p.clk, (c) => {
       const work = g.recipDivide
         ? `const S = ${c.v(sum)};
-           const first = cnt === 0;
-           let tt = first ? ${2 ** g.recipInitShift} - S : ${c.v(rc_t)};
-           let q = first ? 0 : ${c.v(recip_q)};
-           for (let s = 0; s < 2; s++) { const b = tt >= 0 ? 1 : 0; tt = 2 * tt + (b ? -S : S); q = 2 * q + b; }
+           let tt = ${c.v(rc_t)};
+           let q = ${c.v(recip_q)};
+           for (let s = 0; s < 2; s++) { const b = tt >= 0 ? 1 : 0; tt = 2 * tt + (b ? -S : S); q = (2 * q + b) % ${2 ** g.recipW}; }
            ${c.nba(rc_t, 'tt')}
            ${c.nba(recip_q, 'q')}`
         : `const r = ${c.ext(recipIndex)}(${c.v(sum)});
            ${c.nba(msb_q, 'r.msb')}
            ${c.nba(recip_q, `${c.ext(t.recip)}[r.index]`)}`;
       return `
-        if (${c.v(p.rst)} || ${c.v(state)} === ${State.IDLE}) { ${c.nba(rc_cnt, 0)} ${c.exit} }
+        if (${c.v(p.rst)} || ${c.v(state)} === ${State.IDLE}) { ${c.nba(rc_cnt, 0)} ${g.recipDivide ? c.nba(rc_t, 2 ** g.recipInitShift) : ''} ${c.exit} }
         const cnt = ${c.v(rc_cnt)};
         if (!${c.v(sumDone)} || cnt === ${C}) ${c.exit}
         ${work}
