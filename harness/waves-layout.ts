@@ -9,8 +9,8 @@ const STAGES: [group: string, match: RegExp][] = [
   ['MAC array', /^head\.mac_array\./],
   ['logits', /^head\.logit_bank\./],
   ['comparator tree', /^head\.(state|comparator_tree\.)/],
-  ['exp / normalizer', /^head\.normalizer\./],
-  ['divider', /^head\.divider\./],
+  ['exp / normalizer', /^head\.(exp_unit\.|normalizer\.|z_rd_)/],
+  ['reciprocal / divider', /^head\.(reciprocal|divider)\./],
   ['output', /^head\.(output_stage\.|m_\w+)/],
 ];
 
@@ -18,7 +18,7 @@ const MAX_ARRAY_ENTRIES = 4;
 
 /** The signals that tell the story of one vector, for an overview (and the README's screenshot). */
 export const OVERVIEW =
-  /^head\.(clk|s_valid|s_ready|s_last|input_stage\.beat|mac_array\.a_valid|logit_bank\.(z_work_full|z_hold_full|z_hold\[[0-2]\])|state|comparator_tree\.(sel_count|round|rank_idx\[\d+\]|rank_val\[\d+\])|normalizer\.(e_valid|sum|msb_q|recip_q)|output_stage\.(em_idx|em_e)|m_\w+)$/;
+  /^head\.(clk|s_valid|s_ready|s_last|input_stage\.beat|mac_array\.a_valid|logit_bank\.(z_work_full|z_hold_full|z_hold\[[0-2]\])|state|comparator_tree\.(sel_count|round|rank_idx\[\d+\]|rank_val\[\d+\])|normalizer\.(e_valid|sum|sum_done)|exp_unit\.e_q\[0\]|reciprocal\.recip_q|output_stage\.(em_idx|em_full)|m_\w+)$/;
 
 export function headLayout(signals: readonly SignalInfo[], endTime: number, only?: RegExp): GtkwOptions {
   const groups = STAGES.map(([name]) => ({ name, signals: [] as GtkwSignal[] }));

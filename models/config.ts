@@ -39,15 +39,15 @@ export const configSchema = z
     expPar: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
     /** how exp(-d) is made: one table of 2^addrBits entries (block RAM), or the product of two small tables (LUTs) */
     expImpl: z.enum(['table', 'split']).default('split'),
-    /** expImpl = split: the low loBits of the index address the low table, the rest the high table; entry widths */
+    /** expImpl = split: the low loBits of the index address the low table (null: ⌊addrBits / 2⌋), the rest the high table; entry widths */
     expSplit: z
       .object({
-        loBits: z.number().int().min(1).max(15),
+        loBits: z.number().int().min(1).max(15).nullable(),
         hiWidth: z.number().int().min(2).max(24),
         loWidth: z.number().int().min(2).max(24),
       })
       .strict()
-      .default({ loBits: 6, hiWidth: 13, loWidth: 9 }),
+      .default({ loBits: null, hiWidth: 13, loWidth: 9 }),
     divider: z.enum(['serial', 'reciprocal']).default('reciprocal'),
     /** divider = reciprocal: how 1/Σe is made: a 1024-entry table (block RAM) or a restoring division, once per vector */
     recipImpl: z.enum(['table', 'divide']).default('divide'),
@@ -58,7 +58,13 @@ export const configSchema = z
   .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
-export type HeadConfig = z.output<typeof configSchema> & { cPar: number; accWidth: number; labels: string[] };
+type Parsed = z.output<typeof configSchema>;
+export type HeadConfig = Omit<Parsed, 'expSplit'> & {
+  cPar: number;
+  accWidth: number;
+  labels: string[];
+  expSplit: Omit<Parsed['expSplit'], 'loBits'> & { loBits: number };
+};
 
 /** exp(-d) at index 0 (d = 0: the max's own exp), as the configured exp unit makes it. */
 export function expAtZero(c: Pick<HeadConfig, 'logitFmt' | 'expLut' | 'expImpl' | 'expSplit'>): number {
@@ -93,7 +99,7 @@ export function parseConfig(input: unknown): HeadConfig {
     const field = issue.path.join('.') || '(config)';
     throw new ConfigError(`${field}: ${issue.message}`);
   }
-  const c = r.data;
+  const c = { ...r.data, expSplit: { ...r.data.expSplit, loBits: r.data.expSplit.loBits ?? Math.max(1, Math.floor(r.data.expLut.addrBits / 2)) } };
   const cPar = c.cPar ?? c.classes;
   const fail = (field: string, msg: string): never => {
     throw new ConfigError(`${field}: ${msg}`);

@@ -148,13 +148,26 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
   };
   if (c.mode !== 'softmax') return base;
   const withPar = (expPar: number): Geometry => ({ ...base, expPar, G: Math.ceil(c.classes / expPar) });
-  if (c.expPar !== 'auto') return withPar(c.expPar);
-  // auto: the fewest lanes with which the back end keeps up with the front end (II = P·B); cPar if none does.
-  for (let p = 1; p < c.cPar; p++) {
-    const g = withPar(p);
-    if (backEndCycles(g) <= g.P * g.B) return g;
-  }
-  return withPar(c.cPar);
+  return withPar(c.expPar === 'auto' ? autoExpPar(base) : c.expPar);
+}
+
+/**
+ * expPar = 'auto' (docs/ARCHITECTURE.md §Timing): the fewest lanes with which the back end keeps
+ * up with the front end, backEndCycles ≤ P·B, so the II stays P·B; when even cPar lanes cannot
+ * (the selection or the serial divider bound the II), the fewest that reach cPar's II. Only Σe's
+ * completion, L + G + X + 1, depends on the lanes (G = ⌈N / expPar⌉), and what follows it is
+ * W = max(recipCycles, 1, D) (reciprocal) or D + Q (serial) cycles to the first move, then
+ * (E − 1)·(DIV + 1) + 3: so G ≤ G_max = II − 3 − (E − 1)·(DIV + 1) − (L + X + 1) − W and
+ * expPar = ⌈N / G_max⌉ (at most cPar; where the selection bounds the back end, fewer lanes do).
+ */
+export function autoExpPar(g: Geometry): number {
+  const lanes = (p: number): Geometry => ({ ...g, expPar: p, G: Math.ceil(g.N / p) });
+  const ii = Math.max(g.P * g.B, backEndCycles(lanes(g.cPar)));
+  const div = g.serial ? g.Q : 0;
+  const w = g.serial ? g.D + g.Q : Math.max(recipCyclesOf(g), 1, g.D);
+  const gMax = ii - 3 - (g.E - 1) * (div + 1) - (g.L + g.X + 1) - w;
+  const p = gMax < 1 ? g.cPar : Math.min(Math.ceil(g.N / gMax), g.cPar);
+  return backEndCycles(lanes(p)) <= ii ? p : g.cPar;
 }
 
 /** Cycles of the reciprocal after Σe is complete: divide C, table lookup 1, none for the serial divider. */
