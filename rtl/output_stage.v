@@ -114,7 +114,7 @@ module output_stage #(
   assign o_en2 = adv && ex_valid;
   assign o_z = logit;
   assign o_rd_en = (EMIT_ALL != 0) && fetch;
-  assign o_rd_addr = LANE_PORTS ? em_grp : kx[GRP_W-1:0];
+  assign o_rd_addr = (EMIT_ALL == 0) ? {GRP_W{1'b0}} : LANE_PORTS ? em_grp : kx[GRP_W-1:0];
 
   wire [VAL_W-1:0] value;
   generate
