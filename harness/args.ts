@@ -1,6 +1,7 @@
 // Command-line flags → a config (parameters), the run options and the rest. Every parameter of
 // models/config.ts is a flag of the same name; formats take "width,frac", expLut
-// "addrBits,outBits,range"; anything may also be given as JSON.
+// "addrBits,outBits,range", expSplit "loBits,hiWidth,loWidth" (loBits 'auto': ⌊addrBits/2⌋);
+// anything may also be given as JSON.
 import { readFileSync } from 'node:fs';
 import { configSchema, MODES, type Mode } from '../models/config.ts';
 import { InputError } from './errors.ts';
@@ -110,6 +111,10 @@ function paramValue(name: string, v: string): unknown {
   if (name === 'expLut') {
     const [addrBits, outBits, range] = v.split(',').map(Number);
     return { addrBits, outBits, range };
+  }
+  if (name === 'expSplit') {
+    const [loBits, hiWidth, loWidth] = v.split(',');
+    return { loBits: loBits === 'auto' ? loBits : Number(loBits), hiWidth: Number(hiWidth), loWidth: Number(loWidth) };
   }
   if (v === 'true' || v === 'false') return v === 'true';
   if (v !== '' && !Number.isNaN(Number(v))) return Number(v);

@@ -3,6 +3,7 @@
 import { Head } from '../models/head/head.ts';
 import { PortBatch, type PortWidths } from './ports.ts';
 import type { Scenario } from './scenario.ts';
+import { timing } from '../models/geometry.ts';
 import { CLOCK_PERIOD, Testbench, type TrafficOptions } from './testbench.ts';
 
 export interface ModelRun {
@@ -17,7 +18,7 @@ export const portWidths = (s: Scenario): PortWidths => ({ sW: s.g.kPar * s.g.inW
 
 /** Cycles to run past the last expected output before declaring a hang. */
 export function cycleBudget(s: Scenario, traffic: TrafficOptions): number {
-  const perVector = Math.max(s.g.P * s.g.B, 1) + 64 * s.g.E + s.g.R * (s.g.L + 1) + s.g.P + 64;
+  const perVector = Math.max(s.g.P * s.g.B, timing(s.g).ii, 1) + 64 * s.g.E + s.g.R * (s.g.L + 1) + s.g.P + 64;
   const slow = 1 / Math.min(traffic.validRate, traffic.readyRate, 1);
   return Math.ceil(traffic.resetCycles + 1000 + s.vectors.count * perVector * slow * 4);
 }

@@ -64,9 +64,10 @@ export const MUTANTS: Mutant[] = [
   { name: 'exp-hi-table-entry', kind: 'table', config: { ...SMALL, mode: 'softmax' }, edit: { mem: 'exp_hi', line: 1 } },
   { name: 'recip-done-a-cycle-early', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax' },
     edit: { file: 'reciprocal.v', find: 'assign norm_done = sum_done && (rc_cnt >= CYC_M1);', replace: "assign norm_done = sum_done && (rc_cnt >= CYC_M1 - 1'b1);" } },
-  { name: 'recip-step-adds-wrong-sign', kind: 'operator', config: { ...SMALL, mode: 'softmax' },
-    edit: { file: 'reciprocal.v', find: 'wire b2 = !t1[T_W+1];', replace: 'wire b2 = !t1[T_W];' } },
-  { name: 'shared-lane-taken-early', kind: 'handshake', config: { ...SMALL, mode: 'softmax' },
+  { name: 'recip-step-drops-carry', kind: 'operator', config: { ...SMALL, mode: 'softmax' },
+    edit: { file: 'reciprocal.v', find: 'wire signed [T_W+1:0] t2 = (t1 <<< 1) + (s ^ {(T_W+2){b2}}) + {{(T_W+1){1\'b0}}, b2};', replace: 'wire signed [T_W+1:0] t2 = (t1 <<< 1) + (s ^ {(T_W+2){b2}});' } },
+  // expPar 1: Σe completes after the selection, so NORM has cycles without it
+  { name: 'shared-lane-taken-early', kind: 'handshake', config: { ...SMALL, mode: 'softmax', expPar: 1 },
     edit: { file: 'output_stage.v', find: 'wire phase = (state == S_EMIT) || (state == S_NORM && sum_done);', replace: 'wire phase = (state == S_EMIT) || (state == S_NORM);' } },
   { name: 'read-port-ignores-enable', kind: 'handshake', config: { classes: 6, inputs: 9, kPar: 3, emit: 'all', mode: 'argmax' },
     edit: { file: 'logit_bank.v', find: 'if (z_rd_en) z_rd_data[j] <= cand[z_rd_addr];', replace: 'z_rd_data[j] <= cand[z_rd_addr];' } },

@@ -39,15 +39,15 @@ export const configSchema = z
     expPar: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
     /** how exp(-d) is made: one table of 2^addrBits entries (block RAM), or the product of two small tables (LUTs) */
     expImpl: z.enum(['table', 'split']).default('split'),
-    /** expImpl = split: the low loBits of the index address the low table (null: ⌊addrBits / 2⌋), the rest the high table; entry widths */
+    /** expImpl = split: the low loBits of the index address the low table ('auto': ⌊addrBits / 2⌋), the rest the high table; entry widths */
     expSplit: z
       .object({
-        loBits: z.number().int().min(1).max(15).nullable(),
+        loBits: z.union([z.literal('auto'), z.number().int().min(1).max(15)]),
         hiWidth: z.number().int().min(2).max(24),
         loWidth: z.number().int().min(2).max(24),
       })
       .strict()
-      .default({ loBits: null, hiWidth: 13, loWidth: 9 }),
+      .default({ loBits: 'auto', hiWidth: 13, loWidth: 9 }),
     divider: z.enum(['serial', 'reciprocal']).default('reciprocal'),
     /** divider = reciprocal: how 1/Σe is made: a 1024-entry table (block RAM) or a restoring division, once per vector */
     recipImpl: z.enum(['table', 'divide']).default('divide'),
@@ -99,7 +99,8 @@ export function parseConfig(input: unknown): HeadConfig {
     const field = issue.path.join('.') || '(config)';
     throw new ConfigError(`${field}: ${issue.message}`);
   }
-  const c = { ...r.data, expSplit: { ...r.data.expSplit, loBits: r.data.expSplit.loBits ?? Math.max(1, Math.floor(r.data.expLut.addrBits / 2)) } };
+  const lo = r.data.expSplit.loBits;
+  const c = { ...r.data, expSplit: { ...r.data.expSplit, loBits: lo === 'auto' ? Math.max(1, Math.floor(r.data.expLut.addrBits / 2)) : lo } };
   const cPar = c.cPar ?? c.classes;
   const fail = (field: string, msg: string): never => {
     throw new ConfigError(`${field}: ${msg}`);
@@ -115,17 +116,17 @@ export function parseConfig(input: unknown): HeadConfig {
   if (c.inFmt.width + c.wFmt.width + Math.ceil(log2(c.kPar)) + 1 > 53)
     fail('wFmt.width', `inFmt.width + wFmt.width + log2(kPar) exceeds the 53-bit exact range of the model`);
   if (c.expPar !== 'auto' && c.expPar > cPar) fail('expPar', `must be 'auto' or ≤ cPar (${cPar}), got ${c.expPar}`);
-  if (c.expImpl === 'split') {
-    const { loBits, hiWidth, loWidth } = c.expSplit;
-    if (loBits >= c.expLut.addrBits) fail('expSplit.loBits', `must be < expLut.addrBits (${c.expLut.addrBits}), got ${loBits}`);
-    if (hiWidth + loWidth < c.expLut.outBits) fail('expSplit', `hiWidth + loWidth (${hiWidth + loWidth}) must be ≥ expLut.outBits (${c.expLut.outBits})`);
-  }
   // exp(0) (d ≈ 0, the max itself) must not round to 0, or Σe can be 0.
   const expShift = expShiftOf(c.logitFmt.frac, c.expLut);
   const d0 = expShift > 0 ? (2 ** expShift - 1) / 2 / 2 ** c.logitFmt.frac : 0;
   const e0 = expAtZero(c);
   if (e0 === 0)
     fail('expLut', `the first table entry, exp(-${d0}), rounds to 0 in ${c.expLut.outBits} bits; use more addrBits, more outBits or a smaller range`);
+  if (c.expImpl === 'split') {
+    const { loBits, hiWidth, loWidth } = c.expSplit;
+    if (loBits >= c.expLut.addrBits) fail('expSplit.loBits', `must be < expLut.addrBits (${c.expLut.addrBits}), got ${loBits}`);
+    if (hiWidth + loWidth < c.expLut.outBits) fail('expSplit', `hiWidth + loWidth (${hiWidth + loWidth}) must be ≥ expLut.outBits (${c.expLut.outBits})`);
+  }
   // The division 2^k / Σe starts from Σe ≥ exp(0); it needs exp(0) ≥ 4 (any useful table has far more).
   if (c.mode === 'softmax' && c.divider === 'reciprocal' && c.recipImpl === 'divide' && e0 < 4)
     fail('expLut', `exp(0) rounds to ${e0} in ${c.expLut.outBits} bits, too small for recipImpl 'divide'; use more outBits`);
