@@ -16,6 +16,7 @@ export function rtlParams(g: Geometry, relu: boolean): Record<string, number> {
     MODE: MODE_CODE[g.mode],
     SERIAL: g.serial ? 1 : 0,
     EMIT_ALL: g.emitAll ? 1 : 0,
+    RD_FETCH: g.rdFetch ? 1 : 0,
     BEATS: g.B,
     PASSES: g.P,
     LEVELS: g.L,

@@ -47,6 +47,8 @@ export interface Geometry {
   expSplitShift: number;
   /** exp unit pipeline: register stages from a logit to its exp (table 1, split 2; 0 in argmax) */
   X: number;
+  /** the output stage fetches its entries through the logit bank's read port (emit=all, or softmax with one exp lane) */
+  rdFetch: boolean;
   /** output stage pipeline: register stages from fetching an entry to em_* (read port, exp unit) */
   D: number;
   /** divider = reciprocal and recipImpl = divide: 1/Σe by a restoring division, once per vector */
@@ -138,6 +140,7 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
     expLoWidth: c.expSplit.loWidth,
     expSplitShift: c.expSplit.hiWidth + c.expSplit.loWidth - c.expLut.outBits,
     X,
+    rdFetch: c.emit === 'all',
     D: (c.emit === 'all' ? 1 : 0) + Math.max(X, 1),
     recipDivide,
     recipFrac: recipDivide ? divFrac : RECIP_FRAC,
@@ -147,8 +150,18 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
     e0,
   };
   if (c.mode !== 'softmax') return base;
-  const withPar = (expPar: number): Geometry => ({ ...base, expPar, G: Math.ceil(c.classes / expPar) });
-  return withPar(c.expPar === 'auto' ? autoExpPar(base) : c.expPar);
+  const expPar = c.expPar === 'auto' ? autoExpPar(base) : c.expPar;
+  return withLanes(base, expPar);
+}
+
+/**
+ * The geometry with expPar exp lanes. With one lane the output stage reads its entries' logits
+ * through the read port by class index (rank_idx), like emit=all, instead of muxing rank_val:
+ * one more stage (D), no second logit input on lane 0.
+ */
+function withLanes(g: Geometry, expPar: number): Geometry {
+  const rdFetch = g.emitAll || expPar === 1;
+  return { ...g, expPar, G: Math.ceil(g.N / expPar), rdFetch, D: (rdFetch ? 1 : 0) + Math.max(g.X, 1) };
 }
 
 /**
@@ -161,13 +174,18 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
  * expPar = ⌈N / G_max⌉ (at most cPar; where the selection bounds the back end, fewer lanes do).
  */
 export function autoExpPar(g: Geometry): number {
-  const lanes = (p: number): Geometry => ({ ...g, expPar: p, G: Math.ceil(g.N / p) });
+  const lanes = (p: number): Geometry => withLanes(g, p);
   const ii = Math.max(g.P * g.B, backEndCycles(lanes(g.cPar)));
   const div = g.serial ? g.Q : 0;
-  const w = g.serial ? g.D + g.Q : Math.max(recipCyclesOf(g), 1, g.D);
+  // D with more than one lane; one lane fetches through the read port (D + 1), checked below
+  const d = lanes(2).D;
+  const w = g.serial ? d + g.Q : Math.max(recipCyclesOf(g), 1, d);
   const gMax = ii - 3 - (g.E - 1) * (div + 1) - (g.L + g.X + 1) - w;
-  const p = gMax < 1 ? g.cPar : Math.min(Math.ceil(g.N / gMax), g.cPar);
-  return backEndCycles(lanes(p)) <= ii ? p : g.cPar;
+  const fits = (p: number) => backEndCycles(lanes(p)) <= ii;
+  let p = gMax < 1 ? g.cPar : Math.min(Math.ceil(g.N / gMax), g.cPar);
+  if (p === 1 && !fits(1)) p = Math.min(2, g.cPar);
+  else if (p === 2 && fits(1)) p = 1;
+  return fits(p) ? p : g.cPar;
 }
 
 /** Cycles of the reciprocal after Σe is complete: divide C, table lookup 1, none for the serial divider. */

@@ -11,6 +11,7 @@ module head #(
   parameter integer MODE = 1,          // 0 argmax, 1 softmax, 2 approx
   parameter integer SERIAL = 0,
   parameter integer EMIT_ALL = 0,
+  parameter integer RD_FETCH = 1,
   parameter integer BEATS = 64,
   parameter integer PASSES = 1,
   parameter integer LEVELS = 4,
@@ -193,7 +194,7 @@ module head #(
   );
 
   output_stage #(
-    .MODE(MODE), .SERIAL(SERIAL), .EMIT_ALL(EMIT_ALL), .EXP_SPLIT(EXP_SPLIT), .EXP_PAR(EXP_PAR),
+    .MODE(MODE), .SERIAL(SERIAL), .EMIT_ALL(EMIT_ALL), .RD_FETCH(RD_FETCH), .EXP_SPLIT(EXP_SPLIT), .EXP_PAR(EXP_PAR),
     .ROUNDS(ROUNDS), .ENTRIES(ENTRIES), .GRP_W(GRP_W), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W),
     .VAL_W(VAL_W), .PROB_W(PROB_W), .PROB_FRAC(PROB_FRAC), .EXP_OUT_BITS(EXP_OUT_BITS),
     .SCALE_W(SCALE_W), .SCALE_FRAC(SCALE_FRAC), .SCALE_FILE(SCALE_FILE)

@@ -1,6 +1,6 @@
 // output_stage: fetches the entries of a vector one by one (the ranked list, or with EMIT_ALL every
-// class in order through the logit bank's read port) down a short pipeline that stalls as a whole
-// (adv): [rd_* (EMIT_ALL: the read port's data)] -> [ex_* (split: lane 0's exp tables)] -> em_*
+// class in order) down a short pipeline that stalls as a whole (adv): [rd_* (RD_FETCH: the logit
+// from the bank's read port, by class)] -> [ex_* (split: lane 0's exp tables)] -> em_*
 // (the entry with its exp em_e, lane 0's e_q); waits for the serial divider; loads the
 // AXI-Stream master register m_* whenever it is free or being accepted. In softmax it fetches once
 // the sum is complete (NORM), so that only the final multiply waits for the reciprocal.
@@ -8,6 +8,7 @@ module output_stage #(
   parameter integer MODE = 1,
   parameter integer SERIAL = 0,
   parameter integer EMIT_ALL = 0,
+  parameter integer RD_FETCH = 1,    // fetch logits through the read port (emit=all, or one exp lane)
   parameter integer EXP_SPLIT = 1,
   parameter integer EXP_PAR = 1,
   parameter integer ROUNDS = 3,
@@ -97,14 +98,14 @@ module output_stage #(
   wire [IDX_W-1:0] f_idx = (EMIT_ALL != 0) ? kx[IDX_W-1:0] : rank_idx_bus[k_rank*IDX_W +: IDX_W];
   wire f_last = (em_k == LAST_ENTRY);
   wire [LANE_W-1:0] lane = LANE_PORTS ? rd_lane : {LANE_W{1'b0}};
-  wire signed [LOGIT_W-1:0] logit = (EMIT_ALL != 0) ? z_rd_data_bus[lane*LOGIT_W +: LOGIT_W]
+  wire signed [LOGIT_W-1:0] logit = (RD_FETCH != 0) ? z_rd_data_bus[lane*LOGIT_W +: LOGIT_W]
                                                     : rank_val_bus[k_rank*LOGIT_W +: LOGIT_W];
-  wire unused_kx = &{1'b0, kx};
+  wire unused_kx = &{1'b0, kx, f_idx_x};
 
   // Stage sources: what enters ex_* (split) and em_* when the pipeline advances.
-  wire ex_in_v = (EMIT_ALL != 0) ? rd_valid : fetch;
-  wire [IDX_W-1:0] ex_in_idx = (EMIT_ALL != 0) ? rd_idx : f_idx;
-  wire ex_in_last = (EMIT_ALL != 0) ? rd_last : f_last;
+  wire ex_in_v = (RD_FETCH != 0) ? rd_valid : fetch;
+  wire [IDX_W-1:0] ex_in_idx = (RD_FETCH != 0) ? rd_idx : f_idx;
+  wire ex_in_last = (RD_FETCH != 0) ? rd_last : f_last;
   wire em_in_v = SPLIT ? ex_valid : ex_in_v;
   wire [IDX_W-1:0] em_in_idx = SPLIT ? ex_idx : ex_in_idx;
   wire em_in_last = SPLIT ? ex_last : ex_in_last;
@@ -113,8 +114,10 @@ module output_stage #(
   assign o_en1 = adv && ex_in_v;
   assign o_en2 = adv && ex_valid;
   assign o_z = logit;
-  assign o_rd_en = (EMIT_ALL != 0) && fetch;
-  assign o_rd_addr = (EMIT_ALL == 0) ? {GRP_W{1'b0}} : LANE_PORTS ? em_grp : kx[GRP_W-1:0];
+  // read port: class em_k (its group with several lanes) or the ranked entry's class
+  wire [X_W-1:0] f_idx_x = {{(X_W-IDX_W){1'b0}}, f_idx};
+  assign o_rd_en = (RD_FETCH != 0) && fetch;
+  assign o_rd_addr = (RD_FETCH == 0) ? {GRP_W{1'b0}} : LANE_PORTS ? em_grp : f_idx_x[GRP_W-1:0];
 
   wire [VAL_W-1:0] value;
   generate
@@ -185,7 +188,7 @@ module output_stage #(
         ex_last <= 1'b0;
       end
     end
-    if (EMIT_ALL != 0) begin : g_rd
+    if (RD_FETCH != 0) begin : g_rd
       always @(posedge clk)
         if (rst) rd_valid <= 1'b0;
         else if (adv) begin

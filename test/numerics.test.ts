@@ -101,7 +101,7 @@ describe('expPar auto', () => {
       (classes, cParSeed, inputs, kParSeed, topKSeed, divider, recipImpl, expImpl, emit) => {
         const c = parseConfig({ classes, cPar: Math.min(cParSeed, classes), inputs, kPar: Math.min(kParSeed, inputs), topK: Math.min(topKSeed, classes), divider, recipImpl, expImpl, emit });
         const g = geometry(c, provenAccWidth(c));
-        const back = (p: number) => backEndCycles({ ...g, expPar: p, G: Math.ceil(g.N / p) });
+        const back = (p: number) => backEndCycles(geometry({ ...c, expPar: p }, provenAccWidth(c)));
         const fits = (p: number) => back(p) <= Math.max(g.P * g.B, back(c.cPar));
         let brute = c.cPar;
         for (let p = 1; p <= c.cPar; p++) if (fits(p)) { brute = p; break; }

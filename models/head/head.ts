@@ -83,12 +83,12 @@ export class Head {
     // The read port: the normalizer's EXP pass, or the output stage (emit=all) once Σe is complete.
     if (bank.hasReadPort)
       k.combCode('head.z_rd', (c) => {
-        const o = out.readRequest(c);
+        const o = out.readRequest(c, tree);
         return `
           const n = ${g.mode === 'softmax' ? c.v(norm.exp_issue) : 0};
           ${c.set(z_rd_en, `n || ${o.en} ? 1 : 0`)}
           ${c.set(z_rd_addr, `n ? ${c.v(norm.exp_group)} : ${o.addr}`)}`;
-      }, [norm.exp_issue, norm.exp_group, out.fetch, out.em_k, out.em_grp]);
+      }, [norm.exp_issue, norm.exp_group, out.fetch, out.em_k, out.em_grp, ...Array.from({ length: g.R }, (_, r) => tree.rank_idx + r)]);
 
     k.posedgeCode('head.sequencer', p.clk, (c) => `
       if (${c.v(p.rst)}) { ${c.nba(state, State.IDLE)} ${c.exit} }

@@ -1,6 +1,6 @@
 // output_stage: fetches the entries of a vector one by one (the ranked list, or with emit=all
-// every class in order through the logit bank's read port) down a short pipeline that stalls as
-// a whole: [rd_* (emit=all: the read port's data)] → [ex_* (split: exp tables of lane 0)] → em_*
+// every class in order) down a short pipeline that stalls as a whole: [rd_* (rdFetch: the logit
+// from the bank's read port, by class)] → [ex_* (split: exp tables of lane 0)] → em_*
 // (the entry with its exp, em_e = the exp unit's e_q[0]); waits for the serial divider; loads the
 // AXI-Stream master register m_* whenever it is free or being accepted. In softmax it fetches
 // once Σe is complete (NORM), so that only the final multiply waits for the reciprocal.
@@ -67,20 +67,25 @@ export class OutputStage {
     this.em_load = k.signal(m + 'em_load', 1);
   }
 
-  /** Read-port request (code): fetching with emit=all, at the group of entry em_k. */
-  readRequest(c: Code): { en: string; addr: string } {
+  /**
+   * Read-port request (code) when fetching through the port (rdFetch): class em_k (emit=all; its
+   * group with several lanes), or the ranked entry's class rank_idx[em_k] (index clamped as in the RTL).
+   */
+  readRequest(c: Code, tree: ComparatorTree): { en: string; addr: string } {
     const { g } = this.ctx;
-    if (!g.emitAll) return { en: '0', addr: '0' };
-    return { en: c.v(this.fetch), addr: this.lanePorts ? c.v(this.em_grp) : c.v(this.em_k) };
+    if (!g.rdFetch) return { en: '0', addr: '0' };
+    const k = c.v(this.em_k);
+    const addr = g.emitAll ? (this.lanePorts ? c.v(this.em_grp) : k) : c.v(tree.rank_idx, `${k} < ${g.R} ? ${k} : 0`);
+    return { en: c.v(this.fetch), addr };
   }
 
   /** What lane 0 of the exp unit gets from this stage once it owns the lane. */
   expInputs(tree: ComparatorTree, zRdData: number): Pick<ExpUnitInputs, 'oEn1' | 'oEn2' | 'oZ'> {
     const { g } = this.ctx;
     return {
-      oEn1: (c: Code) => `(${c.v(this.adv)} === 1 && ${g.emitAll ? c.v(this.rd_valid) : c.v(this.fetch)} === 1)`,
+      oEn1: (c: Code) => `(${c.v(this.adv)} === 1 && ${g.rdFetch ? c.v(this.rd_valid) : c.v(this.fetch)} === 1)`,
       oEn2: (c: Code) => `(${c.v(this.adv)} === 1 && ${c.v(this.ex_valid)} === 1)`,
-      oZ: (c: Code) => (g.emitAll ? c.v(zRdData, this.lanePorts ? c.v(this.rd_lane) : 0) : c.v(tree.rank_val, c.v(this.em_k))),
+      oZ: (c: Code) => (g.rdFetch ? c.v(zRdData, this.lanePorts ? c.v(this.rd_lane) : 0) : c.v(tree.rank_val, c.v(this.em_k))),
     };
   }
 
@@ -93,7 +98,7 @@ export class OutputStage {
 
     k.combCode('output_stage.handshake', (c) => {
       // what enters em_* when the pipeline advances: the ex stage (split), the rd stage (emit=all), or the fetch itself
-      const emSrc = g.split && g.mode !== 'argmax' ? c.v(ex_valid) : g.emitAll ? c.v(rd_valid) : 'f';
+      const emSrc = g.split && g.mode !== 'argmax' ? c.v(ex_valid) : g.rdFetch ? c.v(rd_valid) : 'f';
       return `
         const outFree = ${c.v(p.m_valid)} === 0 || ${c.v(p.m_ready)} === 1;
         const mv = ${c.v(em_full)} === 1 && ${c.v(state)} === ${State.EMIT} && ${waitDiv ? div.ready(c) : 'true'} && outFree;
@@ -117,11 +122,11 @@ export class OutputStage {
       // the entry at the fetch: ranked entry em_k, or class em_k
       const fIdx = g.emitAll ? c.v(em_k) : c.v(tree.rank_idx, c.v(em_k));
       const fLast = `${c.v(em_k)} === ${g.E - 1} ? 1 : 0`;
-      const logit = g.emitAll ? c.v(zRdData, lanePorts ? c.v(rd_lane) : 0) : c.v(tree.rank_val, c.v(em_k));
+      const logit = g.rdFetch ? c.v(zRdData, lanePorts ? c.v(rd_lane) : 0) : c.v(tree.rank_val, c.v(em_k));
       // stage sources: [valid, idx, last]
       const fromFetch = ['f', fIdx, fLast];
       const fromRd = [c.v(rd_valid), c.v(rd_idx), c.v(rd_last)];
-      const exIn = g.emitAll ? fromRd : fromFetch;
+      const exIn = g.rdFetch ? fromRd : fromFetch;
       const emIn = split ? [c.v(ex_valid), c.v(ex_idx), c.v(ex_last)] : exIn;
       return `
         if (${c.v(p.rst)}) {
@@ -149,7 +154,7 @@ export class OutputStage {
             ${g.mode === 'argmax' ? c.nba(em_val, logit) : ''}
           }
           ${split ? `${c.nba(ex_valid, exIn[0]!)} if (${exIn[0]}) { ${c.nba(ex_idx, exIn[1]!)} ${c.nba(ex_last, exIn[2]!)} }` : ''}
-          ${g.emitAll ? `${c.nba(rd_valid, 'f')} if (f) { ${c.nba(rd_idx, fIdx)} ${c.nba(rd_last, fLast)} ${lanePorts ? c.nba(rd_lane, c.v(em_lane)) : ''} }` : ''}
+          ${g.rdFetch ? `${c.nba(rd_valid, 'f')} if (f) { ${c.nba(rd_idx, fIdx)} ${c.nba(rd_last, fLast)} ${lanePorts ? c.nba(rd_lane, c.v(em_lane)) : ''} }` : ''}
         }
         if (f) {
           ${c.nba(em_k, `${c.v(em_k)} + 1`)}
