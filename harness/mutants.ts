@@ -65,7 +65,7 @@ export const MUTANTS: Mutant[] = [
   { name: 'recip-done-a-cycle-early', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax' },
     edit: { file: 'reciprocal.v', find: 'assign norm_done = sum_done && (rc_cnt >= CYC_M1);', replace: "assign norm_done = sum_done && (rc_cnt >= CYC_M1 - 1'b1);" } },
   { name: 'recip-step-drops-carry', kind: 'operator', config: { ...SMALL, mode: 'softmax' },
-    edit: { file: 'reciprocal.v', find: 'wire signed [T_W+1:0] t2 = (t1 <<< 1) + (s ^ {(T_W+2){b2}}) + {{(T_W+1){1\'b0}}, b2};', replace: 'wire signed [T_W+1:0] t2 = (t1 <<< 1) + (s ^ {(T_W+2){b2}});' } },
+    edit: { file: 'reciprocal.v', find: "wire [T_W-1:0] t2 = {t1[T_W-2:0], 1'b0} + (s ^ {T_W{b2}}) + {{(T_W-1){1'b0}}, b2};", replace: "wire [T_W-1:0] t2 = {t1[T_W-2:0], 1'b0} + (s ^ {T_W{b2}});" } },
   // expPar 1: Σe completes after the selection, so NORM has cycles without it
   { name: 'shared-lane-taken-early', kind: 'handshake', config: { ...SMALL, mode: 'softmax', expPar: 1 },
     edit: { file: 'output_stage.v', find: 'wire phase = (state == S_EMIT) || (state == S_NORM && sum_done);', replace: 'wire phase = (state == S_EMIT) || (state == S_NORM);' } },

@@ -55,22 +55,21 @@ module reciprocal #(
         else if (step) rc_cnt <= rc_cnt + 1'b1;
 
       if (RECIP_DIV != 0) begin : g_divide
-        // t' = 2t - S if t >= 0 else 2t + S, as one adder: 2t + (S ^ {b}) + b.
-        wire signed [T_W+1:0] s = {3'b000, sum};
-        wire signed [T_W+1:0] t0 = {{2{rc_t[T_W-1]}}, rc_t};
-        wire b1 = !t0[T_W+1];
-        wire signed [T_W+1:0] t1 = (t0 <<< 1) + (s ^ {(T_W+2){b1}}) + {{(T_W+1){1'b0}}, b1};
-        wire b2 = !t1[T_W+1];
-        wire signed [T_W+1:0] t2 = (t1 <<< 1) + (s ^ {(T_W+2){b2}}) + {{(T_W+1){1'b0}}, b2};
+        // t' = 2t - S if t >= 0 else 2t + S, as one adder: 2t + (S ^ {b}) + b, modulo 2^T_W: the
+        // result lies in [-S, S) and fits T_W = SUM_W + 1 bits, so the carries above do not matter.
+        wire [T_W-1:0] s = {1'b0, sum};
+        wire b1 = !rc_t[T_W-1];
+        wire [T_W-1:0] t1 = {rc_t[T_W-2:0], 1'b0} + (s ^ {T_W{b1}}) + {{(T_W-1){1'b0}}, b1};
+        wire b2 = !t1[T_W-1];
+        wire [T_W-1:0] t2 = {t1[T_W-2:0], 1'b0} + (s ^ {T_W{b2}}) + {{(T_W-1){1'b0}}, b2};
         localparam [T_W-1:0] T_INIT = {{(T_W-1){1'b0}}, 1'b1} << RECIP_INIT_SHIFT;
         always @(posedge clk)
           if (rst || state == S_IDLE) rc_t <= T_INIT;
           else if (step) begin
-            rc_t <= t2[T_W-1:0];
+            rc_t <= t2;
             recip_q <= {recip_q[RECIP_W-3:0], b1, b2};
           end
         always @(posedge clk) msb_q <= 0;
-        wire unused_t = &{1'b0, t2[T_W+1:T_W]};
       end else begin : g_table
         // Leading one of the sum and the RECIP_BITS bits below it (zeros past the LSB).
         reg [MSB_W-1:0] msb;
