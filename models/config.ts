@@ -34,7 +34,7 @@ export const configSchema = z
         range: z.number().positive(),
       })
       .strict()
-      .default({ addrBits: 12, outBits: 12, range: 16 }),
+      .default({ addrBits: 12, outBits: 16, range: 16 }),
     /** exp lanes of the normalizer: 'auto' = the fewest that keep the II (docs/ARCHITECTURE.md), or 1 … cPar. */
     expPar: z.union([z.literal('auto'), z.number().int().min(1)]).default('auto'),
     /** how exp(-d) is made: one table of 2^addrBits entries (block RAM), or the product of two small tables (LUTs) */
@@ -47,7 +47,7 @@ export const configSchema = z
         loWidth: z.number().int().min(2).max(24),
       })
       .strict()
-      .default({ loBits: 'auto', hiWidth: 13, loWidth: 9 }),
+      .default({ loBits: 'auto', hiWidth: 16, loWidth: 9 }),
     divider: z.enum(['serial', 'reciprocal']).default('reciprocal'),
     /** divider = reciprocal: how 1/Σe is made: a 1024-entry table (block RAM) or a restoring division, once per vector */
     recipImpl: z.enum(['table', 'divide']).default('divide'),

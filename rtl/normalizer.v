@@ -10,8 +10,8 @@ module normalizer #(
   parameter integer EXP_GROUPS = 10,
   parameter integer GCNT_W = 4,
   parameter integer EXP_SPLIT = 1,
-  parameter integer EXP_OUT_BITS = 12,
-  parameter integer SUM_W = 16
+  parameter integer EXP_OUT_BITS = 16,
+  parameter integer SUM_W = 20
 ) (
   input  wire                          clk,
   input  wire                          rst,

@@ -19,7 +19,7 @@ module output_stage #(
   parameter integer VAL_W = 16,
   parameter integer PROB_W = 16,
   parameter integer PROB_FRAC = 15,
-  parameter integer EXP_OUT_BITS = 12,
+  parameter integer EXP_OUT_BITS = 16,
   parameter integer SCALE_W = 16,
   parameter integer SCALE_FRAC = 16,
   parameter SCALE_FILE = "scale.hex"

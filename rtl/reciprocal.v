@@ -11,12 +11,12 @@
 module reciprocal #(
   parameter integer MODE = 1,
   parameter integer SERIAL = 0,
-  parameter integer SUM_W = 16,
+  parameter integer SUM_W = 20,
   parameter integer RECIP_BITS = 10,
   parameter integer RECIP_DIV = 1,
   parameter integer RECIP_W = 19,
   parameter integer RECIP_CYCLES = 10,
-  parameter integer RECIP_INIT_SHIFT = 10,
+  parameter integer RECIP_INIT_SHIFT = 14,
   parameter RECIP_FILE = "recip.hex",
   parameter integer MSB_W = $clog2(SUM_W + 1)
 ) (

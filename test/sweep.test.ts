@@ -75,7 +75,7 @@ describe('sweep spec expansion', () => {
       ['softmax', 8],
       ['approx', 12],
     ]);
-    expect(pts.every((p) => p.config.classes === 10 && p.config.inputs === 64 && p.config.expLut.outBits === 12)).toBe(true);
+    expect(pts.every((p) => p.config.classes === 10 && p.config.inputs === 64 && p.config.expLut.outBits === 16)).toBe(true);
     expect(pts.map((p) => p.index)).toEqual([0, 1, 2, 3, 4]);
     expect(expandSpec(parseSpec({}))).toHaveLength(1);
   });
