@@ -1,6 +1,7 @@
 // The head's parameters as flags: every field of models/config.ts is a flag of the same name,
 // declared from the schema (its description is the help text), so a new parameter is a flag
-// without a line here. Formats take "width,frac", expLut "addrBits,outBits,range", labels a
+// without a line here. Formats take "width,frac", expLut "addrBits,outBits,range",
+// expSplit "loBits,hiWidth,loWidth" (loBits may be 'auto'), labels a
 // JSON array; anything may also be given as JSON. `--config FILE` gives the same names in a
 // JSON object; flags win over the file.
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
@@ -51,7 +52,8 @@ export function paramValue(name: string, v: string): unknown {
       const fields = Object.keys(inner(SHAPE[name]!).shape!);
       const parts = v.split(',');
       if (parts.length !== fields.length) bad(`expected ${fields.join(',')} (${fields.length} numbers), got '${v}'`);
-      return Object.fromEntries(fields.map((f, i) => [f, Number(parts[i])]));
+      // A field may be 'auto' (expSplit's loBits); the schema says which may.
+      return Object.fromEntries(fields.map((f, i) => [f, parts[i]!.trim() === 'auto' ? 'auto' : Number(parts[i])]));
     }
     case 'array':
       return v; // --labels y.npy (the input labels file); names are a JSON array

@@ -3,7 +3,7 @@
 import type { Geometry } from './geometry.ts';
 import { roundShift, satS } from './numerics.ts';
 import { topIndices } from './ranking.ts';
-import { approxScore, expIndex, recipIndex, reciprocalProb, serialProb } from './tables.ts';
+import { approxScore, expValue, recipDivide, recipIndex, reciprocalProb, serialProb } from './tables.ts';
 import type { Tables } from './tables-set.ts';
 import type { HeadWeights } from './weights.ts';
 
@@ -18,7 +18,7 @@ export interface BitTrueResult {
   z: Int32Array;
   /** selection order of the comparator tree (R entries) */
   rank: number[];
-  /** exp table outputs per class (softmax: of max − z; approx: of −z); empty in argmax */
+  /** exp unit outputs per class (softmax: of max − z; approx: of −z); empty in argmax */
   e: Int32Array;
   /** Σe in softmax mode */
   sum: number;
@@ -54,11 +54,17 @@ export function bitTrue(g: Geometry, t: Tables, w: HeadWeights, relu: boolean, x
   let value: (i: number) => number = (i) => z[i]!;
   if (g.mode === 'softmax') {
     const max = z[rank[0]!]!;
-    for (let i = 0; i < g.N; i++) sum += e[i] = t.exp[expIndex(max - z[i]!, g)]!;
-    const { msb, index } = recipIndex(sum);
-    value = g.serial ? (i) => serialProb(e[i]!, sum, g) : (i) => reciprocalProb(e[i]!, t.recip[index]!, msb, g);
+    for (let i = 0; i < g.N; i++) sum += e[i] = expValue(max - z[i]!, g, t);
+    if (g.serial) value = (i) => serialProb(e[i]!, sum, g);
+    else if (g.recipDivide) {
+      const recip = recipDivide(sum, g);
+      value = (i) => reciprocalProb(e[i]!, recip, 0, g);
+    } else {
+      const { msb, index } = recipIndex(sum);
+      value = (i) => reciprocalProb(e[i]!, t.recip[index]!, msb, g);
+    }
   } else if (g.mode === 'approx') {
-    for (let i = 0; i < g.N; i++) e[i] = t.exp[expIndex(-z[i]!, g)]!;
+    for (let i = 0; i < g.N; i++) e[i] = expValue(-z[i]!, g, t);
     value = (i) => approxScore(e[i]!, w.scale, g);
   }
   return { z, rank, e, sum, entries: order.map((index) => ({ index, value: value(index) })) };

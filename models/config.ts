@@ -1,7 +1,7 @@
 // One schema for every parameter of the head: config file, CLI flags, SV parameters and
 // reports all use these names (docs/parameters.md).
 import { z } from 'zod';
-import { expEntry, expShiftOf } from './exp-entry.ts';
+import { expEntry, expHiEntry, expLoEntry, expShiftOf, splitProduct } from './exp-entry.ts';
 
 export const SEED_LABELS = ['dog', 'cat', 'monkey', 'butterfly', 'donkey', 'horse', 'human', 'car', 'table', 'bottle'];
 
@@ -36,7 +36,28 @@ export const configSchema = z
       .strict()
       .default({ addrBits: 12, outBits: 16, range: 16 })
       .describe('exp table: addrBits,outBits,range'),
+    expPar: z
+      .union([z.literal('auto'), z.number().int().min(1)])
+      .default('auto')
+      .describe("exp lanes of the normalizer: 'auto' (the fewest that keep the II) or 1 … cPar"),
+    expImpl: z
+      .enum(['table', 'split'])
+      .default('split')
+      .describe('how exp(-d) is made: table (one 2^addrBits table, block RAM) or split (product of two small LUT tables)'),
+    expSplit: z
+      .object({
+        loBits: z.union([z.literal('auto'), z.number().int().min(1).max(15)]),
+        hiWidth: z.number().int().min(2).max(24),
+        loWidth: z.number().int().min(2).max(24),
+      })
+      .strict()
+      .default({ loBits: 'auto', hiWidth: 16, loWidth: 9 })
+      .describe("expImpl split: loBits,hiWidth,loWidth (loBits 'auto' = ⌊addrBits/2⌋)"),
     divider: z.enum(['serial', 'reciprocal']).default('reciprocal').describe('softmax divider: serial or reciprocal'),
+    recipImpl: z
+      .enum(['table', 'divide'])
+      .default('divide')
+      .describe('divider reciprocal: 1/Σe from a 1024-entry table (block RAM) or one division per vector'),
     probFmt: fixed(16, 15).describe('probability format: unsigned width,frac'),
     emit: z.enum(['topk', 'all']).default('topk').describe('emit the top-K (topk) or all N entries in class order (all)'),
     labels: z.array(z.string()).nullable().default(null).describe('class names (JSON array)'),
@@ -44,7 +65,23 @@ export const configSchema = z
   .strict();
 
 export type ConfigInput = z.input<typeof configSchema>;
-export type HeadConfig = z.output<typeof configSchema> & { cPar: number; accWidth: number; labels: string[] };
+type Parsed = z.output<typeof configSchema>;
+export type HeadConfig = Omit<Parsed, 'expSplit'> & {
+  cPar: number;
+  accWidth: number;
+  labels: string[];
+  expSplit: Omit<Parsed['expSplit'], 'loBits'> & { loBits: number };
+};
+
+/** exp(-d) at index 0 (d = 0: the max's own exp), as the configured exp unit makes it. */
+export function expAtZero(c: Pick<HeadConfig, 'logitFmt' | 'expLut' | 'expImpl' | 'expSplit'>): number {
+  const expShift = expShiftOf(c.logitFmt.frac, c.expLut);
+  if (c.expImpl === 'table') return Math.min(expEntry(0, expShift, c.logitFmt.frac, c.expLut.outBits), 2 ** c.expLut.outBits - 1);
+  const { loBits, hiWidth, loWidth } = c.expSplit;
+  const hi = expHiEntry(0, loBits, expShift, c.logitFmt.frac, hiWidth);
+  const lo = expLoEntry(0, expShift, c.logitFmt.frac, loWidth);
+  return splitProduct(hi, lo, hiWidth + loWidth - c.expLut.outBits, c.expLut.outBits);
+}
 
 /** More multipliers than this is not a head any FPGA holds (and the model's generated code would not fit). */
 export const MAX_MULTIPLIERS = 16384;
@@ -72,7 +109,8 @@ export function parseConfig(input: unknown): HeadConfig {
     const field = issue.path.join('.') || '(config)';
     throw new ConfigError(`${field}: ${issue.message}`);
   }
-  const c = r.data;
+  const lo = r.data.expSplit.loBits;
+  const c = { ...r.data, expSplit: { ...r.data.expSplit, loBits: lo === 'auto' ? Math.max(1, Math.floor(r.data.expLut.addrBits / 2)) : lo } };
   const cPar = c.cPar ?? c.classes;
   const fail = (field: string, msg: string): never => {
     throw new ConfigError(`${field}: ${msg}`);
@@ -89,11 +127,21 @@ export function parseConfig(input: unknown): HeadConfig {
   if (c.probFmt.frac < 1) fail('probFmt.frac', `must be ≥ 1`);
   if (c.inFmt.width + c.wFmt.width + Math.ceil(log2(c.kPar)) + 1 > 53)
     fail('wFmt.width', `inFmt.width + wFmt.width + log2(kPar) exceeds the 53-bit exact range of the model`);
-  // The exp table's first entry (d ≈ 0, the max itself) must not round to 0, or Σe can be 0.
+  if (c.expPar !== 'auto' && c.expPar > cPar) fail('expPar', `must be 'auto' or ≤ cPar (${cPar}), got ${c.expPar}`);
+  // exp(0) (d ≈ 0, the max itself) must not round to 0, or Σe can be 0.
   const expShift = expShiftOf(c.logitFmt.frac, c.expLut);
   const d0 = expShift > 0 ? (2 ** expShift - 1) / 2 / 2 ** c.logitFmt.frac : 0;
-  if (expEntry(0, expShift, c.logitFmt.frac, c.expLut.outBits) === 0)
+  const e0 = expAtZero(c);
+  if (e0 === 0)
     fail('expLut', `the first table entry, exp(-${d0}), rounds to 0 in ${c.expLut.outBits} bits; use more addrBits, more outBits or a smaller range`);
+  if (c.expImpl === 'split') {
+    const { loBits, hiWidth, loWidth } = c.expSplit;
+    if (loBits >= c.expLut.addrBits) fail('expSplit.loBits', `must be < expLut.addrBits (${c.expLut.addrBits}), got ${loBits}`);
+    if (hiWidth + loWidth < c.expLut.outBits) fail('expSplit', `hiWidth + loWidth (${hiWidth + loWidth}) must be ≥ expLut.outBits (${c.expLut.outBits})`);
+  }
+  // The division 2^k / Σe starts from Σe ≥ exp(0); it needs exp(0) ≥ 4 (any useful table has far more).
+  if (c.mode === 'softmax' && c.divider === 'reciprocal' && c.recipImpl === 'divide' && e0 < 4)
+    fail('expLut', `exp(0) rounds to ${e0} in ${c.expLut.outBits} bits, too small for recipImpl 'divide'; use more outBits`);
   const proven = provenAccWidth(c);
   if (c.accWidth === null && proven > 53)
     fail('accWidth', `derived width ${proven} exceeds 53 bits (the model's exact integer range); set accWidth ≤ 53 to saturate or narrow the formats`);

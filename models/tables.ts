@@ -4,11 +4,21 @@
 import type { Geometry } from './geometry.ts';
 import { RECIP_BITS, RECIP_FRAC, SCALE_FRAC, SCALE_WIDTH } from './geometry.ts';
 import { msbIndex, roundShift, satU, uMax } from './numerics.ts';
-import { expEntry } from './exp-entry.ts';
+import { expEntry, expHiEntry, expLoEntry, splitProduct } from './exp-entry.ts';
 
 /** exp(-d) at the centre of each index's bucket of logit steps, unsigned {outBits, outBits}. */
 export function expTable(g: Geometry): number[] {
   return Array.from({ length: 2 ** g.expAddrBits }, (_, i) => Math.min(expEntry(i, g.expShift, g.logitFrac, g.expOutBits), uMax(g.expOutBits)));
+}
+
+/** expImpl = split: the high table (exp(-d_hi), 2^(addrBits − loBits) entries, hiWidth bits). */
+export function expHiTable(g: Geometry): number[] {
+  return Array.from({ length: 2 ** (g.expAddrBits - g.expLoBits) }, (_, h) => expHiEntry(h, g.expLoBits, g.expShift, g.logitFrac, g.expHiWidth));
+}
+
+/** expImpl = split: the low table (exp(-d_lo) at the bucket centre, 2^loBits entries, loWidth bits). */
+export function expLoTable(g: Geometry): number[] {
+  return Array.from({ length: 2 ** g.expLoBits }, (_, l) => expLoEntry(l, g.expShift, g.logitFrac, g.expLoWidth));
 }
 
 /** Table index of d = max − z (integer logit steps); negative d (approx, z > 0) clamps to 0. */
@@ -16,6 +26,18 @@ export function expIndex(d: number, g: Geometry): number {
   if (d <= 0) return 0;
   const i = g.expShift >= 0 ? Math.floor(d / 2 ** g.expShift) : d * 2 ** -g.expShift;
   return Math.min(i, uMax(g.expAddrBits));
+}
+
+/** e = exp(-d) as the exp unit makes it: the table entry, or the split product of the index's two halves. */
+export function expValue(d: number, g: Geometry, t: { exp: ArrayLike<number>; expHi: ArrayLike<number>; expLo: ArrayLike<number> }): number {
+  const i = expIndex(d, g);
+  if (!g.split) return t.exp[i]!;
+  return splitProduct(t.expHi[i >>> g.expLoBits]!, t.expLo[i & (2 ** g.expLoBits - 1)]!, g.expSplitShift, g.expOutBits);
+}
+
+/** recipImpl = divide: floor(2^recipFrac / Σe), the restoring division's quotient. */
+export function recipDivide(sum: number, g: Geometry): number {
+  return Number((1n << BigInt(g.recipFrac)) / BigInt(sum));
 }
 
 /** round(2^RECIP_FRAC / m) for m at the centre of each mantissa bucket in [1, 2). */
@@ -30,9 +52,9 @@ export function recipIndex(sum: number): { msb: number; index: number } {
   return { msb, index };
 }
 
-/** p = e · recip(S) in probFmt, rounded half up, saturated. */
+/** p = e · recip(S) in probFmt, rounded half up, saturated (divide: msb = 0, recip = floor(2^recipFrac / S)). */
 export function reciprocalProb(e: number, recip: number, msb: number, g: Geometry): number {
-  return satU(roundShift(e * recip, RECIP_FRAC + msb - g.probFrac), g.probW);
+  return satU(roundShift(e * recip, g.recipFrac + msb - g.probFrac), g.probW);
 }
 
 /** p = e / S in probFmt, exactly rounded half up (the serial divider's result). */

@@ -13,14 +13,15 @@ module comparator_tree #(
 ) (
   input  wire                       clk,
   input  wire                       rst,
-  input  wire [2:0]                 state,
+  input  wire [1:0]                 state,
   input  wire [CLASSES*LOGIT_W-1:0] z_hold_bus,
   input  wire                       z_hold_full,
   output wire                       sel_done,   // the last round's winner is recorded at this edge
+  output wire                       max_rec,    // round 0's winner (the max) is recorded at this edge
   output wire [ROUNDS*IDX_W-1:0]    rank_idx_bus,
   output wire [ROUNDS*LOGIT_W-1:0]  rank_val_bus
 );
-  localparam [2:0] S_IDLE = 3'd0, S_SELECT = 3'd1;
+  localparam [1:0] S_IDLE = 2'd0, S_SELECT = 2'd1;
   localparam integer CNT_W = $clog2(LEVELS + 1);
   localparam integer ROUND_W = $clog2(ROUNDS + 1);
   localparam integer RI_W = (ROUNDS < 2) ? 1 : $clog2(ROUNDS);  // index of rank_*
@@ -135,6 +136,7 @@ module comparator_tree #(
                      lvl7_ok[0], lvl8_ok[0], lvl9_ok[0], lvl10_ok[0]};
 
   assign sel_done = (state == S_SELECT) && (sel_count == LAST_CNT) && (round == LAST_ROUND);
+  assign max_rec = (state == S_SELECT) && (sel_count == LAST_CNT) && (round == 0);
 
   wire record = (state == S_SELECT) && (sel_count == LAST_CNT);  // a round's winner is taken
 

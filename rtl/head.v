@@ -1,6 +1,7 @@
-// head: top of the classifier head. Ports, the components in data order and the back-end
-// sequencer (IDLE -> SELECT -> [EXP -> NORM] -> EMIT). Mirrors models/head/head.ts; every
-// parameter comes precomputed from harness/rtl/params.ts.
+// head: top of the classifier head. Ports, the components in data order, the logit bank's read
+// port shared by the normalizer (EXP pass) and the output stage (emit=all), and the back-end
+// sequencer (IDLE -> SELECT -> [NORM] -> EMIT). Mirrors models/head/head.ts; every parameter
+// comes precomputed from harness/rtl/params.ts.
 module head #(
   parameter integer CLASSES = 10,
   parameter integer INPUTS = 512,
@@ -10,6 +11,7 @@ module head #(
   parameter integer MODE = 1,          // 0 argmax, 1 softmax, 2 approx
   parameter integer SERIAL = 0,
   parameter integer EMIT_ALL = 0,
+  parameter integer RD_FETCH = 1,
   parameter integer BEATS = 64,
   parameter integer PASSES = 1,
   parameter integer LEVELS = 4,
@@ -27,19 +29,33 @@ module head #(
   parameter integer EXP_ADDR_BITS = 12,
   parameter integer EXP_OUT_BITS = 16,
   parameter integer EXP_SHIFT = 0,
+  parameter integer EXP_PAR = 1,
+  parameter integer EXP_GROUPS = 10,
+  parameter integer EXP_SPLIT = 1,
+  parameter integer EXP_LO_BITS = 6,
+  parameter integer EXP_HI_W = 16,
+  parameter integer EXP_LO_W = 9,
+  parameter integer EXP_SPLIT_SHIFT = 9,
   parameter integer SUM_W = 20,
   parameter integer IDX_W = 4,
   parameter integer VAL_W = 16,
   parameter integer BIAS_SHIFT = 12,
   parameter integer REQUANT_SHIFT = 14,
   parameter integer RECIP_BITS = 10,
-  parameter integer RECIP_FRAC = 17,
+  parameter integer RECIP_FRAC = 33,
+  parameter integer RECIP_DIV = 1,
+  parameter integer RECIP_W = 19,
+  parameter integer RECIP_CYCLES = 10,
+  parameter integer RECIP_INIT_SHIFT = 14,
   parameter integer SCALE_W = 16,
   parameter integer SCALE_FRAC = 16,
-  // Memory images; in simulation the plusargs +weights= +bias= +exp= +recip= +scale= win.
+  // Memory images; in simulation the plusargs +weights= +bias= +exp= +exp_hi= +exp_lo= +recip=
+  // +scale= win.
   parameter WEIGHTS_FILE = "weights.hex",
   parameter BIAS_FILE = "bias.hex",
   parameter EXP_FILE = "exp.hex",
+  parameter EXP_HI_FILE = "exp_hi.hex",
+  parameter EXP_LO_FILE = "exp_lo.hex",
   parameter RECIP_FILE = "recip.hex",
   parameter SCALE_FILE = "scale.hex"
 ) (
@@ -59,13 +75,16 @@ module head #(
   localparam integer BEAT_W = (BEATS - 1 < 1) ? 1 : $clog2(BEATS);
   localparam integer PASS_W = (PASSES - 1 < 1) ? 1 : $clog2(PASSES);
   localparam integer MSB_W = $clog2(SUM_W + 1);
+  localparam integer GRP_W = (EXP_GROUPS - 1 < 1) ? 1 : $clog2(EXP_GROUPS);  // bitsFor(G - 1)
+  localparam integer GCNT_W = $clog2(EXP_GROUPS + 1);                         // bitsFor(G)
+  localparam integer RD_PORT = (MODE == 1 || EMIT_ALL != 0) ? 1 : 0;
 
-  localparam [2:0] S_IDLE = 3'd0, S_SELECT = 3'd1, S_EXP = 3'd2, S_NORM = 3'd3, S_EMIT = 3'd4;
+  localparam [1:0] S_IDLE = 2'd0, S_SELECT = 2'd1, S_NORM = 2'd2, S_EMIT = 2'd3;
 
   // The beat counter, not s_last, ends a vector (as in the model); s_last is a protocol courtesy.
   wire unused_s_last = s_last;
 
-  reg  [2:0] state;
+  reg  [1:0] state;
 
   wire                     stall;
   wire                     issue;
@@ -79,15 +98,26 @@ module head #(
   wire [CPAR*ACC_W-1:0]    acc_bus;
   wire [CLASSES*LOGIT_W-1:0] z_hold_bus;
   wire                     z_hold_full;
-  wire                     sel_done;
+  wire                     sel_done, max_rec;
   wire [ROUNDS*IDX_W-1:0]  rank_idx_bus;
   wire [ROUNDS*LOGIT_W-1:0] rank_val_bus;
-  wire                     exp_done;
+  wire                     z_rd_en;
+  wire [GRP_W-1:0]         z_rd_addr;
+  wire [EXP_PAR*LOGIT_W-1:0] z_rd_data_bus;
+  wire                     exp_issue;
+  wire [GCNT_W-1:0]        exp_group;
+  wire                     n_rd_valid, n_rd_last, n_t_valid;
+  wire [EXP_PAR*EXP_OUT_BITS-1:0] e_bus;
   wire [SUM_W-1:0]         sum;
+  wire                     sum_done;
+  wire                     norm_done;
   wire [MSB_W-1:0]         msb_q;
-  wire [RECIP_FRAC:0]      recip_q;
-  wire                     fetch, em_full, vector_done;
-  wire [EXP_OUT_BITS-1:0]  em_e;
+  wire [RECIP_W-1:0]       recip_q;
+  wire                     em_full, em_load, vector_done;
+  wire                     o_en1, o_en2;
+  wire signed [LOGIT_W-1:0] o_z;
+  wire                     o_rd_en;
+  wire [GRP_W-1:0]         o_rd_addr;
   wire                     div_ready;
   wire [PROB_W-1:0]        div_prob;
 
@@ -110,49 +140,77 @@ module head #(
 
   logit_bank #(
     .CLASSES(CLASSES), .CPAR(CPAR), .PASSES(PASSES), .ACC_W(ACC_W), .BIAS_W(BIAS_W),
-    .LOGIT_W(LOGIT_W), .BIAS_SHIFT(BIAS_SHIFT), .REQUANT_SHIFT(REQUANT_SHIFT), .BIAS_FILE(BIAS_FILE)
+    .LOGIT_W(LOGIT_W), .BIAS_SHIFT(BIAS_SHIFT), .REQUANT_SHIFT(REQUANT_SHIFT),
+    .RD_PORT(RD_PORT), .RD_LANES(EXP_PAR), .GRP_W(GRP_W), .BIAS_FILE(BIAS_FILE)
   ) logit_bank (
     .clk(clk), .rst(rst), .a_valid(a_valid), .a_group(a_group), .acc_bus(acc_bus),
-    .vector_done(vector_done), .stall(stall), .z_hold_bus(z_hold_bus), .z_hold_full(z_hold_full)
+    .vector_done(vector_done), .stall(stall), .z_hold_bus(z_hold_bus), .z_hold_full(z_hold_full),
+    .z_rd_en(z_rd_en), .z_rd_addr(z_rd_addr), .z_rd_data_bus(z_rd_data_bus)
   );
 
   comparator_tree #(
     .CLASSES(CLASSES), .LEVELS(LEVELS), .ROUNDS(ROUNDS), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W)
   ) comparator_tree (
     .clk(clk), .rst(rst), .state(state), .z_hold_bus(z_hold_bus), .z_hold_full(z_hold_full),
-    .sel_done(sel_done), .rank_idx_bus(rank_idx_bus), .rank_val_bus(rank_val_bus)
+    .sel_done(sel_done), .max_rec(max_rec), .rank_idx_bus(rank_idx_bus), .rank_val_bus(rank_val_bus)
+  );
+
+  exp_unit #(
+    .MODE(MODE), .CLASSES(CLASSES), .EXP_PAR(EXP_PAR), .EXP_GROUPS(EXP_GROUPS), .LOGIT_W(LOGIT_W),
+    .EXP_SPLIT(EXP_SPLIT), .EXP_ADDR_BITS(EXP_ADDR_BITS), .EXP_OUT_BITS(EXP_OUT_BITS),
+    .EXP_SHIFT(EXP_SHIFT), .EXP_LO_BITS(EXP_LO_BITS), .EXP_HI_W(EXP_HI_W), .EXP_LO_W(EXP_LO_W),
+    .EXP_SPLIT_SHIFT(EXP_SPLIT_SHIFT), .EXP_FILE(EXP_FILE), .EXP_HI_FILE(EXP_HI_FILE),
+    .EXP_LO_FILE(EXP_LO_FILE)
+  ) exp_unit (
+    .clk(clk), .base(rank_val_bus[LOGIT_W-1:0]), .rd_data_bus(z_rd_data_bus),
+    .n_en1(n_rd_valid), .n_en2(n_t_valid), .n_last(n_rd_last),
+    .own(sum_done), .o_en1(o_en1), .o_en2(o_en2), .o_z(o_z), .e_bus(e_bus)
   );
 
   normalizer #(
-    .CLASSES(CLASSES), .CPAR(CPAR), .PASSES(PASSES), .MODE(MODE), .LOGIT_W(LOGIT_W),
-    .EXP_ADDR_BITS(EXP_ADDR_BITS), .EXP_OUT_BITS(EXP_OUT_BITS), .EXP_SHIFT(EXP_SHIFT),
-    .SUM_W(SUM_W), .RECIP_BITS(RECIP_BITS), .RECIP_FRAC(RECIP_FRAC),
-    .EXP_FILE(EXP_FILE), .RECIP_FILE(RECIP_FILE)
+    .MODE(MODE), .EXP_PAR(EXP_PAR), .EXP_GROUPS(EXP_GROUPS), .GCNT_W(GCNT_W), .EXP_SPLIT(EXP_SPLIT),
+    .EXP_OUT_BITS(EXP_OUT_BITS), .SUM_W(SUM_W)
   ) normalizer (
-    .clk(clk), .rst(rst), .state(state), .z_hold_bus(z_hold_bus),
-    .max(rank_val_bus[LOGIT_W-1:0]), .exp_done(exp_done), .sum(sum), .msb_q(msb_q), .recip_q(recip_q)
+    .clk(clk), .rst(rst), .state(state), .max_rec(max_rec), .e_bus(e_bus),
+    .exp_issue(exp_issue), .exp_group(exp_group), .rd_valid(n_rd_valid), .rd_last(n_rd_last),
+    .t_valid(n_t_valid), .sum(sum), .sum_done(sum_done)
+  );
+
+  reciprocal #(
+    .MODE(MODE), .SERIAL(SERIAL), .SUM_W(SUM_W), .RECIP_BITS(RECIP_BITS), .RECIP_DIV(RECIP_DIV), .RECIP_W(RECIP_W), .RECIP_CYCLES(RECIP_CYCLES),
+    .RECIP_INIT_SHIFT(RECIP_INIT_SHIFT), .RECIP_FILE(RECIP_FILE)
+  ) reciprocal (
+    .clk(clk), .rst(rst), .state(state), .sum(sum), .sum_done(sum_done),
+    .norm_done(norm_done), .msb_q(msb_q), .recip_q(recip_q)
   );
 
   divider #(
     .MODE(MODE), .SERIAL(SERIAL), .QBITS(QBITS), .SUM_W(SUM_W), .EXP_OUT_BITS(EXP_OUT_BITS),
-    .PROB_W(PROB_W), .PROB_FRAC(PROB_FRAC), .RECIP_FRAC(RECIP_FRAC)
+    .PROB_W(PROB_W), .PROB_FRAC(PROB_FRAC), .RECIP_FRAC(RECIP_FRAC), .RECIP_DIV(RECIP_DIV),
+    .RECIP_W(RECIP_W)
   ) divider (
-    .clk(clk), .rst(rst), .fetch(fetch), .em_full(em_full), .em_e(em_e), .sum(sum),
-    .recip_q(recip_q), .msb_q(msb_q), .ready(div_ready), .prob(div_prob)
+    .clk(clk), .rst(rst), .load(em_load), .em_full(em_full), .em_e(e_bus[EXP_OUT_BITS-1:0]),
+    .sum(sum), .recip_q(recip_q), .msb_q(msb_q), .ready(div_ready), .prob(div_prob)
   );
 
   output_stage #(
-    .CLASSES(CLASSES), .MODE(MODE), .SERIAL(SERIAL), .EMIT_ALL(EMIT_ALL), .ROUNDS(ROUNDS),
-    .ENTRIES(ENTRIES), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W), .VAL_W(VAL_W), .PROB_W(PROB_W),
-    .PROB_FRAC(PROB_FRAC), .EXP_ADDR_BITS(EXP_ADDR_BITS), .EXP_OUT_BITS(EXP_OUT_BITS),
-    .EXP_SHIFT(EXP_SHIFT), .SCALE_W(SCALE_W), .SCALE_FRAC(SCALE_FRAC),
-    .EXP_FILE(EXP_FILE), .SCALE_FILE(SCALE_FILE)
+    .MODE(MODE), .SERIAL(SERIAL), .EMIT_ALL(EMIT_ALL), .RD_FETCH(RD_FETCH), .EXP_SPLIT(EXP_SPLIT), .EXP_PAR(EXP_PAR),
+    .ROUNDS(ROUNDS), .ENTRIES(ENTRIES), .GRP_W(GRP_W), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W),
+    .VAL_W(VAL_W), .PROB_W(PROB_W), .PROB_FRAC(PROB_FRAC), .EXP_OUT_BITS(EXP_OUT_BITS),
+    .SCALE_W(SCALE_W), .SCALE_FRAC(SCALE_FRAC), .SCALE_FILE(SCALE_FILE)
   ) output_stage (
-    .clk(clk), .rst(rst), .state(state), .z_hold_bus(z_hold_bus), .rank_idx_bus(rank_idx_bus),
-    .rank_val_bus(rank_val_bus), .div_ready(div_ready), .div_prob(div_prob),
+    .clk(clk), .rst(rst), .state(state), .sum_done(sum_done), .z_rd_data_bus(z_rd_data_bus),
+    .rank_idx_bus(rank_idx_bus), .rank_val_bus(rank_val_bus), .em_e(e_bus[EXP_OUT_BITS-1:0]),
+    .div_ready(div_ready), .div_prob(div_prob),
     .m_valid(m_valid), .m_ready(m_ready), .m_index(m_index), .m_value(m_value), .m_last(m_last),
-    .fetch(fetch), .em_full(em_full), .em_e(em_e), .vector_done(vector_done)
+    .em_full(em_full), .em_load(em_load), .vector_done(vector_done),
+    .o_en1(o_en1), .o_en2(o_en2), .o_z(o_z), .o_rd_en(o_rd_en), .o_rd_addr(o_rd_addr)
   );
+
+  // The read port: the normalizer's EXP pass, or the output stage (emit=all) once the sum is done.
+  assign z_rd_en = exp_issue || o_rd_en;
+  assign z_rd_addr = exp_issue ? exp_group[GRP_W-1:0] : o_rd_addr;
+  wire unused_rd = &{1'b0, exp_group};
 
   // Back-end sequencer.
   always @(posedge clk) begin
@@ -160,11 +218,9 @@ module head #(
     else
       case (state)
         S_IDLE:   if (z_hold_full) state <= S_SELECT;
-        S_SELECT: if (sel_done) state <= (MODE == 1) ? S_EXP : S_EMIT;
-        S_EXP:    if (exp_done) state <= (SERIAL != 0) ? S_EMIT : S_NORM;
-        S_NORM:   state <= S_EMIT;
-        S_EMIT:   if (vector_done) state <= S_IDLE;
-        default:  ;
+        S_SELECT: if (sel_done) state <= (MODE == 1) ? S_NORM : S_EMIT;
+        S_NORM:   if (norm_done) state <= S_EMIT;
+        default:  if (vector_done) state <= S_IDLE;  // S_EMIT
       endcase
   end
 endmodule

@@ -1,6 +1,8 @@
 // logit_bank: F3 adds the aligned bias and requantizes each finished dot product (round half
 // up, saturate) into z_work; a full z_work moves to z_hold, which the back end reads, as soon
 // as z_hold is free. The front end stalls only when a pass ends while both banks are full.
+// RD_PORT: a synchronous read port on z_hold (z_rd_en, z_rd_addr -> z_rd_data one cycle later,
+// RD_LANES logits of group z_rd_addr, 0 past CLASSES), a registered mux here, a RAM read later.
 module logit_bank #(
   parameter integer CLASSES = 10,
   parameter integer CPAR = 10,
@@ -10,6 +12,9 @@ module logit_bank #(
   parameter integer LOGIT_W = 16,
   parameter integer BIAS_SHIFT = 12,
   parameter integer REQUANT_SHIFT = 14,
+  parameter integer RD_PORT = 1,
+  parameter integer RD_LANES = 1,
+  parameter integer GRP_W = 4,
   parameter BIAS_FILE = "bias.hex",
   parameter integer PASS_W = (PASSES - 1 < 1) ? 1 : $clog2(PASSES)
 ) (
@@ -21,7 +26,10 @@ module logit_bank #(
   input  wire                       vector_done,  // the back end has emitted z_hold
   output wire                       stall,
   output wire [CLASSES*LOGIT_W-1:0] z_hold_bus,
-  output reg                        z_hold_full
+  output reg                        z_hold_full,
+  input  wire                       z_rd_en,
+  input  wire [GRP_W-1:0]           z_rd_addr,
+  output wire [RD_LANES*LOGIT_W-1:0] z_rd_data_bus
 );
   // v = acc + (bias << BIAS_SHIFT) needs max(ACC_W, BIAS_W+BIAS_SHIFT)+1 bits; one more for
   // the rounding, and room for a left shift when REQUANT_SHIFT < 0.
@@ -92,6 +100,37 @@ module logit_bank #(
         if (!rst && write && a_group == GROUP) z_work[n] <= zq[n % CPAR];
       end
       assign z_hold_bus[n*LOGIT_W +: LOGIT_W] = z_hold[n];
+    end
+  endgenerate
+
+  // Read port: lane j of group a is class a*RD_LANES + j; a constant-select mux per lane (the
+  // group count is ceil(CLASSES / RD_LANES); lanes past CLASSES read 0).
+  reg signed [LOGIT_W-1:0] z_rd_data [0:RD_LANES-1];
+  genvar j, a;
+  generate
+    if (RD_PORT != 0) begin : g_rd
+      localparam integer GROUPS = (CLASSES + RD_LANES - 1) / RD_LANES;
+      for (j = 0; j < RD_LANES; j = j + 1) begin : g_lane
+        /* verilator tracing_off */
+        wire [LOGIT_W-1:0] cand [0:(1 << GRP_W)-1];
+        for (a = 0; a < (1 << GRP_W); a = a + 1) begin : g_cand
+          if (a < GROUPS && a * RD_LANES + j < CLASSES) begin : g_live
+            assign cand[a] = z_hold_bus[(a*RD_LANES + j)*LOGIT_W +: LOGIT_W];
+          end else begin : g_past
+            assign cand[a] = {LOGIT_W{1'b0}};
+          end
+        end
+        /* verilator tracing_on */
+        always @(posedge clk)
+          if (z_rd_en) z_rd_data[j] <= cand[z_rd_addr];
+        assign z_rd_data_bus[j*LOGIT_W +: LOGIT_W] = z_rd_data[j];
+      end
+    end else begin : g_no_rd
+      for (j = 0; j < RD_LANES; j = j + 1) begin : g_lane
+        always @(posedge clk) z_rd_data[j] <= {LOGIT_W{1'b0}};
+        assign z_rd_data_bus[j*LOGIT_W +: LOGIT_W] = z_rd_data[j];
+      end
+      wire unused_rd = &{1'b0, z_rd_en, z_rd_addr};
     end
   endgenerate
 

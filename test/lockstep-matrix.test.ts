@@ -30,6 +30,14 @@ const MATRIX: [string, ConfigInput, number][] = [
   ['N=33 no ReLU approx', { classes: 33, cPar: 7, inputs: 1000, kPar: 32, topK: 5, relu: false, mode: 'approx' }, 15],
   ['saturating acc, small exp table', { classes: 16, inputs: 300, kPar: 7, accWidth: 24, inFmt: { width: 16, frac: 14 }, expLut: { addrBits: 8, outBits: 12, range: 8 }, mode: 'softmax', divider: 'serial' }, 20],
   ['N=3 K=1024 wide lanes', { classes: 3, inputs: 1024, kPar: 64, topK: 3, mode: 'softmax' }, 20],
+  // the exp unit and the reciprocal: expPar 1 (above), 2, cPar, not dividing N; table and split; every divider
+  ['old back end: expPar = cPar, table, reciprocal table', { mode: 'softmax', expPar: 10, expImpl: 'table', recipImpl: 'table', expLut: { addrBits: 12, outBits: 16, range: 16 } }, 20],
+  ['expPar 2, table, reciprocal table, multi-pass', { classes: 10, cPar: 5, expPar: 2, inputs: 24, kPar: 8, expImpl: 'table', recipImpl: 'table', mode: 'softmax' }, 30],
+  ['expPar 3 of N=11, split, divide, emit all', { classes: 11, cPar: 4, expPar: 3, inputs: 12, kPar: 4, emit: 'all', mode: 'softmax' }, 30],
+  ['serial divider, split, expPar 2', { classes: 7, expPar: 2, inputs: 16, kPar: 8, topK: 2, mode: 'softmax', divider: 'serial' }, 30],
+  ['auto expPar on a short front end, coarse split', { classes: 12, inputs: 3, kPar: 3, topK: 4, mode: 'softmax', expLut: { addrBits: 9, outBits: 14, range: 16 }, expSplit: { loBits: 4, hiWidth: 20, loWidth: 20 } }, 30],
+  ['approx, exp table', { classes: 6, inputs: 20, kPar: 5, topK: 2, mode: 'approx', expImpl: 'table' }, 30],
+  ['emit all argmax (read port)', { classes: 6, cPar: 4, inputs: 9, kPar: 3, emit: 'all', mode: 'argmax' }, 30],
 ];
 
 describe.skipIf(!hasVerilator)('lockstep matrix (Verilator)', () => {

@@ -24,6 +24,12 @@ const configArb = fc
     range: fc.constantFrom(4, 8, 16, 32),
     logitFrac: fc.integer({ min: 4, max: 10 }),
     narrowAcc: fc.boolean(),
+    expParSeed: fc.integer({ min: 0, max: 12 }),
+    expImpl: fc.constantFrom('table', 'split'),
+    loBitsSeed: fc.integer({ min: 1, max: 8 }),
+    hiWidth: fc.integer({ min: 6, max: 18 }),
+    loWidth: fc.integer({ min: 6, max: 18 }),
+    recipImpl: fc.constantFrom('table', 'divide'),
   })
   .map((r) => ({
     classes: r.classes,
@@ -38,6 +44,11 @@ const configArb = fc
     expLut: { addrBits: r.addrBits, outBits: r.outBits, range: r.range },
     logitFmt: { width: 16, frac: r.logitFrac },
     ...(r.narrowAcc ? { accWidth: 24 } : {}),
+    // 0 = auto, else 1 … cPar
+    expPar: r.expParSeed === 0 ? ('auto' as const) : Math.min(r.expParSeed, r.cParSeed, r.classes),
+    expImpl: r.expImpl,
+    expSplit: { loBits: Math.min(r.loBitsSeed, r.addrBits - 1), hiWidth: r.hiWidth, loWidth: Math.max(r.loWidth, r.outBits - r.hiWidth) },
+    recipImpl: r.recipImpl,
   }));
 
 describe('cycle model vs bit-true reference', () => {
@@ -67,6 +78,9 @@ describe('cycle model vs bit-true reference', () => {
     ['cPar < N, kPar not dividing K', { classes: 9, cPar: 4, inputs: 23, kPar: 5 }],
     ['emit all', { classes: 7, inputs: 12, kPar: 4, emit: 'all' }],
     ['saturating accumulator', { inputs: 64, kPar: 8, accWidth: 20, inFmt: { width: 16, frac: 14 } }],
+    ['expPar 3 not dividing N, emit all', { classes: 11, cPar: 5, expPar: 3, inputs: 12, kPar: 4, emit: 'all' }],
+    ['old back end: expPar = cPar, table, reciprocal table', { classes: 9, cPar: 4, expPar: 4, expImpl: 'table', recipImpl: 'table', inputs: 10, kPar: 5 }],
+    ['short front end: back end bounds the II', { classes: 12, cPar: 12, inputs: 3, kPar: 3, topK: 4 }],
   ])('%s, all modes, heavy backpressure', async (_name, raw) => {
     for (const mode of ['argmax', 'softmax', 'approx'] as const) {
       const s = buildScenario(parseConfig({ ...raw, mode }), 12, 3);

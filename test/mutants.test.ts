@@ -8,7 +8,7 @@ import { MUTANTS, runMutant } from '../harness/check/mutants.ts';
 import { RTL_DIR } from '../harness/rtl/build.ts';
 
 
-const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry'];
+const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry', 'lane-past-n-not-zeroed', 'recip-done-a-cycle-early'];
 
 describe.skipIf(!hasVerilator)('fault injection', () => {
   const out = mkdtempSync(join(tmpdir(), 'headsim-mutants-'));

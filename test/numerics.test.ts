@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, SEED_CONFIG, provenAccWidth } from '../models/config.ts';
-import { geometry, RECIP_BITS, RECIP_FRAC } from '../models/geometry.ts';
+import { autoExpPar, backEndCycles, geometry, RECIP_BITS, RECIP_FRAC } from '../models/geometry.ts';
 import { quantize, roundShift, satS, satU, msbIndex, fromBits, toBits } from '../models/numerics.ts';
-import { expIndex, expTable, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
+import { expHiTable, expIndex, expLoTable, expTable, expValue, recipDivide, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
 
 describe('fixed point', () => {
   it('rounds half up, also for negatives, and shifts left for s ≤ 0', () => {
@@ -32,13 +32,29 @@ describe('fixed point', () => {
 
 describe('tables', () => {
   const g = geometry(SEED_CONFIG, 41);
+  // the old back end's tables: {12, 16, 16}, the reciprocal from a table
+  const old = geometry(parseConfig({ expLut: { addrBits: 12, outBits: 16, range: 16 }, expImpl: 'table', recipImpl: 'table' }), 41);
   it('exp table: one entry per logit step, monotone, saturating at 1', () => {
-    const t = expTable(g);
+    const t = expTable(old);
     expect(t.length).toBe(4096);
-    expect(g.expShift).toBe(0);
+    expect(old.expShift).toBe(0);
     expect(t[0]).toBe(65535);
     for (let i = 1; i < t.length; i++) expect(t[i]!).toBeLessThanOrEqual(t[i - 1]!);
     expect(t[256]).toBe(Math.round(Math.exp(-1) * 65536));
+  });
+  it('split exp: hi · lo is exp(-d) · exp(0) within the tables\' rounding over the whole range, monotone, 1.0 all ones', () => {
+    const t = { exp: [], expHi: expHiTable(g), expLo: expLoTable(g) };
+    expect([t.expHi.length, t.expLo.length, t.expHi[0], t.expLo[0]]).toEqual([64, 64, 2 ** g.expHiWidth - 1, 2 ** g.expLoWidth - 1]);
+    // half an LSB of each table (the low one's entries are ≥ exp(-1/4)), and the product's rounding
+    const bound = 0.5 + (2 ** g.expOutBits * (2 ** -g.expHiWidth + 2 ** -g.expLoWidth / Math.exp(-0.25))) / 2;
+    let prev = Infinity;
+    for (let d = 0; d < 4200; d++) {
+      const e = expValue(d, g, t);
+      expect(e).toBeLessThanOrEqual(prev);
+      prev = e;
+      // every entry carries the tables' common scale (1 − 2^-hiWidth)(1 − 2^-loWidth): exp(0) = e0, not 2^outBits
+      expect(Math.abs(e - Math.exp(-Math.min(d, 4095) / 256) * g.e0)).toBeLessThanOrEqual(bound);
+    }
   });
   it('exp index clamps: negative d to 0, beyond the range to the last entry', () => {
     expect([expIndex(-5, g), expIndex(0, g), expIndex(10, g), expIndex(1e6, g)]).toEqual([0, 0, 10, 4095]);
@@ -55,15 +71,46 @@ describe('tables', () => {
     }
     expect(recipIndex(3 * 2 ** 20)).toEqual({ msb: 21, index: 512 });
   });
-  it('serial divider is exactly rounded; reciprocal is within 1e-3', () => {
+  it('serial divider is exactly rounded; reciprocal table within 1e-3; divided reciprocal within 3/4 LSB', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 65535 }), fc.integer({ min: 0, max: 600000 }), (e, extra) => {
       const sum = e + extra;
       const exact = e / sum;
-      const ps = serialProb(e, sum, g) / 2 ** g.probFrac;
-      expect(Math.abs(ps - exact)).toBeLessThanOrEqual(2 ** -(g.probFrac + 1));
+      const ps = serialProb(e, sum, old) / 2 ** old.probFrac;
+      expect(Math.abs(ps - exact)).toBeLessThanOrEqual(2 ** -(old.probFrac + 1));
       const { msb, index } = recipIndex(sum);
-      const pr = reciprocalProb(e, recipTable()[index]!, msb, g) / 2 ** g.probFrac;
+      const pr = reciprocalProb(e, recipTable()[index]!, msb, old) / 2 ** old.probFrac;
       expect(Math.abs(pr - exact)).toBeLessThan(1e-3);
     }), { numRuns: 500 });
+    // divide: e ≤ 2^outBits − 1 and Σe ≥ exp(0) = g.e0
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** g.expOutBits - 1 }), fc.integer({ min: 0, max: 40000 }), (e, extra) => {
+      const sum = Math.max(e, g.e0) + extra;
+      const recip = recipDivide(sum, g);
+      expect(recip).toBeLessThan(2 ** g.recipW);
+      const p = reciprocalProb(e, recip, 0, g);
+      expect(Math.abs(p / 2 ** g.probFrac - e / sum)).toBeLessThanOrEqual(0.75 * 2 ** -g.probFrac);
+      expect(p).toBeLessThanOrEqual(2 ** g.probFrac);
+    }), { numRuns: 500 });
+  });
+});
+
+describe('expPar auto', () => {
+  it('is the fewest lanes with which the back end keeps up with the front end (or reaches cPar\'s II)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 2, max: 300 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 16 }),
+      fc.integer({ min: 1, max: 5 }), fc.constantFrom('serial', 'reciprocal'), fc.constantFrom('table', 'divide'), fc.constantFrom('table', 'split'), fc.constantFrom('topk', 'all'),
+      (classes, cParSeed, inputs, kParSeed, topKSeed, divider, recipImpl, expImpl, emit) => {
+        const c = parseConfig({ classes, cPar: Math.min(cParSeed, classes), inputs, kPar: Math.min(kParSeed, inputs), topK: Math.min(topKSeed, classes), divider, recipImpl, expImpl, emit });
+        const g = geometry(c, provenAccWidth(c));
+        const back = (p: number) => backEndCycles(geometry({ ...c, expPar: p }, provenAccWidth(c)));
+        const fits = (p: number) => back(p) <= Math.max(g.P * g.B, back(c.cPar));
+        let brute = c.cPar;
+        for (let p = 1; p <= c.cPar; p++) if (fits(p)) { brute = p; break; }
+        expect(g.expPar).toBe(brute);
+        expect(autoExpPar(g)).toBe(brute);
+      }), { numRuns: 400 });
+  });
+  it('is 1 at the seed and outside softmax', () => {
+    expect(geometry(SEED_CONFIG, 41).expPar).toBe(1);
+    expect(geometry(parseConfig({ mode: 'approx', classes: 12, inputs: 3, kPar: 3 }), 41).expPar).toBe(1);
   });
 });

@@ -1,7 +1,8 @@
 // rtl/ is lint-clean (verilator --lint-only -Wall) and compiles under Icarus (iverilog -g2012)
 // for configurations that reach every generate branch: softmax (reciprocal and serial), argmax,
 // approx, multi-pass (cPar < classes, kPar not dividing inputs), emit all, a saturating
-// accumulator, negative requant/exp shifts, and a 10-level comparator tree.
+// accumulator, negative requant/exp shifts, a 10-level comparator tree, the exp unit as one
+// table per lane and as split tables (expPar 1, several, not dividing N), both reciprocals.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,12 @@ const sources = rtlSources();
 const CONFIGS: Record<string, ConfigInput> = {
   'seed softmax': {},
   'seed argmax': { mode: 'argmax' },
+  'old back end: table per lane, reciprocal table': { mode: 'softmax', expPar: 10, expImpl: 'table', recipImpl: 'table', expLut: { addrBits: 12, outBits: 16, range: 16 } },
+  'emit all softmax, expPar 3 of 11, coarse split (expShift > 0)': {
+    classes: 11, cPar: 4, expPar: 3, inputs: 9, kPar: 3, emit: 'all', expLut: { addrBits: 9, outBits: 14, range: 16 },
+    expSplit: { loBits: 4, hiWidth: 20, loWidth: 20 },
+  },
+  'emit all argmax': { classes: 6, inputs: 9, kPar: 3, emit: 'all', mode: 'argmax' },
   'multi-pass approx, emit all': { classes: 7, cPar: 3, inputs: 13, kPar: 4, topK: 7, mode: 'approx', emit: 'all', relu: false },
   'serial, saturating acc, negative shifts': {
     classes: 2, inputs: 16, kPar: 4, topK: 2, mode: 'softmax', divider: 'serial', accWidth: 16,

@@ -87,12 +87,12 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
       let r = headsim(['sweep', spec, '--cache', cache, '--out', tmp, '--json', json, '--jobs', '1', '--timeout', '1200'], 2_400_000);
       expect(r.code, r.stderr).toBe(0);
       // argmax and approx share input_stage, mac_array, logit_bank and comparator_tree; the
-      // back end (normalizer, divider, output_stage) has the mode as a parameter.
-      expect(ranCached(r.stdout)).toEqual({ points: 2, ran: 2, cached: 0, flat: 2, modules: 4 + 2 * 3 });
+      // back end (exp_unit, normalizer, reciprocal, divider, output_stage) has the mode as a parameter.
+      expect(ranCached(r.stdout)).toEqual({ points: 2, ran: 2, cached: 0, flat: 2, modules: 4 + 2 * 5 });
       const rep = JSON.parse(readFileSync(json, 'utf8'));
       const [a, b] = rep.points.map((p: { synth: { modules: Record<string, { key: string; lut: number; dsp: number }> } }) => p.synth.modules);
       for (const m of ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree']) expect(a[m].key, m).toBe(b[m].key);
-      for (const m of ['normalizer', 'divider', 'output_stage']) expect(a[m].key, m).not.toBe(b[m].key);
+      for (const m of ['exp_unit', 'normalizer', 'reciprocal', 'divider', 'output_stage']) expect(a[m].key, m).not.toBe(b[m].key);
       expect(a.mac_array.dsp).toBe(2 * 4);
       expect(a.comparator_tree.lut).toBeGreaterThan(0);
       r = headsim(['sweep', spec, '--cache', cache, '--out', tmp, '--timeout', '1200']);

@@ -134,11 +134,13 @@ describe('headsim synth on a tiny configuration (real Yosys)', () => {
       expect(rep.logicDepth).toBeGreaterThan(0);
       expect(rep.modules.mac_array.dsp).toBe(2 * 4);
       expect(rep.modules.divider.dsp).toBe(1);
-      expect(Object.keys(rep.modules).sort()).toEqual(['comparator_tree', 'divider', 'input_stage', 'logit_bank', 'mac_array', 'normalizer', 'output_stage']);
+      expect(Object.keys(rep.modules).sort()).toEqual(['comparator_tree', 'divider', 'exp_unit', 'input_stage', 'logit_bank', 'mac_array', 'normalizer', 'output_stage', 'reciprocal']);
       expect(rep.modulesTotal.dsp).toBe(rep.dsp);
-      expect(rep.dsp).toBe(2 * 4 + 1);
-      // The exp table (4096 × 16 bits) is block RAM; softmax has no other table in LUTs.
-      expect(rep.bram).toBeGreaterThan(0);
+      // the MAC array, the split exp product, the reciprocal multiply
+      expect(rep.modules.exp_unit.dsp).toBe(1);
+      expect(rep.dsp).toBe(2 * 4 + 2);
+      // The split exp tables are LUTs, the reciprocal is a division: the back end has no block RAM.
+      expect(rep.modules.exp_unit.bram + rep.modules.reciprocal.bram + rep.modules.output_stage.bram).toBe(0);
       expect(rep.yosysVersion).toMatch(/^Yosys 0\.55/);
       expect(rep.script).toContain('synth_xilinx -family xc7 -flatten -noiopad');
       expect(r.stdout).toMatch(/total \(flattened\)/);

@@ -157,11 +157,11 @@ describe('GTKWave save files', () => {
     // a time in the back end of the first vector: state SELECT or later, logits held
     const d = await readVcd(fst, { signals: (n) => n === 'head.state' || n === 'head.logit_bank.z_hold[0]' });
     const valueAt = (sig: string, t: number) => d.signals.get(sig)!.changes.filter(([ct]) => ct <= t).at(-1)![1] as number;
-    const at = d.signals.get('head.state')!.changes.find(([, v]) => v === State.EXP)![0] + 5;
+    const at = d.signals.get('head.state')!.changes.find(([, v]) => v === State.NORM)![0] + 5;
     const z = valueAt('head.logit_bank.z_hold[0]', at);
     const zSigned = z >= 2 ** 15 ? z - 2 ** 16 : z;
     const v = await gtkwaveValues(fst, save, at);
-    expect(v.get('TOP.head.state[2:0]')).toBe('EXP');
+    expect(v.get('TOP.head.state[1:0]')).toBe('NORM');
     const shown = v.get('TOP.head.logit_bank.z_hold[0][15:0]')!;
     expect(Number(shown)).toBe(zSigned / 2 ** s.g.logitFrac);
     if (zSigned % 2 ** s.g.logitFrac !== 0) expect(shown).toMatch(/\./);

@@ -17,13 +17,15 @@ export interface Mutant {
   /** what kind of fault: the issue's categories */
   kind: 'operator' | 'off-by-one' | 'handshake' | 'table' | 'pipeline' | 'datapath';
   /** rtl file and the exact text to replace, or a memory image line to corrupt */
-  edit: { file: string; find: string; replace: string } | { mem: 'exp'; line: number };
+  edit: { file: string; find: string; replace: string } | { mem: 'exp' | 'exp_hi' | 'exp_lo'; line: number };
   config: ConfigInput;
 }
 
 /** Small configurations keep each mutant's build and run to seconds. */
 const SMALL: ConfigInput = { classes: 10, inputs: 48, kPar: 8 };
 const REPLAY: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8 };
+/** three exp lanes for ten classes: the last group has two lanes past N */
+const LANES: ConfigInput = { classes: 10, cPar: 5, expPar: 3, inputs: 48, kPar: 8, mode: 'softmax' };
 
 export const MUTANTS: Mutant[] = [
   { name: 'ready-ignores-stall', kind: 'handshake', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
@@ -41,20 +43,37 @@ export const MUTANTS: Mutant[] = [
   { name: 'mask-not-set', kind: 'datapath', config: { ...SMALL, mode: 'argmax' },
     edit: { file: 'comparator_tree.v', find: 'else if (record && top_idx == N) mask[n] <= 1\'b1;', replace: '' } },
   { name: 'move-ignores-backpressure', kind: 'handshake', config: { ...SMALL, mode: 'approx' },
-    edit: { file: 'output_stage.v', find: 'assign move = em_full && (!WAIT_DIV || div_ready) && out_free;', replace: 'assign move = em_full && (!WAIT_DIV || div_ready);' } },
+    edit: { file: 'output_stage.v', find: 'wire move = em_full && (state == S_EMIT) && (!WAIT_DIV || div_ready) && out_free;', replace: 'wire move = em_full && (state == S_EMIT) && (!WAIT_DIV || div_ready);' } },
   { name: 'valid-drops-early', kind: 'handshake', config: { ...SMALL, mode: 'argmax' },
     edit: { file: 'output_stage.v', find: 'end else if (m_ready) m_valid <= 1\'b0;', replace: 'end else m_valid <= 1\'b0;' } },
   { name: 'last-on-first-entry', kind: 'off-by-one', config: { ...SMALL, mode: 'argmax' },
-    edit: { file: 'output_stage.v', find: 'em_last <= (em_k == LAST_ENTRY);', replace: 'em_last <= (em_k == 0);' } },
+    edit: { file: 'output_stage.v', find: 'wire f_last = (em_k == LAST_ENTRY);', replace: 'wire f_last = (em_k == 0);' } },
   { name: 'bank-overwrite', kind: 'handshake', config: { ...SMALL, inputs: 8, mode: 'softmax', divider: 'serial' },
     edit: { file: 'logit_bank.v', find: 'wire transfer = z_work_full && !z_hold_full;', replace: 'wire transfer = z_work_full;' } },
   { name: 'sum-misses-a-group', kind: 'pipeline', config: { ...REPLAY, mode: 'softmax' },
-    edit: { file: 'normalizer.v', find: 'e_last <= issue && exp_group == LAST_GROUP;', replace: 'e_last <= issue && exp_group == LAST_GROUP - 1;' } },
+    edit: { file: 'normalizer.v', find: 'rd_last <= exp_issue && exp_group == LAST_GROUP;', replace: 'rd_last <= exp_issue && exp_group == LAST_GROUP - 1;' } },
   { name: 'divider-first-step-late', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
     edit: { file: 'divider.v', find: 'wire first = (div_cnt == 0);', replace: 'wire first = (div_cnt == 1);' } },
   { name: 'pass-end-skips-a-stage', kind: 'pipeline', config: { ...SMALL, mode: 'argmax' },
     edit: { file: 'mac_array.v', find: 'a_valid <= p_valid && p_last;', replace: 'a_valid <= x_valid && x_last;' } },
-  { name: 'exp-table-entry', kind: 'table', config: { ...SMALL, mode: 'softmax' }, edit: { mem: 'exp', line: 0 } },
+  { name: 'exp-table-entry', kind: 'table', config: { ...SMALL, mode: 'softmax', expImpl: 'table' }, edit: { mem: 'exp', line: 0 } },
+  // the time-shared exp unit, the split product, the divided reciprocal, the logit read port
+  { name: 'lane-past-n-not-zeroed', kind: 'pipeline', config: LANES,
+    edit: { file: 'exp_unit.v', find: 'wire zero = mine && n_last && (j >= FIRST_PAST);', replace: "wire zero = 1'b0;" } },
+  { name: 'exp-pass-before-the-max', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax' },
+    edit: { file: 'comparator_tree.v', find: 'assign max_rec = (state == S_SELECT) && (sel_count == LAST_CNT) && (round == 0);', replace: 'assign max_rec = (state == S_SELECT) && (sel_count == LAST_CNT - 1) && (round == 0);' } },
+  { name: 'split-product-truncates', kind: 'operator', config: { ...SMALL, mode: 'approx' },
+    edit: { file: 'exp_unit.v', find: "assign pr = {1'b0, p} + ({{P_W{1'b0}}, 1'b1} << (EXP_SPLIT_SHIFT - 1));", replace: "assign pr = {1'b0, p};" } },
+  { name: 'exp-hi-table-entry', kind: 'table', config: { ...SMALL, mode: 'softmax' }, edit: { mem: 'exp_hi', line: 1 } },
+  { name: 'recip-done-a-cycle-early', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax' },
+    edit: { file: 'reciprocal.v', find: 'assign norm_done = sum_done && (rc_cnt >= CYC_M1);', replace: "assign norm_done = sum_done && (rc_cnt >= CYC_M1 - 1'b1);" } },
+  { name: 'recip-step-drops-carry', kind: 'operator', config: { ...SMALL, mode: 'softmax' },
+    edit: { file: 'reciprocal.v', find: "wire [T_W-1:0] t2 = {t1[T_W-2:0], 1'b0} + (s ^ {T_W{b2}}) + {{(T_W-1){1'b0}}, b2};", replace: "wire [T_W-1:0] t2 = {t1[T_W-2:0], 1'b0} + (s ^ {T_W{b2}});" } },
+  // expPar 1: Σe completes after the selection, so NORM has cycles without it
+  { name: 'shared-lane-taken-early', kind: 'handshake', config: { ...SMALL, mode: 'softmax', expPar: 1 },
+    edit: { file: 'output_stage.v', find: 'wire phase = (state == S_EMIT) || (state == S_NORM && sum_done);', replace: 'wire phase = (state == S_EMIT) || (state == S_NORM);' } },
+  { name: 'read-port-ignores-enable', kind: 'handshake', config: { classes: 6, inputs: 9, kPar: 3, emit: 'all', mode: 'argmax' },
+    edit: { file: 'logit_bank.v', find: 'if (z_rd_en) z_rd_data[j] <= cand[z_rd_addr];', replace: 'z_rd_data[j] <= cand[z_rd_addr];' } },
 ];
 
 export interface MutantResult {
@@ -82,10 +101,11 @@ export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backen
     if (!text.includes(m.edit.find)) throw new Error(`mutant ${m.name}: '${m.edit.find}' not found in rtl/${m.edit.file} (update the mutant list)`);
     writeFileSync(path, text.replace(m.edit.find, m.edit.replace));
   } else {
-    const lines = readFileSync(mem.exp, 'utf8').split('\n');
+    const file = mem[m.edit.mem];
+    const lines = readFileSync(file, 'utf8').split('\n');
     const v = parseInt(lines[m.edit.line]!, 16) ^ 1; // one bit of one entry
     lines[m.edit.line] = v.toString(16).padStart(lines[m.edit.line]!.length, '0');
-    writeFileSync(mem.exp, lines.join('\n'));
+    writeFileSync(file, lines.join('\n'));
   }
   const backend =
     backendName === 'cocotb'

@@ -11,6 +11,8 @@ export interface MemFiles {
   weights: string;
   bias: string;
   exp: string;
+  exp_hi: string;
+  exp_lo: string;
   recip: string;
   scale: string;
 }
@@ -50,12 +52,16 @@ export function writeMemFiles(s: Scenario, dir: string): MemFiles {
     weights: join(dir, 'weights.hex'),
     bias: join(dir, 'bias.hex'),
     exp: join(dir, 'exp.hex'),
+    exp_hi: join(dir, 'exp_hi.hex'),
+    exp_lo: join(dir, 'exp_lo.hex'),
     recip: join(dir, 'recip.hex'),
     scale: join(dir, 'scale.hex'),
   };
   writeFileSync(files.weights, lines(g.P * g.B, (a) => hexWord(rom, g.wW, a * lanes, lanes)));
   writeFileSync(files.bias, lines(g.N, (n) => hexWord(w.bQ, g.biasW, n, 1)));
   writeFileSync(files.exp, lines(t.exp.length, (i) => hexWord(t.exp, g.expOutBits, i, 1)));
+  writeFileSync(files.exp_hi, lines(t.expHi.length, (i) => hexWord(t.expHi, g.expHiWidth, i, 1)));
+  writeFileSync(files.exp_lo, lines(t.expLo.length, (i) => hexWord(t.expLo, g.expLoWidth, i, 1)));
   writeFileSync(files.recip, lines(t.recip.length, (i) => hexWord(t.recip, RECIP_FRAC + 1, i, 1)));
   writeFileSync(files.scale, hexWord([w.scale], SCALE_WIDTH) + '\n');
   return files;

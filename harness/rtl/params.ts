@@ -2,7 +2,7 @@
 // cannot drift. Naming rule: the config name in upper snake case (kPar → KPAR); derived
 // quantities use the Geometry's letters spelled out (B → BEATS).
 import type { Geometry } from '../../models/geometry.ts';
-import { RECIP_BITS, RECIP_FRAC, SCALE_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
+import { RECIP_BITS, SCALE_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
 
 export const MODE_CODE = { argmax: 0, softmax: 1, approx: 2 } as const;
 
@@ -16,6 +16,7 @@ export function rtlParams(g: Geometry, relu: boolean): Record<string, number> {
     MODE: MODE_CODE[g.mode],
     SERIAL: g.serial ? 1 : 0,
     EMIT_ALL: g.emitAll ? 1 : 0,
+    RD_FETCH: g.rdFetch ? 1 : 0,
     BEATS: g.B,
     PASSES: g.P,
     LEVELS: g.L,
@@ -33,13 +34,24 @@ export function rtlParams(g: Geometry, relu: boolean): Record<string, number> {
     EXP_ADDR_BITS: g.expAddrBits,
     EXP_OUT_BITS: g.expOutBits,
     EXP_SHIFT: g.expShift,
+    EXP_PAR: g.expPar,
+    EXP_GROUPS: g.G,
+    EXP_SPLIT: g.split ? 1 : 0,
+    EXP_LO_BITS: g.expLoBits,
+    EXP_HI_W: g.expHiWidth,
+    EXP_LO_W: g.expLoWidth,
+    EXP_SPLIT_SHIFT: g.expSplitShift,
     SUM_W: g.sumW,
     IDX_W: g.idxW,
     VAL_W: g.valW,
     BIAS_SHIFT: g.biasShift,
     REQUANT_SHIFT: g.requantShift,
     RECIP_BITS,
-    RECIP_FRAC,
+    RECIP_FRAC: g.recipFrac,
+    RECIP_DIV: g.recipDivide ? 1 : 0,
+    RECIP_W: g.recipW,
+    RECIP_CYCLES: g.recipCycles,
+    RECIP_INIT_SHIFT: g.recipInitShift,
     SCALE_W: SCALE_WIDTH,
     SCALE_FRAC,
   };

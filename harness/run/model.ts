@@ -1,6 +1,7 @@
 // Runs the cycle model under the testbench in batches. Lockstep hooks in through `onBatch`:
 // each batch's recorded ports go to the RTL before the model runs the next one.
 import { Head } from '../../models/head/head.ts';
+import { timing } from '../../models/geometry.ts';
 import { PortBatch, portWidths } from '../rtl/ports.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { CLOCK_PERIOD, Testbench } from './testbench.ts';
@@ -16,7 +17,7 @@ export interface ModelRun {
 
 /** Cycles to run past the last expected output before declaring a hang. */
 export function cycleBudget(s: Scenario, traffic: TrafficOptions): number {
-  const perVector = Math.max(s.g.P * s.g.B, 1) + 64 * s.g.E + s.g.R * (s.g.L + 1) + s.g.P + 64;
+  const perVector = Math.max(s.g.P * s.g.B, timing(s.g).ii, 1) + 64 * s.g.E + s.g.R * (s.g.L + 1) + s.g.P + 64;
   const slow = 1 / Math.min(traffic.validRate, traffic.readyRate, 1);
   return Math.ceil(traffic.resetCycles + 1000 + s.vectors.count * perVector * slow * 4);
 }

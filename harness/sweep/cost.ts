@@ -33,15 +33,18 @@ export function estimateModuleCost(module: string, c: HeadConfig): number {
       return base + 0.1 * c.classes;
     case 'mac_array':
       return base + 0.1 * c.cPar * c.kPar;
+    case 'exp_unit':
+      return base + (c.mode === 'argmax' ? 0 : 3 + (c.mode === 'softmax' && c.expPar !== 'auto' ? 0.5 * c.expPar : 0.5));
     case 'normalizer':
-      return base + (c.mode === 'softmax' ? 6 + 0.5 * c.cPar + 0.02 * c.classes : 0);
+    case 'reciprocal':
+      return base + (c.mode === 'softmax' ? 2 : 0);
     default:
       return base + 3;
   }
 }
 
 export const FRONT_END = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree'];
-export const BACK_END = ['normalizer', 'divider', 'output_stage'];
+export const BACK_END = ['exp_unit', 'normalizer', 'reciprocal', 'divider', 'output_stage'];
 /** Points that share the front-end modules (everything up to the logits). */
 export const frontEndGroup = (c: HeadConfig, seed: number) =>
   sha({ N: c.classes, K: c.inputs, kPar: c.kPar, cPar: c.cPar, relu: c.relu, f: [c.inFmt, c.wFmt, c.biasFmt, c.logitFmt, c.accWidth], seed });

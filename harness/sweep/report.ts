@@ -62,6 +62,10 @@ const PARAM_COLS: { name: string; get: (r: PointRow) => string | number }[] = [
   { name: 'kPar', get: (r) => cfg(r).kPar },
   { name: 'cPar', get: (r) => cfg(r).cPar },
   { name: 'divider', get: (r) => cfg(r).divider },
+  { name: 'recipImpl', get: (r) => cfg(r).recipImpl ?? '-' },
+  { name: 'expPar', get: (r) => cfg(r).expPar ?? '-' },
+  { name: 'expImpl', get: (r) => cfg(r).expImpl ?? '-' },
+  { name: 'expSplit', get: (r) => (cfg(r).expSplit ? `${cfg(r).expSplit.loBits},${cfg(r).expSplit.hiWidth},${cfg(r).expSplit.loWidth}` : '-') },
   { name: 'expLut.addrBits', get: (r) => cfg(r).expLut.addrBits },
   { name: 'expLut.outBits', get: (r) => cfg(r).expLut.outBits },
   { name: 'expLut.range', get: (r) => cfg(r).expLut.range },
@@ -169,7 +173,7 @@ export function markdown(report: SweepReport): string {
   const withModules = rows.filter((r) => r.synth?.modules);
   if (withModules.length) {
     const names = [...new Set(withModules.flatMap((r) => Object.keys(r.synth!.modules!)))];
-    const order = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'normalizer', 'divider', 'approx_scaler', 'output_stage'];
+    const order = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'approx_scaler', 'output_stage'];
     names.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
     lines.push('## Per module (each synthesized on its own): LUT / FF / DSP / BRAM', '');
     lines.push(

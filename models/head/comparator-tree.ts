@@ -17,6 +17,8 @@ export class ComparatorTree {
   readonly rank_val: number;
   /** comb: the last round's winner is recorded at this edge */
   readonly sel_done: number;
+  /** comb: round 0's winner, the max, is recorded at this edge (rank_val[0] holds it from the next cycle) */
+  readonly max_rec: number;
   /** edges left until the levels reach the fixed point of the current z_hold and mask */
   private readonly propagating = new Int32Array(1);
 
@@ -39,11 +41,14 @@ export class ComparatorTree {
     this.rank_idx = k.array(m + 'rank_idx', g.idxW, g.R);
     this.rank_val = k.array(m + 'rank_val', g.logitW, g.R, 0, true, ctx.fmt.logit);
     this.sel_done = k.signal(m + 'sel_done', 1);
-    const { sizes, lvl_idx, lvl_val, lvl_ok, mask, sel_count, round, rank_idx, rank_val, sel_done, propagating } = this;
+    this.max_rec = k.signal(m + 'max_rec', 1);
+    const { sizes, lvl_idx, lvl_val, lvl_ok, mask, sel_count, round, rank_idx, rank_val, sel_done, max_rec, propagating } = this;
     const L = g.L;
 
     k.combCode('comparator_tree.sel_done', (c) =>
       c.set(sel_done, `${c.v(state)} === ${State.SELECT} && ${c.v(sel_count)} === ${L} && ${c.v(round)} === ${g.R - 1} ? 1 : 0`), [state, sel_count, round]);
+    k.combCode('comparator_tree.max_rec', (c) =>
+      c.set(max_rec, `${c.v(state)} === ${State.SELECT} && ${c.v(sel_count)} === ${L} && ${c.v(round)} === 0 ? 1 : 0`), [state, sel_count, round]);
 
     // The levels are a free-running pipeline: once z_hold and mask stop changing, L edges
     // later every level holds its fixed point. Evaluate only while a change is propagating.

@@ -16,7 +16,7 @@ export interface HeadContext {
 }
 
 /** Back-end sequencer states; the RTL's localparams have the same values. */
-export const State = { IDLE: 0, SELECT: 1, EXP: 2, NORM: 3, EMIT: 4 } as const;
+export const State = { IDLE: 0, SELECT: 1, NORM: 2, EMIT: 3 } as const;
 
 /** Signal ids of the top-level ports (s_data as kPar signed lanes). */
 export interface Ports {

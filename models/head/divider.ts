@@ -1,6 +1,6 @@
 // divider (softmax only): `serial` is a restoring divider, one quotient bit per cycle,
 // Q = probFrac + 2 cycles per entry, exactly rounded; `reciprocal` multiplies e by the
-// normalizer's reciprocal of Σe (combinational, no cycles of its own).
+// reciprocal module's 1/Σe (combinational, no cycles of its own).
 import type { Code } from '../../sim/kernel.ts';
 import type { HeadContext, Ports } from './context.ts';
 import { bitsFor } from './context.ts';
@@ -20,13 +20,13 @@ export class Divider {
     this.div_cnt = k.signal(m + 'div_cnt', bitsFor(g.Q));
   }
 
-  /** Step the serial divider on the entry held in the output stage (em_e / sum). */
-  connect(p: Ports, emFull: number, emE: number, fetch: number, sum: number): void {
+  /** Step the serial divider on the entry held in the output stage (em_e / sum); `load`: a new entry enters em_*. */
+  connect(p: Ports, emFull: number, emE: number, load: number, sum: number): void {
     const { k, g } = this.ctx;
     if (g.mode !== 'softmax' || !g.serial) return;
     const { div_rem, div_q, div_cnt } = this;
     k.posedgeCode('divider', p.clk, (c) => `
-      if (${c.v(p.rst)} || ${c.v(fetch)}) { ${c.nba(div_cnt, 0)} ${c.exit} }
+      if (${c.v(p.rst)} || ${c.v(load)}) { ${c.nba(div_cnt, 0)} ${c.exit} }
       const cnt = ${c.v(div_cnt)};
       if (!${c.v(emFull)} || cnt === ${g.Q}) ${c.exit}
       const rem = cnt === 0 ? ${c.v(emE)} : ${c.v(div_rem)};
@@ -46,6 +46,6 @@ export class Divider {
   prob(c: Code, emE: number, recipQ: number, msbQ: number): string {
     const { g } = this.ctx;
     if (g.serial) return `${c.ext(satU)}(Math.floor((${c.v(this.div_q)} + 1) / 2), ${g.probW})`;
-    return `${c.ext(reciprocalProb)}(${c.v(emE)}, ${c.v(recipQ)}, ${c.v(msbQ)}, ${c.ext(g)})`;
+    return `${c.ext(reciprocalProb)}(${c.v(emE)}, ${c.v(recipQ)}, ${g.recipDivide ? 0 : c.v(msbQ)}, ${c.ext(g)})`;
   }
 }

@@ -1,23 +1,26 @@
-// head: the top level. Declares the ports, instantiates the components in data order and runs
-// the back-end sequencer (IDLE → SELECT → [EXP → NORM] → EMIT). Mirrors rtl/head.v.
+// head: the top level. Declares the ports, instantiates the components in data order, shares the
+// logit bank's read port (the normalizer's EXP pass, then the output stage with emit=all) and runs
+// the back-end sequencer (IDLE → SELECT → [NORM] → EMIT). Mirrors rtl/head.v.
 import { Kernel } from '../../sim/kernel.ts';
 import { valueFormats, type Geometry } from '../geometry.ts';
 import type { Tables } from '../tables-set.ts';
 import type { HeadWeights } from '../weights.ts';
 import type { HeadContext, Ports } from './context.ts';
-import { State } from './context.ts';
+import { State, bitsFor } from './context.ts';
 import { ComparatorTree } from './comparator-tree.ts';
 import { Divider } from './divider.ts';
+import { ExpUnit } from './exp-unit.ts';
 import { InputStage } from './input-stage.ts';
 import { LogitBank } from './logit-bank.ts';
 import { MacArray } from './mac-array.ts';
 import { Normalizer } from './normalizer.ts';
 import { OutputStage } from './output-stage.ts';
+import { Reciprocal } from './reciprocal.ts';
 
 /** The sequencer states a head of this geometry passes through for every vector. */
 export function sequencerStates(g: Geometry): (keyof typeof State)[] {
   if (g.mode !== 'softmax') return ['IDLE', 'SELECT', 'EMIT'];
-  return g.serial ? ['IDLE', 'SELECT', 'EXP', 'EMIT'] : ['IDLE', 'SELECT', 'EXP', 'NORM', 'EMIT'];
+  return ['IDLE', 'SELECT', 'NORM', 'EMIT'];
 }
 
 /** The sequencer's state names by value (for waveform layouts). */
@@ -31,7 +34,9 @@ export class Head {
   readonly mac: MacArray;
   readonly bank: LogitBank;
   readonly tree: ComparatorTree;
+  readonly exp: ExpUnit;
   readonly norm: Normalizer;
+  readonly recip: Reciprocal;
   readonly div: Divider;
   readonly out: OutputStage;
 
@@ -53,20 +58,47 @@ export class Head {
       m_last: k.signal(h + 'm_last', 1),
     };
     this.ports = p;
-    const state = (this.state = k.signal(h + 'state', 3, 0, false, { states: stateNames() }));
+    const state = (this.state = k.signal(h + 'state', 2, 0, false, { states: stateNames() }));
+    const z_rd_en = k.signal(h + 'z_rd_en', 1);
+    const z_rd_addr = k.signal(h + 'z_rd_addr', bitsFor(g.G - 1));
 
     this.bank = new LogitBank(ctx);
     this.input = new InputStage(ctx, p, this.bank.stall);
     this.mac = new MacArray(ctx, p, this.input, this.bank.stall);
     this.tree = new ComparatorTree(ctx, p, state, this.bank.z_hold, this.bank.z_hold_full);
-    this.norm = new Normalizer(ctx, p, state, this.bank.z_hold, this.tree.rank_val);
+    this.exp = new ExpUnit(ctx);
+    this.norm = new Normalizer(ctx);
+    this.recip = new Reciprocal(ctx);
     this.div = new Divider(ctx);
     this.out = new OutputStage(ctx);
-    this.out.connect(p, state, this.bank.z_hold, this.tree, this.norm, this.div);
-    this.div.connect(p, this.out.em_full, this.out.em_e, this.out.fetch, this.norm.sum);
-    this.bank.connect(p, this.mac, this.out.vector_done);
+    const { tree, norm, recip, out, bank, exp } = this;
+    const zRd = bank.z_rd_data;
+    norm.connect(p, state, tree.max_rec, exp);
+    exp.connect(p, {
+      base: g.mode === 'softmax' ? tree.rank_val : null, // rank_val[0]: the max
+      rdData: zRd,
+      nEn1: norm.rd_valid,
+      nEn2: norm.t_valid,
+      nLast: norm.rd_last,
+      own: (c) => `${c.v(norm.sum_done)} === 1`,
+      ...out.expInputs(tree, zRd),
+    });
+    recip.connect(p, state, norm.sum, norm.sum_done);
+    out.connect(p, state, zRd, tree, norm.sum_done, exp, recip, this.div);
+    this.div.connect(p, out.em_full, exp.e_q, out.em_load, norm.sum);
+    bank.connect(p, this.mac, out.vector_done);
+    bank.readPort(p, z_rd_en, z_rd_addr);
 
-    const { tree, norm, out, bank } = this;
+    // The read port: the normalizer's EXP pass, or the output stage (emit=all) once Σe is complete.
+    if (bank.hasReadPort)
+      k.combCode('head.z_rd', (c) => {
+        const o = out.readRequest(c, tree);
+        return `
+          const n = ${g.mode === 'softmax' ? c.v(norm.exp_issue) : 0};
+          ${c.set(z_rd_en, `n || ${o.en} ? 1 : 0`)}
+          ${c.set(z_rd_addr, `n ? ${c.v(norm.exp_group)} : ${o.addr}`)}`;
+      }, [norm.exp_issue, norm.exp_group, out.fetch, out.em_k, out.em_grp, ...Array.from({ length: g.R }, (_, r) => tree.rank_idx + r)]);
+
     k.posedgeCode('head.sequencer', p.clk, (c) => `
       if (${c.v(p.rst)}) { ${c.nba(state, State.IDLE)} ${c.exit} }
       switch (${c.v(state)}) {
@@ -74,13 +106,10 @@ export class Head {
           if (${c.v(bank.z_hold_full)}) ${c.nba(state, State.SELECT)}
           break;
         case ${State.SELECT}:
-          if (${c.v(tree.sel_done)}) ${c.nba(state, g.mode === 'softmax' ? State.EXP : State.EMIT)}
-          break;
-        case ${State.EXP}:
-          if (${c.v(norm.exp_done)}) ${c.nba(state, g.serial ? State.EMIT : State.NORM)}
+          if (${c.v(tree.sel_done)}) ${c.nba(state, g.mode === 'softmax' ? State.NORM : State.EMIT)}
           break;
         case ${State.NORM}:
-          ${c.nba(state, State.EMIT)}
+          if (${c.v(recip.norm_done)}) ${c.nba(state, State.EMIT)}
           break;
         case ${State.EMIT}:
           if (${c.v(out.vector_done)}) ${c.nba(state, State.IDLE)}

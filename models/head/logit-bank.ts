@@ -1,6 +1,8 @@
 // logit_bank: F3 adds the bias and requantizes each finished dot product into z_work; a full
 // z_work moves to z_hold, which the back end reads, as soon as z_hold is free. The front end
-// stalls only when a pass ends while both banks are full.
+// stalls only when a pass ends while both banks are full. The back end reads z_hold through a
+// synchronous read port (z_rd_en, z_rd_addr → z_rd_data one cycle later, expPar logits per read),
+// so the bank can become a RAM without touching its readers; the comparator tree reads z_hold whole.
 import type { HeadContext, Ports } from './context.ts';
 import type { MacArray } from './mac-array.ts';
 import { roundShift, satS } from '../numerics.ts';
@@ -11,6 +13,9 @@ export class LogitBank {
   readonly z_work_full: number;
   readonly z_hold: number;
   readonly z_hold_full: number;
+  /** read port: expPar logits of group z_rd_addr (0 past N), loaded when z_rd_en (softmax or emit=all) */
+  readonly z_rd_data: number;
+  readonly hasReadPort: boolean;
 
   /** `stall` is declared first: the front end is built against it before the MAC exists. */
   constructor(private readonly ctx: HeadContext) {
@@ -21,6 +26,20 @@ export class LogitBank {
     this.z_work_full = k.signal(m + 'z_work_full', 1);
     this.z_hold = k.array(m + 'z_hold', g.logitW, g.N, 0, true, ctx.fmt.logit);
     this.z_hold_full = k.signal(m + 'z_hold_full', 1);
+    this.hasReadPort = g.mode === 'softmax' || g.emitAll;
+    this.z_rd_data = k.array(m + 'z_rd_data', g.logitW, g.expPar, 0, true, ctx.fmt.logit);
+  }
+
+  /** The read port, driven by the head (`en`, `addr`: signals). */
+  readPort(p: Ports, en: number, addr: number): void {
+    const { k, g } = this.ctx;
+    if (!this.hasReadPort) return;
+    const { z_hold, z_rd_data } = this;
+    k.posedgeCode('logit_bank.read', p.clk, (c) => `
+      if (!${c.v(en)}) ${c.exit}
+      const first = ${c.v(addr)} * ${g.expPar};
+      for (let j = 0; j < ${g.expPar}; j++) ${c.next(z_rd_data, 'j')} = first + j < ${g.N} ? ${c.v(z_hold, 'first + j')} : 0;
+      ${c.nbaRange(z_rd_data, g.expPar)}`);
   }
 
   /** `release`: comb, the back end has emitted the vector in z_hold. */

@@ -1,76 +1,68 @@
-// normalizer (softmax only): EXP phase feeds cPar classes per cycle through cPar exp_lut ports
-// (d = max − z, max = the first round's winner) and accumulates Σe; NORM (reciprocal divider)
-// finds the leading one of Σe and reads the reciprocal table.
+// normalizer (softmax only): the EXP pass. It starts in the cycle round 0 of the selection
+// records the max (max_rec), overlapping the remaining rounds: G = ⌈N / expPar⌉ reads of the
+// logit bank's port (exp_group = the group read), each through the exp unit's expPar lanes, and
+// Σe accumulated as the exps come out. sum_done marks the sum complete (cleared in IDLE).
 import type { HeadContext, Ports } from './context.ts';
 import { State, bitsFor } from './context.ts';
-import { expIndex, recipIndex } from '../tables.ts';
-import { RECIP_FRAC } from '../geometry.ts';
+import type { ExpUnit } from './exp-unit.ts';
 
 export class Normalizer {
   readonly exp_group: number;
+  /** comb: group exp_group is read from the logit bank at this edge */
+  readonly exp_issue: number;
+  /** pipeline: read data (rd), exp tables (t, split only), exps (e); *_last: the last group */
+  readonly rd_valid: number;
+  readonly rd_last: number;
+  readonly t_valid: number;
+  readonly t_last: number;
   readonly e_valid: number;
   readonly e_last: number;
-  readonly e_data: number;
   readonly sum: number;
-  readonly msb_q: number;
-  readonly recip_q: number;
-  /** comb: the last group's exps are added at this edge */
-  readonly exp_done: number;
+  readonly sum_done: number;
 
-  constructor(ctx: HeadContext, p: Ports, state: number, zHold: number, max: number) {
-    const { k, g, t } = ctx;
+  constructor(private readonly ctx: HeadContext) {
+    const { k, g } = ctx;
     const m = 'head.normalizer.';
-    this.exp_group = k.signal(m + 'exp_group', bitsFor(g.P));
+    this.exp_group = k.signal(m + 'exp_group', bitsFor(g.G));
+    this.exp_issue = k.signal(m + 'exp_issue', 1);
+    this.rd_valid = k.signal(m + 'rd_valid', 1);
+    this.rd_last = k.signal(m + 'rd_last', 1);
+    this.t_valid = k.signal(m + 't_valid', 1);
+    this.t_last = k.signal(m + 't_last', 1);
     this.e_valid = k.signal(m + 'e_valid', 1);
     this.e_last = k.signal(m + 'e_last', 1);
-    this.e_data = k.array(m + 'e_data', g.expOutBits, g.cPar, 0, false, ctx.fmt.exp);
     this.sum = k.signal(m + 'sum', g.sumW, 0, false, ctx.fmt.exp);
-    this.msb_q = k.signal(m + 'msb_q', bitsFor(g.sumW));
-    this.recip_q = k.signal(m + 'recip_q', RECIP_FRAC + 1); // rtl: [RECIP_FRAC:0]
-    this.exp_done = k.signal(m + 'exp_done', 1);
-    const { exp_group, e_valid, e_last, e_data, sum, msb_q, recip_q, exp_done } = this;
+    this.sum_done = k.signal(m + 'sum_done', 1);
+  }
+
+  connect(p: Ports, state: number, maxRec: number, exp: ExpUnit): void {
+    const { k, g } = this.ctx;
     if (g.mode !== 'softmax') return; // the RTL generates none of this outside softmax mode
+    const { exp_group, exp_issue, rd_valid, rd_last, t_valid, t_last, e_valid, e_last, sum, sum_done } = this;
+    const G = g.G;
 
-    k.combCode('normalizer.exp_done', (c) =>
-      c.set(exp_done, `${c.v(state)} === ${State.EXP} && ${c.v(e_valid)} && ${c.v(e_last)} ? 1 : 0`), [state, e_valid, e_last]);
+    k.combCode('normalizer.exp_issue', (c) =>
+      c.set(exp_issue, `${c.v(exp_group)} < ${G} && (${c.v(exp_group)} !== 0 || ${c.v(maxRec)} === 1) ? 1 : 0`), [exp_group, maxRec]);
 
-    k.posedgeCode('normalizer', p.clk, (c) => {
-      const exp = c.ext(t.exp);
-      const recip = c.ext(t.recip);
-      const ei = c.ext(expIndex);
-      const ri = c.ext(recipIndex);
-      const geo = c.ext(g);
-      return `
-        const st = ${c.v(state)};
-        if (${c.v(p.rst)} || st !== ${State.EXP}) {
-          ${c.nba(exp_group, 0)}
-          ${c.nba(e_valid, 0)}
-          if (st === ${State.SELECT}) ${c.nba(sum, 0)}
-        } else {
-          const grp = ${c.v(exp_group)};
-          const issue = grp < ${g.P};
-          ${c.nba(e_valid, 'issue ? 1 : 0')}
-          ${c.nba(e_last, `issue && grp === ${g.P - 1} ? 1 : 0`)}
-          if (issue) {
-            const mx = ${c.v(max)};
-            for (let c = 0; c < ${g.cPar}; c++) {
-              const n = grp * ${g.cPar} + c;
-              ${c.next(e_data, 'c')} = n < ${g.N} ? ${exp}[${ei}(mx - ${c.v(zHold, 'n')}, ${geo})] : 0;
-            }
-            ${c.nbaRange(e_data, g.cPar)}
-            ${c.nba(exp_group, 'grp + 1')}
-          }
-          if (${c.v(e_valid)}) {
-            let acc = ${c.v(sum)};
-            for (let c = 0; c < ${g.cPar}; c++) acc += ${c.v(e_data, 'c')};
-            ${c.nba(sum, 'acc')}
-          }
-        }
-        if (st === ${State.NORM}) {
-          const r = ${ri}(${c.v(sum)});
-          ${c.nba(msb_q, 'r.msb')}
-          ${c.nba(recip_q, `${recip}[r.index]`)}
-        }`;
-    });
+    k.posedgeCode('normalizer', p.clk, (c) => `
+      if (${c.v(p.rst)} || ${c.v(state)} === ${State.IDLE}) {
+        ${c.nba(exp_group, 0)} ${c.nba(rd_valid, 0)} ${c.nba(t_valid, 0)} ${c.nba(e_valid, 0)}
+        ${c.nba(sum, 0)} ${c.nba(sum_done, 0)}
+        ${c.exit}
+      }
+      const issue = ${c.v(exp_issue)};
+      const grp = ${c.v(exp_group)};
+      if (issue) ${c.nba(exp_group, 'grp + 1')}
+      ${c.nba(rd_valid, 'issue')}
+      ${c.nba(rd_last, `issue && grp === ${G - 1} ? 1 : 0`)}
+      ${g.split ? `${c.nba(t_valid, c.v(rd_valid))} ${c.nba(t_last, c.v(rd_last))}` : ''}
+      ${c.nba(e_valid, c.v(g.split ? t_valid : rd_valid))}
+      ${c.nba(e_last, c.v(g.split ? t_last : rd_last))}
+      if (${c.v(e_valid)}) {
+        let acc = ${c.v(sum)};
+        for (let j = 0; j < ${g.expPar}; j++) acc += ${c.v(exp.e_q, 'j')};
+        ${c.nba(sum, 'acc')}
+        if (${c.v(e_last)}) ${c.nba(sum_done, 1)}
+      }`);
   }
 }
