@@ -61,7 +61,7 @@ describe('scopes', () => {
     const all = layout.groups.flatMap((g) => g.signals);
     expect(all.find((x) => x.name === 'head.logit_bank.z_hold[0]')?.fixed).toEqual({ frac: s.g.logitFrac, signed: true });
     expect(all.find((x) => x.name === 'head.m_value')?.fixed).toEqual({ frac: s.g.probFrac, signed: false });
-    expect(all.find((x) => x.name === 'head.state')?.names).toEqual(['IDLE', 'SELECT', 'EXP', 'NORM', 'EMIT']);
+    expect(all.find((x) => x.name === 'head.state')?.names).toEqual(['IDLE', 'SELECT', 'NORM', 'EMIT']);
     expect(all.some((x) => x.name.includes('prod['))).toBe(false);
   });
 });
