@@ -27,6 +27,10 @@ export const configSchema = z
     logitFmt: fixed(16, 8).describe('logit format: signed width,frac'),
     mode: z.enum(MODES).default('softmax').describe(`what follows the dense layer: ${MODES.join(', ')}`),
     topK: z.number().int().min(1).default(3).describe('ranked entries emitted'),
+    select: z
+      .enum(['auto', 'tree', 'stream'])
+      .default('auto')
+      .describe("how the ranking is found: tree (comparator tree over all logits), stream (top-K kept as the groups arrive, logits in RAM) or auto (stream when P > 1 and cPar ≤ B)"),
     expLut: z
       .object({
         addrBits: z.number().int().min(1).max(16),
@@ -66,12 +70,27 @@ export const configSchema = z
 
 export type ConfigInput = z.input<typeof configSchema>;
 type Parsed = z.output<typeof configSchema>;
-export type HeadConfig = Omit<Parsed, 'expSplit'> & {
+export type HeadConfig = Omit<Parsed, 'expSplit' | 'select'> & {
   cPar: number;
+  /** resolved: 'auto' becomes the rule's choice (selectFor) */
+  select: Select;
   accWidth: number;
   labels: string[];
   expSplit: Omit<Parsed['expSplit'], 'loBits'> & { loBits: number };
 };
+
+export type Select = 'tree' | 'stream';
+
+/**
+ * select = auto (docs/ARCHITECTURE.md §Selection): stream where the logits arrive in several
+ * groups (P > 1) and the selector can take a group before the next one comes (cPar ≤ B, one
+ * entry per cycle); a single group (N ≤ cPar) gains nothing from streaming and the tree is cheaper.
+ */
+export function selectFor(c: Pick<HeadConfig, 'classes' | 'inputs' | 'kPar' | 'cPar'>): Select {
+  const passes = Math.ceil(c.classes / c.cPar);
+  const beats = Math.ceil(c.inputs / c.kPar);
+  return passes > 1 && c.cPar <= beats ? 'stream' : 'tree';
+}
 
 /** exp(-d) at index 0 (d = 0: the max's own exp), as the configured exp unit makes it. */
 export function expAtZero(c: Pick<HeadConfig, 'logitFmt' | 'expLut' | 'expImpl' | 'expSplit'>): number {
@@ -149,7 +168,8 @@ export function parseConfig(input: unknown): HeadConfig {
   if (accWidth < c.logitFmt.width) fail('accWidth', `must be ≥ logitFmt.width (${c.logitFmt.width})`);
   const labels = c.labels ?? (c.classes === SEED_LABELS.length ? SEED_LABELS : Array.from({ length: c.classes }, (_, i) => `class${i}`));
   if (labels.length !== c.classes) fail('labels', `has ${labels.length} names for ${c.classes} classes`);
-  return { ...c, cPar, accWidth, labels };
+  const select = c.select === 'auto' ? selectFor({ ...c, cPar }) : c.select;
+  return { ...c, cPar, accWidth, labels, select };
 }
 
 export const SEED_CONFIG: HeadConfig = parseConfig({});

@@ -24,8 +24,12 @@ export interface Geometry {
   P: number;
   /** comparator tree levels */
   L: number;
-  /** selection rounds */
+  /** selection rounds (tree) / ranked registers (stream) */
   R: number;
+  /** select = stream: the top-K is kept as the groups arrive, the logit bank is a RAM */
+  stream: boolean;
+  /** live rows of the last group: N − (P − 1)·cPar */
+  rowsLast: number;
   /** entries emitted per vector */
   E: number;
   /** emit all N entries in class order instead of the ranked top-K */
@@ -111,6 +115,8 @@ export function geometry(c: HeadConfig, provenAcc: number): Geometry {
     R,
     E,
     emitAll: c.emit === 'all',
+    stream: c.select === 'stream',
+    rowsLast: c.classes - (P - 1) * c.cPar,
     Q: c.probFmt.frac + 2,
     mode: c.mode,
     serial: c.divider === 'serial',
@@ -195,12 +201,12 @@ function withLanes(g: Geometry, expPar: number): Geometry {
  */
 export function autoExpPar(g: Geometry): number {
   const lanes = (p: number): Geometry => withLanes(g, p);
-  const ii = Math.max(g.P * g.B, backEndCycles(lanes(g.cPar)));
+  const ii = Math.max(frontCycles(g), backEndCycles(lanes(g.cPar)));
   const div = g.serial ? g.Q : 0;
   // D with more than one lane; one lane fetches through the read port (D + 1), checked below
   const d = lanes(2).D;
   const w = g.serial ? d + g.Q : Math.max(recipCyclesOf(g), 1, d);
-  const gMax = ii - 3 - (g.E - 1) * (div + 1) - (g.L + g.X + 1) - w;
+  const gMax = ii - (g.stream ? 2 : 3) - (g.E - 1) * (div + 1) - ((g.stream ? 0 : g.L) + g.X + 1) - w;
   const fits = (p: number) => backEndCycles(lanes(p)) <= ii;
   let p = gMax < 1 ? g.cPar : Math.min(Math.ceil(g.N / gMax), g.cPar);
   if (p === 1 && !fits(1)) p = Math.min(2, g.cPar);
@@ -216,20 +222,35 @@ const recipCyclesOf = (g: Geometry) => (g.serial ? 0 : g.recipDivide ? g.recipCy
  * the first entry moves into m_* at `firstMove`; entries follow every DIV+1 cycles.
  */
 function schedule(g: Geometry) {
-  const select = g.R * (g.L + 1);
+  // stream: the ranking is complete when the back end starts (cycle 0 is NORM or EMIT)
+  const select = g.stream ? 0 : g.R * (g.L + 1);
   const div = g.mode === 'softmax' && g.serial ? g.Q : 0;
   if (g.mode !== 'softmax') return { select, sum: 0, emit: select, fetch: select, firstMove: select + g.D, div };
-  const sum = g.L + g.G + g.X + 1; // first cycle with the whole Σe: EXP issues from the max's round (cycle L)
+  // first cycle with the whole Σe: EXP issues from the max's round (tree: cycle L; stream: cycle 0)
+  const sum = (g.stream ? 0 : g.L) + g.G + g.X + 1;
   const emit = Math.max(select + 1, sum + Math.max(recipCyclesOf(g), 1)); // first EMIT cycle
   const fetch = Math.max(select, sum); // the output stage fetches in NORM once Σe is complete
   const firstMove = g.serial ? fetch + g.D + g.Q : Math.max(emit, fetch + g.D);
   return { select, sum, emit, fetch, firstMove, div };
 }
 
-/** Cycles the back end holds one vector (z_hold full → free, and the next SELECT): the II it allows. */
+/**
+ * Cycles the back end holds one vector (its first cycle → the next vector's first cycle): the II
+ * it allows. After the last move: tree, the transfer and IDLE → SELECT; stream, the transfer
+ * (which starts the next vector at once).
+ */
 export function backEndCycles(g: Geometry): number {
   const s = schedule(g);
-  return s.firstMove + (g.E - 1) * (s.div + 1) + 3;
+  return s.firstMove + (g.E - 1) * (s.div + 1) + (g.stream ? 2 : 3);
+}
+
+/**
+ * Cycles between the first beat of one vector and the next, from the front end alone. tree: P·B.
+ * stream: the selector drains one entry per cycle, so group g is taken max(B, rows of the group
+ * before) cycles after it (the front end stalls while the group register is still draining).
+ */
+export function frontCycles(g: Geometry): number {
+  return g.stream ? (g.P - 1) * Math.max(g.B, g.cPar) + Math.max(g.B, g.rowsLast) : g.P * g.B;
 }
 
 export interface Timing {
@@ -241,18 +262,22 @@ export interface Timing {
 
 /** docs/ARCHITECTURE.md §Timing. Latency: first input beat accepted → first m_valid, no stalls. */
 export function timing(g: Geometry): Timing {
-  const front = g.P * g.B;
+  const front = frontCycles(g);
   const s = schedule(g);
+  // the last group's beats end (P−1) group periods after the first beat
+  const input = g.stream ? (g.P - 1) * Math.max(g.B, g.cPar) + g.B : g.P * g.B;
+  // tree: transfer to z_hold, IDLE → SELECT; stream: the last group's rows drain, the last one starts the back end
+  const start: Record<string, number> = g.stream ? { drain: g.rowsLast } : { transfer: 1, start: 1 };
   // normalize: what the softmax adds before the first output (Σe, the reciprocal) beyond selection and the output pipeline
-  const stages = { input: front, mac: 3, transfer: 1, start: 1, select: s.select, normalize: s.firstMove - g.D - s.div - s.select, emit: g.D + s.div + 1 };
+  const stages = { input, mac: 3, ...start, select: s.select, normalize: s.firstMove - g.D - s.div - s.select, emit: g.D + s.div + 1 };
   const latency = Object.values(stages).reduce((a, b) => a + b, 0);
   return {
     latency,
     ii: Math.max(front, backEndCycles(g)),
     stages,
     formula: {
-      latency: 'P·B + 3 + 1 + 1 + FIRST_MOVE + 1',
-      ii: 'max(P·B, FIRST_MOVE + (E−1)·(DIV+1) + 3)',
+      latency: g.stream ? '(P−1)·max(B, cPar) + B + 3 + rowsLast + FIRST_MOVE + 1' : 'P·B + 3 + 1 + 1 + FIRST_MOVE + 1',
+      ii: g.stream ? 'max((P−1)·max(B, cPar) + max(B, rowsLast), FIRST_MOVE + (E−1)·(DIV+1) + 2)' : 'max(P·B, FIRST_MOVE + (E−1)·(DIV+1) + 3)',
     },
   };
 }

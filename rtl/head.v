@@ -1,6 +1,7 @@
-// head: top of the classifier head. Ports, the components in data order, the logit bank's read
-// port shared by the normalizer (EXP pass) and the output stage (emit=all), and the back-end
-// sequencer (IDLE -> SELECT -> [NORM] -> EMIT). Mirrors models/head/head.ts; every parameter
+// head: top of the classifier head. Ports, the components in data order (the selector: a
+// comparator tree, SELECT = 0, or a stream selector, SELECT = 1), the logit bank's read port
+// shared by the normalizer (EXP pass) and the output stage (emit=all), and the back-end
+// sequencer (IDLE -> [SELECT] -> [NORM] -> EMIT; stream has no SELECT). Mirrors models/head/head.ts; every parameter
 // comes precomputed from harness/rtl/params.ts.
 module head #(
   parameter integer CLASSES = 10,
@@ -17,6 +18,9 @@ module head #(
   parameter integer LEVELS = 4,
   parameter integer ROUNDS = 3,
   parameter integer ENTRIES = 3,
+  parameter integer SELECT = 0,        // 0 tree, 1 stream
+  parameter integer ROWS_LAST = 10,
+  parameter integer RAM_BLOCK = 0,
   parameter integer QBITS = 17,
   parameter integer IN_W = 16,
   parameter integer W_W = 16,
@@ -99,6 +103,9 @@ module head #(
   wire [CLASSES*LOGIT_W-1:0] z_hold_bus;
   wire                     z_hold_full;
   wire                     sel_done, max_rec;
+  wire                     d_valid, hold_load;
+  wire [IDX_W-1:0]         d_idx;
+  wire signed [LOGIT_W-1:0] d_val;
   wire [ROUNDS*IDX_W-1:0]  rank_idx_bus;
   wire [ROUNDS*LOGIT_W-1:0] rank_val_bus;
   wire                     z_rd_en;
@@ -141,19 +148,37 @@ module head #(
   logit_bank #(
     .CLASSES(CLASSES), .CPAR(CPAR), .PASSES(PASSES), .ACC_W(ACC_W), .BIAS_W(BIAS_W),
     .LOGIT_W(LOGIT_W), .BIAS_SHIFT(BIAS_SHIFT), .REQUANT_SHIFT(REQUANT_SHIFT),
-    .RD_PORT(RD_PORT), .RD_LANES(EXP_PAR), .GRP_W(GRP_W), .BIAS_FILE(BIAS_FILE)
+    .RD_PORT(RD_PORT), .RD_LANES(EXP_PAR), .GRP_W(GRP_W), .SELECT(SELECT), .ROWS_LAST(ROWS_LAST),
+    .IDX_W(IDX_W), .RAM_BLOCK(RAM_BLOCK), .BIAS_FILE(BIAS_FILE)
   ) logit_bank (
     .clk(clk), .rst(rst), .a_valid(a_valid), .a_group(a_group), .acc_bus(acc_bus),
     .vector_done(vector_done), .stall(stall), .z_hold_bus(z_hold_bus), .z_hold_full(z_hold_full),
-    .z_rd_en(z_rd_en), .z_rd_addr(z_rd_addr), .z_rd_data_bus(z_rd_data_bus)
+    .z_rd_en(z_rd_en), .z_rd_addr(z_rd_addr), .z_rd_data_bus(z_rd_data_bus),
+    .d_valid(d_valid), .d_idx(d_idx), .d_val(d_val), .hold_load(hold_load)
   );
 
-  comparator_tree #(
-    .CLASSES(CLASSES), .LEVELS(LEVELS), .ROUNDS(ROUNDS), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W)
-  ) comparator_tree (
-    .clk(clk), .rst(rst), .state(state), .z_hold_bus(z_hold_bus), .z_hold_full(z_hold_full),
-    .sel_done(sel_done), .max_rec(max_rec), .rank_idx_bus(rank_idx_bus), .rank_val_bus(rank_val_bus)
-  );
+  generate
+    if (SELECT == 0) begin : g_tree
+      comparator_tree #(
+        .CLASSES(CLASSES), .LEVELS(LEVELS), .ROUNDS(ROUNDS), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W)
+      ) comparator_tree (
+        .clk(clk), .rst(rst), .state(state), .z_hold_bus(z_hold_bus), .z_hold_full(z_hold_full),
+        .sel_done(sel_done), .max_rec(max_rec), .rank_idx_bus(rank_idx_bus), .rank_val_bus(rank_val_bus)
+      );
+      wire unused_stream = &{1'b0, d_valid, d_idx, d_val, hold_load};
+    end else begin : g_stream
+      stream_selector #(
+        .ROUNDS(ROUNDS), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W)
+      ) stream_selector (
+        .clk(clk), .rst(rst), .d_valid(d_valid), .d_idx(d_idx), .d_val(d_val), .hold_load(hold_load),
+        .rank_idx_bus(rank_idx_bus), .rank_val_bus(rank_val_bus)
+      );
+      // The EXP pass starts with NORM: rank_val[0] and the RAM's read bank hold the vector then.
+      assign max_rec = (state == S_NORM);
+      assign sel_done = 1'b0;
+      wire unused_tree = &{1'b0, z_hold_bus};
+    end
+  endgenerate
 
   exp_unit #(
     .MODE(MODE), .CLASSES(CLASSES), .EXP_PAR(EXP_PAR), .EXP_GROUPS(EXP_GROUPS), .LOGIT_W(LOGIT_W),
@@ -217,7 +242,7 @@ module head #(
     if (rst) state <= S_IDLE;
     else
       case (state)
-        S_IDLE:   if (z_hold_full) state <= S_SELECT;
+        S_IDLE:   if (SELECT == 0 ? z_hold_full : hold_load) state <= (SELECT == 0) ? S_SELECT : (MODE == 1) ? S_NORM : S_EMIT;
         S_SELECT: if (sel_done) state <= (MODE == 1) ? S_NORM : S_EMIT;
         S_NORM:   if (norm_done) state <= S_EMIT;
         default:  if (vector_done) state <= S_IDLE;  // S_EMIT

@@ -30,6 +30,7 @@ const configArb = fc
     hiWidth: fc.integer({ min: 6, max: 18 }),
     loWidth: fc.integer({ min: 6, max: 18 }),
     recipImpl: fc.constantFrom('table', 'divide'),
+    select: fc.constantFrom('auto', 'tree', 'stream'),
   })
   .map((r) => ({
     classes: r.classes,
@@ -49,6 +50,7 @@ const configArb = fc
     expImpl: r.expImpl,
     expSplit: { loBits: Math.min(r.loBitsSeed, r.addrBits - 1), hiWidth: r.hiWidth, loWidth: Math.max(r.loWidth, r.outBits - r.hiWidth) },
     recipImpl: r.recipImpl,
+    select: r.select,
   }));
 
 describe('cycle model vs bit-true reference', () => {
@@ -81,9 +83,10 @@ describe('cycle model vs bit-true reference', () => {
     ['expPar 3 not dividing N, emit all', { classes: 11, cPar: 5, expPar: 3, inputs: 12, kPar: 4, emit: 'all' }],
     ['old back end: expPar = cPar, table, reciprocal table', { classes: 9, cPar: 4, expPar: 4, expImpl: 'table', recipImpl: 'table', inputs: 10, kPar: 5 }],
     ['short front end: back end bounds the II', { classes: 12, cPar: 12, inputs: 3, kPar: 3, topK: 4 }],
-  ])('%s, all modes, heavy backpressure', async (_name, raw) => {
-    for (const mode of ['argmax', 'softmax', 'approx'] as const) {
-      const s = buildScenario(parseConfig({ ...raw, mode }), 12, 3);
+    ['stream, cPar > B (the drain stalls the front end)', { classes: 13, cPar: 5, inputs: 6, kPar: 2, topK: 4, select: 'stream' }],
+  ])('%s, all modes, both selects, heavy backpressure', async (_name, raw) => {
+    for (const [mode, select] of (['argmax', 'softmax', 'approx'] as const).flatMap((m) => (['tree', 'stream'] as const).map((sel) => [m, sel] as const))) {
+      const s = buildScenario(parseConfig({ ...raw, mode, select }), 12, 3);
       const r = await runModel(s, { seed: 5, validRate: 0.3, readyRate: 0.25, resetCycles: 2, probe: 4, phases: true, midRunReset: true });
       expect(score(s, r.tb.outIndex, r.tb.outValue, r.tb.done).mismatches).toBe(0);
       const t = timing(s.g);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, SEED_CONFIG, provenAccWidth } from '../models/config.ts';
-import { autoExpPar, backEndCycles, geometry, RECIP_BITS, RECIP_FRAC } from '../models/geometry.ts';
+import { autoExpPar, backEndCycles, frontCycles, geometry, RECIP_BITS, RECIP_FRAC } from '../models/geometry.ts';
 import { quantize, roundShift, satS, satU, msbIndex, fromBits, toBits } from '../models/numerics.ts';
 import { expHiTable, expIndex, expLoTable, expTable, expValue, recipDivide, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
 
@@ -98,11 +98,12 @@ describe('expPar auto', () => {
     fc.assert(fc.property(
       fc.integer({ min: 2, max: 300 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 16 }),
       fc.integer({ min: 1, max: 5 }), fc.constantFrom('serial', 'reciprocal'), fc.constantFrom('table', 'divide'), fc.constantFrom('table', 'split'), fc.constantFrom('topk', 'all'),
-      (classes, cParSeed, inputs, kParSeed, topKSeed, divider, recipImpl, expImpl, emit) => {
-        const c = parseConfig({ classes, cPar: Math.min(cParSeed, classes), inputs, kPar: Math.min(kParSeed, inputs), topK: Math.min(topKSeed, classes), divider, recipImpl, expImpl, emit });
+      fc.constantFrom('tree', 'stream'),
+      (classes, cParSeed, inputs, kParSeed, topKSeed, divider, recipImpl, expImpl, emit, select) => {
+        const c = parseConfig({ classes, cPar: Math.min(cParSeed, classes), inputs, kPar: Math.min(kParSeed, inputs), topK: Math.min(topKSeed, classes), divider, recipImpl, expImpl, emit, select });
         const g = geometry(c, provenAccWidth(c));
         const back = (p: number) => backEndCycles(geometry({ ...c, expPar: p }, provenAccWidth(c)));
-        const fits = (p: number) => back(p) <= Math.max(g.P * g.B, back(c.cPar));
+        const fits = (p: number) => back(p) <= Math.max(frontCycles(g), back(c.cPar));
         let brute = c.cPar;
         for (let p = 1; p <= c.cPar; p++) if (fits(p)) { brute = p; break; }
         expect(g.expPar).toBe(brute);

@@ -2,7 +2,8 @@
 // for configurations that reach every generate branch: softmax (reciprocal and serial), argmax,
 // approx, multi-pass (cPar < classes, kPar not dividing inputs), emit all, a saturating
 // accumulator, negative requant/exp shifts, a 10-level comparator tree, the exp unit as one
-// table per lane and as split tables (expPar 1, several, not dividing N), both reciprocals.
+// table per lane and as split tables (expPar 1, several, not dividing N), both reciprocals, and
+// both selects (stream with and without the logit RAM, block and distributed).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +32,10 @@ const CONFIGS: Record<string, ConfigInput> = {
     inFmt: { width: 8, frac: 2 }, wFmt: { width: 8, frac: 2 }, biasFmt: { width: 8, frac: 2 },
     logitFmt: { width: 12, frac: 6 }, probFmt: { width: 20, frac: 20 },
   },
+  'stream: argmax, no RAM': { classes: 1000, cPar: 16, mode: 'argmax', select: 'stream' },
+  'stream: softmax, block RAM, expPar 1': { classes: 1000, cPar: 16, mode: 'softmax', select: 'stream' },
+  'stream: emit all softmax, distributed RAM, expPar 3 of 11': { classes: 11, cPar: 4, expPar: 3, inputs: 16, kPar: 4, emit: 'all', select: 'stream' },
+  'stream: single group, topK = N, serial': { classes: 5, inputs: 12, kPar: 4, topK: 5, divider: 'serial', select: 'stream' },
   '10-level tree, approx left shift': {
     classes: 1000, cPar: 50, inputs: 8, kPar: 8, mode: 'approx', expLut: { addrBits: 10, outBits: 4, range: 16 },
     probFmt: { width: 26, frac: 24 },

@@ -6,6 +6,12 @@ import { RECIP_BITS, SCALE_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
 
 export const MODE_CODE = { argmax: 0, softmax: 1, approx: 2 } as const;
 
+/**
+ * stream: the logit RAM goes to block RAM when a lane's two banks hold 256 words or more (4 kbit
+ * at 16 bits: half a RAMB36); smaller ones are distributed (LUT) RAM.
+ */
+export const ramBlock = (g: Geometry) => g.stream && 2 * 2 ** Math.max(1, Math.ceil(Math.log2(g.G))) >= 256;
+
 export function rtlParams(g: Geometry, relu: boolean): Record<string, number> {
   return {
     CLASSES: g.N,
@@ -22,6 +28,9 @@ export function rtlParams(g: Geometry, relu: boolean): Record<string, number> {
     LEVELS: g.L,
     ROUNDS: g.R,
     ENTRIES: g.E,
+    SELECT: g.stream ? 1 : 0,
+    ROWS_LAST: g.rowsLast,
+    RAM_BLOCK: ramBlock(g) ? 1 : 0,
     QBITS: g.Q,
     IN_W: g.inW,
     W_W: g.wW,

@@ -53,7 +53,8 @@ export function reachablePoints(g: Geometry, vectors: number, t: TrafficOptions)
   if (vectors >= probe + 3) points.push('banksFull', 'stall');
   // With several passes the next vector's first group meets the full z_work (and stalls, or the
   // transfer frees it first): a transfer can coincide with a completion only when P = 1.
-  if (vectors >= probe + 3 && g.P === 1) points.push('transferWithCompletion');
+  // stream: the drain stops while z_work is full, so a transfer never meets a completion.
+  if (vectors >= probe + 3 && g.P === 1 && !g.stream) points.push('transferWithCompletion');
   return points;
 }
 
@@ -75,7 +76,7 @@ export function monitorCoverage(head: Head, g: Geometry, tbState: Float64Array, 
       const workFull = ${v(bank.z_work_full)} === 1, holdFull = ${v(bank.z_hold_full)} === 1, stall = ${v(bank.stall)} === 1;
       if (stall) ${H}[${at('stall')}]++;
       if (workFull && holdFull) ${H}[${at('banksFull')}]++;
-      if (workFull && !holdFull && ${v(mac.a_valid)} === 1 && ${v(mac.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
+      if (${g.stream ? 'false' : 'true'} && workFull && !holdFull && ${v(mac.a_valid)} === 1 && ${v(mac.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
       if (${S}[${slots.BEAT}] > 0 && ${v(p.s_valid)} === 0) ${H}[${at('inputGap')}]++;
       if (${v(p.m_valid)} === 1 && ${v(p.m_ready)} === 0) ${H}[${at('outputBackpressure')}]++;
       ${H}[${at(STATE_NAMES[0]!)} + ${v(head.state)}]++;`;

@@ -18,6 +18,12 @@ export interface HeadContext {
 /** Back-end sequencer states; the RTL's localparams have the same values. */
 export const State = { IDLE: 0, SELECT: 1, NORM: 2, EMIT: 3 } as const;
 
+/** What the selector (comparator_tree or stream_selector) gives the back end: the ranked entries, largest first. */
+export interface Ranking {
+  rank_idx: number;
+  rank_val: number;
+}
+
 /** Signal ids of the top-level ports (s_data as kPar signed lanes). */
 export interface Ports {
   clk: number;

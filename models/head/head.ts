@@ -1,11 +1,13 @@
-// head: the top level. Declares the ports, instantiates the components in data order, shares the
-// logit bank's read port (the normalizer's EXP pass, then the output stage with emit=all) and runs
-// the back-end sequencer (IDLE → SELECT → [NORM] → EMIT). Mirrors rtl/head.v.
+// head: the top level. Declares the ports, instantiates the components in data order (the
+// selector: a comparator tree or a stream selector), shares the logit bank's read port (the
+// normalizer's EXP pass, then the output stage with emit=all) and runs the back-end sequencer
+// (IDLE → [SELECT] → [NORM] → EMIT; stream has no SELECT: the ranking is done when the vector
+// is). Mirrors rtl/head.v.
 import { Kernel } from '../../sim/kernel.ts';
 import { valueFormats, type Geometry } from '../geometry.ts';
 import type { Tables } from '../tables-set.ts';
 import type { HeadWeights } from '../weights.ts';
-import type { HeadContext, Ports } from './context.ts';
+import type { HeadContext, Ports, Ranking } from './context.ts';
 import { State, bitsFor } from './context.ts';
 import { ComparatorTree } from './comparator-tree.ts';
 import { Divider } from './divider.ts';
@@ -16,11 +18,12 @@ import { MacArray } from './mac-array.ts';
 import { Normalizer } from './normalizer.ts';
 import { OutputStage } from './output-stage.ts';
 import { Reciprocal } from './reciprocal.ts';
+import { StreamSelector } from './stream-selector.ts';
 
 /** The sequencer states a head of this geometry passes through for every vector. */
 export function sequencerStates(g: Geometry): (keyof typeof State)[] {
-  if (g.mode !== 'softmax') return ['IDLE', 'SELECT', 'EMIT'];
-  return ['IDLE', 'SELECT', 'NORM', 'EMIT'];
+  const select: (keyof typeof State)[] = g.stream ? [] : ['SELECT']; // stream: the ranking is ready when the vector is
+  return ['IDLE', ...select, ...(g.mode === 'softmax' ? (['NORM'] as const) : []), 'EMIT'];
 }
 
 /** The sequencer's state names by value (for waveform layouts). */
@@ -33,7 +36,9 @@ export class Head {
   readonly input: InputStage;
   readonly mac: MacArray;
   readonly bank: LogitBank;
-  readonly tree: ComparatorTree;
+  /** the selector: a comparator tree (select = tree) or a stream selector (select = stream) */
+  readonly tree: ComparatorTree | null;
+  readonly stream: StreamSelector | null;
   readonly exp: ExpUnit;
   readonly norm: Normalizer;
   readonly recip: Reciprocal;
@@ -65,7 +70,9 @@ export class Head {
     this.bank = new LogitBank(ctx);
     this.input = new InputStage(ctx, p, this.bank.stall);
     this.mac = new MacArray(ctx, p, this.input, this.bank.stall);
-    this.tree = new ComparatorTree(ctx, p, state, this.bank.z_hold, this.bank.z_hold_full);
+    this.tree = g.stream ? null : new ComparatorTree(ctx, p, state, this.bank.z_hold, this.bank.z_hold_full);
+    this.stream = g.stream ? new StreamSelector(ctx, p, this.bank) : null;
+    const ranking: Ranking = (this.tree ?? this.stream)!;
     this.exp = new ExpUnit(ctx);
     this.norm = new Normalizer(ctx);
     this.recip = new Reciprocal(ctx);
@@ -73,18 +80,25 @@ export class Head {
     this.out = new OutputStage(ctx);
     const { tree, norm, recip, out, bank, exp } = this;
     const zRd = bank.z_rd_data;
-    norm.connect(p, state, tree.max_rec, exp);
+    // The EXP pass may start: tree, at the edge that records the max; stream, from the first NORM cycle
+    // (rank_val[0] and the RAM's read bank hold the vector then).
+    let maxRec = tree?.max_rec ?? -1;
+    if (!tree) {
+      maxRec = k.signal(h + 'max_rec', 1);
+      k.combCode('head.max_rec', (c) => c.set(maxRec, `${c.v(state)} === ${State.NORM} ? 1 : 0`), [state]);
+    }
+    norm.connect(p, state, maxRec, exp);
     exp.connect(p, {
-      base: g.mode === 'softmax' ? tree.rank_val : null, // rank_val[0]: the max
+      base: g.mode === 'softmax' ? ranking.rank_val : null, // rank_val[0]: the max
       rdData: zRd,
       nEn1: norm.rd_valid,
       nEn2: norm.t_valid,
       nLast: norm.rd_last,
       own: (c) => `${c.v(norm.sum_done)} === 1`,
-      ...out.expInputs(tree, zRd),
+      ...out.expInputs(ranking, zRd),
     });
     recip.connect(p, state, norm.sum, norm.sum_done);
-    out.connect(p, state, zRd, tree, norm.sum_done, exp, recip, this.div);
+    out.connect(p, state, zRd, ranking, norm.sum_done, exp, recip, this.div);
     this.div.connect(p, out.em_full, exp.e_q, out.em_load, norm.sum);
     bank.connect(p, this.mac, out.vector_done);
     bank.readPort(p, z_rd_en, z_rd_addr);
@@ -92,21 +106,22 @@ export class Head {
     // The read port: the normalizer's EXP pass, or the output stage (emit=all) once Σe is complete.
     if (bank.hasReadPort)
       k.combCode('head.z_rd', (c) => {
-        const o = out.readRequest(c, tree);
+        const o = out.readRequest(c, ranking);
         return `
           const n = ${g.mode === 'softmax' ? c.v(norm.exp_issue) : 0};
           ${c.set(z_rd_en, `n || ${o.en} ? 1 : 0`)}
           ${c.set(z_rd_addr, `n ? ${c.v(norm.exp_group)} : ${o.addr}`)}`;
-      }, [norm.exp_issue, norm.exp_group, out.fetch, out.em_k, out.em_grp, ...Array.from({ length: g.R }, (_, r) => tree.rank_idx + r)]);
+      }, [norm.exp_issue, norm.exp_group, out.fetch, out.em_k, out.em_grp, ...Array.from({ length: g.R }, (_, r) => ranking.rank_idx + r)]);
 
+    const afterSelect = g.mode === 'softmax' ? State.NORM : State.EMIT;
     k.posedgeCode('head.sequencer', p.clk, (c) => `
       if (${c.v(p.rst)}) { ${c.nba(state, State.IDLE)} ${c.exit} }
       switch (${c.v(state)}) {
         case ${State.IDLE}:
-          if (${c.v(bank.z_hold_full)}) ${c.nba(state, State.SELECT)}
+          ${tree ? `if (${c.v(bank.z_hold_full)}) ${c.nba(state, State.SELECT)}` : `if (${c.v(bank.hold_load)}) ${c.nba(state, afterSelect)}`}
           break;
         case ${State.SELECT}:
-          if (${c.v(tree.sel_done)}) ${c.nba(state, g.mode === 'softmax' ? State.NORM : State.EMIT)}
+          ${tree ? `if (${c.v(tree.sel_done)}) ${c.nba(state, afterSelect)}` : ''}
           break;
         case ${State.NORM}:
           if (${c.v(recip.norm_done)}) ${c.nba(state, State.EMIT)}

@@ -5,11 +5,10 @@
 // AXI-Stream master register m_* whenever it is free or being accepted. In softmax it fetches
 // once Σe is complete (NORM), so that only the final multiply waits for the reciprocal.
 import type { Code } from '../../sim/kernel.ts';
-import type { HeadContext, Ports } from './context.ts';
+import type { HeadContext, Ports, Ranking } from './context.ts';
 import { State, bitsFor } from './context.ts';
 import { approxScore } from '../tables.ts';
 import { toBits } from '../numerics.ts';
-import type { ComparatorTree } from './comparator-tree.ts';
 import type { Divider } from './divider.ts';
 import type { ExpUnit, ExpUnitInputs } from './exp-unit.ts';
 import type { Reciprocal } from './reciprocal.ts';
@@ -71,7 +70,7 @@ export class OutputStage {
    * Read-port request (code) when fetching through the port (rdFetch): class em_k (emit=all; its
    * group with several lanes), or the ranked entry's class rank_idx[em_k] (index clamped as in the RTL).
    */
-  readRequest(c: Code, tree: ComparatorTree): { en: string; addr: string } {
+  readRequest(c: Code, tree: Ranking): { en: string; addr: string } {
     const { g } = this.ctx;
     if (!g.rdFetch) return { en: '0', addr: '0' };
     const k = c.v(this.em_k);
@@ -80,7 +79,7 @@ export class OutputStage {
   }
 
   /** What lane 0 of the exp unit gets from this stage once it owns the lane. */
-  expInputs(tree: ComparatorTree, zRdData: number): Pick<ExpUnitInputs, 'oEn1' | 'oEn2' | 'oZ'> {
+  expInputs(tree: Ranking, zRdData: number): Pick<ExpUnitInputs, 'oEn1' | 'oEn2' | 'oZ'> {
     const { g } = this.ctx;
     return {
       oEn1: (c: Code) => `(${c.v(this.adv)} === 1 && ${g.rdFetch ? c.v(this.rd_valid) : c.v(this.fetch)} === 1)`,
@@ -89,7 +88,7 @@ export class OutputStage {
     };
   }
 
-  connect(p: Ports, state: number, zRdData: number, tree: ComparatorTree, sumDone: number, exp: ExpUnit, recip: Reciprocal, div: Divider): void {
+  connect(p: Ports, state: number, zRdData: number, tree: Ranking, sumDone: number, exp: ExpUnit, recip: Reciprocal, div: Divider): void {
     const { k, g, w } = this.ctx;
     const { em_k, em_grp, em_lane, rd_valid, rd_idx, rd_lane, rd_last, ex_valid, ex_idx, ex_last, em_full, em_idx, em_val, em_last } = this;
     const { adv, fetch, move, vector_done, em_load, lanePorts } = this;
