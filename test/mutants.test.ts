@@ -8,7 +8,7 @@ import { MUTANTS, runMutant } from '../harness/check/mutants.ts';
 import { RTL_DIR } from '../harness/rtl/build.ts';
 
 
-const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry', 'lane-past-n-not-zeroed', 'recip-done-a-cycle-early'];
+const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry', 'lane-past-n-not-zeroed', 'recip-done-a-cycle-early', 'stream-tie-goes-late', 'ram-reads-the-write-bank'];
 
 describe.skipIf(!hasVerilator)('fault injection', () => {
   const out = mkdtempSync(join(tmpdir(), 'headsim-mutants-'));

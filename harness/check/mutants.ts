@@ -26,6 +26,8 @@ const SMALL: ConfigInput = { classes: 10, inputs: 48, kPar: 8 };
 const REPLAY: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8 };
 /** three exp lanes for ten classes: the last group has two lanes past N */
 const LANES: ConfigInput = { classes: 10, cPar: 5, expPar: 3, inputs: 48, kPar: 8, mode: 'softmax' };
+/** select = stream, three groups of four with two live rows in the last (cPar not dividing N) */
+const STREAM: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8, select: 'stream' };
 
 export const MUTANTS: Mutant[] = [
   { name: 'ready-ignores-stall', kind: 'handshake', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
@@ -74,6 +76,17 @@ export const MUTANTS: Mutant[] = [
     edit: { file: 'output_stage.v', find: 'wire phase = (state == S_EMIT) || (state == S_NORM && sum_done);', replace: 'wire phase = (state == S_EMIT) || (state == S_NORM);' } },
   { name: 'read-port-ignores-enable', kind: 'handshake', config: { classes: 6, inputs: 9, kPar: 3, emit: 'all', mode: 'argmax' },
     edit: { file: 'logit_bank.v', find: 'if (z_rd_en) z_rd_data[j] <= cand[z_rd_addr];', replace: 'z_rd_data[j] <= cand[z_rd_addr];' } },
+  // select = stream: the stream selector and the logit RAM
+  { name: 'stream-tie-goes-late', kind: 'operator', config: { ...STREAM, classes: 12, topK: 12, mode: 'argmax', logitFmt: { width: 16, frac: 0 } },
+    edit: { file: 'stream_selector.v', find: 'assign beats[r] = !top_ok[r] || (d_val > top_val[r]);', replace: 'assign beats[r] = !top_ok[r] || (d_val >= top_val[r]);' } },
+  { name: 'stream-drain-ignores-full-bank', kind: 'handshake', config: { ...STREAM, mode: 'softmax' },
+    edit: { file: 'logit_bank.v', find: "wire drain = (grp_rows != {ROWS_W{1'b0}}) && !z_work_full;", replace: "wire drain = (grp_rows != {ROWS_W{1'b0}});" } },
+  { name: 'ram-reads-the-write-bank', kind: 'datapath', config: { ...STREAM, mode: 'softmax' },
+    edit: { file: 'logit_bank.v', find: 'wire [GRP_W:0] ra = {!wb, z_rd_addr};', replace: 'wire [GRP_W:0] ra = {wb, z_rd_addr};' } },
+  { name: 'stream-last-group-full', kind: 'off-by-one', config: { ...STREAM, mode: 'argmax' },
+    edit: { file: 'logit_bank.v', find: 'wire [ROWS_W-1:0] rows = (a_group == LAST_PASS) ? ROWS_LAST_32[ROWS_W-1:0] : CPAR_32[ROWS_W-1:0];', replace: 'wire [ROWS_W-1:0] rows = CPAR_32[ROWS_W-1:0];' } },
+  { name: 'hold-load-over-a-busy-bank', kind: 'handshake', config: { ...STREAM, mode: 'approx' },
+    edit: { file: 'logit_bank.v', find: 'assign hold_load = !z_hold_full && (last || z_work_full);', replace: 'assign hold_load = last || (z_work_full && !z_hold_full);' } },
 ];
 
 export interface MutantResult {
