@@ -81,10 +81,11 @@ describe('sweep spec expansion', () => {
     expect(expandSpec(parseSpec({}))).toHaveLength(1);
   });
 
-  it('the default spec is valid and covers N = 10, 100 and 1000 in all three modes, both dividers and exp tables of 6–12 bits', () => {
+  it('the default spec is valid and covers N = 10, 100 and 1000 in all three modes and both selects, both dividers and exp tables of 6–12 bits', () => {
     const pts = expandSpec(readSpec(DEFAULT_SPEC));
     const has = (f: (c: (typeof pts)[number]['config']) => boolean) => pts.some((p) => f(p.config));
     for (const N of [10, 100, 1000]) for (const m of ['argmax', 'softmax', 'approx']) expect(has((c) => c.classes === N && c.mode === m), `${m} N=${N}`).toBe(true);
+    for (const N of [10, 100, 1000]) for (const sel of ['tree', 'stream']) expect(has((c) => c.classes === N && c.mode === 'argmax' && c.select === sel), `argmax N=${N} ${sel}`).toBe(true);
     expect(has((c) => c.divider === 'serial' && c.mode === 'softmax')).toBe(true);
     for (const b of [6, 8, 10, 12]) expect(has((c) => c.mode === 'softmax' && c.expLut.addrBits === b)).toBe(true);
   });

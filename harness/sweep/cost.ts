@@ -12,12 +12,13 @@ export interface Shard {
 /**
  * Rough cost (seconds of one core) of the flattened synthesis, for scheduling, sharding and
  * the ETA. Measured on the reference machine: N = 10 ≈ 10–20 s, N = 100 ≈ 30–45 s, N = 1000 ≈ 6–7 min
- * (the N-wide logit banks and comparator tree dominate).
+ * with select = tree (the N-wide logit banks and comparator tree dominate), ≈ 2 min with stream.
  */
 export function estimateCost(c: HeadConfig): number {
   const lanes = c.cPar * c.kPar;
   const soft = c.mode === 'softmax' ? 8 + 0.5 * c.cPar : 0;
-  return 20 + 0.5 * c.classes + 40 * Math.min(1, c.classes / 100) + 0.05 * lanes + soft + (c.mode === 'approx' ? 3 : 0);
+  const perClass = c.select === 'stream' ? 0.08 : 0.5;
+  return 20 + perClass * c.classes + 40 * Math.min(1, c.classes / 100) + 0.05 * lanes + soft + (c.mode === 'approx' ? 3 : 0);
 }
 
 /** Rough cost of `headsim cosim` on a point: mostly the Verilator build. */
@@ -28,9 +29,11 @@ export function estimateModuleCost(module: string, c: HeadConfig): number {
   const base = 6 + 0.012 * c.classes;
   switch (module) {
     case 'comparator_tree':
-      return base + 0.42 * c.classes;
+      return c.select === 'stream' ? 0 : base + 0.42 * c.classes;
+    case 'stream_selector':
+      return c.select === 'stream' ? base + 0.5 * c.topK : 0;
     case 'logit_bank':
-      return base + 0.1 * c.classes;
+      return base + (c.select === 'stream' ? 0.3 * c.cPar : 0.1 * c.classes);
     case 'mac_array':
       return base + 0.1 * c.cPar * c.kPar;
     case 'exp_unit':
@@ -43,11 +46,11 @@ export function estimateModuleCost(module: string, c: HeadConfig): number {
   }
 }
 
-export const FRONT_END = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree'];
+export const FRONT_END = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'stream_selector'];
 export const BACK_END = ['exp_unit', 'normalizer', 'reciprocal', 'divider', 'output_stage'];
 /** Points that share the front-end modules (everything up to the logits). */
 export const frontEndGroup = (c: HeadConfig, seed: number) =>
-  sha({ N: c.classes, K: c.inputs, kPar: c.kPar, cPar: c.cPar, relu: c.relu, f: [c.inFmt, c.wFmt, c.biasFmt, c.logitFmt, c.accWidth], seed });
+  sha({ N: c.classes, K: c.inputs, kPar: c.kPar, cPar: c.cPar, relu: c.relu, select: c.select, f: [c.inFmt, c.wFmt, c.biasFmt, c.logitFmt, c.accWidth], seed });
 
 /** Total estimated cost of a point's work, the front end counted once per group. */
 export function plannedCost(points: SweepPoint[], seed: number, modules: boolean): number {

@@ -61,6 +61,7 @@ const PARAM_COLS: { name: string; get: (r: PointRow) => string | number }[] = [
   { name: 'inputs', get: (r) => cfg(r).inputs },
   { name: 'kPar', get: (r) => cfg(r).kPar },
   { name: 'cPar', get: (r) => cfg(r).cPar },
+  { name: 'select', get: (r) => cfg(r).select ?? 'tree' },
   { name: 'divider', get: (r) => cfg(r).divider },
   { name: 'recipImpl', get: (r) => cfg(r).recipImpl ?? '-' },
   { name: 'expPar', get: (r) => cfg(r).expPar ?? '-' },
@@ -92,7 +93,7 @@ const csvCell = (v: unknown) => {
 };
 const csv = (header: string[], rows: unknown[][]) => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 
-const STAGES = ['input', 'mac', 'transfer', 'start', 'select', 'normalize', 'emit'];
+const STAGES = ['input', 'mac', 'transfer', 'start', 'drain', 'select', 'normalize', 'emit'];
 
 export function pointsCsv(rows: PointRow[]): string {
   const header = [
@@ -124,12 +125,13 @@ const hasLabels = (rows: PointRow[]) => rows.some((r) => r.labelAccuracy !== nul
 function mainTable(rows: PointRow[]): { header: string[]; body: (string | number)[][] } {
   const cols = varying(rows);
   const labels = hasLabels(rows);
-  const header = [...cols.map((c) => c.name), 'latency', 'II', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', ...(labels ? ['labelAccuracy', 'float'] : []), 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
+  const header = [...cols.map((c) => c.name), 'latency', 'II', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', 'synth s', ...(labels ? ['labelAccuracy', 'float'] : []), 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
   const body = rows.map((r) => [
     ...cols.map((c) => c.get(r)),
     r.latency.total,
     r.ii,
     ...(r.status === 'ok' ? [na(r.lut), na(r.ff), na(r.dsp), na(r.bram), na(r.carry), na(r.logicDepth)] : ['failed', '', '', '', '', '']),
+    synthSeconds(r),
     ...(labels ? [pct(r.labelAccuracy), pct(r.floatLabelAccuracy)] : []),
     pct(r.top1VsFloat),
     exp2(r.maxProbError),
@@ -139,6 +141,12 @@ function mainTable(rows: PointRow[]): { header: string[]; body: (string | number
   return { header, body };
 }
 
+/** Yosys time of the point: the flattened run and its share of the module runs (s). */
+function synthSeconds(r: PointRow): string {
+  const t = (r.seconds?.synth ?? 0) + (r.seconds?.modules ?? 0);
+  return t > 0 ? String(Math.round(t)) : '-';
+}
+
 export const terminalTable = (rows: PointRow[]) => {
   const t = mainTable(rows);
   return textTable(t.header, t.body);
@@ -146,7 +154,7 @@ export const terminalTable = (rows: PointRow[]) => {
 
 const shortLabel = (r: PointRow) => {
   const c = cfg(r);
-  return `${c.mode}${c.mode === 'softmax' ? (c.divider === 'serial' ? ' serial' : ' recip') : ''} N=${c.classes}${c.mode !== 'argmax' ? ` exp${c.expLut.addrBits}` : ''}`;
+  return `${c.mode}${c.mode === 'softmax' ? (c.divider === 'serial' ? ' serial' : ' recip') : ''} N=${c.classes}${c.select === 'stream' ? ' stream' : ''}${c.mode !== 'argmax' ? ` exp${c.expLut.addrBits}` : ''}`;
 };
 
 export function markdown(report: SweepReport): string {
@@ -173,7 +181,7 @@ export function markdown(report: SweepReport): string {
   const withModules = rows.filter((r) => r.synth?.modules);
   if (withModules.length) {
     const names = [...new Set(withModules.flatMap((r) => Object.keys(r.synth!.modules!)))];
-    const order = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'approx_scaler', 'output_stage'];
+    const order = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'stream_selector', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'approx_scaler', 'output_stage'];
     names.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
     lines.push('## Per module (each synthesized on its own): LUT / FF / DSP / BRAM', '');
     lines.push(

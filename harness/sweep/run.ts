@@ -76,7 +76,7 @@ export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; r
 }
 
 export const pointLabel = (c: HeadConfig) =>
-  `${c.mode}${c.mode === 'softmax' && c.divider === 'serial' ? '/serial' : ''} N=${c.classes} cPar=${c.cPar} kPar=${c.kPar} exp=${c.expLut.addrBits}b${c.emit === 'all' ? ' emit=all' : ''}`;
+  `${c.mode}${c.mode === 'softmax' && c.divider === 'serial' ? '/serial' : ''} N=${c.classes} cPar=${c.cPar} kPar=${c.kPar} ${c.select} exp=${c.expLut.addrBits}b${c.emit === 'all' ? ' emit=all' : ''}`;
 
 /** One point's progress through its pieces of work. */
 interface PointState {
