@@ -160,7 +160,7 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
     expect(r.code, r.stderr).toBe(0);
     const run = JSON.parse(readFileSync(json, 'utf8')).runs[0];
     expect(run.coverage.missed).toEqual([]);
-    for (const p of ['stall', 'banksFull', 'transferWithCompletion', 'inputGap', 'outputBackpressure', 'midRunReset', 'state.EXP', 'state.NORM']) expect(run.coverage.required).toContain(p);
+    for (const p of ['stall', 'banksFull', 'transferWithCompletion', 'inputGap', 'outputBackpressure', 'midRunReset', 'state.SELECT', 'state.NORM']) expect(run.coverage.required).toContain(p);
     for (const kind of ['line', 'toggle']) {
       expect(run.rtlCoverage[kind].total).toBeGreaterThan(0);
       expect(run.rtlCoverage[kind].hit).toBeGreaterThan(run.rtlCoverage[kind].total / 2);
