@@ -117,6 +117,7 @@ module logit_bank #(
   reg                      wb;
   reg [LANE_W-1:0]         wr_lane;
   reg [GRP_W-1:0]          wr_addr;
+  wire                     d_last;   // stream: the entry draining is the vector's last
   assign d_idx = d_idx_q;
   generate
     for (j = 0; j < RD_LANES; j = j + 1) begin : g_rd_bus
@@ -165,6 +166,7 @@ module logit_bank #(
       end
 
       assign d_valid = 1'b0;
+      assign d_last = 1'b0;
       assign d_val = {LOGIT_W{1'b0}};
       assign hold_load = 1'b0;
       always @(posedge clk) begin
@@ -190,14 +192,14 @@ module logit_bank #(
       localparam [31:0] ROWS_LAST_32 = ROWS_LAST;
       localparam [31:0] CPAR_32 = CPAR;
       wire drain = (grp_rows != {ROWS_W{1'b0}}) && !z_work_full;
-      wire last = drain && (d_idx_q == LAST_IDX);
+      assign d_last = drain && (d_idx_q == LAST_IDX);
       // grp takes the next group once its last row drains at this edge
       wire free = (grp_rows == {ROWS_W{1'b0}}) || (grp_rows == {{(ROWS_W-1){1'b0}}, 1'b1} && drain);
       wire [ROWS_W-1:0] rows = (a_group == LAST_PASS) ? ROWS_LAST_32[ROWS_W-1:0] : CPAR_32[ROWS_W-1:0];
       assign stall = a_valid && !free;
       assign d_valid = drain;
       assign d_val = grp[grp_pos];
-      assign hold_load = !z_hold_full && (last || z_work_full);
+      assign hold_load = !z_hold_full && (d_last || z_work_full);
       for (n = 0; n < CLASSES; n = n + 1) begin : g_no_hold
         assign z_hold_bus[n*LOGIT_W +: LOGIT_W] = {LOGIT_W{1'b0}};
       end
@@ -217,7 +219,7 @@ module logit_bank #(
           d_idx_q <= {IDX_W{1'b0}};
         end else begin
           if (drain) begin
-            d_idx_q <= last ? {IDX_W{1'b0}} : d_idx_q + 1'b1;
+            d_idx_q <= d_last ? {IDX_W{1'b0}} : d_idx_q + 1'b1;
             grp_pos <= grp_pos + 1'b1;
             grp_rows <= grp_rows - 1'b1;
           end
@@ -225,7 +227,7 @@ module logit_bank #(
             grp_rows <= rows;
             grp_pos <= {POS_W{1'b0}};
           end
-          z_work_full <= (last && !hold_load) ? 1'b1 : hold_load ? 1'b0 : z_work_full;
+          z_work_full <= (d_last && !hold_load) ? 1'b1 : hold_load ? 1'b0 : z_work_full;
           z_hold_full <= hold_load ? 1'b1 : vector_done ? 1'b0 : z_hold_full;
         end
         z_work[0] <= {LOGIT_W{1'b0}};
@@ -244,8 +246,8 @@ module logit_bank #(
             wr_addr <= {GRP_W{1'b0}};
           end else begin
             if (drain) begin
-              wr_lane <= (last || wr_lane == LAST_LANE) ? {LANE_W{1'b0}} : wr_lane + 1'b1;
-              wr_addr <= last ? {GRP_W{1'b0}} : (wr_lane == LAST_LANE) ? wr_addr + 1'b1 : wr_addr;
+              wr_lane <= (d_last || wr_lane == LAST_LANE) ? {LANE_W{1'b0}} : wr_lane + 1'b1;
+              wr_addr <= d_last ? {GRP_W{1'b0}} : (wr_lane == LAST_LANE) ? wr_addr + 1'b1 : wr_addr;
             end
             if (hold_load) wb <= !wb;
           end

@@ -81,13 +81,15 @@ describe('sweep spec expansion', () => {
     expect(expandSpec(parseSpec({}))).toHaveLength(1);
   });
 
-  it('the default spec is valid and covers N = 10, 100 and 1000 in all three modes and both selects, both dividers and exp tables of 6–12 bits', () => {
+  it('the default spec is valid and covers N = 10, 100 and 1000 in all three modes, both selects (the N = 1000 tree in its own spec), both dividers and exp tables of 8–12 bits', () => {
     const pts = expandSpec(readSpec(DEFAULT_SPEC));
     const has = (f: (c: (typeof pts)[number]['config']) => boolean) => pts.some((p) => f(p.config));
     for (const N of [10, 100, 1000]) for (const m of ['argmax', 'softmax', 'approx']) expect(has((c) => c.classes === N && c.mode === m), `${m} N=${N}`).toBe(true);
-    for (const N of [10, 100, 1000]) for (const sel of ['tree', 'stream']) expect(has((c) => c.classes === N && c.mode === 'argmax' && c.select === sel), `argmax N=${N} ${sel}`).toBe(true);
+    for (const N of [10, 100]) for (const sel of ['tree', 'stream']) expect(has((c) => c.classes === N && c.mode === 'argmax' && c.select === sel), `argmax N=${N} ${sel}`).toBe(true);
+    const tree1000 = expandSpec(readSpec(new URL('../harness/sweep/specs/n1000-tree.json', import.meta.url).pathname));
+    expect(tree1000.map((p) => [p.config.classes, p.config.select, p.config.mode])).toEqual([[1000, 'tree', 'argmax']]);
     expect(has((c) => c.divider === 'serial' && c.mode === 'softmax')).toBe(true);
-    for (const b of [6, 8, 10, 12]) expect(has((c) => c.mode === 'softmax' && c.expLut.addrBits === b)).toBe(true);
+    for (const b of [8, 10, 12]) expect(has((c) => c.mode === 'softmax' && c.expLut.addrBits === b)).toBe(true);
   });
 
   it('every spec under harness/sweep/specs is valid', () => {

@@ -32,7 +32,7 @@ const verilator: BackendFactory = async (sc, mem, _dir, waves) => {
 };
 
 describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
-  it('seed softmax, VCD: dumps are identical on all shared signals', async () => {
+  it('seed softmax (select stream), VCD: dumps are identical on all shared signals', async () => {
     const out = mkdtempSync(join(tmpdir(), 'headsim-waves-'));
     const s = withMode(buildScenario(SEED_CONFIG, 12, 1), 'softmax');
     const r = await cosimMode(s, DEFAULT_TRAFFIC, { dir: out, waves: { format: 'vcd', scope: 'all', from: 0, to: 1200 } }, verilator);
@@ -48,9 +48,9 @@ describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
     expect(d.shared).toBeGreaterThan(250);
   }, 1_500_000);
 
-  it('seed softmax, FST with a scope: identical, the scope on both sides, an injected change found exactly', async () => {
+  it('seed softmax with the tree, FST with a scope: identical, the scope on both sides, an injected change found exactly', async () => {
     const out = mkdtempSync(join(tmpdir(), 'headsim-waves-'));
-    const s = withMode(buildScenario(SEED_CONFIG, 12, 1), 'softmax');
+    const s = withMode(buildScenario({ ...SEED_CONFIG, select: 'tree' }, 12, 1), 'softmax');
     const window = { from: 100, to: 900 };
     const r = await cosimMode(s, DEFAULT_TRAFFIC, { dir: out, waves: { format: 'fst', scope: 'stages', ...window } }, verilator);
     expect(r.portMismatch).toBeNull();

@@ -55,7 +55,8 @@ async function pair(name: string, steps: number, seed: number, blockBytes: numbe
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
       if (x % 3 === 0) continue;
       const width = SIGNALS[i]!.width;
-      const v = width === 1 ? x & 1 : width > 32 ? (x % 2 ** 20) * 2 ** (width - 20) + (x >>> 3) : x % 2 ** width;
+      // wide values: < 2^(width−1) + 2^20 ≤ 2^width, so every one fits
+      const v = width === 1 ? x & 1 : width > 32 ? (x % 2 ** 20) * 2 ** (width - 21) + (x >>> 12) : x % 2 ** width;
       w1.change(i, v);
       w2.change(i, edit ? edit(i, 5 + t * 5, v) : v);
     }

@@ -146,7 +146,7 @@ describe('GTKWave save files', () => {
   });
 
   it.skipIf(!canScreenshot())('a head dump (FST) with its derived layout: logits as reals, the sequencer by name, a screenshot', async () => {
-    const s = withMode(buildScenario(SEED_CONFIG, 4, 1), 'softmax');
+    const s = withMode(buildScenario({ ...SEED_CONFIG, select: 'tree' }, 4, 1), 'softmax');
     const { head, tb } = createModel(s, DEFAULT_TRAFFIC);
     const fst = path.join(dir, 'head.fst');
     const trace = new ModelTrace(head.k, fst);

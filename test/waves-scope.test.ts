@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { run } from '../cli/main.ts';
 
-const s = withMode(buildScenario(SEED_CONFIG, 1, 1), 'softmax');
+const s = withMode(buildScenario({ ...SEED_CONFIG, select: 'tree' }, 1, 1), 'softmax');
 const signals = new Head(s.g, s.t, s.w, true).k.signals;
 const kept = (spec: string) => signals.filter((x) => resolveScope(spec, signals, s.g).keep(x.name)).map((x) => x.name);
 

@@ -32,9 +32,9 @@ const STREAM: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8, select:
 export const MUTANTS: Mutant[] = [
   { name: 'ready-ignores-stall', kind: 'handshake', config: { ...SMALL, mode: 'softmax', divider: 'serial' },
     edit: { file: 'input_stage.v', find: 'assign s_ready = (pass == 0) && !stall;', replace: 'assign s_ready = (pass == 0);' } },
-  // The seed head: its front end (64 beats) is slower than its back end, so only the default
+  // The seed head (with the tree): its front end (64 beats) is slower than its back end, so only the default
   // traffic's backpressure phase fills both banks and stalls it.
-  { name: 'ready-high-during-stall', kind: 'handshake', config: { mode: 'argmax' },
+  { name: 'ready-high-during-stall', kind: 'handshake', config: { mode: 'argmax', select: 'tree' },
     edit: { file: 'input_stage.v', find: 'assign s_ready = (pass == 0) && !stall;', replace: 'assign s_ready = (pass == 0) || !stall;' } },
   { name: 'first-beat-off-by-one', kind: 'off-by-one', config: { ...SMALL, mode: 'argmax' },
     edit: { file: 'input_stage.v', find: 'x_first <= (beat == 0);', replace: 'x_first <= (beat == 1);' } },
@@ -86,7 +86,7 @@ export const MUTANTS: Mutant[] = [
   { name: 'stream-last-group-full', kind: 'off-by-one', config: { ...STREAM, mode: 'argmax' },
     edit: { file: 'logit_bank.v', find: 'wire [ROWS_W-1:0] rows = (a_group == LAST_PASS) ? ROWS_LAST_32[ROWS_W-1:0] : CPAR_32[ROWS_W-1:0];', replace: 'wire [ROWS_W-1:0] rows = CPAR_32[ROWS_W-1:0];' } },
   { name: 'hold-load-over-a-busy-bank', kind: 'handshake', config: { ...STREAM, mode: 'approx' },
-    edit: { file: 'logit_bank.v', find: 'assign hold_load = !z_hold_full && (last || z_work_full);', replace: 'assign hold_load = last || (z_work_full && !z_hold_full);' } },
+    edit: { file: 'logit_bank.v', find: 'assign hold_load = !z_hold_full && (d_last || z_work_full);', replace: 'assign hold_load = d_last || (z_work_full && !z_hold_full);' } },
 ];
 
 export interface MutantResult {

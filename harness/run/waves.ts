@@ -12,13 +12,13 @@ import type { TraceWindow } from './lockstep.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 
 /** The stage modules in data order, as a hint; a module not listed gets its group after them. */
-const DATA_ORDER = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'output_stage'];
+const DATA_ORDER = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'stream_selector', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'output_stage'];
 
 const MAX_ARRAY_ENTRIES = 4;
 
 /** The signals that tell the story of one vector, for an overview (and the README's screenshot). */
 export const OVERVIEW =
-  /^head\.(clk|s_valid|s_ready|s_last|input_stage\.beat|mac_array\.a_valid|logit_bank\.(z_work_full|z_hold_full|z_hold\[[0-2]\])|state|comparator_tree\.(sel_count|round|rank_idx\[\d+\]|rank_val\[\d+\])|normalizer\.(e_valid|sum|sum_done)|exp_unit\.e_q\[0\]|reciprocal\.recip_q|output_stage\.(em_idx|em_full)|m_\w+)$/;
+  /^head\.(clk|s_valid|s_ready|s_last|input_stage\.beat|mac_array\.a_valid|logit_bank\.(z_work_full|z_hold_full|z_hold\[[0-2]\]|d_valid|d_idx|hold_load)|state|(comparator_tree|stream_selector)\.(sel_count|round|rank_idx\[\d+\]|rank_val\[\d+\])|normalizer\.(e_valid|sum|sum_done)|exp_unit\.e_q\[0\]|reciprocal\.recip_q|output_stage\.(em_idx|em_full)|m_\w+)$/;
 
 /** GTKWave's view of one signal: radix, or the fixed-point format / state names of its meta. */
 export function gtkwSignal(s: SignalInfo): GtkwSignal {
