@@ -158,7 +158,7 @@ module head #(
   );
 
   generate
-    if (SELECT == 0) begin : g_tree
+    if (SELECT == 0) begin : g_select
       comparator_tree #(
         .CLASSES(CLASSES), .LEVELS(LEVELS), .ROUNDS(ROUNDS), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W)
       ) comparator_tree (
@@ -166,7 +166,7 @@ module head #(
         .sel_done(sel_done), .max_rec(max_rec), .rank_idx_bus(rank_idx_bus), .rank_val_bus(rank_val_bus)
       );
       wire unused_stream = &{1'b0, d_valid, d_idx, d_val, hold_load};
-    end else begin : g_stream
+    end else begin : g_select
       stream_selector #(
         .ROUNDS(ROUNDS), .IDX_W(IDX_W), .LOGIT_W(LOGIT_W)
       ) stream_selector (

@@ -185,7 +185,7 @@ module logit_bank #(
         wr_lane <= {LANE_W{1'b0}};
         wr_addr <= {GRP_W{1'b0}};
       end
-      wire unused_stream = &{1'b0, grp[0], grp_rows, grp_pos, wb, wr_lane, wr_addr};
+      wire unused_stream = &{1'b0, grp[0], grp_rows, grp_pos, wb, wr_lane, wr_addr, d_last};
     end else begin : g_stream
       localparam [31:0] LAST_IDX_32 = CLASSES - 1;
       localparam [IDX_W-1:0] LAST_IDX = LAST_IDX_32[IDX_W-1:0];

@@ -60,9 +60,13 @@ const PARSE_ERRORS: Record<number, string> = {
 };
 const SCALARS: VcdValue[] = [0, 1, 'x', 'x', 'z', 'z', 'x', 'x', 'x', 'x', 0, 0, 1, 1, 'x'];
 
-/** Full-name rule shared by reader and diff (see the file comment). */
+/**
+ * Full-name rule shared by reader and diff (see the file comment). A generate scope named
+ * `g_select` is transparent: rtl/head.v instantiates its selector in one, the model names the
+ * selector without it (harness/rtl/names.ts).
+ */
 export function fullName(scopes: string[], leaf: string): string {
-  const path = scopes[0] === 'TOP' ? scopes.slice(1) : scopes;
+  const path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => s !== 'g_select');
   return [...path, leaf.replace(/\[\d+:\d+\]$/, '')].join('.');
 }
 

@@ -11,6 +11,7 @@
 import type { SignalInfo } from '../../sim/kernel.ts';
 import { InputError } from '../../lib/errors.ts';
 import type { Geometry } from '../../models/geometry.ts';
+import { rtlName } from '../rtl/names.ts';
 
 export type ScopeSpec = string;
 
@@ -100,5 +101,5 @@ export function resolveScope(spec: ScopeSpec, signals: readonly SignalInfo[], g:
 
 /** Verilator dumpvars lines selecting the RTL twins of these model names (arrays whole). */
 export function dumpvarsOf(names: readonly string[]): string[] {
-  return [...new Set(names.map((n) => `1 TOP.${baseName(n)}`))];
+  return [...new Set(names.map((n) => `1 TOP.${rtlName(baseName(n))}`))];
 }

@@ -8,6 +8,7 @@
 import type { SignalInfo } from '../../sim/kernel.ts';
 import type { GtkwOptions, GtkwSignal } from '../../waves/gtkw.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
+import { rtlName } from '../rtl/names.ts';
 import type { TraceWindow } from './lockstep.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 
@@ -66,5 +67,10 @@ export function writeHeadLayout(signals: readonly SignalInfo[], t: TraceWindow, 
   layout.startTime = t.from * CLOCK_PERIOD;
   const first = mark?.signal && signals.find((s) => s.name === mark.signal || s.name === `head.${mark.signal}`);
   if (first) layout.groups.unshift({ name: 'first difference', signals: [gtkwSignal(first)] });
-  return [t.modelPath, t.rtlPath].flatMap((dump) => [dump, writeGtkw(dump, { ...layout, marker: mark?.marker })]);
+  // the RTL dump names the selector's signals inside head.g_select (harness/rtl/names.ts)
+  const rtlLayout = { ...layout, groups: layout.groups.map((g) => ({ ...g, signals: g.signals.map((x) => ({ ...x, name: rtlName(x.name) })) })) };
+  return [
+    [t.modelPath, layout],
+    [t.rtlPath, rtlLayout],
+  ].flatMap(([dump, l]) => [dump as string, writeGtkw(dump as string, { ...(l as GtkwOptions), marker: mark?.marker })]);
 }
