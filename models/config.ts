@@ -30,7 +30,7 @@ export const configSchema = z
     select: z
       .enum(['auto', 'tree', 'stream'])
       .default('auto')
-      .describe("how the ranking is found: tree (comparator tree over all logits), stream (top-K kept as the groups arrive, logits in RAM) or auto (stream when cPar ≤ B)"),
+      .describe("how the ranking is found: tree (comparator tree over all logits), stream (top-K kept as the groups arrive, logits in RAM) or auto (stream when P > 1 and cPar ≤ B)"),
     expLut: z
       .object({
         addrBits: z.number().int().min(1).max(16),
@@ -82,13 +82,17 @@ export type HeadConfig = Omit<Parsed, 'expSplit' | 'select'> & {
 export type Select = 'tree' | 'stream';
 
 /**
- * select = auto (docs/ARCHITECTURE.md §Selection): stream wherever the selector takes a group of
- * cPar logits before the next one comes (cPar ≤ B, one entry per cycle): measured, it is the
- * smaller head at N = 10, 100 and 1000. With cPar > B the drain would stall the front end and
- * raise the II, so the tree.
+ * select = auto (docs/ARCHITECTURE.md §Selection): stream where the logits arrive in several
+ * groups (P > 1) and the selector takes a group before the next one comes (cPar ≤ B, one entry
+ * per cycle): there it is by far the smaller head (N = 100: a third of the tree's LUTs; N = 1000:
+ * a fifteenth). With one group (N ≤ cPar) the tree stays: the stream is some 250 LUT smaller
+ * at N = 10, but its EXP pass cannot start before the last entry has drained, which makes the
+ * softmax 22 cycles slower than argmax instead of 11; with cPar > B the drain would stall the
+ * front end.
  */
-export function selectFor(c: Pick<HeadConfig, 'inputs' | 'kPar' | 'cPar'>): Select {
-  return c.cPar <= Math.ceil(c.inputs / c.kPar) ? 'stream' : 'tree';
+export function selectFor(c: Pick<HeadConfig, 'classes' | 'inputs' | 'kPar' | 'cPar'>): Select {
+  const passes = Math.ceil(c.classes / c.cPar);
+  return passes > 1 && c.cPar <= Math.ceil(c.inputs / c.kPar) ? 'stream' : 'tree';
 }
 
 /** exp(-d) at index 0 (d = 0: the max's own exp), as the configured exp unit makes it. */
