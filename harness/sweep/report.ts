@@ -154,7 +154,11 @@ export const terminalTable = (rows: PointRow[]) => {
 
 const shortLabel = (r: PointRow) => {
   const c = cfg(r);
-  return `${c.mode}${c.mode === 'softmax' ? (c.divider === 'serial' ? ' serial' : ' recip') : ''} N=${c.classes}${c.select === 'stream' ? ' stream' : ''}${c.mode !== 'argmax' ? ` exp${c.expLut.addrBits}` : ''}`;
+  const back =
+    c.mode === 'argmax'
+      ? ''
+      : ` exp${c.expLut.addrBits}${c.expImpl === 'table' ? ' table' : ` split ${c.expSplit.hiWidth},${c.expSplit.loWidth}`}${typeof c.expPar === 'number' ? ` expPar ${c.expPar}` : ''}${c.mode === 'softmax' && c.divider !== 'serial' && c.recipImpl === 'table' ? ' recip table' : ''}`;
+  return `${c.mode}${c.mode === 'softmax' ? (c.divider === 'serial' ? ' serial' : ' recip') : ''} N=${c.classes}${c.select === 'stream' ? ' stream' : ''}${back}`;
 };
 
 export function markdown(report: SweepReport): string {
