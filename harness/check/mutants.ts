@@ -64,7 +64,7 @@ export const MUTANTS: Mutant[] = [
     edit: { file: 'exp_unit.v', find: 'wire zero = mine && n_last && (j >= FIRST_PAST);', replace: "wire zero = 1'b0;" } },
   { name: 'exp-pass-before-the-max', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax' },
     edit: { file: 'comparator_tree.v', find: 'assign max_rec = (state == S_SELECT) && (sel_count == LAST_CNT) && (round == 0);', replace: 'assign max_rec = (state == S_SELECT) && (sel_count == LAST_CNT - 1) && (round == 0);' } },
-  { name: 'split-product-truncates', kind: 'operator', config: { ...SMALL, mode: 'approx' },
+  { name: 'split-product-truncates', kind: 'operator', config: { ...SMALL, mode: 'softmax' },
     edit: { file: 'exp_unit.v', find: "assign pr = {1'b0, p} + ({{P_W{1'b0}}, 1'b1} << (EXP_SPLIT_SHIFT - 1));", replace: "assign pr = {1'b0, p};" } },
   { name: 'exp-hi-table-entry', kind: 'table', config: { ...SMALL, mode: 'softmax' }, edit: { mem: 'exp_hi', line: 1 } },
   { name: 'recip-done-a-cycle-early', kind: 'off-by-one', config: { ...SMALL, mode: 'softmax' },
