@@ -31,27 +31,21 @@ export class StreamSelector {
         ${c.nbaRange(top_ok, R)}
         ${c.exit}
       }
-      const load = ${c.v(bank.hold_load)} === 1;
-      if (!load && ${c.v(bank.d_valid)} === 0) ${c.exit}
-      // slot r takes the entry if it beats slot r (empty, or strictly larger), else slot r−1 if that was beaten
-      const ok = [], idx = [], val = [];
-      for (let r = 0; r < ${R}; r++) { ok.push(${c.v(top_ok, 'r')}); idx.push(${c.v(top_idx, 'r')}); val.push(${c.v(top_val, 'r')}); }
-      if (${c.v(bank.d_valid)} === 1) {
-        const di = ${c.v(bank.d_idx)}, dv = ${bank.dVal(c)};
-        for (let r = ${R - 1}; r >= 0; r--) {
-          const beats = ok[r] === 0 || dv > val[r];
-          if (!beats) continue;
-          const above = r > 0 && (ok[r - 1] === 0 || dv > val[r - 1]);
-          if (above) { ok[r] = ok[r - 1]; idx[r] = idx[r - 1]; val[r] = val[r - 1]; }
-          else { ok[r] = 1; idx[r] = di; val[r] = dv; }
+      const load = ${c.v(bank.hold_load)} === 1, take = ${c.v(bank.d_valid)} === 1;
+      if (!load && !take) ${c.exit}
+      const di = ${c.v(bank.d_idx)}, dv = ${bank.dVal(c)};
+      // slot r takes the entry if it beats slot r (empty, or strictly larger) but not r−1, the old
+      // slot r−1 if the entry beats that too, else keeps its own (reads are this cycle's values)
+      for (let r = 0; r < ${R}; r++) {
+        let ok = ${c.v(top_ok, 'r')}, idx = ${c.v(top_idx, 'r')}, val = ${c.v(top_val, 'r')};
+        if (take && (ok === 0 || dv > val)) {
+          if (r > 0 && (${c.v(top_ok, 'r - 1')} === 0 || dv > ${c.v(top_val, 'r - 1')})) { ok = ${c.v(top_ok, 'r - 1')}; idx = ${c.v(top_idx, 'r - 1')}; val = ${c.v(top_val, 'r - 1')}; }
+          else { ok = 1; idx = di; val = dv; }
         }
+        if (load) { ${c.next(rank_idx, 'r')} = idx; ${c.next(rank_val, 'r')} = val; ${c.next(top_ok, 'r')} = 0; }
+        else { ${c.next(top_ok, 'r')} = ok; ${c.next(top_idx, 'r')} = idx; ${c.next(top_val, 'r')} = val; }
       }
-      if (load) {
-        for (let r = 0; r < ${R}; r++) { ${c.next(rank_idx, 'r')} = idx[r]; ${c.next(rank_val, 'r')} = val[r]; ${c.next(top_ok, 'r')} = 0; }
-        ${c.nbaRange(rank_idx, R)} ${c.nbaRange(rank_val, R)} ${c.nbaRange(top_ok, R)}
-      } else {
-        for (let r = 0; r < ${R}; r++) { ${c.next(top_ok, 'r')} = ok[r]; ${c.next(top_idx, 'r')} = idx[r]; ${c.next(top_val, 'r')} = val[r]; }
-        ${c.nbaRange(top_ok, R)} ${c.nbaRange(top_idx, R)} ${c.nbaRange(top_val, R)}
-      }`);
+      if (load) { ${c.nbaRange(rank_idx, R)} ${c.nbaRange(rank_val, R)} ${c.nbaRange(top_ok, R)} }
+      else { ${c.nbaRange(top_ok, R)} ${c.nbaRange(top_idx, R)} ${c.nbaRange(top_val, R)} }`);
   }
 }
