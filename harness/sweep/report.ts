@@ -141,7 +141,7 @@ function mainTable(rows: PointRow[]): { header: string[]; body: (string | number
   return { header, body };
 }
 
-/** Yosys time of the point: the flattened run and its share of the module runs (s). */
+/** Yosys time of the point (s): its flattened run plus the module runs it uses (a module shared by points counts in each). */
 function synthSeconds(r: PointRow): string {
   const t = (r.seconds?.synth ?? 0) + (r.seconds?.modules ?? 0);
   return t > 0 ? String(Math.round(t)) : '-';
