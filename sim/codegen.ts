@@ -43,6 +43,15 @@ export interface Code {
    * next[base + i] = memory[offset + i], committed at this edge (a statement; `offset` is code).
    */
   nbaRangeFromMemory(base: number, len: number, memory: number, offset: string | number): string;
+  /**
+   * Edge processes: register `id` (or element `idx` of the register array at `id`) as an lvalue
+   * written in place: a register that no other process reads (checked at elaboration), so it
+   * needs no next value and no commit. The process reads it before it writes it in the edge:
+   * pipeline stages are written last stage first, as a synthesizer orders blocking assignments.
+   */
+  own(id: number, idx?: string | number): string;
+  /** `own` for a synchronous memory read: owned registers base … base+len−1 = memory[offset …] (a statement). */
+  ownFromMemory(base: number, len: number, memory: number, offset: string | number): string;
   /** Blocking write of signal `id` (a statement): combinational outputs, or a testbench driving inputs. */
   set(id: number, expr: string | number): string;
   /** Blocking write of element `idx` (code) of the array at `base` of length `len` (a statement). */
@@ -73,6 +82,10 @@ export interface ProcDef {
   writes: number[];
   /** edge processes: signals written with blocking writes (a testbench driving inputs) */
   sets: number[];
+  /** edge processes: registers written in place (`own`) */
+  owned: number[];
+  /** signals the generated body reads (an array read at a computed index: the whole array) */
+  reads: number[];
 }
 
 /** The elaborated design as the generator reads it (filled by Kernel.elaborate). */
@@ -93,6 +106,8 @@ export interface DesignTables {
   negStart: Int32Array;
   /** levelized combinational processes */
   levels: number;
+  /** the array a signal belongs to: [first id, length] ([id, 1] for a lone signal) */
+  arrayOf(id: number): [number, number];
 }
 
 type Mode = 'analyze' | 'edge' | 'comb-standalone' | 'fused' | 'fused-fn' | 'comb-inline';
@@ -161,6 +176,7 @@ export class CodeGenerator {
       if (!p.gen) return null;
       p.scalars.forEach((id) => ids.add(id));
       p.sets.forEach((id) => ids.add(id));
+      p.owned.forEach((id) => ids.add(id));
       for (const r of p.ranges) {
         const [base, len] = this.rangeDefs[r]!;
         for (let id = base; id < base + len; id++) ids.add(id);
@@ -244,7 +260,30 @@ export class CodeGenerator {
     const c: Code = {
       v: (id, i) => {
         check(id, 'read');
+        if (analyze) {
+          if (typeof i === 'string') {
+            const [base, len] = this.d.arrayOf(id);
+            for (let j = base; j < base + len; j++) record(p.reads, j);
+          } else record(p.reads, id + (i ?? 0));
+        }
         return `v[${idx(id, i)}]`;
+      },
+      own: (id, i) => {
+        if (!edge) throw new Error(`${p.name}: own in a combinational process`);
+        check(id, 'own');
+        if (analyze) {
+          const [base, len] = typeof i === 'string' ? this.d.arrayOf(id) : [id + (i ?? 0), 1];
+          for (let j = base; j < base + len; j++) record(p.owned, j);
+        }
+        return `v[${idx(id, i)}]`;
+      },
+      ownFromMemory: (base, len, memory, offset) => {
+        if (!edge) throw new Error(`${p.name}: memory read in a combinational process`);
+        if (this.d.memLength[memory] === undefined) throw new Error(`${p.name}: unknown memory ${memory}`);
+        check(base, 'memory read');
+        check(base + len - 1, 'memory read');
+        for (let j = base; j < base + len; j++) record(p.owned, j);
+        return `{ const o_ = ${this.d.memOffset[memory]} + (${offset}); B.copyWithin(${base}, o_, o_ + ${len}); }`;
       },
       nba: (id, expr) => {
         if (!edge) throw new Error(`${p.name}: nba in a combinational process`);

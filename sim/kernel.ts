@@ -59,6 +59,8 @@ export class Kernel implements Runtime {
   inlineProcesses = false;
 
   private inits: number[] = [];
+  /** the arrays' extents, by element id */
+  private readonly arrays: Array<[number, number]> = [];
   private procList: ProcDef[] = [];
   private procs: Process[] = [];
   private combSensList: number[][] = [];
@@ -130,7 +132,13 @@ export class Kernel implements Runtime {
   array(name: string, width: number, length: number, init = 0, signed = false, meta?: SignalMeta): number {
     const base = this.signals.length;
     for (let i = 0; i < length; i++) this.signal(`${name}[${i}]`, width, init, signed, meta);
+    for (let i = 0; i < length; i++) this.arrays[base + i] = [base, length];
     return base;
+  }
+
+  /** The array signal `id` belongs to: [first id, length] ([id, 1] for a lone signal). */
+  arrayOf(id: number): [number, number] {
+    return this.arrays[id] ?? [id, 1];
   }
 
   /** A combinational process: runs at start and whenever a signal it reads changes. */
@@ -218,10 +226,12 @@ export class Kernel implements Runtime {
       memLength: this.memories.map((m) => m.length),
       combStart: empty, combProcs: empty, genStart: empty, genProcs: empty, edgeStart: empty, negStart: empty,
       levels: 0,
+      arrayOf: (id) => this.arrayOf(id),
     };
     const gen = new CodeGenerator(d, this, this.inlineProcesses);
     // What the generated processes write (one expansion records it).
     for (const p of procs) if (p.gen) gen.analyze(p);
+    this.checkOwned(procs);
     this.rw = new Uint8Array(gen.rangeDefs.length);
 
     // Levelize the generated combinational processes: a process comes after every generated
@@ -360,9 +370,31 @@ export class Kernel implements Runtime {
         const v = this.v;
         const clk = one.clk;
         let t = one.next;
+        const half = one.half;
+        if (this.onStep === null) {
+          // Untraced: whole cycles, falling then rising edge, while no other event comes first.
+          if (v[clk] === 0 && t <= until && t < events.peekTime()) {
+            this.time = t;
+            one.seq = events.takeSeq();
+            rise();
+            t += half;
+          }
+          while (t + half <= until && t + half < events.peekTime()) {
+            this.time = t;
+            one.seq = events.takeSeq();
+            fall();
+            t += half;
+            if (!(t < events.peekTime())) break; // the falling edge scheduled something first
+            this.time = t;
+            one.seq = events.takeSeq();
+            rise();
+            t += half;
+          }
+          one.next = t;
+        }
         while (t <= until && t < events.peekTime()) {
           this.time = t;
-          one.next = t + one.half;
+          one.next = t + half;
           one.seq = events.takeSeq();
           if (v[clk] === 0) {
             rise();
@@ -481,9 +513,27 @@ export class Kernel implements Runtime {
   private addProcess(name: string, kind: Kind, fn: Process | null, gen: CodeGen | null, sens: readonly number[]): void {
     this.assertElaborating();
     const p = this.procList.length;
-    this.procList.push({ name, kind, fn, gen, scalars: [], ranges: [], writes: [], sets: [] });
+    this.procList.push({ name, kind, fn, gen, scalars: [], ranges: [], writes: [], sets: [], owned: [], reads: [] });
     const lists = kind === 'comb' ? this.combSensList : kind === 'pos' ? this.edgeSensList : this.negSensList;
     for (const s of sens) lists[s]!.push(p);
+  }
+
+  /** A register written in place (`own`) is read by its writer alone, and wakes no process. */
+  private checkOwned(procs: ProcDef[]): void {
+    const owner = new Map<number, ProcDef>();
+    for (const p of procs) for (const id of p.owned) owner.set(id, p);
+    if (owner.size === 0) return;
+    const name = (id: number) => this.signals[id]!.name;
+    for (const [id, p] of owner) {
+      if (p.scalars.includes(id) || p.sets.includes(id)) throw new Error(`${p.name}: ${name(id)} is written both in place (own) and as a next value`);
+      const waking = this.combSensList[id]!.length + this.edgeSensList[id]!.length + this.negSensList[id]!.length;
+      if (waking) throw new Error(`${p.name}: ${name(id)} is written in place (own) but wakes ${this.procList[[...this.combSensList[id]!, ...this.edgeSensList[id]!, ...this.negSensList[id]!][0]!]!.name}`);
+    }
+    for (const q of procs)
+      for (const id of q.reads) {
+        const p = owner.get(id);
+        if (p && p !== q) throw new Error(`${p.name}: ${name(id)} is written in place (own) but ${q.name} reads it`);
+      }
   }
 
   private assertElaborating(): void {

@@ -1,6 +1,7 @@
 // mac_array: cPar class rows × kPar lanes. F0 reads the weight ROM word of (pass, beat) in step
 // with the input register; F1 registers the products; F2 accumulates one beat per cycle and
-// flags the end of a pass (a_valid) for the logit bank.
+// flags the end of a pass (a_valid) for the logit bank. w_data and prod are the array's own
+// (no other module reads them): written in place, the stages in reverse order.
 import type { HeadContext, Ports } from './context.ts';
 import { add, bitsFor, each } from './context.ts';
 import type { InputStage } from './input-stage.ts';
@@ -44,24 +45,10 @@ export class MacArray {
 
     k.posedgeCode('mac_array', p.clk, (c) => {
       const sat = c.ext(satS);
+      // Stages last first: prod and w_data are written in place (own), after F2 and F1 read them.
       return `
         if (${c.v(p.rst)}) { ${c.nba(p_valid, 0)} ${c.nba(a_valid, 0)} ${c.exit} }
         if (${c.v(stall)}) ${c.exit}
-        // F0: weight word for the beat entering the input register
-        if (${c.v(inp.issue)}) {
-          ${c.nbaRangeFromMemory(w_data, lanes, romMem, `(${c.v(inp.pass)} * ${g.B} + ${c.v(inp.beat)}) * ${lanes}`)}
-        }
-        // F1: products
-        const xv = ${c.v(inp.x_valid)};
-        ${c.nba(p_valid, 'xv')}
-        if (xv) {
-          ${K <= 16 ? each(K, 'l', (l) => `const x${l} = ${c.v(inp.x_data, l)};`) : ''}
-          ${rows((r) => `{ const o = ${row(r)};\n${each(K, 'l', (l) => `${c.next(prod, add('o', l))} = ${K <= 16 ? `x${l}` : c.v(inp.x_data, l)} * ${c.v(w_data, add('o', l))};`, 16)} }`)}
-          ${c.nbaRange(prod, lanes)}
-          ${c.nba(p_first, c.v(inp.x_first))}
-          ${c.nba(p_last, c.v(inp.x_last))}
-          ${c.nba(p_group, c.v(inp.x_group))}
-        }
         // F2: accumulate
         const pv = ${c.v(p_valid)};
         ${c.nba(a_valid, `pv && ${c.v(p_last)} ? 1 : 0`)}
@@ -70,6 +57,20 @@ export class MacArray {
           ${rows((r) => `{ const o = ${row(r)};\nlet sum = first ? 0 : ${c.v(acc, r)};\n${each(K, 'l', (l) => `sum += ${c.v(prod, add('o', l))};`, 16)}\n${c.next(acc, r)} = ${g.accSat ? `${sat}(sum, ${g.accW})` : 'sum'}; }`)}
           ${c.nbaRange(acc, g.cPar)}
           ${c.nba(a_group, c.v(p_group))}
+        }
+        // F1: products
+        const xv = ${c.v(inp.x_valid)};
+        ${c.nba(p_valid, 'xv')}
+        if (xv) {
+          ${K <= 16 ? each(K, 'l', (l) => `const x${l} = ${c.v(inp.x_data, l)};`) : ''}
+          ${rows((r) => `{ const o = ${row(r)};\n${each(K, 'l', (l) => `${c.own(prod, add('o', l))} = ${K <= 16 ? `x${l}` : c.v(inp.x_data, l)} * ${c.v(w_data, add('o', l))};`, 16)} }`)}
+          ${c.nba(p_first, c.v(inp.x_first))}
+          ${c.nba(p_last, c.v(inp.x_last))}
+          ${c.nba(p_group, c.v(inp.x_group))}
+        }
+        // F0: weight word for the beat entering the input register
+        if (${c.v(inp.issue)}) {
+          ${c.ownFromMemory(w_data, lanes, romMem, `(${c.v(inp.pass)} * ${g.B} + ${c.v(inp.beat)}) * ${lanes}`)}
         }`;
     });
   }
