@@ -1,7 +1,7 @@
 /**
  * Raw round-trip speed of the RTL backends on the same stimulus (not a test):
- *   npx tsx bench/cocotb-bridge-speed.ts fixture [sW=128] [cycles=20000]
- *   npx tsx bench/cocotb-bridge-speed.ts seed [mode=argmax] [cycles=16384]
+ *   node --import ./lib/ts-runtime/register.mjs bench/cocotb-bridge-speed.ts fixture [sW=128] [cycles=20000]
+ *   node --import ./lib/ts-runtime/register.mjs bench/cocotb-bridge-speed.ts seed [mode=argmax] [cycles=16384]
  * `fixture`: head_fixture.v with random stimulus. `seed`: rtl/ on the seed scenario, stimulus
  * recorded from the model's testbench (random valid/ready backpressure). Prints cycles/s of
  * run() for the cocotb (Icarus) backend and the Verilator backend; startup and build excluded.

@@ -1,5 +1,6 @@
 // The defects of a careless user's afternoon (issue: no false verdicts, no hangs, no lost
 // output): each case failed before and must hold now. Runs the real CLI.
+import { tsNodeArgs } from '../lib/ts-runtime/node-args.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,7 +121,7 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
     const out = join(tmp, 'shared');
     const run = (seed: number) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--mode', 'argmax', '--vectors', '30', '--seed', String(seed), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const c = spawn(process.execPath, [...tsNodeArgs(), fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--mode', 'argmax', '--vectors', '30', '--seed', String(seed), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
         let text = '';
         c.stdout.on('data', (d) => (text += d));
         c.stderr.on('data', (d) => (text += d));
@@ -153,7 +154,7 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
 
   it('Ctrl-C during a Verilator build leaves no temp directory', async () => {
     const out = join(tmp, 'interrupted');
-    const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--topK', '2', '--mode', 'argmax', '--vectors', '5', '--out', out], { stdio: 'ignore' });
+    const c = spawn(process.execPath, [...tsNodeArgs(), fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--topK', '2', '--mode', 'argmax', '--vectors', '5', '--out', out], { stdio: 'ignore' });
     const root = join(out, 'verilator');
     const t0 = Date.now();
     while (!(existsSync(root) && readdirSync(root).some((d) => d.startsWith('.tmp-'))) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));

@@ -13,7 +13,7 @@ import { accuracy, floatRefs, type EmittedVector } from '../check/accuracy.ts';
 import { runCommand, tail } from '../../lib/proc.ts';
 import type { Resources } from '../synth/stat.ts';
 import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
-import { tsxLoader } from '../synth/ts-worker.ts';
+import { tsNodeArgs } from '../../lib/ts-runtime/node-args.ts';
 import { DATASETS } from '../inputs/datasets/index.ts';
 import { pointScenario, type DataHash, type DataRef } from './data.ts';
 
@@ -180,7 +180,7 @@ export async function verify(p: PointSpec, v: VerifyOptions): Promise<{ ok: bool
   mkdirSync(v.dir, { recursive: true });
   const cfg = join(v.dir, 'config.json');
   writeFileSync(cfg, JSON.stringify(p.params, null, 2) + '\n');
-  const args = ['--import', tsxLoader(), CLI, 'cosim', '--config', cfg, '--mode', mode, '--vectors', String(v.vectors), '--seed', String(p.seed), '--max-prob-error', '1', '--out', v.dir, '--json', join(v.dir, 'cosim.json'), ...(await dataFlags(p.data))];
+  const args = [...tsNodeArgs(), CLI, 'cosim', '--config', cfg, '--mode', mode, '--vectors', String(v.vectors), '--seed', String(p.seed), '--max-prob-error', '1', '--out', v.dir, '--json', join(v.dir, 'cosim.json'), ...(await dataFlags(p.data))];
   const done = (ok: boolean, detail: string) => ({ ok, detail, seconds: (performance.now() - t0) / 1000 });
   try {
     const r = await runCommand(process.execPath, args, { timeoutMs: v.timeoutMs });
