@@ -1,0 +1,96 @@
+// Keras' weights from HDF5, read with jsfive (pure JavaScript, reads from a buffer, no native or
+// wasm part; the HDF5 features Keras' files use: groups, attributes with variable-length
+// strings, contiguous and chunked/deflated datasets). Two layouts:
+// - Keras 3 `model.weights.h5` (inside a .keras zip): a `vars` group per layer whose `name`
+//   attribute is the layer's name, its datasets `0`, `1`, … in the layer's variable order;
+// - the legacy `.h5` (Keras 2 and Keras 3's model.save('m.h5')): the config in the root
+//   attribute `model_config`, weights under `model_weights/<layer>/` in the order of that
+//   group's `weight_names` attribute.
+import * as hdf5 from 'jsfive';
+import { InputError } from '../../../lib/errors.ts';
+
+/** One weight array: shape and values (float64, C order). */
+export interface Var {
+  shape: number[];
+  data: Float64Array;
+}
+
+/** HDF5 files start with this signature. */
+export const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+export function openH5(buf: Buffer, label: string): hdf5.File {
+  try {
+    return new hdf5.File(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer, label);
+  } catch (e) {
+    throw new InputError(`${label}: truncated or damaged HDF5 file (${oneLine(e)})`);
+  }
+}
+
+/** Reads through jsfive; anything it throws is a damaged file. */
+function guard<T>(label: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${label}: truncated or damaged HDF5 file (${oneLine(e)})`);
+  }
+}
+
+const oneLine = (e: unknown) => String(e instanceof Error ? e.message : e).split('\n')[0]!.slice(0, 160);
+
+function toVar(d: hdf5.Dataset): Var {
+  const v = d.value;
+  const data = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) data[i] = Number(v[i]);
+  return { shape: [...d.shape], data };
+}
+
+const isGroup = (x: unknown): x is hdf5.Group => x instanceof hdf5.Group && !(x instanceof hdf5.Dataset);
+
+/** Keras 3: every layer's variables, by layer name (the optimizer's are skipped). */
+export function keras3Vars(f: hdf5.File, label: string): Map<string, Var[]> {
+  return guard(label, () => {
+    const out = new Map<string, Var[]>();
+    const walk = (g: hdf5.Group, key: string, depth: number) => {
+      if (depth > 16) return;
+      for (const k of g.keys) {
+        if (depth === 0 && k === 'optimizer') continue;
+        const c = g.get(k);
+        if (!isGroup(c)) continue;
+        if (k === 'vars') {
+          const name = typeof c.attrs.name === 'string' ? c.attrs.name : key;
+          const ds = c.keys.filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
+          if (!out.has(name)) out.set(name, ds.map((x) => toVar(c.get(x) as hdf5.Dataset)));
+        } else walk(c, k, depth + 1);
+      }
+    };
+    walk(f, '', 0);
+    return out;
+  });
+}
+
+/** The legacy .h5: the model config (JSON) and every layer's weights, by layer name. */
+export function legacyH5(f: hdf5.File, label: string): { config: unknown; vars: Map<string, Var[]> } {
+  return guard(label, () => {
+    const raw = f.attrs.model_config;
+    if (typeof raw !== 'string')
+      throw new InputError(`${label}: not a model: an HDF5 file without a Keras model_config (weights only? save the whole model: model.save('m.keras'))`);
+    let config: unknown;
+    try {
+      config = JSON.parse(raw);
+    } catch (e) {
+      throw new InputError(`${label}: its model_config is not JSON (${oneLine(e)})`);
+    }
+    const vars = new Map<string, Var[]>();
+    const root = f.keys.includes('model_weights') ? f.get('model_weights') : f;
+    if (!isGroup(root)) return { config, vars };
+    for (const layer of root.keys) {
+      const g = root.get(layer);
+      if (!isGroup(g)) continue;
+      const names = g.attrs.weight_names;
+      const list = Array.isArray(names) ? names.map(String) : [];
+      vars.set(layer, list.map((w) => toVar(g.get(w) as hdf5.Dataset)));
+    }
+    return { config, vars };
+  });
+}
