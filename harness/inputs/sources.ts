@@ -245,8 +245,9 @@ export async function sourcedScenario(o: DataOptions, modes: readonly Mode[]): P
 export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed: number; autoFormats: boolean }, modes: readonly Mode[]): SourcedScenario {
   const mode = modes[0]!;
   // formats the model's quantizers fix: over the defaults and --auto-formats, under a given format
-  const fromModel = modelFormatsOf(src, o.autoFormats);
-  const prelim = parseConfig({ ...src.params, ...fromModel, ...src.given, mode });
+  const fromModel = src.modelFormats ?? {};
+  const aligned = alignedBias(src);
+  const prelim = parseConfig({ ...src.params, ...aligned, ...fromModel, ...src.given, mode });
   const count = src.vectorCount ?? o.vectors ?? 1000;
   // Vectors, their float references and outputs are held in memory: bound them (about 0.8 GB).
   const values = count * (prelim.inputs + prelim.classes);
@@ -260,25 +261,24 @@ export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed:
     ? chooseFormats(prelim, { ...fromModel, ...src.given }, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
     : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };
   for (const f of FMT_FIELDS) if (f in fromModel && !(f in src.given)) formats.source[f] = 'model';
-  if (fromModel.biasFmt && !src.modelFormats?.biasFmt) formats.notes.push(`biasFmt: frac ${fromModel.biasFmt.frac} = inFmt.frac + wFmt.frac, the alignment of the products in the model's formats (the bias has no quantizer)`);
-  const config = autoFormats ? parseConfig({ ...src.params, ...fromModel, ...formats.params, ...src.given, mode }) : prelim;
+  if (aligned.biasFmt && !autoFormats) formats.notes.push(`biasFmt: frac ${aligned.biasFmt.frac} = inFmt.frac + wFmt.frac, the alignment of the products in the model's formats (the bias has no quantizer)`);
+  const config = autoFormats ? parseConfig({ ...src.params, ...aligned, ...fromModel, ...formats.params, ...src.given, mode }) : prelim;
   const weights = quantizeWeights(config, wFloat, bFloat!);
   const vectors = { ...quantizeVectors(config, xFloat, count), ...(src.labels ? { labels: src.labels } : {}) };
   return { config, base: buildScenario(config, count, o.seed, { weights, vectors }), src, formats, autoFormats };
 }
 
 /**
- * The formats the model fixes, and a bias format that fits them: without a quantizer of its own
- * (and without --auto-formats, which chooses one) the bias gets the products' alignment, capped
- * at the default frac, as the config requires biasFmt.frac ≤ inFmt.frac + wFmt.frac.
+ * A bias format that fits the model's formats when the default does not: without a quantizer
+ * of its own the bias gets the products' alignment, as the config requires biasFmt.frac ≤
+ * inFmt.frac + wFmt.frac (--auto-formats then chooses within that cap).
  */
-function modelFormatsOf(src: FloatSources, autoFormats: boolean): Partial<Record<FmtField, Fmt>> {
-  const m = { ...(src.modelFormats ?? {}) };
-  if (!src.modelFormats || autoFormats || m.biasFmt || 'biasFmt' in src.given) return m;
+function alignedBias(src: FloatSources): { biasFmt?: Fmt } {
+  const m = src.modelFormats;
+  if (!m || m.biasFmt || 'biasFmt' in src.given) return {};
   const inFrac = ((src.given.inFmt as Fmt | undefined) ?? m.inFmt ?? SEED_CONFIG.inFmt).frac;
   const wFrac = ((src.given.wFmt as Fmt | undefined) ?? m.wFmt ?? SEED_CONFIG.wFmt).frac;
-  if (inFrac + wFrac < SEED_CONFIG.biasFmt.frac) m.biasFmt = { width: SEED_CONFIG.biasFmt.width, frac: inFrac + wFrac };
-  return m;
+  return inFrac + wFrac < SEED_CONFIG.biasFmt.frac ? { biasFmt: { width: SEED_CONFIG.biasFmt.width, frac: inFrac + wFrac } } : {};
 }
 
 function finite(path: string, a: Float64Array): void {

@@ -19,11 +19,28 @@ export interface Var {
 export const HDF5_MAGIC = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export function openH5(buf: Buffer, label: string): hdf5.File {
+  // jsfive reads only what it needs, so a cut-off tail would pass unnoticed: the superblock's
+  // end-of-file address says how long the file is
+  const eof = eofAddress(buf);
+  if (eof !== null && eof > buf.length) throw new InputError(`${label}: truncated HDF5 file (its superblock says ${eof} bytes, the file has ${buf.length})`);
   try {
     return new hdf5.File(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer, label);
   } catch (e) {
     throw new InputError(`${label}: truncated or damaged HDF5 file (${oneLine(e)})`);
   }
+}
+
+/** The end-of-file address of an HDF5 superblock (versions 0–3, at offset 0), or null when unreadable. */
+function eofAddress(buf: Buffer): number | null {
+  if (buf.length < 48 || !buf.subarray(0, 8).equals(HDF5_MAGIC)) return null;
+  const version = buf[8]!;
+  const size = version >= 2 ? buf[9]! : buf[13]!; // size of offsets
+  if (size !== 8 && size !== 4) return null;
+  const at = version >= 2 ? 12 + 2 * size : version === 1 ? 28 + 2 * size : 24 + 2 * size;
+  const base = version >= 2 ? 12 : version === 1 ? 28 : 24;
+  if (at + size > buf.length) return null;
+  const read = (o: number) => (size === 8 ? Number(buf.readBigUInt64LE(o)) : buf.readUInt32LE(o));
+  return read(base) + read(at);
 }
 
 /** Reads through jsfive; anything it throws is a damaged file. */

@@ -61,7 +61,18 @@ export function decodeModel(path: string, buf: Buffer): Model {
     );
   }
   if (!m.graph || !m.graph.node?.length || !m.opsetImport?.length || int(m.irVersion) < 3)
-    throw new InputError(`${path}: not a model (expected a Keras .keras or .h5, or an ONNX file with a graph; this decodes to no ONNX graph)`);
+    throw new InputError(
+      /\.onnx$/i.test(path)
+        ? `${path}: truncated or damaged ONNX file (it decodes to no graph)`
+        : `${path}: not a model (expected a Keras .keras or .h5, or an ONNX file with a graph; this decodes to no ONNX graph)`,
+    );
+  // a file cut at a field boundary decodes, but without the tensors at its end
+  const defined = new Set([...(m.graph.input ?? []), ...(m.graph.initializer ?? [])].map((t) => t.name));
+  for (const n of m.graph.node) for (const o of n.output ?? []) defined.add(o);
+  for (const n of m.graph.node)
+    for (const i of n.input ?? [])
+      if (i && !defined.has(i) && !n.opType?.match(/^(If|Loop|Scan)$/))
+        throw new InputError(`${path}: truncated or damaged ONNX file (tensor '${i}', an input of ${n.opType} '${n.name ?? ''}', is defined nowhere)`);
   return m;
 }
 
