@@ -4,7 +4,7 @@
 // accuracy on the same 200 test images). In process: every model's head, relu, ending and the
 // whole model's float accuracy, equal to the framework's to the last digit; the formats of
 // QONNX/QDQ quantizers; every malformed model → exit 2, one line. Through the CLI: cosim on
-// Verilator for a Keras MLP and a PyTorch CNN, and a one-point sweep that synthesizes a model.
+// Verilator for a PyTorch CNN, and a one-point sweep that synthesizes a model.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,7 +168,7 @@ describe('sweep --model: the model’s weights in the ROMs, label accuracy per p
     expect(r.code, r.stderr).toBe(0);
     const row = JSON.parse(readFileSync(json, 'utf8')).points[0];
     expect(row.status).toBe('ok');
-    expect(row.config).toMatchObject({ classes: 4, inputs: 16, relu: true, labels: ['hbar', 'vbar', 'diag', 'anti'] });
+    expect(row.config).toMatchObject({ classes: 4, inputs: 16, relu: true });
     expect(row.floatLabelAccuracy).toBe(EXPECTED['torch-mlp.onnx']!.accuracy);
     expect(row.labelAccuracy).toBeGreaterThan(0.75);
     expect(row.lut).toBeGreaterThan(0);
@@ -177,7 +177,9 @@ describe('sweep --model: the model’s weights in the ROMs, label accuracy per p
 });
 
 describe.skipIf(!hasVerilator)('cosim --model: lockstep with the RTL on Verilator', () => {
-  it.each(['keras-mlp.keras', 'torch-cnn.onnx'])('%s: 0 mismatches, model float accuracy = the framework’s, top-1 agreement ≥ 99 %%', (model) => {
+  // one model keeps CI lean: the Keras and ONNX readers are checked in process above, and the
+  // lockstep does not care where the weights came from (docs/real-data.md has all four runs)
+  it.each(['torch-cnn.onnx'])('%s: 0 mismatches, model float accuracy = the framework’s, fixed-point top-1 = float on ≥ 0.99', (model) => {
     const json = join(tmp, `cosim-${model}.json`);
     const r = headsim(['cosim', '--model', fx(model), '--model-inputs', fx('X.npy'), '--input-labels', fx('y.npy'), '--auto-formats', '--mode', 'argmax', '--out', tmp, '--json', json], 600_000);
     expect(r.code, r.stderr).toBe(0);
