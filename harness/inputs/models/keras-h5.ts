@@ -62,6 +62,14 @@ function toVar(d: hdf5.Dataset): Var {
   return { shape: [...d.shape], data };
 }
 
+/** An attribute as text: h5py writes str attributes as strings, Keras 2 some as fixed-length bytes. */
+function text(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('utf8').replace(/\0+$/, '');
+  if (Array.isArray(v) && v.length === 1) return text(v[0]);
+  return null;
+}
+
 const isGroup = (x: unknown): x is hdf5.Group => x instanceof hdf5.Group && !(x instanceof hdf5.Dataset);
 
 /** Keras 3: every layer's variables, by layer name (the optimizer's are skipped). */
@@ -89,8 +97,8 @@ export function keras3Vars(f: hdf5.File, label: string): Map<string, Var[]> {
 /** The legacy .h5: the model config (JSON) and every layer's weights, by layer name. */
 export function legacyH5(f: hdf5.File, label: string): { config: unknown; vars: Map<string, Var[]> } {
   return guard(label, () => {
-    const raw = f.attrs.model_config;
-    if (typeof raw !== 'string')
+    const raw = text(f.attrs.model_config);
+    if (raw === null)
       throw new InputError(`${label}: not a model: an HDF5 file without a Keras model_config (weights only? save the whole model: model.save('m.keras'))`);
     let config: unknown;
     try {
@@ -105,7 +113,7 @@ export function legacyH5(f: hdf5.File, label: string): { config: unknown; vars: 
       const g = root.get(layer);
       if (!isGroup(g)) continue;
       const names = g.attrs.weight_names;
-      const list = Array.isArray(names) ? names.map(String) : [];
+      const list = Array.isArray(names) ? names.map((n) => text(n) ?? String(n)) : [];
       vars.set(layer, list.map((w) => toVar(g.get(w) as hdf5.Dataset)));
     }
     return { config, vars };
