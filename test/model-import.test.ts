@@ -128,6 +128,7 @@ describe('malformed models: exit 2, one line naming the file and the reason', ()
     ['--head-layer naming a missing layer', () => fx('torch-mlp.onnx'), ['--head-layer', 'fc9'], /--head-layer fc9: .*torch-mlp\.onnx has no dense layer of that name \(dense layers: node_linear, node_linear_1\)/],
     ['a model whose relu the flags contradict', () => fx('torch-mlp.onnx'), ['--relu', 'false'], /torch-mlp\.onnx: the model implies relu=true .* but relu=false was given/],
     ['model inputs of another shape', () => fx('torch-cnn.onnx'), ['--model-inputs', fx('y.npy')], /y\.npy: model inputs of shape \[200\] do not fit the input of .*torch-cnn\.onnx, \[batch, 1, 8, 8\]/],
+    ['--model with --weights', () => fx('torch-mlp.onnx'), ['--weights', fx('X.npy')], /^headsim sim: --model .*torch-mlp\.onnx: provides the weights and bias; drop --weights$/],
   ] as const)('%s', async (_, model, extra, msg) => {
     errors.length = 0;
     vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(s));
@@ -137,6 +138,11 @@ describe('malformed models: exit 2, one line naming the file and the reason', ()
     expect(errors).toHaveLength(1);
     expect(errors[0]).not.toContain('\n');
     expect(errors[0]).toMatch(msg);
+  });
+
+  it('--model-inputs and --head-layer need --model', async () => {
+    await expect(sourcedScenario(data('x', { model: undefined }), ['argmax'])).rejects.toThrow(/^--model-inputs: needs --model/);
+    await expect(sourcedScenario(data('x', { model: undefined, modelInputs: undefined, inputLabels: undefined, headLayer: 'fc' }), ['argmax'])).rejects.toThrow(/^--head-layer: needs --model$/);
   });
 
   it('the Keras model it refuses to evaluate still gives its head (synthesis needs no body)', async () => {
