@@ -1,5 +1,4 @@
-// jsfive (a pure-JavaScript HDF5 reader, github.com/usnistgov/jsfive) ships no types: the part
-// of its API keras-h5.ts uses.
+// jsfive (a pure-JavaScript HDF5 reader) ships no types: the part of its API keras-h5.ts uses.
 declare module 'jsfive' {
   export class Group {
     readonly keys: string[];

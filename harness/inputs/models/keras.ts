@@ -71,23 +71,25 @@ function assemble(path: string, format: string, chain: KerasChain, vars: Map<str
     break;
   }
   // what follows it
-  let output: HeadOutput = OUTPUT_ACTIVATIONS[String(head.config.activation ?? 'linear')] ?? 'other' as HeadOutput;
+  // 'other': something the hardware head does not compute follows the dense layer
+  let ending: HeadOutput | 'other' = OUTPUT_ACTIVATIONS[String(head.config.activation ?? 'linear')] ?? 'other';
   const after = layers.slice(h + 1);
   for (const l of after) {
     if (PASS.has(l.className)) continue;
     const act = l.className === 'Softmax' ? 'softmax' : l.className === 'Activation' ? String(l.config.activation) : null;
-    if (output === 'logits' && act && OUTPUT_ACTIVATIONS[act]) output = OUTPUT_ACTIVATIONS[act]!;
-    else output = 'other' as HeadOutput;
+    if (act === 'linear') continue;
+    ending = ending === 'logits' && act && OUTPUT_ACTIVATIONS[act] ? OUTPUT_ACTIVATIONS[act]! : 'other';
   }
-  if ((output as string) === 'other') {
+  if (ending === 'other') {
     if (headLayer === undefined) {
       const what = after.find((l) => !PASS.has(l.className) && l.className !== 'Softmax') ?? head;
       throw new InputError(
         `${path}: the last Dense layer '${head.name}' is followed by ${what === head ? `its activation '${head.config.activation}'` : `layer '${what.name}' (${what.className})`}; headsim's head is a dense layer followed at most by a softmax (name the head with --head-layer to take '${head.name}' anyway)`,
       );
     }
-    output = 'logits';
+    ending = 'logits';
   }
+  const output: HeadOutput = ending;
 
   // the body: every layer before the head, then the rest for the model's own prediction
   let body: ModelBody | null = null, bodyError: string | null = null;
