@@ -28,6 +28,9 @@ export const dataOptions = <A extends unknown[], O extends OptionValues, G exten
     .addOption(new Option('--weights-layout <layout>', 'out-in: [classes, inputs] (PyTorch); in-out: [inputs, classes] (Keras)').choices(['out-in', 'in-out'] as const).helpGroup('Data:'))
     .addOption(new Option('--input-vectors <file>', 'input vectors .npy [vectors, inputs]').argParser(text).helpGroup('Data:'))
     .addOption(new Option('--input-labels <file>', 'labels .npy [vectors] (with --input-vectors)').argParser(text).helpGroup('Data:'))
+    .addOption(new Option('--model <file>', 'a trained model: Keras .keras or .h5, or ONNX; its last dense layer is the head (docs/real-data.md)').argParser(text).helpGroup('Data:'))
+    .addOption(new Option('--model-inputs <file>', "the model's own inputs .npy [vectors, …its input shape]: the body runs in float to make the input vectors").argParser(text).helpGroup('Data:'))
+    .addOption(new Option('--head-layer <name>', 'the dense layer to take as the head (default: the last)').argParser(text).helpGroup('Data:'))
     .addOption(new Option('--dataset <name>', `a built-in trained head and test set: ${Object.keys(DATASETS).join(', ')}`).argParser(oneOf(Object.keys(DATASETS))).helpGroup('Data:'))
     .addOption(new Option('--auto-formats', 'choose the fractional bits of inputs, weights, bias and logits from the data').helpGroup('Data:'));
 
@@ -38,7 +41,7 @@ export const trafficOptions = <A extends unknown[], O extends OptionValues, G ex
 
 /** The data flags as harness/inputs takes them. */
 export function dataOf(
-  o: { weights?: string; bias?: string; weightsLayout?: 'out-in' | 'in-out'; inputVectors?: string; inputLabels?: string; dataset?: string; autoFormats?: true; vectors?: number; seed: number; out: string },
+  o: { weights?: string; bias?: string; weightsLayout?: 'out-in' | 'in-out'; inputVectors?: string; inputLabels?: string; model?: string; modelInputs?: string; headLayer?: string; dataset?: string; autoFormats?: true; vectors?: number; seed: number; out: string },
   params: Record<string, unknown>,
 ): DataOptions {
   return {
@@ -49,6 +52,9 @@ export function dataOf(
     dataset: o.dataset,
     inputVectors: o.inputVectors,
     inputLabels: o.inputLabels,
+    model: o.model,
+    modelInputs: o.modelInputs,
+    headLayer: o.headLayer,
     autoFormats: o.autoFormats === true,
     vectors: o.vectors ?? null,
     seed: o.seed,

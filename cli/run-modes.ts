@@ -51,9 +51,10 @@ export async function runModes(command: string, cmd: Command<any, any, any>, o: 
   printCoverage(runs);
   const q = saturation(base);
   console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
-  const qr = quantReport(base, floats, runs, formats, autoFormats);
+  const qr = quantReport(base, floats, runs, formats, autoFormats, src.model);
   printQuantReport(qr);
-  if (o.json) writeJson(o.json, { command, seed: o.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs });
+  const model = src.model ? { ...src.model, predicted: undefined } : undefined;
+  if (o.json) writeJson(o.json, { command, seed: o.seed, weights: src.describe, ...(model ? { model } : {}), quantization: saturation(base), quantizationReport: qr, runs });
   const failed = failedChecks(runs);
   for (const f of failed) console.log(`FAIL ${f}`);
   console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);

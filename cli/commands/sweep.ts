@@ -48,6 +48,9 @@ interface KeyFlags {
   weightsLayout?: 'out-in' | 'in-out';
   inputVectors?: string;
   inputLabels?: string;
+  model?: string;
+  modelInputs?: string;
+  headLayer?: string;
   dataset?: string;
   autoFormats?: true;
   mode?: Mode[];
@@ -180,6 +183,9 @@ function dataArgs(o: KeyFlags): string[] {
     ...(o.weightsLayout ? ['--weights-layout', o.weightsLayout] : []),
     ...path('--input-vectors', o.inputVectors),
     ...path('--input-labels', o.inputLabels),
+    ...path('--model', o.model),
+    ...path('--model-inputs', o.modelInputs),
+    ...(o.headLayer ? ['--head-layer', o.headLayer] : []),
     ...(o.dataset ? ['--dataset', o.dataset] : []),
     ...(o.autoFormats ? ['--auto-formats'] : []),
   ];

@@ -1,6 +1,7 @@
 // `headsim synth`: resources of one configuration of rtl/ with @yowasp/yosys (synth_xilinx for
 // xc7): LUT, FF, DSP48E1, BRAM, CARRY4, logic depth, in total (flattened) and per module
 // (hierarchical run). Exit 0 = synthesized, 1 = synthesis failed (the log tail is printed).
+// The ROMs hold generated weights, or the user's (--weights, --model: the data flags of sim).
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import { parseConfig } from '../../models/config.ts';
 import { checkWritableFile, writeJson } from '../../lib/files.ts';
@@ -11,8 +12,11 @@ import { SynthError, synthesize, type SynthReport } from '../../harness/synth/sy
 import { textTable } from '../../lib/table.ts';
 import { addResources, emptyResources, type Resources } from '../../harness/synth/stat.ts';
 import { paramsOf, withParams } from '../params.ts';
+import { dataOf, dataOptions } from '../options.ts';
+import { DATA_FLAGS, sourcedScenario } from '../../harness/inputs/sources.ts';
+import type { Scenario } from '../../harness/inputs/scenario.ts';
 import { int, modeList, text } from '../values.ts';
-import { MODES, type Mode } from '../../models/config.ts';
+import { MODES, SEED_CONFIG, type Mode } from '../../models/config.ts';
 
 const oneMode = (v: string): Mode => {
   const modes = modeList(v);
@@ -21,24 +25,32 @@ const oneMode = (v: string): Mode => {
 };
 
 export const synthCommand = (program: Command) =>
-  withParams(program.command('synth').description('FPGA resources of one configuration: Yosys synth_xilinx, in total and per module'))
+  dataOptions(withParams(program.command('synth').description('FPGA resources of one configuration: Yosys synth_xilinx, in total and per module'))
     .option('--mode <mode>', `one of ${MODES.join(', ')} (default: softmax)`, oneMode)
     .option('--seed <n>', 'seed of the generated weights (the ROM contents)', int(0), 1)
     .option('--json <file>', 'write the report as JSON', text)
     .option('--timeout <seconds>', 'per Yosys run and per module', int(1), DEFAULT_YOSYS_TIMEOUT_MS / 1000)
     .option('--no-modules', 'skip the per-module breakdown')
-    .addOption(new Option('--keep-bram-init', 'plain synth_xilinx: BRAM contents kept through mapping (docs/sweep.md)'))
+    .addOption(new Option('--keep-bram-init', 'plain synth_xilinx: BRAM contents kept through mapping (docs/sweep.md)')))
     .action(async (o, cmd) => {
       process.exitCode = await synth(o, cmd);
     });
 
-async function synth(o: { mode?: Mode; seed: number; json?: string; timeout: number; modules: boolean; keepBramInit?: true }, cmd: Command<any, any, any>): Promise<number> {
+type DataFlags = Parameters<typeof dataOf>[0];
+
+async function synth(o: Omit<DataFlags, 'out'> & { mode?: Mode; seed: number; json?: string; timeout: number; modules: boolean; keepBramInit?: true }, cmd: Command<any, any, any>): Promise<number> {
   const { params, modes } = paramsOf(cmd, o.mode ? [o.mode] : undefined);
   if (modes && modes.length > 1) throw new InputError(`mode: synth takes one mode, got '${modes.join(',')}'`);
-  const config = parseConfig({ ...params, ...(modes ? { mode: modes[0] } : {}) });
   if (o.json) checkWritableFile(o.json, '--json');
-  const s = buildScenario(config, 1, o.seed);
-  const c = config;
+  const mode: Mode = modes?.[0] ?? SEED_CONFIG.mode;
+  // with data flags, the weights (and with --auto-formats the formats) are the user's
+  let s: Scenario;
+  if (DATA_FLAGS.some((k) => (o as Record<string, unknown>)[k] !== undefined)) {
+    const sourced = await sourcedScenario(dataOf({ ...o, out: 'out' }, params), [mode]);
+    for (const note of sourced.src.notes) console.log(note);
+    s = sourced.base;
+  } else s = buildScenario(parseConfig({ ...params, mode }), 1, o.seed);
+  const c = s.config;
   console.log(`synth: ${c.mode}${c.mode === 'softmax' ? ` (${c.divider})` : ''}, classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, topK ${c.topK}, expLut ${c.expLut.addrBits}/${c.expLut.outBits}/${c.expLut.range}, seed ${o.seed}`);
   let r: SynthReport;
   try {

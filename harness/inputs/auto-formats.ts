@@ -10,8 +10,8 @@ import { quantize, type Fmt } from '../../models/numerics.ts';
 
 export const FMT_FIELDS = ['inFmt', 'wFmt', 'biasFmt', 'logitFmt'] as const;
 export type FmtField = (typeof FMT_FIELDS)[number];
-/** How a format was decided: given by the user, chosen from the data, or the default. */
-export type FmtSource = 'given' | 'auto' | 'default';
+/** How a format was decided: given by the user, fixed by the model's quantizers, chosen from the data, or the default. */
+export type FmtSource = 'given' | 'model' | 'auto' | 'default';
 
 /** Config limits on frac (models/config.ts). */
 const FRAC_MIN = -32;

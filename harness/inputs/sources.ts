@@ -2,6 +2,8 @@
 // users' files (.npy, .npz, or JSON {"W": [[…]], "b": […]}; input vectors and labels as .npy or
 // .npz), or a built-in dataset (harness/inputs/datasets), which goes through the same file loader. Shapes
 // set classes/inputs unless the config gives them; a mismatch is an error naming the file.
+// Or a trained model (--model: Keras or ONNX, harness/inputs/models): its head gives the weights
+// and parameters, and --model-inputs runs its body in float to give the input vectors.
 // Which .npz member is read (harness/inputs/npy.ts loadArray, docs/real-data.md): FILE.npz:NAME names it;
 // FILE.npz alone gives its only array, else W (weights), b (bias), X (input vectors), y (labels),
 // and --weights FILE.npz brings its b, --input-vectors FILE.npz its y, unless named otherwise.
@@ -14,6 +16,8 @@ import { generateVectors, quantizeVectors } from '../../models/vectors.ts';
 import { buildScenario, type Scenario } from './scenario.ts';
 import { DATASETS } from './datasets/index.ts';
 import { chooseFormats, FMT_FIELDS, type FmtField, type FmtSource, type FormatChoice } from './auto-formats.ts';
+import { modelFeatures, modelHead, modelNotes, type ModelHeadSource, type ModelInfo } from './models/source.ts';
+import type { Fmt } from '../../models/numerics.ts';
 
 /** Where a run's data comes from: the user's parameters and files (the CLI's data flags). */
 export interface DataOptions {
@@ -26,6 +30,12 @@ export interface DataOptions {
   dataset?: string;
   inputVectors?: string;
   inputLabels?: string;
+  /** a trained model (Keras .keras/.h5, ONNX): its head, and its body for --model-inputs */
+  model?: string;
+  /** the model's own inputs (X.npy, any shape the model takes): its body makes the input vectors */
+  modelInputs?: string;
+  /** the dense layer to take as the head (default: the last) */
+  headLayer?: string;
   autoFormats?: boolean;
   /** vectors to run (null: all of --input-vectors, else 1000) */
   vectors: number | null;
@@ -34,7 +44,7 @@ export interface DataOptions {
   out: string;
 }
 
-export const DATA_FLAGS = ['weights', 'bias', 'weightsLayout', 'dataset', 'inputVectors', 'inputLabels', 'autoFormats'] as const;
+export const DATA_FLAGS = ['weights', 'bias', 'weightsLayout', 'dataset', 'inputVectors', 'inputLabels', 'model', 'modelInputs', 'headLayer', 'autoFormats'] as const;
 
 export interface FloatSources {
   /** parameters implied by the files or the dataset (classes/inputs, dataset defaults) */
@@ -48,8 +58,12 @@ export interface FloatSources {
   vectorCount?: number;
   labels?: Int32Array;
   describe: string;
-  /** lines to print before the run (dataset provenance) */
+  /** lines to print before the run (dataset provenance, the model) */
   notes: string[];
+  /** formats the model's quantizers fix (win over --auto-formats, lose to a given format) */
+  modelFormats?: Partial<Record<FmtField, Fmt>>;
+  /** the model (--model) */
+  model?: ModelInfo;
 }
 
 export async function loadSources(o: DataOptions): Promise<FloatSources> {
@@ -86,12 +100,29 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
     Object.assign(params, files.params);
     notes.push(files.note);
   }
+  let model: ModelHeadSource | undefined;
+  if (o.model !== undefined) {
+    const mine = { weights: wPath, bias: bPath, 'weights-layout': o.weightsLayout, dataset: dsName };
+    const clash = Object.entries(mine).find(([, v]) => v !== undefined);
+    if (clash) throw new InputError(`--model ${o.model}: provides the weights and bias; drop --${clash[0]}`);
+    if (o.modelInputs !== undefined && xPath !== undefined) throw new InputError(`--model-inputs ${o.modelInputs}: the input vectors are given by --input-vectors ${xPath} already; give one`);
+    model = await modelHead(o.model, o.headLayer, given);
+    Object.assign(params, model.params);
+    if (o.modelInputs !== undefined) xPath = o.modelInputs;
+  } else {
+    if (o.modelInputs !== undefined) throw new InputError('--model-inputs: needs --model (the model whose inputs they are)');
+    if (o.headLayer !== undefined) throw new InputError('--head-layer: needs --model');
+  }
   if (bPath && !wPath) throw new InputError('--bias: needs --weights');
   if (yPath && !xPath) throw new InputError('--input-labels: needs --input-vectors (labels belong to given input vectors)');
   const describe: string[] = [];
   let wFloat: Float64Array | undefined, bFloat: Float64Array | undefined;
 
-  if (wPath) {
+  if (model) {
+    ({ wFloat, bFloat } = model);
+    const i = model.info;
+    describe.push(`${i.path} (${i.format}, head '${i.headLayer}')`);
+  } else if (wPath) {
     const layout = o.weightsLayout ?? 'out-in'; // datasets: out-in
     let W: { shape: number[]; data: Float64Array };
     let b: Float64Array | undefined;
@@ -140,8 +171,19 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
   let xFloat: Float64Array | undefined, vectorCount: number | undefined, labels: Int32Array | undefined;
   if (xPath) {
     const got = loadArray(xPath, 'X', 'y');
-    const { array: X, label: xLabel } = got.main;
+    let { array: X } = got.main;
+    const xLabel = got.main.label;
     let yFile = got.companion; // labels in X's archive (data.npz:y) or --input-labels
+    const modelRows = model && o.modelInputs !== undefined ? X.shape[0]! : null;
+    if (model && modelRows !== null) {
+      // the model's own inputs: its body (in float) gives the head's input vectors
+      if (!modelRows) throw new InputError(`${xLabel}: model inputs have no rows, shape [${X.shape}]`);
+      const count = o.vectors ?? modelRows;
+      if (count > modelRows) throw new InputError(`${xLabel}: holds ${modelRows} inputs, --vectors asks for ${count}`);
+      finite(xLabel, X.data.subarray(0, (X.data.length / modelRows) * count));
+      const features = await modelFeatures(model, X, xLabel, count);
+      X = { ...X, shape: [modelRows, model.model.head.inputs], data: features };
+    }
     if (X.shape.length !== 2) throw new InputError(`${xLabel}: input vectors must be 2-D [vectors, inputs], got shape [${X.shape}]`);
     const [rows, K] = X.shape as [number, number];
     if (rows === 0 || K === 0) throw new InputError(`${xLabel}: input vectors have an empty axis, shape [${X.shape}]`);
@@ -151,7 +193,7 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
     params.inputs = K;
     vectorCount = o.vectors ?? rows;
     if (vectorCount > rows) throw new InputError(`${xLabel}: holds ${rows} vectors, --vectors asks for ${vectorCount}`);
-    xFloat = X.data.subarray(0, vectorCount * K);
+    xFloat = X.data.subarray(0, vectorCount * K); // model inputs: the features of the first vectorCount rows
     finite(xLabel, xFloat);
     if (yPath) {
       if (yFile) throw new InputError(`${yPath}: ${xPath} holds labels "y" already; to use --input-labels, name the vectors: ${xPath}:X`);
@@ -170,9 +212,14 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
         labels[i] = v;
       }
     }
-    describe.push(`inputs ${xLabel}${yFile ? `, labels ${yFile.label}` : ''}`);
+    describe.push(`${model && o.modelInputs !== undefined ? 'model inputs' : 'inputs'} ${xLabel}${yFile ? `, labels ${yFile.label}` : ''}`);
   }
-  return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes };
+  if (!model) return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes };
+  const info = model.info;
+  if (info.predicted && labels) info.accuracy = info.predicted.reduce((n, c, v) => n + (c === labels![v] ? 1 : 0), 0) / labels.length;
+  notes.push(...modelNotes(info));
+  const modelFormats = Object.fromEntries(Object.entries(info.formats).map(([k, f]) => [k, f.fmt])) as Partial<Record<FmtField, Fmt>>;
+  return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes, modelFormats, model: info };
 }
 
 /** Values a run holds per vector (inputs and per-class references) times vectors, at most. */
@@ -197,7 +244,10 @@ export async function sourcedScenario(o: DataOptions, modes: readonly Mode[]): P
  */
 export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed: number; autoFormats: boolean }, modes: readonly Mode[]): SourcedScenario {
   const mode = modes[0]!;
-  const prelim = parseConfig({ ...src.params, ...src.given, mode });
+  // formats the model's quantizers fix: over the defaults and --auto-formats, under a given format
+  const fromModel = src.modelFormats ?? {};
+  const aligned = alignedBias(src);
+  const prelim = parseConfig({ ...src.params, ...aligned, ...fromModel, ...src.given, mode });
   const count = src.vectorCount ?? o.vectors ?? 1000;
   // Vectors, their float references and outputs are held in memory: bound them (about 0.8 GB).
   const values = count * (prelim.inputs + prelim.classes);
@@ -208,12 +258,27 @@ export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed:
   const xFloat = src.xFloat ?? generateVectors(prelim, count, o.seed).xFloat;
   const autoFormats = o.autoFormats;
   const formats: FormatChoice = autoFormats
-    ? chooseFormats(prelim, src.given, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
+    ? chooseFormats(prelim, { ...fromModel, ...src.given }, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
     : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };
-  const config = autoFormats ? parseConfig({ ...src.params, ...formats.params, ...src.given, mode }) : prelim;
+  for (const f of FMT_FIELDS) if (f in fromModel && !(f in src.given)) formats.source[f] = 'model';
+  if (aligned.biasFmt && !autoFormats) formats.notes.push(`biasFmt: frac ${aligned.biasFmt.frac} = inFmt.frac + wFmt.frac, the alignment of the products in the model's formats (the bias has no quantizer)`);
+  const config = autoFormats ? parseConfig({ ...src.params, ...aligned, ...fromModel, ...formats.params, ...src.given, mode }) : prelim;
   const weights = quantizeWeights(config, wFloat, bFloat!);
   const vectors = { ...quantizeVectors(config, xFloat, count), ...(src.labels ? { labels: src.labels } : {}) };
   return { config, base: buildScenario(config, count, o.seed, { weights, vectors }), src, formats, autoFormats };
+}
+
+/**
+ * A bias format that fits the model's formats when the default does not: without a quantizer
+ * of its own the bias gets the products' alignment, as the config requires biasFmt.frac ≤
+ * inFmt.frac + wFmt.frac (--auto-formats then chooses within that cap).
+ */
+function alignedBias(src: FloatSources): { biasFmt?: Fmt } {
+  const m = src.modelFormats;
+  if (!m || m.biasFmt || 'biasFmt' in src.given) return {};
+  const inFrac = ((src.given.inFmt as Fmt | undefined) ?? m.inFmt ?? SEED_CONFIG.inFmt).frac;
+  const wFrac = ((src.given.wFmt as Fmt | undefined) ?? m.wFmt ?? SEED_CONFIG.wFmt).frac;
+  return inFrac + wFrac < SEED_CONFIG.biasFmt.frac ? { biasFmt: { width: SEED_CONFIG.biasFmt.width, frac: inFrac + wFrac } } : {};
 }
 
 function finite(path: string, a: Float64Array): void {

@@ -1,6 +1,7 @@
 // The `data` field of a sweep spec: the same data sources as the data flags of `sim`
 // (harness/inputs/sources.ts DataOptions), by the same names; file paths are relative to the
-// spec file. { "dataset": "mnist" }, { "weights": "W.npy", "inputVectors": "X.npz", "autoFormats": true }.
+// spec file. { "dataset": "mnist" }, { "weights": "W.npy", "inputVectors": "X.npz", "autoFormats": true },
+// { "model": "m.onnx", "modelInputs": "X.npy", "inputLabels": "y.npy", "headLayer": "fc" }.
 import { isAbsolute, join } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
 import { DATASETS } from '../inputs/datasets/index.ts';
@@ -8,7 +9,7 @@ import { DATA_FLAGS, type DataOptions } from '../inputs/sources.ts';
 
 export type SpecData = Partial<Pick<DataOptions, (typeof DATA_FLAGS)[number]>>;
 
-const PATHS = ['weights', 'bias', 'inputVectors', 'inputLabels'] as const;
+const PATHS = ['weights', 'bias', 'inputVectors', 'inputLabels', 'model', 'modelInputs'] as const;
 const LAYOUTS = ['out-in', 'in-out'];
 
 export function parseSpecData(raw: unknown, baseDir: string | null): SpecData {
@@ -22,6 +23,9 @@ export function parseSpecData(raw: unknown, baseDir: string | null): SpecData {
     } else if (k === 'weightsLayout') {
       if (typeof v !== 'string' || !LAYOUTS.includes(v)) throw new InputError(`data.weightsLayout: expected one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(v)}`);
       out.weightsLayout = v as 'out-in' | 'in-out';
+    } else if (k === 'headLayer') {
+      if (typeof v !== 'string' || !v) throw new InputError(`data.headLayer: expected a layer name, got ${JSON.stringify(v)}`);
+      out.headLayer = v;
     } else if (k === 'dataset') {
       if (typeof v !== 'string' || !(v in DATASETS)) throw new InputError(`data.dataset: expected one of ${Object.keys(DATASETS).join(', ')}, got ${JSON.stringify(v)}`);
       out.dataset = v;

@@ -28,6 +28,9 @@ export interface DataRef {
   dataset?: string;
   inputVectors?: string;
   inputLabels?: string;
+  model?: string;
+  modelInputs?: string;
+  headLayer?: string;
   /** first rows of the input vectors taken (null: no input vectors) */
   vectors: number | null;
   /** where built-in datasets are cached (absolute) */
@@ -52,7 +55,7 @@ export interface SweepData {
   notes: string[];
 }
 
-const SOURCES = ['weights', 'bias', 'inputVectors', 'inputLabels', 'dataset'] as const;
+const SOURCES = ['weights', 'bias', 'inputVectors', 'inputLabels', 'model', 'modelInputs', 'dataset'] as const;
 
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -75,14 +78,14 @@ export function dataHash(src: FloatSources): DataHash {
  */
 export async function sweepData(spec: SpecData | null, flags: DataOptions): Promise<SweepData> {
   const fromFlags = SOURCES.some((k) => flags[k] !== undefined);
-  const sources = fromFlags || !spec ? flags : { ...flags, ...spec, weightsLayout: flags.weightsLayout ?? spec.weightsLayout };
+  const sources = fromFlags || !spec ? flags : { ...flags, ...spec, weightsLayout: flags.weightsLayout ?? spec.weightsLayout, headLayer: flags.headLayer ?? spec.headLayer };
   const o: DataOptions = { ...sources, params: flags.params, autoFormats: flags.autoFormats === true || spec?.autoFormats === true, vectors: flags.vectors, seed: flags.seed, out: flags.out };
   const src = await loadSources(o);
   const hash = dataHash(src);
   const given = SOURCES.some((k) => o[k] !== undefined);
   const ref: DataRef | null = given
     ? {
-        ...Object.fromEntries(([...SOURCES, 'weightsLayout'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
+        ...Object.fromEntries(([...SOURCES, 'weightsLayout', 'headLayer'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
         vectors: src.vectorCount ?? null,
         out: resolve(o.out),
         hash,
