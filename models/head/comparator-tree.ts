@@ -70,44 +70,48 @@ export class ComparatorTree {
           const bo = j === 1 ? `1 - ${c.v(mask, b)}` : c.v(lvl_ok[j - 1]!, b);
           s += `const bi = ${bi}, bv = ${bv}, bo = ${bo};
             const takeA = ao === 1 ? bo === 0 || av >= bv : bo === 0;
-            ${c.next(lvl_idx[j]!, i)} = takeA ? ai : bi;
-            ${c.next(lvl_val[j]!, i)} = takeA ? av : bv;
-            ${c.next(lvl_ok[j]!, i)} = takeA ? ao : bo; }`;
-        } else s += `${c.next(lvl_idx[j]!, i)} = ai; ${c.next(lvl_val[j]!, i)} = av; ${c.next(lvl_ok[j]!, i)} = ao; }`;
+            ${c.own(lvl_idx[j]!, i)} = takeA ? ai : bi;
+            ${c.own(lvl_val[j]!, i)} = takeA ? av : bv;
+            ${c.own(lvl_ok[j]!, i)} = takeA ? ao : bo; }`;
+        } else s += `${c.own(lvl_idx[j]!, i)} = ai; ${c.own(lvl_val[j]!, i)} = av; ${c.own(lvl_ok[j]!, i)} = ao; }`;
         return s;
       };
+      // The levels are the tree's own registers, written in place from the last level to the
+      // first: each reads the level before it while that still holds the previous cycle's values.
       let levels = '';
-      for (let j = 1; j <= L; j++) {
+      for (let j = L; j >= 1; j--) {
         const pairs = Math.floor(sizes[j - 1]! / 2); // entries with both a and b
         levels += each(pairs, 'i', (i) => node(j, i, true), 8) + '\n';
         if (pairs < sizes[j]!) levels += node(j, pairs, false) + '\n';
-        levels += `${c.nbaRange(lvl_idx[j]!, sizes[j]!)} ${c.nbaRange(lvl_val[j]!, sizes[j]!)} ${c.nbaRange(lvl_ok[j]!, sizes[j]!)}\n`;
       }
+      // The levels come last: the selection above reads the last level before it moves.
       return `
+        if (${c.v(p.rst)}) { ${c.nba(sel_count, 0)} ${c.nba(round, 0)} }
+        else {
+          const st = ${c.v(state)};
+          if (st === ${State.IDLE} && ${c.v(zHoldFull)}) {
+            for (let n = 0; n < ${g.N}; n++) ${c.next(mask, 'n')} = 0;
+            ${c.nbaRange(mask, g.N)}
+            ${c.nba(sel_count, 0)}
+            ${c.nba(round, 0)}
+          } else if (st === ${State.SELECT}) {
+            const cnt = ${c.v(sel_count)};
+            if (cnt === ${L}) {
+              const r = ${c.v(round)};
+              const idx = ${c.v(lvl_idx[L]!)};
+              ${c.next(rank_idx, 'r')} = idx;
+              ${c.next(rank_val, 'r')} = ${c.v(lvl_val[L]!)};
+              ${c.nbaRange(rank_idx, g.R)} ${c.nbaRange(rank_val, g.R)}
+              ${c.next(mask, 'idx')} = 1;
+              ${c.nbaRange(mask, g.N)}
+              ${c.nba(sel_count, 0)}
+              ${c.nba(round, 'r + 1')}
+            } else ${c.nba(sel_count, 'cnt + 1')}
+          }
+        }
         if (${prop}[0] > 0) {
           ${levels}
           ${prop}[0]--;
-        }
-        if (${c.v(p.rst)}) { ${c.nba(sel_count, 0)} ${c.nba(round, 0)} ${c.exit} }
-        const st = ${c.v(state)};
-        if (st === ${State.IDLE} && ${c.v(zHoldFull)}) {
-          for (let n = 0; n < ${g.N}; n++) ${c.next(mask, 'n')} = 0;
-          ${c.nbaRange(mask, g.N)}
-          ${c.nba(sel_count, 0)}
-          ${c.nba(round, 0)}
-        } else if (st === ${State.SELECT}) {
-          const cnt = ${c.v(sel_count)};
-          if (cnt === ${L}) {
-            const r = ${c.v(round)};
-            const idx = ${c.v(lvl_idx[L]!)};
-            ${c.next(rank_idx, 'r')} = idx;
-            ${c.next(rank_val, 'r')} = ${c.v(lvl_val[L]!)};
-            ${c.nbaRange(rank_idx, g.R)} ${c.nbaRange(rank_val, g.R)}
-            ${c.next(mask, 'idx')} = 1;
-            ${c.nbaRange(mask, g.N)}
-            ${c.nba(sel_count, 0)}
-            ${c.nba(round, 'r + 1')}
-          } else ${c.nba(sel_count, 'cnt + 1')}
         }`;
     });
   }

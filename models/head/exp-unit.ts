@@ -3,8 +3,9 @@
 // d → index (tables.ts expIndex) → expImpl table: e_q = EXP[index] (a synchronous ROM read, one
 // stage); split: hi_q = EXP_HI[index >> loBits], lo_q = EXP_LO[index & …] (LUT ROMs, stage 1),
 // e_q = hi_q · lo_q >> shift rounded (one multiplier, stage 2). The normalizer feeds every lane
-// from the logit bank's read port during its EXP pass; afterwards (own = 1) lane 0 belongs to the
-// output stage, which re-computes the exps of the entries it emits.
+// from the logit bank's read port during its EXP pass; afterwards (lane0ToOutput) lane 0 belongs to the
+// output stage, which re-computes the exps of the entries it emits. hi_q and lo_q are the unit's
+// own registers (written in place, stage 2 before stage 1).
 import type { Code } from '../../sim/kernel.ts';
 import type { HeadContext, Ports } from './context.ts';
 import { expIndex } from '../tables.ts';
@@ -20,7 +21,7 @@ export interface ExpUnitInputs {
   nEn2: number;
   nLast: number;
   /** lane 0 belongs to the output stage (code) */
-  own: (c: Code) => string;
+  lane0ToOutput: (c: Code) => string;
   /** output stage: load stage 1 / stage 2 of lane 0 (code), and its logit (code) */
   oEn1: (c: Code) => string;
   oEn2: (c: Code) => string;
@@ -59,24 +60,24 @@ export class ExpUnit {
       const loT = c.ext(t.expLo);
       const prod = c.ext(splitProduct);
       const base = x.base === null ? '0' : c.v(x.base);
-      // Lane j: own (lane 0 only) selects the output stage's inputs.
+      // Lane j: lane0ToOutput (lane 0 only) selects the output stage's inputs.
       const lane = (j: number) => {
-        const mine = softmax ? (j === 0 ? `!(${x.own(c)})` : 'true') : 'false';
+        const mine = softmax ? (j === 0 ? `!(${x.lane0ToOutput(c)})` : 'true') : 'false';
         const en1 = `(${mine} ? ${c.v(x.nEn1)} === 1 : ${softmax || j === 0 ? x.oEn1(c) : 'false'})`;
         const en2 = `(${mine} ? ${c.v(x.nEn2)} === 1 : ${softmax || j === 0 ? x.oEn2(c) : 'false'})`;
         const z = softmax ? `(${mine} ? ${c.v(x.rdData, j)} : ${j === 0 ? x.oZ(c) : 0})` : x.oZ(c);
         const zero = j >= firstPast && softmax ? `(${mine} && ${c.v(x.nLast)} === 1)` : 'false';
         const stage1 = g.split
           ? `const i = ${ei}(${base} - (${z}), ${geo});
-             ${c.next(hi_q, j)} = ${zero} ? 0 : ${hiT}[i >>> ${g.expLoBits}];
-             ${c.next(lo_q, j)} = ${loT}[i & ${mask}];`
+             ${c.own(hi_q, j)} = ${zero} ? 0 : ${hiT}[i >>> ${g.expLoBits}];
+             ${c.own(lo_q, j)} = ${loT}[i & ${mask}];`
           : `${c.next(e_q, j)} = ${zero} ? 0 : ${exp}[${ei}(${base} - (${z}), ${geo})];`;
         const stage2 = g.split ? `if (${en2}) ${c.next(e_q, j)} = ${prod}(${c.v(hi_q, j)}, ${c.v(lo_q, j)}, ${g.expSplitShift}, ${g.expOutBits});` : '';
+        // stage 2 first: hi_q and lo_q are the unit's own registers, read before stage 1 writes them
         return `${stage2}\nif (${en1}) { ${stage1} }`;
       };
       let body = '';
       for (let j = 0; j < this.lanes; j++) body += lane(j) + '\n';
-      if (g.split) body += `${c.nbaRange(hi_q, this.lanes)} ${c.nbaRange(lo_q, this.lanes)}\n`;
       return body + c.nbaRange(e_q, this.lanes);
     });
   }

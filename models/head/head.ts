@@ -94,7 +94,7 @@ export class Head {
       nEn1: norm.rd_valid,
       nEn2: norm.t_valid,
       nLast: norm.rd_last,
-      own: (c) => `${c.v(norm.sum_done)} === 1`,
+      lane0ToOutput: (c) => `${c.v(norm.sum_done)} === 1`,
       ...out.expInputs(ranking, zRd),
     });
     recip.connect(p, state, norm.sum, norm.sum_done);
