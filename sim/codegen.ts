@@ -337,7 +337,9 @@ export class CodeGenerator {
   private inlineSet(id: number, expr: string, active: boolean): string {
     if (!this.plainRegister(id)) return `${rt('set')}(${id}, ${expr});`;
     const wake = this.wakeFlags(id);
-    return `{ const x_ = ${expr}; if (v[${id}] !== x_) { v[${id}] = x_; next[${id}] = x_;${wake}${wake && active ? ` ${rt('dirtyAny')} = true;` : ''} } }`;
+    // a signal that wakes nothing needs no change test
+    if (!wake) return `{ const x_ = ${expr}; v[${id}] = x_; next[${id}] = x_; }`;
+    return `{ const x_ = ${expr}; if (v[${id}] !== x_) { v[${id}] = x_; next[${id}] = x_;${wake}${active ? ` ${rt('dirtyAny')} = true;` : ''} } }`;
   }
 
   private wakeFlags(id: number): string {

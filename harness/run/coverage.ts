@@ -5,6 +5,7 @@
 import type { Geometry } from '../../models/geometry.ts';
 import { State } from '../../models/head/context.ts';
 import { sequencerStates, type Head } from '../../models/head/head.ts';
+import type { TestbenchState } from './testbench-state.ts';
 import type { TrafficOptions } from './traffic.ts';
 
 /** The points, and what hits one (at a rising edge, on the values before it). */
@@ -58,26 +59,23 @@ export function reachablePoints(g: Geometry, vectors: number, t: TrafficOptions)
   return points;
 }
 
-/**
- * Adds the coverage monitor to the head (before elaboration); `cycle` and `beat` are the
- * testbench's state (its array and the slots of the cycle number and the beat in a vector).
- */
-export function monitorCoverage(head: Head, g: Geometry, tbState: Float64Array, slots: { CYCLE: number; BEAT: number }, resetCycles: number): Float64Array {
+/** Adds the coverage monitor to the head (before elaboration); it reads the testbench's cycle and beat. */
+export function monitorCoverage(head: Head, g: Geometry, tb: TestbenchState, resetCycles: number): Float64Array {
   const hits = new Float64Array(NAMES.length);
   const at = (n: string) => NAMES.indexOf(n);
   const { k, ports: p, bank, mac } = head;
   k.posedgeCode('testbench.coverage', p.clk, (c) => {
     const H = c.ext(hits);
-    const S = c.ext(tbState);
+    const S = c.ext(tb);
     const v = (id: number) => c.v(id);
     return `
       const rst = ${v(p.rst)} === 1;
-      if (rst) { if (${S}[${slots.CYCLE}] >= ${resetCycles}) ${H}[${at('midRunReset')}]++; ${c.exit} }
+      if (rst) { if (${S}.cycle >= ${resetCycles}) ${H}[${at('midRunReset')}]++; ${c.exit} }
       const workFull = ${v(bank.z_work_full)} === 1, holdFull = ${v(bank.z_hold_full)} === 1, stall = ${v(bank.stall)} === 1;
       if (stall) ${H}[${at('stall')}]++;
       if (workFull && holdFull) ${H}[${at('banksFull')}]++;
       if (${g.stream ? 'false' : 'true'} && workFull && !holdFull && ${v(mac.a_valid)} === 1 && ${v(mac.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
-      if (${S}[${slots.BEAT}] > 0 && ${v(p.s_valid)} === 0) ${H}[${at('inputGap')}]++;
+      if (${S}.beat > 0 && ${v(p.s_valid)} === 0) ${H}[${at('inputGap')}]++;
       if (${v(p.m_valid)} === 1 && ${v(p.m_ready)} === 0) ${H}[${at('outputBackpressure')}]++;
       ${H}[${at(STATE_NAMES[0]!)} + ${v(head.state)}]++;`;
   });
