@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "Vdut.h"
@@ -76,6 +77,11 @@ int main(int argc, char** argv) {
     g_proto_out = fdopen(protoFd, "wb");
     if (!g_proto_out) die("cannot open protocol stream");
     std::setvbuf(stdout, nullptr, _IOLBF, 0);  // $display lines reach stderr even if we abort
+    // Pipes of 1 MiB (the unprivileged maximum by default) instead of 64 KiB: a whole batch
+    // request fits, so the bridge's write completes at once and this simulation runs the batch
+    // while the model computes the next one, rather than stalling on a half-written request.
+    (void)fcntl(STDIN_FILENO, F_SETPIPE_SZ, 1 << 20);
+    (void)fcntl(protoFd, F_SETPIPE_SZ, 1 << 20);
     static char inBuf[1 << 16], outBuf[1 << 16];
     std::setvbuf(stdin, inBuf, _IOFBF, sizeof inBuf);
     std::setvbuf(g_proto_out, outBuf, _IOFBF, sizeof outBuf);
