@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { InputError } from '../../lib/errors.ts';
 import { checkWritableFile, writeFileAtomic, writeJson } from '../../lib/files.ts';
-import { parseConfig } from '../../models/config.ts';
-import { buildScenario } from '../../harness/inputs/scenario.ts';
-import { BASELINE_REV, beforeAfter } from '../../bench/baseline.ts';
+import { beforeAfter } from '../../bench/baseline.ts';
+import { GUARD_BASELINE, GUARD_MIN, GUARD_SCENARIOS, guard, guardText } from '../../bench/guard.ts';
+import { extractRevision, REPO } from '../../bench/revision-tree.ts';
 import { consoleText, makeReport, resultsMarkdown, type BenchReport } from '../../bench/report.ts';
 import { benchScenario, MEASURES, type Measure } from '../../bench/run.ts';
 import { machineInfo } from '../../bench/machine.ts';
@@ -37,7 +37,8 @@ export const benchCommand = (program: Command) =>
     .option('--slow-runs <n>', 'rounds of the slow measures (Icarus, cocotb)', int(1))
     .option('--scenario <names>', `scenarios, comma-separated: ${SCENARIO_NAMES.join(', ')}`, list(SCENARIO_NAMES))
     .option('--skip <measures>', `measures to skip: ${MEASURES.join(', ')}, baseline`, list([...MEASURES, 'baseline'] as const))
-    .option('--baseline <rev>', `git revision of the before/after comparison, or none (default: ${BASELINE_REV.slice(0, 10)})`, text)
+    .option('--baseline <rev>', `git revision of the before/after comparison and of --guard, or none (default: ${GUARD_BASELINE})`, text)
+    .option('--guard', `only the speed guard: the model against the baseline revision, seed and large head, alone and recording its ports; exit 1 when it is slower (after/before under the bar)`)
     .option('--vcd-dir <dir>', 'where trace speed is measured (default: /dev/shm)', text)
     .option('--results <file>', 'results Markdown, or none (default: bench/results.md)', text)
     .option('--from-json <report>', 're-render results.md from a --json report, no measuring', text)
@@ -48,6 +49,7 @@ export const benchCommand = (program: Command) =>
     });
 
 interface BenchFlags {
+  guard?: true;
   quick?: true;
   runs?: number;
   slowRuns?: number;
@@ -78,7 +80,7 @@ async function bench(o: BenchFlags): Promise<number> {
   const scenarios = o.scenario ?? SCENARIO_NAMES;
   const skipList = o.skip ?? [];
   const skip = new Set(skipList.filter((s): s is Measure => s !== 'baseline'));
-  const baseline = skipList.includes('baseline') || o.baseline === 'none' ? null : (o.baseline ?? (quick ? null : BASELINE_REV));
+  const baseline = skipList.includes('baseline') || o.baseline === 'none' ? null : (o.baseline ?? (quick ? null : GUARD_BASELINE));
   const out = join(o.out, 'bench');
   const vcdDir = o.vcdDir ?? defaultVcdDir(out);
   const results = o.results === 'none' ? null : (o.results ?? (quick ? null : RESULTS_MD));
@@ -99,6 +101,7 @@ async function bench(o: BenchFlags): Promise<number> {
   }
   if (results) checkWritableFile(results, '--results');
 
+  if (o.guard) return speedGuard(o, log);
   const machine = await machineInfo();
   log(`bench: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.start.map((x) => x.toFixed(2)).join(' ')}`);
   const results_: BenchReport['scenarios'] = [];
@@ -110,8 +113,7 @@ async function bench(o: BenchFlags): Promise<number> {
       const cycles = baselineCycles(name, quick);
       // each instance runs the warm-up and every round (cycles per vector: II at the offered rate)
       const need = Math.ceil(((cycles.warmup + runs * (cycles.model + cycles.vcd)) / (s.geometry.ii / DEFAULT_TRAFFIC.validRate)) * 1.3) + 10;
-      const sc = buildScenario(parseConfig(s.config), need, 1);
-      ab.push({ scenario: name, result: await beforeAfter(sc, baseline, { ...cycles, rounds: runs, vcdDir }, (x) => log(`[${name}] ${x}`)) });
+      ab.push({ scenario: name, result: await beforeAfter(s.config, need, baseline, { ...cycles, rounds: runs, vcdDir }, (x) => log(`[${name}] ${x}`)) });
     }
   }
   machine.loadAverage.end = os.loadavg();
@@ -128,4 +130,28 @@ async function bench(o: BenchFlags): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * --guard: this tree against the baseline revision. A scenario under the bar is measured once
+ * more (a busy machine); it fails when both measurements are under it.
+ */
+async function speedGuard(o: BenchFlags, log: (s: string) => void): Promise<number> {
+  const rev = o.baseline && o.baseline !== 'none' ? o.baseline : GUARD_BASELINE;
+  const dir = await extractRevision(rev);
+  if (typeof dir !== 'string') throw new InputError(`--guard: ${dir.error}`);
+  const scenarios = o.scenario ?? Object.keys(GUARD_SCENARIOS);
+  const rounds = o.runs ?? 7;
+  const scale = o.quick ? 0.1 : 1;
+  let result = await guard(REPO, dir, { baseline: rev, rounds, scenarios, scale, log });
+  console.log(guardText(result));
+  const slow = [...new Set(result.rows.filter((r) => !r.ratio || r.ratio.median < GUARD_MIN).map((r) => r.scenario))];
+  if (slow.length) {
+    log(`speed guard: measuring ${slow.join(', ')} again`);
+    const again = await guard(REPO, dir, { baseline: rev, rounds, scenarios: slow, scale, log });
+    console.log(guardText(again));
+    result = { ...result, rows: [...result.rows.filter((r) => !slow.includes(r.scenario)), ...again.rows], pass: again.pass };
+  }
+  if (o.json) writeJson(o.json, { command: 'bench', guard: result });
+  return result.pass ? 0 : 1;
 }
