@@ -69,10 +69,12 @@ export class ComparatorTree {
           const bv = j === 1 ? c.v(zHold, b) : c.v(lvl_val[j - 1]!, b);
           const bo = j === 1 ? `1 - ${c.v(mask, b)}` : c.v(lvl_ok[j - 1]!, b);
           s += `const bi = ${bi}, bv = ${bv}, bo = ${bo};
-            const takeA = ao === 1 ? bo === 0 || av >= bv : bo === 0;
-            ${c.own(lvl_idx[j]!, i)} = takeA ? ai : bi;
-            ${c.own(lvl_val[j]!, i)} = takeA ? av : bv;
-            ${c.own(lvl_ok[j]!, i)} = takeA ? ao : bo; }`;
+            // a wins when it is valid and b is not, or both are and a ≥ b (ties to the lower index);
+            // as 0/1 arithmetic, without a branch on the logits' random order
+            const t = ao * (1 - bo * +(av < bv)) + (1 - ao) * (1 - bo);
+            ${c.own(lvl_idx[j]!, i)} = bi + t * (ai - bi);
+            ${c.own(lvl_val[j]!, i)} = bv + t * (av - bv);
+            ${c.own(lvl_ok[j]!, i)} = bo + t * (ao - bo); }`;
         } else s += `${c.own(lvl_idx[j]!, i)} = ai; ${c.own(lvl_val[j]!, i)} = av; ${c.own(lvl_ok[j]!, i)} = ao; }`;
         return s;
       };
