@@ -5,7 +5,7 @@ import type { Code } from '../../sim/kernel.ts';
 import type { HeadContext, Ports } from './context.ts';
 import { bitsFor } from './context.ts';
 import { reciprocalProb } from '../tables.ts';
-import { satU } from '../numerics.ts';
+import { reciprocalProbCode, satUCode } from '../inline.ts';
 
 export class Divider {
   readonly div_rem: number;
@@ -45,7 +45,9 @@ export class Divider {
   /** Code: the probability of the entry in the output stage. */
   prob(c: Code, emE: number, recipQ: number, msbQ: number): string {
     const { g } = this.ctx;
-    if (g.serial) return `${c.ext(satU)}(Math.floor((${c.v(this.div_q)} + 1) / 2), ${g.probW})`;
-    return `${c.ext(reciprocalProb)}(${c.v(emE)}, ${c.v(recipQ)}, ${g.recipDivide ? 0 : c.v(msbQ)}, ${c.ext(g)})`;
+    if (g.serial) return satUCode(`Math.floor((${c.v(this.div_q)} + 1) / 2)`, g.probW);
+    // recipImpl = divide: the reciprocal has no exponent (msb 0), all of it folds into constants
+    if (g.recipDivide) return reciprocalProbCode(c.v(emE), c.v(recipQ), 0, g);
+    return `${c.ext(reciprocalProb)}(${c.v(emE)}, ${c.v(recipQ)}, ${c.v(msbQ)}, ${c.ext(g)})`;
   }
 }

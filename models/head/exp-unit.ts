@@ -8,8 +8,7 @@
 // own registers (written in place, stage 2 before stage 1).
 import type { Code } from '../../sim/kernel.ts';
 import type { HeadContext, Ports } from './context.ts';
-import { expIndex } from '../tables.ts';
-import { splitProduct } from '../exp-entry.ts';
+import { expIndexCode, splitProductCode } from '../inline.ts';
 
 /** What drives the lanes: the normalizer's pipeline and, for lane 0 once it owns it, the output stage. */
 export interface ExpUnitInputs {
@@ -53,12 +52,9 @@ export class ExpUnit {
     const firstPast = g.N - (g.G - 1) * g.expPar;
     const mask = 2 ** g.expLoBits - 1;
     k.posedgeCode('exp_unit', p.clk, (c) => {
-      const ei = c.ext(expIndex);
-      const geo = c.ext(g);
       const exp = c.ext(t.exp);
       const hiT = c.ext(t.expHi);
       const loT = c.ext(t.expLo);
-      const prod = c.ext(splitProduct);
       const base = x.base === null ? '0' : c.v(x.base);
       // Lane j: lane0ToOutput (lane 0 only) selects the output stage's inputs.
       const lane = (j: number) => {
@@ -68,11 +64,11 @@ export class ExpUnit {
         const z = softmax ? `(${mine} ? ${c.v(x.rdData, j)} : ${j === 0 ? x.oZ(c) : 0})` : x.oZ(c);
         const zero = j >= firstPast && softmax ? `(${mine} && ${c.v(x.nLast)} === 1)` : 'false';
         const stage1 = g.split
-          ? `const i = ${ei}(${base} - (${z}), ${geo});
+          ? `const i = ${expIndexCode(`${base} - (${z})`, g)};
              ${c.own(hi_q, j)} = ${zero} ? 0 : ${hiT}[i >>> ${g.expLoBits}];
              ${c.own(lo_q, j)} = ${loT}[i & ${mask}];`
-          : `${c.next(e_q, j)} = ${zero} ? 0 : ${exp}[${ei}(${base} - (${z}), ${geo})];`;
-        const stage2 = g.split ? `if (${en2}) ${c.next(e_q, j)} = ${prod}(${c.v(hi_q, j)}, ${c.v(lo_q, j)}, ${g.expSplitShift}, ${g.expOutBits});` : '';
+          : `${c.next(e_q, j)} = ${zero} ? 0 : ${exp}[${expIndexCode(`${base} - (${z})`, g)}];`;
+        const stage2 = g.split ? `if (${en2}) ${c.next(e_q, j)} = ${splitProductCode(c.v(hi_q, j), c.v(lo_q, j), g.expSplitShift, g.expOutBits)};` : '';
         // stage 2 first: hi_q and lo_q are the unit's own registers, read before stage 1 writes them
         return `${stage2}\nif (${en1}) { ${stage1} }`;
       };

@@ -9,7 +9,7 @@
 import type { HeadContext, Ports } from './context.ts';
 import { bitsFor } from './context.ts';
 import type { MacArray } from './mac-array.ts';
-import { roundShift, satS } from '../numerics.ts';
+import { roundShiftCode, satSCode } from '../inline.ts';
 import type { Code } from '../../sim/kernel.ts';
 
 export class LogitBank {
@@ -104,8 +104,6 @@ export class LogitBank {
 
     k.posedgeCode('logit_bank', p.clk, (c) => {
       const bQ = c.ext(w.bQ);
-      const rs = c.ext(roundShift);
-      const sat = c.ext(satS);
       return `
         if (${c.v(p.rst)}) { ${c.nba(z_work_full, 0)} ${c.nba(z_hold_full, 0)} ${c.exit} }
         const transfer = ${c.v(z_work_full)} === 1 && ${c.v(z_hold_full)} === 0;
@@ -119,7 +117,7 @@ export class LogitBank {
           const rows = Math.min(${g.cPar}, ${g.N} - first);
           for (let c = 0; c < rows; c++) {
             const x = ${c.v(mac.acc, 'c')} + ${bQ}[first + c] * ${2 ** g.biasShift};
-            ${c.next(z_work, 'first + c')} = ${sat}(${rs}(x, ${g.requantShift}), ${g.logitW});
+            ${c.next(z_work, 'first + c')} = ${satSCode(roundShiftCode('x', g.requantShift), g.logitW)};
           }
           ${c.nbaRange(z_work, g.N)}
         }
@@ -147,8 +145,6 @@ export class LogitBank {
 
     k.posedgeCode('logit_bank', p.clk, (c) => {
       const bQ = c.ext(w.bQ);
-      const rs = c.ext(roundShift);
-      const sat = c.ext(satS);
       return `
         if (${c.v(p.rst)}) {
           ${c.nba(z_work_full, 0)} ${c.nba(z_hold_full, 0)} ${c.nba(grp_rows, 0)} ${c.nba(grp_pos, 0)} ${c.nba(d_idx, 0)}
@@ -170,7 +166,7 @@ export class LogitBank {
           const rows = group === ${g.P - 1} ? ${g.rowsLast} : ${g.cPar};
           for (let c = 0; c < rows; c++) {
             const x = ${c.v(mac.acc, 'c')} + ${bQ}[group * ${g.cPar} + c] * ${2 ** g.biasShift};
-            ${c.next(grp, 'c')} = ${sat}(${rs}(x, ${g.requantShift}), ${g.logitW});
+            ${c.next(grp, 'c')} = ${satSCode(roundShiftCode('x', g.requantShift), g.logitW)};
           }
           ${c.nbaRange(grp, g.cPar)}
           ${c.nba(grp_rows, 'rows')}

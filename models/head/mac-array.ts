@@ -5,7 +5,7 @@
 import type { HeadContext, Ports } from './context.ts';
 import { add, bitsFor, each } from './context.ts';
 import type { InputStage } from './input-stage.ts';
-import { satS } from '../numerics.ts';
+import { satSCode } from '../inline.ts';
 import type { Geometry } from '../geometry.ts';
 import type { HeadWeights } from '../weights.ts';
 
@@ -44,7 +44,6 @@ export class MacArray {
     const romMem = k.memory(weightRom(g, ctx.w));
 
     k.posedgeCode('mac_array', p.clk, (c) => {
-      const sat = c.ext(satS);
       // Stages last first: prod and w_data are written in place (own), after F2 and F1 read them.
       return `
         if (${c.v(p.rst)}) { ${c.nba(p_valid, 0)} ${c.nba(a_valid, 0)} ${c.exit} }
@@ -54,7 +53,7 @@ export class MacArray {
         ${c.nba(a_valid, `pv && ${c.v(p_last)} ? 1 : 0`)}
         if (pv) {
           const first = ${c.v(p_first)} === 1;
-          ${rows((r) => `{ const o = ${row(r)};\nlet sum = first ? 0 : ${c.v(acc, r)};\n${each(K, 'l', (l) => `sum += ${c.v(prod, add('o', l))};`, 16)}\n${c.next(acc, r)} = ${g.accSat ? `${sat}(sum, ${g.accW})` : 'sum'}; }`)}
+          ${rows((r) => `{ const o = ${row(r)};\nlet sum = first ? 0 : ${c.v(acc, r)};\n${each(K, 'l', (l) => `sum += ${c.v(prod, add('o', l))};`, 16)}\n${c.next(acc, r)} = ${g.accSat ? satSCode('sum', g.accW) : 'sum'}; }`)}
           ${c.nbaRange(acc, g.cPar)}
           ${c.nba(a_group, c.v(p_group))}
         }

@@ -7,8 +7,7 @@
 import type { Code } from '../../sim/kernel.ts';
 import type { HeadContext, Ports, Ranking } from './context.ts';
 import { State, bitsFor } from './context.ts';
-import { approxScore } from '../tables.ts';
-import { toBits } from '../numerics.ts';
+import { approxScoreCode, toBitsCode } from '../inline.ts';
 import type { Divider } from './divider.ts';
 import type { ExpUnit, ExpUnitInputs } from './exp-unit.ts';
 import type { Reciprocal } from './reciprocal.ts';
@@ -114,8 +113,8 @@ export class OutputStage {
 
     k.posedgeCode('output_stage', p.clk, (c) => {
       let value: string;
-      if (g.mode === 'argmax') value = `${c.ext(toBits)}(${c.v(em_val)}, ${g.valW})`;
-      else if (g.mode === 'approx') value = `${c.ext(approxScore)}(${c.v(emE)}, ${w.scale}, ${c.ext(g)})`;
+      if (g.mode === 'argmax') value = toBitsCode(c.v(em_val), g.valW);
+      else if (g.mode === 'approx') value = approxScoreCode(c.v(emE), w.scale, g);
       else value = div.prob(c, emE, recip.recip_q, recip.msb_q);
       const split = g.split && g.mode !== 'argmax';
       // the entry at the fetch: ranked entry em_k, or class em_k
