@@ -25,7 +25,7 @@ export const modeRunOptions = <A extends unknown[], O extends OptionValues, G ex
 const typed = () => modeRunOptions(new Command());
 export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
 
-export async function runModes(command: string, cmd: Command<any, any, any>, o: ModeRunFlags, runner: ModeRunner): Promise<number> {
+export async function runModes(command: string, cmd: Command<any, any, any>, o: ModeRunFlags, runner: ModeRunner, concurrent = false): Promise<number> {
   const { params, modes: given } = paramsOf(cmd, o.mode as Mode[] | undefined);
   const modes = given ?? [...MODES];
   // Found now, not after the run: where the reports and dumps go.
@@ -38,9 +38,12 @@ export async function runModes(command: string, cmd: Command<any, any, any>, o: 
   const floats = floatRefs(base);
   const runs: RunReport[] = [];
   const top1s: number[][] = [];
-  for (const mode of modes) {
-    const s = withMode(base, mode);
-    const outcome = await runner(s, traffic);
+  const scenarios = modes.map((mode) => withMode(base, mode));
+  // cosim: the modes at once (their RTL builds and simulators use the other cores); the
+  // reports in mode order either way
+  const outcomes = concurrent ? await all(scenarios.map((s) => runner(s, traffic))) : [];
+  for (const [i, s] of scenarios.entries()) {
+    const outcome = concurrent ? outcomes[i]! : await runner(s, traffic);
     const { report, top1 } = buildReport(s, outcome, floats, bars);
     runs.push(report);
     top1s.push(top1);
@@ -59,6 +62,14 @@ export async function runModes(command: string, cmd: Command<any, any, any>, o: 
   for (const f of failed) console.log(`FAIL ${f}`);
   console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);
   return failed.length ? 1 : 0;
+}
+
+/** Every promise settled; the first rejection, if any, is thrown (no run is left going behind an error). */
+async function all<T>(ps: Promise<T>[]): Promise<T[]> {
+  const r = await Promise.allSettled(ps);
+  const bad = r.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (bad) throw bad.reason;
+  return r.map((x) => (x as PromiseFulfilledResult<T>).value);
 }
 
 const saturation = (s: Scenario) => ({ ...s.w.saturated, inputs: s.vectors.saturated });

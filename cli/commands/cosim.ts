@@ -67,7 +67,7 @@ export const cosimCommand = (program: Command) =>
           const r = await cosimMode(s, traffic, { dir, waves }, start);
           const rtlCoverage = o.coverage ? await summarizeCoverage(join(dir, 'coverage.dat'), join(dir, 'coverage.info')) : undefined;
           return { ...r, backend: o.backend, rtlCoverage };
-        });
+        }, true);
       } finally {
         run.dir?.release();
       }
