@@ -1,0 +1,156 @@
+// How much of an input headsim reads, and how long it waits on a pipe. Every reader checks a
+// size limit (an array: its shape) before it reads a file whole, so no input, however large or
+// endless (/dev/zero, a pipe), makes a reader grow past these bounds — each keeps the process
+// well under 1 GiB. A pipe or a device is read asynchronously, so signals are handled while it
+// is read, and given up on when it stays silent.
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { InputError, isErrnoException } from './errors.ts';
+
+const MiB = 2 ** 20;
+
+export const LIMITS = {
+  /** --config FILE */
+  configBytes: 1 * MiB,
+  /** a sweep spec */
+  specBytes: 16 * MiB,
+  /** bench --from-json, a Slurm submission record */
+  reportBytes: 64 * MiB,
+  /** --weights W.json */
+  weightsJsonBytes: 128 * MiB,
+  /** a sweep cache or shard file (.jsonl) */
+  sweepCacheBytes: 256 * MiB,
+  /** elements of one .npy array (read as float64: 256 MiB) */
+  arrayElements: 2 ** 25,
+  /** a .npz archive (held whole, with one member inflated and decoded beside it) */
+  archiveBytes: 256 * MiB,
+  /** a dump's declarations, up to $enddefinitions */
+  dumpHeaderBytes: 64 * MiB,
+  /** a dump from a pipe or a device (a regular file is bounded by its size) */
+  dumpStreamBytes: 16 * 1024 * MiB,
+  /** a pipe that gives no byte for this long is given up */
+  pipeIdleMs: 60_000,
+} as const;
+
+/** "64 MiB", "1.5 GiB": a limit as people read it. */
+export function showBytes(n: number): string {
+  const units: Array<[number, string]> = [[2 ** 30, 'GiB'], [MiB, 'MiB'], [1024, 'KiB']];
+  for (const [u, name] of units) if (n >= u) return `${+(n / u).toFixed(1)} ${name}`;
+  return `${n} bytes`;
+}
+
+/** An errno as a short reason: 'EISDIR: a directory', 'ENOENT: no such file'. */
+export function errnoText(e: unknown): string {
+  if (!isErrnoException(e)) return String(e);
+  const what: Record<string, string> = {
+    ENOENT: 'no such file',
+    EISDIR: 'a directory',
+    EACCES: 'permission denied',
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EROFS: 'read-only file system',
+    ENAMETOOLONG: 'name too long',
+    ENOTDIR: 'a path component is not a directory',
+    ELOOP: 'too many symbolic links',
+  };
+  return what[e.code!] ? `${e.code}: ${what[e.code!]}` : (e.code ?? e.message);
+}
+
+/** Waits for a promise at most `ms`; a pipe that stays silent is given up on. */
+async function within<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(onTimeout()), ms)));
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface OpenedInput {
+  fh: FileHandle;
+  /** a regular file: its size; a pipe or a device: null */
+  size: number | null;
+}
+
+/**
+ * Opens `path` for reading, or an InputError naming it (`label` names the flag or the kind of
+ * file: "sweep spec"). A FIFO with no writer blocks open() itself: that wait is bounded too.
+ */
+export async function openInput(path: string, label: string): Promise<OpenedInput> {
+  let fh: FileHandle;
+  try {
+    fh = await within(open(path, constants.O_RDONLY), LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no writer opened the pipe in ${LIMITS.pipeIdleMs / 1000} s)`));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${path}: cannot read ${label} (${errnoText(e)})`);
+  }
+  const st = await fh.stat();
+  if (st.isDirectory()) {
+    closeInput({ fh, size: null });
+    throw new InputError(`${path}: cannot read ${label} (a directory)`);
+  }
+  return { fh, size: st.isFile() ? st.size : null };
+}
+
+/**
+ * Reads into `buf` from the current position (a pipe: whatever comes next), waiting at most
+ * LIMITS.pipeIdleMs for a byte. 0 at the end.
+ */
+export async function readSome(input: OpenedInput, buf: Uint8Array, path: string, label: string): Promise<number> {
+  const read = input.fh.read(buf, 0, buf.length, null).then((r) => r.bytesRead);
+  try {
+    return input.size === null ? await within(read, LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no data from the pipe for ${LIMITS.pipeIdleMs / 1000} s)`)) : await read;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`${path}: cannot read ${label} (${errnoText(e)})`);
+  }
+}
+
+/**
+ * Closes without waiting: FileHandle.close() waits for a pending read, which on a silent pipe
+ * never ends (the process exits all the same).
+ */
+export function closeInput(input: OpenedInput): void {
+  input.fh.close().catch(() => {});
+}
+
+/**
+ * A whole file of at most `maxBytes`: a regular file's size is checked before it is read; a
+ * pipe or a device is read in chunks and refused at the first byte past the limit.
+ */
+export async function readCapped(path: string, o: { what: string; maxBytes: number }): Promise<Buffer> {
+  const input = await openInput(path, o.what);
+  const tooLarge = () => new InputError(`${path}: ${o.what} larger than ${showBytes(o.maxBytes)}; not a ${o.what}?`);
+  try {
+    if (input.size !== null && input.size > o.maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const b = Buffer.allocUnsafe(Math.min(1 * MiB, o.maxBytes + 1 - total));
+      const n = await readSome(input, b, path, o.what);
+      if (n === 0) break;
+      chunks.push(b.subarray(0, n));
+      total += n;
+      if (total > o.maxBytes) throw tooLarge();
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeInput(input);
+  }
+}
+
+/** A JSON file of at most `maxBytes`; an InputError naming it when it is unreadable or malformed. */
+export async function readJsonCapped(path: string, o: { what: string; maxBytes: number }): Promise<unknown> {
+  const text = (await readCapped(path, o)).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${path}: malformed ${o.what} (${(e as Error).message.split('\n')[0]})`);
+  }
+}
+
+/** Lets the event loop run (signals, timers) during a long synchronous-looking loop. */
+export function breather(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
