@@ -3,7 +3,7 @@
 // the flag, field or file). `--debug` adds the stack of an unexpected error.
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { ConfigError } from '../models/config.ts';
-import { InputError } from '../lib/errors.ts';
+import { InputError, isErrnoException } from '../lib/errors.ts';
 import { claimReport } from '../lib/files.ts';
 import { benchCommand } from './commands/bench.ts';
 import { cosimCommand } from './commands/cosim.ts';
@@ -32,6 +32,9 @@ function program(): Command {
   return p;
 }
 
+/** Write failures that are the disk's, not the program's. */
+const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
+
 /** Runs the CLI in this process and returns the exit status (tests call it directly). */
 export async function run(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -51,6 +54,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (e instanceof InputError || e instanceof ConfigError) {
       console.error(`${where}: ${e.message}`);
+      return 2;
+    }
+    // The system refused a write the code did not name (a full disk under --out): name the place.
+    if (isErrnoException(e) && DISK_ERRORS.has(e.code!)) {
+      const out = args[args.indexOf('--out') + 1];
+      console.error(`${where}: ${e.path ?? `--out ${args.includes('--out') && out ? out : 'out'}`}: cannot write (${e.code})`);
       return 2;
     }
     // A tool or a simulator failed: its first line says what and where the log is; the rest

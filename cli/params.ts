@@ -7,7 +7,7 @@
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import { configSchema, type Mode } from '../models/config.ts';
 import { InputError } from '../lib/errors.ts';
-import { readJsonFile } from '../lib/files.ts';
+import { LIMITS, readJsonCapped } from '../lib/limits.ts';
 import { DECIMAL, modeList } from './values.ts';
 
 type Kind = 'number' | 'boolean' | 'enum' | 'object' | 'array' | 'union';
@@ -97,9 +97,9 @@ export interface ParamFlags {
 }
 
 /** The parameters given to `cmd` (after parsing), merged over its --config file. */
-export function paramsOf(cmd: Command<any, any, any>, modeFlag: Mode[] | undefined): ParamFlags {
+export async function paramsOf(cmd: Command<any, any, any>, modeFlag: Mode[] | undefined): Promise<ParamFlags> {
   const o = cmd.opts() as Record<string, unknown>;
-  const file: Record<string, unknown> = typeof o.config === 'string' ? readConfigFile(o.config) : {};
+  const file: Record<string, unknown> = typeof o.config === 'string' ? await readConfigFile(o.config) : {};
   let modes: Mode[] | null = modeFlag ?? null;
   if ('mode' in file) {
     const m = file.mode;
@@ -115,11 +115,9 @@ export function paramsOf(cmd: Command<any, any, any>, modeFlag: Mode[] | undefin
   return { params: { ...file, ...flags }, modes };
 }
 
-/** Config files are small; anything past this is not one (e.g. /dev/zero). */
-const CONFIG_MAX_BYTES = 1 << 20;
-
-function readConfigFile(path: string): Record<string, unknown> {
-  const v = readJsonFile(path, { what: 'config file', maxBytes: CONFIG_MAX_BYTES });
+/** Config files are small (LIMITS.configBytes); anything past that is not one (e.g. /dev/zero). */
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  const v = await readJsonCapped(path, { what: 'config file', maxBytes: LIMITS.configBytes });
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`${path}: malformed config (not a JSON object)`);
   return v as Record<string, unknown>;
 }

@@ -26,7 +26,7 @@ const typed = () => modeRunOptions(new Command());
 export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
 
 export async function runModes(command: string, cmd: Command<any, any, any>, o: ModeRunFlags, runner: ModeRunner): Promise<number> {
-  const { params, modes: given } = paramsOf(cmd, o.mode as Mode[] | undefined);
+  const { params, modes: given } = await paramsOf(cmd, o.mode as Mode[] | undefined);
   const modes = given ?? [...MODES];
   // Found now, not after the run: where the reports and dumps go.
   checkWritableDir(o.out, '--out');

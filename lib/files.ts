@@ -69,6 +69,20 @@ export function linkTarget(path: string): string {
 }
 
 /**
+ * Runs a write to `path` (a file under --out, a cache): a failure of the system's (a full disk,
+ * a read-only or vanished directory) becomes an InputError naming the file, not a bare
+ * "ENOSPC … write".
+ */
+export function writingTo<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (e) {
+    if (isErrnoException(e) && !(e instanceof InputError)) throw new InputError(`${path}: cannot write (${why(e)})`);
+    throw e;
+  }
+}
+
+/**
  * Write `data` to `path` through a temporary file in the same directory and a rename (through a
  * symbolic link: to its target, the link stays).
  */
@@ -128,7 +142,9 @@ export function readFileCapped(path: string, o: { what: string; maxBytes: number
     throw new InputError(`${path}: cannot read ${o.what} (${why(e)})`);
   }
   try {
-    if (fstatSync(fd).isDirectory()) throw new InputError(`${path}: cannot read ${o.what} (a directory)`);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new InputError(`${path}: cannot read ${o.what} (a directory)`);
+    if (st.isFile() && st.size > o.maxBytes) throw new InputError(`${path}: ${o.what} larger than ${o.maxBytes} bytes`);
     const buf = Buffer.alloc(o.maxBytes + 1);
     let n = 0;
     for (;;) {
@@ -152,7 +168,7 @@ export function readJsonFile(path: string, o: { what: string; maxBytes: number }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${path}: malformed ${o.what} (${(e as Error).message.split('\n')[0]})`);
+    throw new InputError(`${path}: malformed JSON in the ${o.what} (${(e as Error).message.split('\n')[0]})`);
   }
 }
 

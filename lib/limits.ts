@@ -20,8 +20,8 @@ export const LIMITS = {
   weightsJsonBytes: 128 * MiB,
   /** a sweep cache or shard file (.jsonl) */
   sweepCacheBytes: 256 * MiB,
-  /** elements of one .npy array (read as float64: 256 MiB) */
-  arrayElements: 2 ** 25,
+  /** elements of one .npy array (read as float64: 128 MiB; a Fortran-ordered one is transposed once) */
+  arrayElements: 2 ** 24,
   /** a .npz archive (held whole, with one member inflated and decoded beside it) */
   archiveBytes: 256 * MiB,
   /** a dump's declarations, up to $enddefinitions */
@@ -39,21 +39,9 @@ export function showBytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** An errno as a short reason: 'EISDIR: a directory', 'ENOENT: no such file'. */
+/** An errno as the short reason messages give in parentheses: its code (ENOENT, EISDIR, ENOSPC). */
 export function errnoText(e: unknown): string {
-  if (!isErrnoException(e)) return String(e);
-  const what: Record<string, string> = {
-    ENOENT: 'no such file',
-    EISDIR: 'a directory',
-    EACCES: 'permission denied',
-    ENOSPC: 'no space left on device',
-    EDQUOT: 'disk quota exceeded',
-    EROFS: 'read-only file system',
-    ENAMETOOLONG: 'name too long',
-    ENOTDIR: 'a path component is not a directory',
-    ELOOP: 'too many symbolic links',
-  };
-  return what[e.code!] ? `${e.code}: ${what[e.code!]}` : (e.code ?? e.message);
+  return isErrnoException(e) ? (e.code ?? e.message) : String(e);
 }
 
 /** Waits for a promise at most `ms`; a pipe that stays silent is given up on. */
@@ -146,7 +134,7 @@ export async function readJsonCapped(path: string, o: { what: string; maxBytes: 
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new InputError(`${path}: malformed ${o.what} (${(e as Error).message.split('\n')[0]})`);
+    throw new InputError(`${path}: malformed JSON in the ${o.what} (${(e as Error).message.split('\n')[0]})`);
   }
 }
 

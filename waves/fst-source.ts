@@ -18,7 +18,7 @@ import { lz4Decompress } from './lz4.ts';
 import { BL_BLACKOUT, BL_GEOM, BL_HDR, BL_HIER, BL_HIER_LZ4, BL_HIER_LZ4DUO, BL_VCDATA_DYN_ALIAS2, Cursor, ST_ATTRBEGIN, ST_ATTREND, ST_SCOPE, ST_UPSCOPE, timescaleOf, u64, VC_BLOCKS } from './fst-format.ts';
 import { Changes, digits, packed, packedNumber } from './fst-values.ts';
 import type { DumpSource } from './dump.ts';
-import { fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
+import { declaredName, fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
 
 /** FST_RCV_* codes of 1-bit non-0/1 values, in order: x z h u w l - */
 const RCV: VcdValue[] = ['x', 'z', 1, 'x', 'x', 0, 'x'];
@@ -216,7 +216,8 @@ export class FstSource implements DumpSource {
         const h = alias || ++handles;
         (this.byHandle[h] ??= []).push(this.vars.length);
         const real = tag === 3 || tag === 4 || tag === 20 || tag === 29 || tag === 21;
-        this.vars.push({ name: fullName(scopes, name.replace(/\s+\[\d+:\d+\]$/, '')), width: real ? 0 : len, id: String(h) });
+        const leaf = name.replace(/\s+\[\d+:\d+\]$/, '');
+        this.vars.push({ name: fullName(scopes, leaf), width: real ? 0 : len, id: String(h), declared: declaredName(scopes, leaf) });
       }
     }
   }

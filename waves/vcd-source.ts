@@ -24,9 +24,12 @@ import { openInput, type DumpInput } from './input.ts';
 export type VcdValue = number | bigint | string;
 
 export interface VcdVar {
+  /** the full name by the rule above (TOP and the g_select scope dropped) */
   name: string;
   width: number;
   id: string;
+  /** the name as the dump declares it (every scope, TOP too; no bit range), as GTKWave shows it */
+  declared?: string;
 }
 
 interface ParserInst {
@@ -73,6 +76,9 @@ export function fullName(scopes: string[], leaf: string): string {
   const path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => s !== 'g_select');
   return [...path, leaf.replace(/\[\d+:\d+\]$/, '')].join('.');
 }
+
+/** The name as declared: every scope and the leaf, without its bit range. */
+export const declaredName = (scopes: string[], leaf: string): string => [...scopes, leaf.replace(/\s*\[\d+:\d+\]$/, '')].join('.');
 
 export class VcdSource {
   /** Declared variables; aliases (one id, several names) appear once per name. */
@@ -254,7 +260,7 @@ export class VcdSource {
     const walk = (node: WireNode, scopes: string[]): void => {
       if (node.kind === 'var') {
         const i = this.vars.length;
-        this.vars.push({ name: fullName(scopes, node.name), width: node.size, id: node.link });
+        this.vars.push({ name: fullName(scopes, node.name), width: node.size, id: node.link, declared: declaredName(scopes, node.name) });
         const list = this.byId.get(node.link);
         if (list) list.push(i);
         else this.byId.set(node.link, [i]);

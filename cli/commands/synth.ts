@@ -33,7 +33,7 @@ export const synthCommand = (program: Command) =>
     });
 
 async function synth(o: { mode?: Mode; seed: number; json?: string; timeout: number; modules: boolean; keepBramInit?: true }, cmd: Command<any, any, any>): Promise<number> {
-  const { params, modes } = paramsOf(cmd, o.mode ? [o.mode] : undefined);
+  const { params, modes } = await paramsOf(cmd, o.mode ? [o.mode] : undefined);
   if (modes && modes.length > 1) throw new InputError(`mode: synth takes one mode, got '${modes.join(',')}'`);
   const config = parseConfig({ ...params, ...(modes ? { mode: modes[0] } : {}) });
   if (o.json) checkWritableFile(o.json, '--json');
