@@ -3,7 +3,7 @@
 // endless (/dev/zero, a pipe), makes a reader grow past these bounds — each keeps the process
 // well under 1 GiB. A pipe or a device is read asynchronously, so signals are handled while it
 // is read, and given up on when it stays silent.
-import { constants } from 'node:fs';
+import { closeSync, constants, openSync, statSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InputError, isErrnoException } from './errors.ts';
 
@@ -62,13 +62,50 @@ export interface OpenedInput {
 }
 
 /**
+ * Pipes being opened or read. Such a read (or the open of a FIFO without a writer) holds a
+ * thread of libuv's pool, and a process that exits waits for its pool's threads: when this one
+ * exits (a signal, an error), each is woken with one byte through a write end of its own, so
+ * that the exit is not held up by a writer that never writes.
+ */
+const waiting = new Map<object, { path: string; fd: number | null }>();
+process.on('exit', () => {
+  for (const { path, fd } of waiting.values()) {
+    try {
+      const w = openSync(fd === null ? path : `/proc/self/fd/${fd}`, constants.O_WRONLY | constants.O_NONBLOCK);
+      writeSync(w, Buffer.from([0]));
+      closeSync(w);
+    } catch {
+      /* not a pipe after all, or no longer there */
+    }
+  }
+});
+
+/** Runs `op` on a pipe, registered to be woken should the process exit meanwhile. */
+async function onPipe<T>(path: string, fd: number | null, op: Promise<T>): Promise<T> {
+  const key = {};
+  waiting.set(key, { path, fd });
+  try {
+    return await op;
+  } finally {
+    waiting.delete(key);
+  }
+}
+
+/**
  * Opens `path` for reading, or an InputError naming it (`label` names the flag or the kind of
  * file: "sweep spec"). A FIFO with no writer blocks open() itself: that wait is bounded too.
  */
 export async function openInput(path: string, label: string): Promise<OpenedInput> {
   let fh: FileHandle;
+  const opening = open(path, constants.O_RDONLY);
+  let fifo = false;
   try {
-    fh = await within(open(path, constants.O_RDONLY), LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no writer opened the pipe in ${LIMITS.pipeIdleMs / 1000} s)`));
+    fifo = statSync(path).isFIFO();
+  } catch {
+    /* open() says why */
+  }
+  try {
+    fh = await within(fifo ? onPipe(path, null, opening) : opening, LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no writer opened the pipe in ${LIMITS.pipeIdleMs / 1000} s)`));
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${path}: cannot read ${label} (${errnoText(e)})`);
@@ -88,17 +125,15 @@ export async function openInput(path: string, label: string): Promise<OpenedInpu
 export async function readSome(input: OpenedInput, buf: Uint8Array, path: string, label: string): Promise<number> {
   const read = input.fh.read(buf, 0, buf.length, null).then((r) => r.bytesRead);
   try {
-    return input.size === null ? await within(read, LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no data from the pipe for ${LIMITS.pipeIdleMs / 1000} s)`)) : await read;
+    if (input.size !== null) return await read;
+    return await within(onPipe(path, input.fh.fd, read), LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no data from the pipe for ${LIMITS.pipeIdleMs / 1000} s)`));
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${path}: cannot read ${label} (${errnoText(e)})`);
   }
 }
 
-/**
- * Closes without waiting: FileHandle.close() waits for a pending read, which on a silent pipe
- * never ends (the process exits all the same).
- */
+/** Closes without waiting: FileHandle.close() waits for a pending read, which on a silent pipe never ends. */
 export function closeInput(input: OpenedInput): void {
   input.fh.close().catch(() => {});
 }

@@ -107,7 +107,11 @@ export class SweepCache {
       if (this.repaired > 0) ftruncateSync(this.fd, readFileSync(this.path).lastIndexOf(0x0a) + 1);
     }
     const fd = this.fd;
-    writingTo(this.path, () => writeSync(fd, JSON.stringify(line) + '\n'));
+    const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    // a nearly full disk takes part of a write before it refuses the rest (ENOSPC)
+    writingTo(this.path, () => {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    });
     this.remember(line);
   }
 
