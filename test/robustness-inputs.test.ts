@@ -6,7 +6,8 @@ import { closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, op
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../cli/main.ts';
 import { hasCommand, headsim } from './helpers.ts';
 import { encodeNpy } from '../harness/inputs/npy.ts';
 import { VcdWriter } from '../waves/vcd-writer.ts';
@@ -20,6 +21,24 @@ const TINY = ['--classes', '4', '--inputs', '16', '--kPar', '8'];
 const MiB = 2 ** 20;
 
 type Result = { code: number | null; stdout: string; stderr: string };
+
+/** The CLI in this process (no start-up cost), its console output captured. */
+async function cli(args: string[]): Promise<Result> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const code = await run(args);
+    return { code, stdout: out.map((l) => `${l}\n`).join(''), stderr: err.map((l) => `${l}\n`).join('') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
+afterEach(() => {
+  process.exitCode = undefined; // run() leaves the command's status there
+});
 const oneLine = (r: Result, code: number, re: RegExp) => {
   expect(r.code, r.stderr).toBe(code);
   expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
@@ -69,9 +88,9 @@ describe('no false verdicts', () => {
     const a = await vcd(join(d, 'a.vcd'), ['head.x']);
     const b = await vcd(join(d, 'b.vcd'), ['head.y'], { timescale: '1ps' });
     const json = join(d, 'diff.json');
-    oneLine(headsim(['waves', 'diff', a, b, '--json', json]), 2, /a\.vcd and .*b\.vcd share no signal \(1 in A, 1 in B; .*\): nothing to compare/);
+    oneLine(await cli(['waves', 'diff', a, b, '--json', json]), 2, /a\.vcd and .*b\.vcd share no signal \(1 in A, 1 in B; .*\): nothing to compare/);
     expect(tree(d)).toEqual(['a.vcd', 'b.vcd']); // no report
-    const ok = headsim(['waves', 'diff', a, a]);
+    const ok = await cli(['waves', 'diff', a, a]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^identical: 1 signal\(s\) compared, all agree/);
   });
@@ -82,22 +101,22 @@ describe('no false verdicts', () => {
     const text = readFileSync(a, 'latin1');
     const cut = join(d, 'cut.vcd');
     writeFileSync(cut, text.slice(0, text.indexOf('\n', Math.floor(text.length / 2)) - 3), 'latin1'); // mid-line
-    oneLine(headsim(['waves', 'diff', a, cut]), 2, /cut\.vcd: truncated VCD \(it ends in the middle of a line: .*\); the writer did not finish/);
+    oneLine(await cli(['waves', 'diff', a, cut]), 2, /cut\.vcd: truncated VCD \(it ends in the middle of a line: .*\); the writer did not finish/);
     expect(tree(d)).toEqual(['a.vcd', 'cut.vcd']);
   });
 
-  it('--inFmt 16,20 (more fraction bits than bits) is refused, as for every signed format', () => {
+  it('--inFmt 16,20 (more fraction bits than bits) is refused, as for every signed format', async () => {
     for (const f of ['inFmt', 'wFmt', 'biasFmt', 'logitFmt']) {
       const d = fresh();
-      oneLine(headsim(['sim', `--${f}`, '16,20', '--vectors', '5', '--out', d]), 2, new RegExp(`${f}\\.frac: must be ≤ ${f}\\.width \\(16\\), got 20`));
+      oneLine(await cli(['sim', `--${f}`, '16,20', '--vectors', '5', '--out', d]), 2, new RegExp(`${f}\\.frac: must be ≤ ${f}\\.width \\(16\\), got 20`));
       expect(tree(d)).toEqual([]);
     }
   });
 
-  it('one count of saturated input values: the summary line, the formats table and the report agree', () => {
+  it('one count of saturated input values: the summary line, the formats table and the report agree', async () => {
     const d = fresh();
     const json = join(d, 'r.json');
-    const r = headsim(['sim', ...TINY, '--inFmt', '6,5', '--mode', 'argmax', '--vectors', '50', '--out', d, '--json', json]);
+    const r = await cli(['sim', ...TINY, '--inFmt', '6,5', '--mode', 'argmax', '--vectors', '50', '--out', d, '--json', json]);
     expect(r.stderr).toBe('');
     const line = Number(/quantization: saturated \d+ weights, \d+ biases, (\d+) input values/.exec(r.stdout)![1]);
     const table = Number(/^inputs \(inFmt\) .*? (\d+)\/\d+ /m.exec(r.stdout)![1]);
@@ -108,15 +127,15 @@ describe('no false verdicts', () => {
     expect(rep.quantizationReport.inputs.saturated).toBe(line);
   });
 
-  it('a FAIL line shows the comparison that failed (2.83e-4 > 1e-9), not the requirement', () => {
+  it('a FAIL line shows the comparison that failed (2.83e-4 > 1e-9), not the requirement', async () => {
     const d = fresh();
-    const r = headsim(['sim', ...TINY, '--mode', 'softmax', '--vectors', '20', '--max-prob-error', '1e-9', '--out', d]);
+    const r = await cli(['sim', ...TINY, '--mode', 'softmax', '--vectors', '20', '--max-prob-error', '1e-9', '--out', d]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL softmax: maxProbError: \d\.\d\de-\d+ > 1e-9$/m);
     expect(r.stdout).not.toMatch(/maxProbError: .* ≤ 1e-9/);
   });
 
-  it('integers are decimal: --vectors 0x10, --seed 1e3, --classes 0x10, --inFmt 0x10,8 are refused', () => {
+  it('integers are decimal: --vectors 0x10, --seed 1e3, --classes 0x10, --inFmt 0x10,8 are refused', async () => {
     for (const [args, re] of [
       [['--vectors', '0x10'], /--vectors: expected an integer in 1…1000000, got '0x10'/],
       [['--seed', '1e3'], /--seed: expected an integer ≥ 0, got '1e3'/],
@@ -125,7 +144,7 @@ describe('no false verdicts', () => {
       [['--expPar', '0b1'], /--expPar: expected 'auto' or a decimal number, got '0b1'/],
     ] as const) {
       const d = fresh();
-      oneLine(headsim(['sim', ...args, '--out', d]), 2, re);
+      oneLine(await cli(['sim', ...args, '--out', d]), 2, re);
       expect(tree(d)).toEqual([]);
     }
   });
@@ -142,11 +161,11 @@ describe('--help and the header line say which head runs', () => {
     expect(help).not.toMatch(/\(default: tree\)|\(default: 6,16,9\)/);
   });
 
-  it('the header line names the resolved select, expPar, expImpl and recipImpl', () => {
+  it('the header line names the resolved select, expPar, expImpl and recipImpl', async () => {
     const d = fresh();
-    const r = headsim(['sim', '--classes', '40', '--cPar', '10', '--inputs', '128', '--mode', 'argmax', '--vectors', '5', '--out', d]);
+    const r = await cli(['sim', '--classes', '40', '--cPar', '10', '--inputs', '128', '--mode', 'argmax', '--vectors', '5', '--out', d]);
     expect(r.stdout.split('\n')[0]).toMatch(/^sim: classes 40, .*select stream \(auto\), divider reciprocal, recipImpl divide, expImpl split, expPar \d+ \(auto\), 5 vectors/);
-    const t = headsim(['sim', ...TINY, '--select', 'tree', '--expPar', '2', '--expImpl', 'table', '--recipImpl', 'table', '--mode', 'argmax', '--vectors', '5', '--out', d]);
+    const t = await cli(['sim', ...TINY, '--select', 'tree', '--expPar', '2', '--expImpl', 'table', '--recipImpl', 'table', '--mode', 'argmax', '--vectors', '5', '--out', d]);
     expect(t.stdout.split('\n')[0]).toMatch(/select tree, .*recipImpl table, expImpl table, expPar 2, /);
   });
 });
@@ -180,21 +199,21 @@ describe('no unbounded reads: every reader has a limit, checked before it reads 
     };
     writeFileSync(join(d, 'huge.hdr'), head('(1000000, 4096)'));
     writeFileSync(join(d, 'small.hdr'), head('(4, 16)'));
-    let r = shell('cat huge.hdr /dev/zero | $HS sim --weights /dev/stdin', d);
+    let r = shell('cat huge.hdr /dev/zero | $HS sim --weights /dev/stdin --out ../npy-out', d);
     oneLine(r, 2, /\/dev\/stdin: shape \[1000000,4096\] holds 4,096,000,000 values; at most 16,777,216 are read/);
     underGiB(r);
     // a shape that fits, followed by endless bytes: refused after one byte past its data
-    r = shell('cat small.hdr /dev/zero | $HS sim --weights /dev/stdin', d);
+    r = shell('cat small.hdr /dev/zero | $HS sim --weights /dev/stdin --out ../npy-out', d);
     oneLine(r, 2, /\/dev\/stdin: data is \d+ bytes, shape \[4,16\] of f8 needs 512/);
     underGiB(r);
     expect(tree(d)).toEqual(['huge.hdr', 'small.hdr']);
   });
 
-  it('a regular .npy larger than its header says is refused without reading it whole', () => {
+  it('a regular .npy larger than its header says is refused without reading it whole', async () => {
     const d = fresh();
     const f = join(d, 'W.npy');
     writeFileSync(f, Buffer.concat([encodeNpy({ dtype: 'f8', shape: [4, 16], data: new Float64Array(64) }), Buffer.alloc(4 * MiB)]));
-    oneLine(headsim(['sim', '--weights', f, '--out', d]), 2, /W\.npy: data is 4194816 bytes, shape \[4,16\] of f8 needs 512/);
+    oneLine(await cli(['sim', '--weights', f, '--out', d]), 2, /W\.npy: data is 4194816 bytes, shape \[4,16\] of f8 needs 512/);
   });
 
   it('a silent pipe: reading it obeys SIGTERM (the run exits 143, no process left)', async () => {
@@ -226,33 +245,33 @@ describe('errors name the file or the flag the user gave', () => {
     ['random bytes', () => Buffer.from(Array.from({ length: 3 * MiB }, (_, i) => (i * 2654435761) >>> 24)), /rand\.bin: not a VCD file \(no \$end in 64 KiB after byte 0\)/],
     ['text', () => Buffer.from('hello world, this is not a dump\n'.repeat(100_000)), /text\.bin: not a VCD file/],
     ['zeros', () => Buffer.alloc(3 * MiB), /zeros\.bin: not a VCD file/],
-  ])('waves on a large file that is not a dump (%s): exit 2 naming it', (what, bytes, re) => {
+  ])('waves on a large file that is not a dump (%s): exit 2 naming it', async (what, bytes, re) => {
     const d = fresh();
     const f = join(d, `${what === 'random bytes' ? 'rand' : what}.bin`);
     writeFileSync(f, bytes());
-    oneLine(headsim(['waves', f]), 2, re);
-    oneLine(headsim(['waves', 'diff', f, f]), 2, re);
+    oneLine(await cli(['waves', f]), 2, re);
+    oneLine(await cli(['waves', 'diff', f, f]), 2, re);
     expect(tree(d)).toEqual([f.split('/').pop()]);
   });
 
-  it('waves on a directory: exit 2 naming it', () => {
+  it('waves on a directory: exit 2 naming it', async () => {
     const d = fresh();
-    oneLine(headsim(['waves', d]), 2, new RegExp(`${d}: cannot read dump \\(a directory\\)`));
-    oneLine(headsim(['waves', 'diff', d, d]), 2, new RegExp(`${d}: cannot read dump \\(a directory\\)`));
+    oneLine(await cli(['waves', d]), 2, new RegExp(`${d}: cannot read dump \\(a directory\\)`));
+    oneLine(await cli(['waves', 'diff', d, d]), 2, new RegExp(`${d}: cannot read dump \\(a directory\\)`));
   });
 
-  it('weights of shape 1×8: the error is about the weights file, not "classes"', () => {
+  it('weights of shape 1×8: the error is about the weights file, not "classes"', async () => {
     const d = fresh();
     const f = join(d, 'W.npy');
     writeFileSync(f, encodeNpy({ dtype: 'f4', shape: [1, 8], data: new Float64Array(8) }));
-    oneLine(headsim(['sim', '--weights', f, '--out', d]), 2, /W\.npy: weights of shape \[1, 8\] \[classes, inputs\] give classes = 1; a head has 2 … 1024/);
+    oneLine(await cli(['sim', '--weights', f, '--out', d]), 2, /W\.npy: weights of shape \[1, 8\] \[classes, inputs\] give classes = 1; a head has 2 … 1024/);
   });
 
-  it('--auto-formats on huge weights names the data and the flag to give, not "wFmt.frac"', () => {
+  it('--auto-formats on huge weights names the data and the flag to give, not "wFmt.frac"', async () => {
     const d = fresh();
     const f = join(d, 'W.npy');
     writeFileSync(f, encodeNpy({ dtype: 'f8', shape: [4, 8], data: new Float64Array(32).fill(1e30) }));
-    oneLine(headsim(['sim', '--weights', f, '--auto-formats', '--out', d]), 2, /--auto-formats: the weights reach 1\.00e\+30, more than any 16-bit format holds .*; rescale them or give --wFmt/);
+    oneLine(await cli(['sim', '--weights', f, '--auto-formats', '--out', d]), 2, /--auto-formats: the weights reach 1\.00e\+30, more than any 16-bit format holds .*; rescale them or give --wFmt/);
   });
 
   it("sweep --slurm when sbatch fails: sbatch's own reason on the one line", () => {
@@ -295,14 +314,14 @@ describe('errors name the file or the flag the user gave', () => {
 });
 
 describe('reports and output paths', () => {
-  it('--json through a symbolic link writes the target, atomically; the link stays', () => {
+  it('--json through a symbolic link writes the target, atomically; the link stays', async () => {
     const d = fresh();
     const target = join(d, 'reports', 'latest.json');
     mkdirSync(join(d, 'reports'));
     writeFileSync(target, '{"old": true}\n');
     const link = join(d, 'r.json');
     symlinkSync(target, link);
-    const r = headsim(['sim', ...TINY, '--mode', 'argmax', '--vectors', '5', '--out', join(d, 'o'), '--json', link]);
+    const r = await cli(['sim', ...TINY, '--mode', 'argmax', '--vectors', '5', '--out', join(d, 'o'), '--json', link]);
     expect(r.code, r.stderr).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readlinkSync(link)).toBe(target);
@@ -310,24 +329,24 @@ describe('reports and output paths', () => {
     expect(readdirSync(join(d, 'reports'))).toEqual(['latest.json']); // no temp file, the earlier report replaced
   });
 
-  it('a run that fails after it started leaves no report at --json; the earlier one is kept aside', () => {
+  it('a run that fails after it started leaves no report at --json; the earlier one is kept aside', async () => {
     const d = fresh();
     const json = join(d, 'r.json');
     writeFileSync(json, JSON.stringify({ command: 'sim', runs: [{ checks: [{ name: 'complete', ok: true }] }] }));
     const x = join(d, 'X.npy');
     writeFileSync(x, encodeNpy({ dtype: 'f4', shape: [4, 16], data: Float64Array.from({ length: 64 }, () => NaN) }));
-    oneLine(headsim(['sim', ...TINY, '--input-vectors', x, '--out', join(d, 'o'), '--json', json]), 2, /X\.npy: element 0 is NaN/);
+    oneLine(await cli(['sim', ...TINY, '--input-vectors', x, '--out', join(d, 'o'), '--json', json]), 2, /X\.npy: element 0 is NaN/);
     expect(existsSync(json)).toBe(false);
     expect(JSON.parse(readFileSync(`${json}.previous`, 'utf8')).runs[0].checks[0].ok).toBe(true);
   });
 
-  it('an --out longer than the system allows is refused before anything is made', () => {
+  it('an --out longer than the system allows is refused before anything is made', async () => {
     const d = fresh();
     const deep = join(d, ...Array.from({ length: 40 }, (_, i) => `level-${i}-${'x'.repeat(100)}`));
-    oneLine(headsim(['sim', '--vectors', '5', '--out', deep]), 2, /--out .*: the path is \d+ bytes; the system allows 4095, and the files under it need 256 more/);
+    oneLine(await cli(['sim', '--vectors', '5', '--out', deep]), 2, /--out .*: the path is \d+ bytes; the system allows 4095, and the files under it need 256 more/);
     const wide = join(d, 'y'.repeat(300));
-    oneLine(headsim(['sim', '--vectors', '5', '--out', wide]), 2, /--out .*: a path component is 300 bytes, more than the system's 255/);
-    oneLine(headsim(['sim', '--vectors', '5', '--out', d, '--json', join(deep, 'r.json')]), 2, /--json .*: the path is \d+ bytes; the system allows 4095/);
+    oneLine(await cli(['sim', '--vectors', '5', '--out', wide]), 2, /--out .*: a path component is 300 bytes, more than the system's 255/);
+    oneLine(await cli(['sim', '--vectors', '5', '--out', d, '--json', join(deep, 'r.json')]), 2, /--json .*: the path is \d+ bytes; the system allows 4095/);
     expect(tree(d)).toEqual([]);
   });
 });
