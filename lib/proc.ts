@@ -21,6 +21,7 @@ export function unmarkedEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.HEADSIM_RUN;
   delete env.HEADSIM_SUPERVISOR;
+  delete env.npm_lifecycle_event; // not run by this npm: a bin started there must not watch it
   return env;
 }
 
