@@ -102,6 +102,10 @@ async function stopAt(wrapper: 'npx' | 'npm', phase: keyof typeof PHASES, sig: S
     left = run.filter(alive);
   }
   expect(left, `processes of the run left behind\n${text}`).toEqual([]);
+  // nor files: a half-made build, a run directory's lock
+  const debris = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('verilator') && /(^|\/)(\.tmp-|\.lock$)/.test(f));
+  expect(debris).toEqual([]);
+  expect(existsSync(join(out, 'fresh', 'verilator')) ? readdirSync(join(out, 'fresh', 'verilator')).filter((f) => f.startsWith('.tmp-')) : []).toEqual([]);
   expect(text).not.toMatch(/all checks passed/);
   expect(existsSync(json), 'no report at --json claims this run').toBe(false);
   expect(JSON.parse(readFileSync(`${json}.previous`, 'utf8')).runs[0].checks[0].ok).toBe(true); // the earlier one, kept aside
