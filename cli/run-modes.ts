@@ -26,7 +26,7 @@ const typed = () => modeRunOptions(new Command());
 export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
 
 export async function runModes(command: string, cmd: Command<any, any, any>, o: ModeRunFlags, runner: ModeRunner, concurrent = false): Promise<number> {
-  const { params, modes: given } = paramsOf(cmd, o.mode as Mode[] | undefined);
+  const { params, modes: given } = await paramsOf(cmd, o.mode as Mode[] | undefined);
   const modes = given ?? [...MODES];
   // Found now, not after the run: where the reports and dumps go.
   checkWritableDir(o.out, '--out');
@@ -36,6 +36,7 @@ export async function runModes(command: string, cmd: Command<any, any, any>, o: 
   const traffic: TrafficOptions = { ...DEFAULT_TRAFFIC, seed: o.seed, validRate: o.validRate, readyRate: o.readyRate };
   const bars = { maxProbError: o.maxProbError };
   const floats = floatRefs(base);
+  printHeader(command, base, params.select === undefined || params.select === 'auto');
   const runs: RunReport[] = [];
   const top1s: number[][] = [];
   const scenarios = modes.map((mode) => withMode(base, mode));
@@ -49,15 +50,16 @@ export async function runModes(command: string, cmd: Command<any, any, any>, o: 
     top1s.push(top1);
   }
   if (modes.length === MODES.length) crossModeChecks(base, runs, top1s);
-  print(command, base, runs);
+  print(runs);
   printQuestionCheck(runs);
   printCoverage(runs);
-  const q = saturation(base);
-  console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
   const qr = quantReport(base, floats, runs, formats, autoFormats, src.model);
+  // One count of saturated values, the report's (inputs: those ReLU does not zero anyway).
+  const saturated = { weights: qr.weights.saturated, bias: qr.bias.saturated, inputs: qr.inputs.saturated };
+  console.log(`quantization: saturated ${saturated.weights} weights, ${saturated.bias} biases, ${saturated.inputs} input values`);
   printQuantReport(qr);
   const model = src.model ? { ...src.model, predicted: undefined } : undefined;
-  if (o.json) writeJson(o.json, { command, seed: o.seed, weights: src.describe, ...(model ? { model } : {}), quantization: saturation(base), quantizationReport: qr, runs });
+  if (o.json) writeJson(o.json, { command, seed: o.seed, weights: src.describe, ...(model ? { model } : {}), quantization: saturated, quantizationReport: qr, runs });
   const failed = failedChecks(runs);
   for (const f of failed) console.log(`FAIL ${f}`);
   console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);
@@ -72,13 +74,22 @@ async function all<T>(ps: Promise<T>[]): Promise<T[]> {
   return r.map((x) => (x as PromiseFulfilledResult<T>).value);
 }
 
-const saturation = (s: Scenario) => ({ ...s.w.saturated, inputs: s.vectors.saturated });
-
-function print(command: string, s: Scenario, runs: RunReport[]): void {
+/**
+ * Which head runs, before it runs: the configuration as resolved — select and the exp unit's
+ * lanes as the rules chose them ('auto'), the exp and reciprocal implementations.
+ */
+function printHeader(command: string, s: Scenario, autoSelect: boolean): void {
   const c = s.config;
+  const given = s.config as unknown as { expPar: number | 'auto' };
+  const lanes = withMode(s, 'softmax').g.expPar; // the exp lanes a softmax run has
+  const expPar = `expPar ${lanes}${given.expPar === 'auto' ? ' (auto)' : ''}`;
   console.log(
-    `${command}: classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, relu ${c.relu}, topK ${c.topK}, emit ${c.emit}, divider ${c.divider}, ${s.vectors.count} vectors, seed ${s.seed}`,
+    `${command}: classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, relu ${c.relu}, topK ${c.topK}, emit ${c.emit}, select ${c.select}${autoSelect ? ' (auto)' : ''}, ` +
+      `divider ${c.divider}, recipImpl ${c.recipImpl}, expImpl ${c.expImpl}, ${expPar}, ${s.vectors.count} vectors, seed ${s.seed}`,
   );
+}
+
+function print(runs: RunReport[]): void {
   const pct = (v: number | null) => (v === null ? '-' : (v * 100).toFixed(2) + '%');
   console.log(
     textTable(

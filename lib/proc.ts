@@ -13,6 +13,18 @@ process.on('exit', () => {
   for (const pid of liveGroups) killGroup(pid);
 });
 
+/**
+ * The environment without the mark of this run (cli/bin.mjs kills what carries it when the run
+ * is stopped): for what must outlive the command, such as Slurm jobs and a GTKWave window.
+ */
+export function unmarkedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.HEADSIM_RUN;
+  delete env.HEADSIM_SUPERVISOR;
+  delete env.npm_lifecycle_event; // not run by this npm: a bin started there must not watch it
+  return env;
+}
+
 export interface RunOptions {
   timeoutMs?: number;
   cwd?: string;

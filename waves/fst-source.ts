@@ -13,16 +13,33 @@
 import * as fs from 'node:fs';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
+import { breather } from '../lib/limits.ts';
 import { lz4Decompress } from './lz4.ts';
 import { BL_BLACKOUT, BL_GEOM, BL_HDR, BL_HIER, BL_HIER_LZ4, BL_HIER_LZ4DUO, BL_VCDATA_DYN_ALIAS2, Cursor, ST_ATTRBEGIN, ST_ATTREND, ST_SCOPE, ST_UPSCOPE, timescaleOf, u64, VC_BLOCKS } from './fst-format.ts';
 import { Changes, digits, packed, packedNumber } from './fst-values.ts';
 import type { DumpSource } from './dump.ts';
-import { fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
+import { declaredName, fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
 
 /** FST_RCV_* codes of 1-bit non-0/1 values, in order: x z h u w l - */
 const RCV: VcdValue[] = ['x', 'z', 1, 'x', 'x', 0, 'x'];
 /** Changes emitted per step: bounds what a consumer buffers when the other dump lags. */
 const SLICE = 1 << 18;
+/**
+ * Bounds on what one section may make this reader hold (fstapi writes blocks of at most about
+ * 128 MiB of changes): sizes and counts read from the file are checked against them before
+ * anything is allocated, so a damaged or hostile file cannot grow the process past them.
+ */
+const MAX_SECTION_BYTES = 256 * 2 ** 20;
+const MAX_BLOCK_CHANGES = 1 << 23;
+
+/** A size or count from the file, checked before it is allocated or decompressed. */
+function bounded(n: number, what: string): number {
+  if (!(n >= 0 && n <= MAX_SECTION_BYTES)) throw new RangeError(`${what} of ${n} is past the reader's bound of ${MAX_SECTION_BYTES} (damaged file?)`);
+  return n;
+}
+
+/** zlib output of at most the declared size (a section declares its uncompressed size). */
+const inflate = (data: Uint8Array, ulen: number): Uint8Array => inflateSync(data, { maxOutputLength: Math.max(1, bounded(ulen, 'an uncompressed size')) });
 
 interface Block {
   /** file offset of the section length (just after the type byte) */
@@ -74,7 +91,7 @@ export class FstSource implements DumpSource {
   private static scan(path: string, fd: number): FstSource | null {
     const size = fs.fstatSync(fd).size;
     const read = (pos: number, len: number): Uint8Array => {
-      const b = Buffer.allocUnsafe(len);
+      const b = Buffer.allocUnsafe(bounded(len, 'a section length'));
       const n = fs.readSync(fd, b, 0, len, pos);
       if (n < len) throw new InputError(`${path}: truncated FST (a block runs past the end of the file)`);
       return b;
@@ -155,9 +172,10 @@ export class FstSource implements DumpSource {
     const ulen = u64(b, 8);
     const max = u64(b, 16);
     const data = b.subarray(24);
-    const raw = data.length === ulen ? data : inflateSync(data);
+    const raw = data.length === ulen ? data : inflate(data, ulen);
     const c = new Cursor(raw);
     this.lens = [0];
+    if (max > raw.length) throw new RangeError(`geometry declares ${max} signals in ${raw.length} bytes`);
     for (let h = 1; h <= max; h++) {
       const l = c.varint();
       this.lens.push(l === 0xffffffff ? 0 : l);
@@ -167,12 +185,12 @@ export class FstSource implements DumpSource {
   private readHierarchy(b: Uint8Array, type: number): void {
     const ulen = u64(b, 8);
     let raw: Uint8Array;
-    if (type === BL_HIER) raw = gunzipSync(b.subarray(16));
-    else if (type === BL_HIER_LZ4) raw = lz4Decompress(b.subarray(16), ulen);
+    if (type === BL_HIER) raw = gunzipSync(b.subarray(16), { maxOutputLength: Math.max(1, bounded(ulen, 'the hierarchy size')) });
+    else if (type === BL_HIER_LZ4) raw = lz4Decompress(b.subarray(16), bounded(ulen, 'the hierarchy size'));
     else {
       const c = new Cursor(b, 16);
       const once = c.varint();
-      raw = lz4Decompress(lz4Decompress(b.subarray(c.p), once), ulen);
+      raw = lz4Decompress(lz4Decompress(b.subarray(c.p), bounded(once, 'the hierarchy size')), bounded(ulen, 'the hierarchy size'));
     }
     const c = new Cursor(raw);
     const scopes: string[] = [];
@@ -198,7 +216,8 @@ export class FstSource implements DumpSource {
         const h = alias || ++handles;
         (this.byHandle[h] ??= []).push(this.vars.length);
         const real = tag === 3 || tag === 4 || tag === 20 || tag === 29 || tag === 21;
-        this.vars.push({ name: fullName(scopes, name.replace(/\s+\[\d+:\d+\]$/, '')), width: real ? 0 : len, id: String(h) });
+        const leaf = name.replace(/\s+\[\d+:\d+\]$/, '');
+        this.vars.push({ name: fullName(scopes, leaf), width: real ? 0 : len, id: String(h), declared: declaredName(scopes, leaf) });
       }
     }
   }
@@ -223,6 +242,7 @@ export class FstSource implements DumpSource {
 
   async step(): Promise<boolean> {
     if (this.done) return false;
+    await breather(); // a step decodes a block or delivers a slice: the event loop turns in between (signals)
     if (!this.cur || this.cur.at >= this.cur.n) {
       if (this.next >= this.blocks.length) {
         this.close();
@@ -263,7 +283,7 @@ export class FstSource implements DumpSource {
   /** One value-change block: the wanted signals' changes, sorted by time (stable in handle order). */
   private decode(b: Block, index: number) {
     const read = (pos: number, len: number): Uint8Array => {
-      const buf = Buffer.allocUnsafe(len);
+      const buf = Buffer.allocUnsafe(bounded(len, 'a section length'));
       if (fs.readSync(this.fd, buf, 0, len, pos) < len) throw new RangeError('short read');
       return buf;
     };
@@ -277,7 +297,8 @@ export class FstSource implements DumpSource {
     const tClen = u64(tail, 8);
     const tItems = u64(tail, 16);
     const tData = read(end - 24 - tClen, tClen);
-    const tRaw = tClen === tUlen ? tData : inflateSync(tData);
+    const tRaw = tClen === tUlen ? tData : inflate(tData, tUlen);
+    if (tItems > tRaw.length) throw new RangeError(`time table declares ${tItems} times in ${tRaw.length} bytes`); // a time is at least one byte
     const times = new Float64Array(tItems);
     const tc = new Cursor(tRaw);
     for (let i = 0, t = 0; i < tItems; i++) times[i] = t += tc.varint();
@@ -335,7 +356,7 @@ export class FstSource implements DumpSource {
     if (index === 0 && begTime !== times[0]) {
       // values before the first time-table entry come from the frame (fstapi's reader rule)
       const fr = read(framePos, frameClen);
-      const frame = frameClen === frameUlen ? fr : inflateSync(fr);
+      const frame = frameClen === frameUlen ? fr : inflate(fr, frameUlen);
       let off = 0;
       for (let h = 1; h < nh; h++) {
         const w = this.lens[h]!;
@@ -351,8 +372,11 @@ export class FstSource implements DumpSource {
       const c = new Cursor(raw);
       const ulen = c.varint();
       let data: Uint8Array = raw.subarray(c.p);
-      if (ulen) data = pack === '4' ? lz4Decompress(data, ulen) : inflateSync(data);
+      if (ulen) data = pack === '4' ? lz4Decompress(data, bounded(ulen, 'a chunk size')) : inflate(data, ulen);
       const w = this.lens[h]!;
+      // a change takes at least one byte (1-bit) or one plus the value's bytes: at most this many more
+      if (ch.n + Math.ceil(data.length / (w === 1 ? 1 : 1 + ((w + 7) >> 3))) > MAX_BLOCK_CHANGES)
+        throw new InputError(`${this.path}: block ${index} holds more than ${MAX_BLOCK_CHANGES.toLocaleString('en-US')} changes of the compared signals; compare fewer (--signals, --ignore)`);
       const end = data.length;
       let p = 0;
       let ti = 0;

@@ -1,13 +1,14 @@
 // `headsim bench`: speed of the model, lockstep and peers (Verilator, Icarus, cocotb) in one run.
 // Writes bench/results.md (full runs) and --json FILE. Exit 1 when a simulator's outputs differ
 // from the model's on the shared stimulus; the speed goals are reported, not asserted.
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { InputError } from '../../lib/errors.ts';
 import { checkWritableFile, writeFileAtomic, writeJson } from '../../lib/files.ts';
+import { LIMITS, readJsonCapped } from '../../lib/limits.ts';
 import { beforeAfter } from '../../bench/baseline.ts';
 import { GUARD_BASELINE, GUARD_MIN, GUARD_SCENARIOS, guard, guardText } from '../../bench/guard.ts';
 import { extractRevision, REPO } from '../../bench/revision-tree.ts';
@@ -89,11 +90,11 @@ async function bench(o: BenchFlags): Promise<number> {
   if (o.fromJson !== undefined) {
     let report: BenchReport;
     try {
-      report = JSON.parse(readFileSync(o.fromJson, 'utf8')) as BenchReport;
+      report = (await readJsonCapped(o.fromJson, { what: 'bench report', maxBytes: LIMITS.reportBytes })) as BenchReport;
     } catch (e) {
-      throw new InputError(`--from-json: cannot read ${o.fromJson} (${(e as Error).message.split('\n')[0]})`);
+      throw e instanceof InputError ? new InputError(`--from-json ${e.message}`) : e;
     }
-    if (report.command !== 'bench' || !Array.isArray(report.scenarios)) throw new InputError(`--from-json: ${o.fromJson} is not a bench report`);
+    if (typeof report !== 'object' || report === null || report.command !== 'bench' || !Array.isArray(report.scenarios)) throw new InputError(`--from-json: ${o.fromJson} is not a bench report`);
     console.log(consoleText(report));
     const target = o.results === 'none' ? null : (o.results ?? RESULTS_MD);
     if (target) writeFileAtomic(target, resultsMarkdown(report));

@@ -14,19 +14,29 @@ import { summarizeCoverage } from '../../harness/rtl/verilator/coverage.ts';
 import { modeRunOptions, runModes } from '../run-modes.ts';
 import { int, oneOf } from '../values.ts';
 
+/** A progress line of one mode's run (the phases a long run goes through). */
+const progress = (s: { g: { mode: string } }, what: string) => console.log(`cosim ${s.g.mode}: ${what}`);
+
 /** Builds are cached under <out>/ and shared; a run's own files go to its run directory. */
 const BACKENDS = {
   // The trace format and the coverage counters are compiled in (one cached build each); the
   // scope is a dumpvars file.
   verilator: (out: string, coverage: boolean): BackendFactory => async (s, mem, dir, waves) => {
-    const build = await buildHeadVerilator(s, { outRoot: join(out, 'verilator'), trace: waves.format, coverage });
+    const onBuild = (d: string) => progress(s, `Verilator build of the head into ${d} (once per configuration)`);
+    const build = await buildHeadVerilator(s, { outRoot: join(out, 'verilator'), trace: waves.format, coverage, onBuild });
     const args = [...plusargs(mem), ...(waves.dumpvars ? [`+headsim_dumpvars=${waves.dumpvars}`] : []), ...(coverage ? [`+coverage=${join(dir, 'coverage.dat')}`] : [])];
-    return VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args, logPath: join(dir, 'verilator.log') });
+    const b = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args, logPath: join(dir, 'verilator.log') });
+    progress(s, `lockstep with Verilator, ${s.vectors.count} vectors`);
+    return b;
   },
   // sim.log and JUnit results.xml in <run>/<mode>/cocotb/. Icarus fixes its $dumpvars scope when
   // it compiles: the scope applies to the model's dump only (docs/waves.md).
-  cocotb: (out: string): BackendFactory => (s, mem, dir, waves) =>
-    startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(out, 'cocotb', 'build'), mem, extra: { waveFormat: waves.format } }),
+  cocotb: (out: string): BackendFactory => async (s, mem, dir, waves) => {
+    progress(s, 'starting cocotb on Icarus');
+    const b = await startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(out, 'cocotb', 'build'), mem, extra: { waveFormat: waves.format } });
+    progress(s, `lockstep with cocotb (Icarus), ${s.vectors.count} vectors`);
+    return b;
+  },
 };
 
 const FORMATS = ['auto', 'fst', 'vcd'] as const;

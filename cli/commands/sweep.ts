@@ -14,7 +14,7 @@ import { duration } from '../../harness/sweep/progress.ts';
 import { buildSweepReport, terminalTable, writeOutputs } from '../../harness/sweep/report.ts';
 import { estimateCost, shardOf, type Shard } from '../../harness/sweep/cost.ts';
 import { pointKeys, pointLabel, runSweep } from '../../harness/sweep/run.ts';
-import { expandSpec, mergeParams, readSpec, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
+import { expandSpec, loadSpec, mergeParams, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
 import { resolvePoints, sweepData, type SweepData } from '../../harness/sweep/data.ts';
 import { rtlHash } from '../../harness/synth/synth.ts';
 import { dataOf, dataOptions } from '../options.ts';
@@ -103,7 +103,7 @@ interface SweepFlags extends KeyFlags, SlurmFlags {
 
 async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Command<any, any, any>): Promise<number> {
   const isDefault = specPath === null;
-  const spec = readSpec(specPath ?? DEFAULT_SPEC);
+  const spec = await loadSpec(specPath ?? DEFAULT_SPEC);
   const { data, points } = await dataAndPoints(spec, o, cmd);
   const name = isDefault ? 'default' : basename(specPath!).replace(/\.json$/i, '');
   const outDir = isDefault && cmd.getOptionValueSource('out') !== 'cli' ? DEFAULT_OUT : join(o.out, 'sweep', name);
@@ -115,7 +115,7 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   const timeoutMs = o.timeout * 1000;
   const verify = o.verify ? { vectors: o.verifyVectors, timeoutMs: 30 * 60_000, out: join(o.out, 'sweep', `${name}-verify`) } : null;
   checkRtlHash(o.rtlHash);
-  const { params, modes } = paramsOf(cmd, o.mode);
+  const { params, modes } = await paramsOf(cmd, o.mode);
   const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, data: dataArgs(o), vectors, seed, points });
   if (slurm) return slurm;
 
@@ -192,7 +192,7 @@ function dataArgs(o: KeyFlags): string[] {
 }
 
 async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any, any>): Promise<{ data: SweepData; points: SweepPoint[] }> {
-  const { params, modes } = paramsOf(cmd, o.mode);
+  const { params, modes } = await paramsOf(cmd, o.mode);
   const seed = o.seed ?? spec.seed ?? 1;
   const data = await sweepData(spec.data, dataOf({ ...o, seed, vectors: o.vectors ?? spec.vectors ?? undefined }, params));
   for (const note of data.notes) console.log(note);
@@ -238,7 +238,7 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlH
   const missing: string[] = [];
   if (o.spec !== undefined) {
     // In the spec's order, with the spec's numbering; rows of other points are left out.
-    const spec = readSpec(o.spec);
+    const spec = await loadSpec(o.spec);
     description = spec.description;
     const { data, points } = await dataAndPoints(spec, o, cmd);
     dataDescribe = data.ref?.describe ?? null;

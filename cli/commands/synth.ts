@@ -39,7 +39,7 @@ export const synthCommand = (program: Command) =>
 type DataFlags = Parameters<typeof dataOf>[0];
 
 async function synth(o: Omit<DataFlags, 'out'> & { mode?: Mode; seed: number; json?: string; timeout: number; modules: boolean; keepBramInit?: true }, cmd: Command<any, any, any>): Promise<number> {
-  const { params, modes } = paramsOf(cmd, o.mode ? [o.mode] : undefined);
+  const { params, modes } = await paramsOf(cmd, o.mode ? [o.mode] : undefined);
   if (modes && modes.length > 1) throw new InputError(`mode: synth takes one mode, got '${modes.join(',')}'`);
   if (o.json) checkWritableFile(o.json, '--json');
   const mode: Mode = modes?.[0] ?? SEED_CONFIG.mode;

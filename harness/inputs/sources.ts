@@ -7,10 +7,10 @@
 // Which .npz member is read (harness/inputs/npy.ts loadArray, docs/real-data.md): FILE.npz:NAME names it;
 // FILE.npz alone gives its only array, else W (weights), b (bias), X (input vectors), y (labels),
 // and --weights FILE.npz brings its b, --input-vectors FILE.npz its y, unless named otherwise.
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
-import { loadArray, type LoadedArray } from './npz.ts';
-import { parseConfig, SEED_CONFIG, type HeadConfig, type Mode } from '../../models/config.ts';
+import { LIMITS, readJsonCapped } from '../../lib/limits.ts';
+import { loadArrayAsync, type LoadedArray } from './npz.ts';
+import { configSchema, parseConfig, SEED_CONFIG, type HeadConfig, type Mode } from '../../models/config.ts';
 import { generateWeights, quantizeWeights } from '../../models/weights.ts';
 import { generateVectors, quantizeVectors } from '../../models/vectors.ts';
 import { buildScenario, type Scenario } from './scenario.ts';
@@ -129,11 +129,11 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
     let bFile: LoadedArray | undefined; // a bias in W's archive (model.npz:b) or --bias
     let wLabel = wPath;
     if (wPath.endsWith('.json')) {
-      const j = readJsonWeights(wPath);
+      const j = await readJsonWeights(wPath);
       W = j.W;
       b = j.b;
     } else {
-      const got = loadArray(wPath, 'W', 'b');
+      const got = await loadArrayAsync(wPath, 'W', 'b');
       W = got.main.array;
       wLabel = got.main.label;
       bFile = got.companion;
@@ -143,15 +143,17 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
     if (W.shape[0] === 0 || W.shape[1] === 0) throw new InputError(`${wLabel}: weights have an empty axis, shape [${W.shape}]`);
     finite(wLabel, W.data);
     let [N, K] = W.shape as [number, number];
-    wFloat = W.data;
-    if (layout === 'in-out') {
-      [N, K] = [K, N];
-      wFloat = transpose(W.data, N, K);
+    if (layout === 'in-out') [N, K] = [K, N];
+    // In the file's terms (its shape), not as a parameter the user never set.
+    for (const [field, v] of [['classes', N], ['inputs', K]] as const) {
+      const [lo, hi] = paramRange(field);
+      if (v < lo || v > hi) throw new InputError(`${wLabel}: weights of shape [${W.shape.join(', ')}] ${want} give ${field} = ${v}; a head has ${lo} … ${hi}`);
     }
+    wFloat = layout === 'in-out' ? transpose(W.data, N, K) : W.data;
     if (bPath) {
       if (b) throw new InputError(`${bPath}: ${wPath} holds a bias "b" already`);
       if (bFile) throw new InputError(`${bPath}: ${wPath} holds a bias "b" already; to use --bias, name the weights: ${wPath}:W`);
-      bFile = loadArray(bPath, 'b').main;
+      bFile = (await loadArrayAsync(bPath, 'b')).main;
     }
     if (bFile) {
       const a = bFile.array;
@@ -165,12 +167,13 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
       if (given[field] !== undefined && given[field] !== v) throw new InputError(`${wLabel}: weights imply ${field}=${v} but ${field}=${String(given[field])} was given`);
       params[field] = v;
     }
+    fitDefaults(params, given, N, K);
     describe.push(`${wLabel}${bFile ? ` + ${bFile.label}` : ''} (${layout})`);
   } else describe.push(`generated: W, b ~ N(0, 0.5), seed ${o.seed}`);
 
   let xFloat: Float64Array | undefined, vectorCount: number | undefined, labels: Int32Array | undefined;
   if (xPath) {
-    const got = loadArray(xPath, 'X', 'y');
+    const got = await loadArrayAsync(xPath, 'X', 'y');
     let { array: X } = got.main;
     const xLabel = got.main.label;
     let yFile = got.companion; // labels in X's archive (data.npz:y) or --input-labels
@@ -187,17 +190,19 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
     if (X.shape.length !== 2) throw new InputError(`${xLabel}: input vectors must be 2-D [vectors, inputs], got shape [${X.shape}]`);
     const [rows, K] = X.shape as [number, number];
     if (rows === 0 || K === 0) throw new InputError(`${xLabel}: input vectors have an empty axis, shape [${X.shape}]`);
+    if (K > paramRange('inputs')[1]) throw new InputError(`${xLabel}: input vectors of shape [${X.shape.join(', ')}] have ${K} features; a head takes at most ${paramRange('inputs')[1]}`);
     if (params.inputs !== undefined && params.inputs !== K)
       throw new InputError(`${xLabel}: input vectors have ${K} features but ${wPath} implies inputs=${String(params.inputs)}`);
     if (given.inputs !== undefined && given.inputs !== K) throw new InputError(`${xLabel}: input vectors have ${K} features but inputs=${String(given.inputs)} was given`);
     params.inputs = K;
+    fitDefaults(params, given, (params.classes ?? given.classes ?? SEED_CONFIG.classes) as number, K);
     vectorCount = o.vectors ?? rows;
     if (vectorCount > rows) throw new InputError(`${xLabel}: holds ${rows} vectors, --vectors asks for ${vectorCount}`);
     xFloat = X.data.subarray(0, vectorCount * K); // model inputs: the features of the first vectorCount rows
     finite(xLabel, xFloat);
     if (yPath) {
       if (yFile) throw new InputError(`${yPath}: ${xPath} holds labels "y" already; to use --input-labels, name the vectors: ${xPath}:X`);
-      yFile = loadArray(yPath, 'y').main;
+      yFile = (await loadArrayAsync(yPath, 'y')).main;
     }
     if (yFile) {
       const { array: y, label: yLabel } = yFile;
@@ -281,6 +286,22 @@ function alignedBias(src: FloatSources): { biasFmt?: Fmt } {
   return inFrac + wFrac < SEED_CONFIG.biasFmt.frac ? { biasFmt: { width: SEED_CONFIG.biasFmt.width, frac: inFrac + wFrac } } : {};
 }
 
+/**
+ * Defaults that a small head from a file cannot take (kPar 8 with 4 inputs, topK 3 with 2
+ * classes) follow the file's shape, unless the user set them: the user never chose them.
+ */
+function fitDefaults(params: Record<string, unknown>, given: Record<string, unknown>, classes: number, inputs: number): void {
+  if (given.kPar === undefined && inputs < SEED_CONFIG.kPar) params.kPar = inputs;
+  if (given.topK === undefined && classes < SEED_CONFIG.topK) params.topK = classes;
+}
+
+/** A numeric parameter's range in the config schema (models/config.ts), to phrase a file's shape against it. */
+function paramRange(name: 'classes' | 'inputs'): [number, number] {
+  let s = (configSchema.shape as Record<string, unknown>)[name] as { minValue?: number | null; maxValue?: number | null; unwrap?: () => unknown };
+  while (s.unwrap && s.minValue === undefined) s = s.unwrap() as typeof s;
+  return [s.minValue ?? 1, s.maxValue ?? Infinity];
+}
+
 function finite(path: string, a: Float64Array): void {
   const i = a.findIndex((v) => !Number.isFinite(v));
   if (i >= 0) throw new InputError(`${path}: element ${i} is ${a[i]} (values must be finite)`);
@@ -293,18 +314,13 @@ function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
   return t;
 }
 
-function readJsonWeights(path: string): { W: { shape: number[]; data: Float64Array }; b?: Float64Array } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+async function readJsonWeights(path: string): Promise<{ W: { shape: number[]; data: Float64Array }; b?: Float64Array }> {
   let j: unknown;
   try {
-    j = JSON.parse(text);
+    j = await readJsonCapped(path, { what: 'weights file', maxBytes: LIMITS.weightsJsonBytes });
   } catch (e) {
-    throw new InputError(`${path}: malformed weights file (${(e as Error).message.split('\n')[0]})`);
+    // the words the file's other errors use ("cannot read file (ENOENT)")
+    throw e instanceof InputError ? new InputError(e.message.replace(': cannot read weights file (', ': cannot read file (')) : e;
   }
   const o = j as { W?: unknown; b?: unknown };
   if (!Array.isArray(o.W) || !o.W.length || !o.W.every((r) => Array.isArray(r) && r.length > 0 && r.length === (o.W as unknown[][])[0]!.length))

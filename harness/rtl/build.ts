@@ -19,7 +19,7 @@ export const rtlSources = (dir = RTL_DIR) =>
  * The lockstep driver verilated with rtl/; `trace` picks the dump format compiled in (default
  * VCD), `coverage` Verilator's line and toggle coverage (the driver writes +coverage=FILE).
  */
-export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean } = {}): Promise<VerilatorBuild> {
+export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean; onBuild?: (dir: string) => void } = {}): Promise<VerilatorBuild> {
   return buildVerilator({
     top: 'head',
     sources: rtlSources(opts.rtlDir),
@@ -30,5 +30,6 @@ export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot
     trace: opts.trace ?? 'vcd',
     // Trace whole register arrays (prod, w_data: cPar·kPar entries), so dumps align with the model's.
     extraArgs: ['--trace-max-array', '65536', ...(opts.coverage ? ['--coverage-line', '--coverage-toggle'] : [])],
+    onBuild: opts.onBuild,
   });
 }

@@ -1,6 +1,7 @@
 // Memory images that the RTL loads with $readmemh at simulation start (paths by plusarg), so
 // new weights need no rebuild. Contents come from the same functions the model reads.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { writingTo } from '../../lib/files.ts';
 import { join } from 'node:path';
 import { RECIP_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
 import { toBits } from '../../models/numerics.ts';
@@ -57,14 +58,16 @@ export function writeMemFiles(s: Scenario, dir: string): MemFiles {
     recip: join(dir, 'recip.hex'),
     scale: join(dir, 'scale.hex'),
   };
-  writeFileSync(files.weights, lines(g.P * g.B, (a) => hexWord(rom, g.wW, a * lanes, lanes)));
-  writeFileSync(files.bias, lines(g.N, (n) => hexWord(w.bQ, g.biasW, n, 1)));
-  writeFileSync(files.exp, lines(t.exp.length, (i) => hexWord(t.exp, g.expOutBits, i, 1)));
-  writeFileSync(files.exp_hi, lines(t.expHi.length, (i) => hexWord(t.expHi, g.expHiWidth, i, 1)));
-  writeFileSync(files.exp_lo, lines(t.expLo.length, (i) => hexWord(t.expLo, g.expLoWidth, i, 1)));
-  writeFileSync(files.recip, lines(t.recip.length, (i) => hexWord(t.recip, RECIP_FRAC + 1, i, 1)));
-  writeFileSync(files.scale, hexWord([w.scale], SCALE_WIDTH) + '\n');
+  write(files.weights, lines(g.P * g.B, (a) => hexWord(rom, g.wW, a * lanes, lanes)));
+  write(files.bias, lines(g.N, (n) => hexWord(w.bQ, g.biasW, n, 1)));
+  write(files.exp, lines(t.exp.length, (i) => hexWord(t.exp, g.expOutBits, i, 1)));
+  write(files.exp_hi, lines(t.expHi.length, (i) => hexWord(t.expHi, g.expHiWidth, i, 1)));
+  write(files.exp_lo, lines(t.expLo.length, (i) => hexWord(t.expLo, g.expLoWidth, i, 1)));
+  write(files.recip, lines(t.recip.length, (i) => hexWord(t.recip, RECIP_FRAC + 1, i, 1)));
+  write(files.scale, hexWord([w.scale], SCALE_WIDTH) + '\n');
   return files;
 }
+
+const write = (path: string, text: string) => writingTo(path, () => writeFileSync(path, text));
 
 export const plusargs = (m: MemFiles) => Object.entries(m).map(([k, v]) => `+${k}=${v}`);

@@ -6,10 +6,11 @@
 // the seed of weights and vectors), "description", "data" (the user's weights and vectors,
 // harness/sweep/data-spec.ts). Every error is an InputError naming the field.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { configSchema, ConfigError, parseConfig, type HeadConfig } from '../../models/config.ts';
 import { InputError } from '../../lib/errors.ts';
+import { readJsonFile } from '../../lib/files.ts';
+import { LIMITS, readJsonCapped } from '../../lib/limits.ts';
 import { parseSpecData, type SpecData } from './data-spec.ts';
 
 export interface SweepSpec {
@@ -86,20 +87,14 @@ export function parseSpec(raw: unknown, where = 'spec', baseDir: string | null =
   return { base, grid, points, vectors: int('vectors', 1), seed: int('seed', 0), description: description ?? null, data };
 }
 
+/** A spec file: JSON of at most LIMITS.specBytes (a spec is a page of text, not a stream). */
 export function readSpec(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read sweep spec (${(e as Error).message.split('\n')[0]})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: malformed JSON (${(e as Error).message})`);
-  }
-  return parseSpec(raw, path, dirname(path));
+  return parseSpec(readJsonFile(path, { what: 'sweep spec', maxBytes: LIMITS.specBytes }), path, dirname(path));
+}
+
+/** readSpec for the CLI: a pipe or a device is read asynchronously (signals are obeyed) and given up on when silent. */
+export async function loadSpec(path: string): Promise<SweepSpec> {
+  return parseSpec(await readJsonCapped(path, { what: 'sweep spec', maxBytes: LIMITS.specBytes }), path, dirname(path));
 }
 
 /** Apply {name: value} (dotted names set one field of an object parameter) over params. */

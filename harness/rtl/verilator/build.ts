@@ -71,6 +71,8 @@ export interface VerilatorBuildOptions {
   trace?: 'vcd' | 'fst' | false;
   /** OPT_FAST/OPT_GLOBAL -O2 instead of Verilator's default -Os (default true). */
   optimize?: boolean;
+  /** Called when a build starts (not for a cached one): a progress line. */
+  onBuild?: (dir: string) => void;
 }
 
 export interface VerilatorBuild {
@@ -192,6 +194,7 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   building.add(tmp);
   try {
     await mkdir(tmp);
+    o.onBuild?.(dir);
     const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
       throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
     });
