@@ -6,6 +6,7 @@ import { ConfigError } from '../models/config.ts';
 import { InputError } from '../lib/errors.ts';
 import { benchCommand } from './commands/bench.ts';
 import { cosimCommand } from './commands/cosim.ts';
+import { exportCommand } from './commands/export.ts';
 import { mutantsCommand } from './commands/mutants.ts';
 import { simCommand } from './commands/sim.ts';
 import { sweepCommand } from './commands/sweep.ts';
@@ -21,7 +22,7 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // errors are printed once, as one line, by run()
   p.helpCommand('help [command]', 'show the help of a command');
-  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, benchCommand, mutantsCommand]) add(p);
+  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, exportCommand, benchCommand, mutantsCommand]) add(p);
   return p;
 }
 
