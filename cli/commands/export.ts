@@ -66,9 +66,8 @@ export const exportCommand = (program: Command) =>
       const mode = modes?.[0] ?? 'softmax';
       if (o.name !== undefined) checkName(o.name);
       // Found now, not after the checks: where the directory and the logs go.
-      const out = resolve(o.out);
-      checkWritableDir(dirname(out), '--out');
-      checkTarget(out);
+      checkWritableDir(dirname(o.out), '--out');
+      checkTarget(o.out);
       checkWritableDir(o.work, '--work');
       if (o.json) checkWritableFile(o.json, '--json');
       const data = dataOf({ ...o, vectors: o.vectors, out: o.work }, params);
@@ -78,10 +77,10 @@ export const exportCommand = (program: Command) =>
       checkName(name);
       const hash = dataHash(src);
       const files = [o.weights, o.bias].filter((f): f is string => f !== undefined).map((f) => basename(f));
-      const describe = o.dataset ? `dataset ${o.dataset}` : files.length ? `weights ${files.join(' + ')} (${o.weightsLayout ?? 'out-in'})` : `generated weights, seed ${o.seed}`;
+      const describe = o.dataset ? `dataset ${o.dataset}` : files.length ? `weights ${files.join(' + ')} (${o.weightsLayout ?? 'out-in'})` : 'generated weights';
       console.log(`export: ${name} (${mode}, ${s.config.classes} classes, ${s.config.inputs} inputs, kPar ${s.config.kPar}, cPar ${s.config.cPar}, select ${s.config.select}) → ${o.out}`);
       const r = await writeExport(s, {
-        out,
+        out: resolve(o.out),
         name,
         embed: o.embedMemories === true,
         vectors: o.vectors,

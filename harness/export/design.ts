@@ -16,7 +16,6 @@ import { SHIM_MODULE, shimVerilog } from './shim.ts';
 
 /** Throws an InputError when the scenario is not the one `m` was exported from. */
 export function checkScenario(dir: string, m: ExportManifest, s: Scenario): void {
-  const how = `exported with ${m.data.describe}`;
   if (s.g.mode !== m.mode) throw new InputError(`--rtl ${dir}: the export is a ${m.mode} head; run --mode ${m.mode}`);
   const mine = rtlParams(s.g, s.config.relu);
   const differ = Object.keys({ ...mine, ...m.params }).filter((k) => mine[k] !== m.params[k]);
@@ -25,7 +24,7 @@ export function checkScenario(dir: string, m: ExportManifest, s: Scenario): void
   const images = memImages(s);
   const other = m.memories.find((x) => sha256(memText(images[x.name])) !== x.sha256);
   if (other)
-    throw new InputError(`--rtl ${dir}: this run's ${other.name} image differs from the export's (${how}, seed ${m.seed}); give the same data flags and --seed`);
+    throw new InputError(`--rtl ${dir}: this run's ${other.name} image differs from the export's (exported with ${m.data.describe}, seed ${m.seed}); give the same data flags and seed`);
 }
 
 /** Files of the directory that are not as exported (edited since), for a note. */

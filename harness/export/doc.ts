@@ -104,16 +104,17 @@ const RES_COLS: [keyof ResourceFigures, string][] = [
 function resourcesText(m: ExportManifest): string {
   const r = m.resources;
   if (!r) return 'Not synthesized (`--verify` without `synth`); `headsim synth` with the same configuration gives the figures.';
+  const row = (what: string, x: ResourceFigures) => `| ${what} | ${RES_COLS.map(([k]) => x[k]).join(' | ')} |`;
   return [
     `Yosys \`synth_xilinx -family xc7 -flatten\` (${r.yosysVersion}), the flattened design:`,
     '',
     `| | ${RES_COLS.map(([, h]) => h).join(' | ')} |`,
     `|---|${RES_COLS.map(() => '---').join('|')}|`,
-    `| \`headsim synth\` (top \`head\`, the same configuration and memory contents) | ${RES_COLS.map(([k]) => r.headsimSynth[k]).join(' | ')} |`,
-    `| this directory alone (top \`${m.name}\`) | ${RES_COLS.map(([k]) => r.directory[k]).join(' | ')} |`,
+    row('`headsim synth` of this configuration and data', r.headsimSynth),
+    row(`its script on this directory's files (top \`${m.embedded ? `${m.name}_head` : 'head'}\` with the parameters \`${m.name}.v\` gives it)`, r.sameScript),
+    row(`this directory as a user synthesizes it (top \`${m.name}\`, \`read_verilog -defer\`)`, r.top),
     '',
-    'FF, DSP, block RAM, CARRY4, SRL and LUTRAM are equal by check; the LUT count of two syntheses of the same logic through different',
-    "elaboration paths differs by ABC's restructuring (within 2 %, checked).",
+    `${m.embedded ? 'The second reads the renamed copies with the contents inline, so only FF, DSP, block RAM, CARRY4, SRL and LUTRAM must equal the first (checked).' : 'The first two are equal in every column (checked): what ships is what \`headsim synth\` measured.'} The third has FF, DSP, block RAM, CARRY4, SRL and LUTRAM equal (checked); its LUT count differs by ${r.top.lut - r.headsimSynth.lut >= 0 ? '+' : ''}${r.top.lut - r.headsimSynth.lut}: Yosys' ABC maps the same logic to a different number of LUTs when it sits one hierarchy level deeper, under a top that inverts the reset (up to some 15 % on the seed heads). Vivado's figures are its own.`,
   ].join('\n');
 }
 
@@ -173,7 +174,7 @@ export function exportDoc(s: Scenario, m: ExportManifest, o: { command: string }
     '## Identity',
     '',
     `- configuration sha256 \`${m.configHash}\` (headsim-export.json \`config\`: usable as \`--config\`)`,
-    `- data: ${m.data.describe}${m.data.weights ? `; weights sha256 \`${m.data.weights}\`` : ''}`,
+    `- data: ${m.data.describe}, seed ${m.seed}${m.data.weights ? `; weights + bias sha256 \`${m.data.weights}\`` : ''}`,
     `- rtl/ sha256 \`${m.rtlHash}\``,
     ...mems.map((x) => `- ${x.name} image sha256 \`${x.sha256}\``),
     '',

@@ -15,9 +15,13 @@ function assignments(indent: string, arr: string, m: MemImage): string {
   return m.words.map((w, i) => `${indent}${arr}[${i}] = ${m.width}'h${w};\n`).join('');
 }
 
-/** One rtl/ module's text with its loaders replaced by the used images' contents. */
+/**
+ * One rtl/ module's text with its loaders replaced by the used images' contents. The *_FILE
+ * parameters stay (head.v passes them on) but nothing reads them any more: their declarations
+ * get a Verilator lint waiver (UNUSEDPARAM) on their own line.
+ */
 export function embedLoaders(text: string, file: string, images: Partial<Record<MemName, MemImage>>): string {
-  return text.replace(LOADER, (_all, synthBranch: string) =>
+  const replaced = text.replace(LOADER, (_all, synthBranch: string) =>
     synthBranch
       .split('\n')
       .filter((l) => l.trim() !== '')
@@ -32,6 +36,8 @@ export function embedLoaders(text: string, file: string, images: Partial<Record<
       })
       .join(''),
   );
+  if (replaced === text) return text;
+  return replaced.replace(/^(\s*)(parameter \w+_FILE = "[^"]*",?)$/gm, '$1/* verilator lint_off UNUSEDPARAM */ $2 /* verilator lint_on UNUSEDPARAM */');
 }
 
 /** Module declarations and instantiations of `modules` prefixed with `prefix`. */

@@ -73,18 +73,25 @@ export function checkTarget(dir: string): void {
   if (entries.length && !entries.includes(MANIFEST)) throw new InputError(`--out ${dir}: exists and is not a headsim export (no ${MANIFEST}); remove it or choose another directory`);
 }
 
-/** The copies of rtl/*.v: unchanged, or (embed) with the images inside and modules renamed NAME_<module>. */
+/**
+ * The copies of rtl/*.v: unchanged, or (embed) with the images inside and every module renamed
+ * NAME_<module>, in NAME_<module>.v. Returns the file names.
+ */
 function writeModules(dir: string, name: string, images: Partial<Record<MemName, MemImage>> | null): string[] {
   const files = rtlSources(RTL_DIR);
   const modules = files.map((f) => path.basename(f, '.v'));
-  return files.map((f) => {
+  return files.map((f, i) => {
     const base = path.basename(f);
-    if (!images) copyFileSync(f, path.join(dir, base));
-    else {
-      const text = renameModules(embedLoaders(readFileSync(f, 'utf8'), base, images), modules, `${name}_`);
-      writeFileSync(path.join(dir, base), `// headsim export ${name}: rtl/${base} with its modules renamed ${name}_<module> and the memory contents embedded (--embed-memories).\n${text}`);
+    if (!images) {
+      copyFileSync(f, path.join(dir, base));
+      return base;
     }
-    return base;
+    const original = readFileSync(f, 'utf8');
+    const embedded = embedLoaders(original, base, images);
+    const what = embedded === original ? 'renamed' : 'renamed, its memory loaders replaced by the contents';
+    const out = `${name}_${modules[i]}.v`;
+    writeFileSync(path.join(dir, out), `// headsim export ${name}: rtl/${base}, modules ${what} (--embed-memories).\n${renameModules(embedded, modules, `${name}_`)}`);
+    return out;
   });
 }
 
@@ -143,9 +150,9 @@ export async function writeExport(s: Scenario, o: ExportOptions): Promise<Export
       log(`export: ${step} …`);
       if (step === 'lint') verify.push(await lint(tmp, name, run.dir));
       else if (step === 'synth') {
-        const r = await synth(s, tmp, name, run.dir, o.timeoutMs);
+        const r = await synth(s, tmp, name, run.dir, { embedded: o.embed, timeoutMs: o.timeoutMs });
         verify.push(r.result);
-        resources = { headsimSynth: r.headsimSynth, directory: r.directory, yosysVersion: r.yosysVersion };
+        resources = { headsimSynth: r.headsimSynth, sameScript: r.sameScript, top: r.top, yosysVersion: r.yosysVersion };
       } else verify.push(await testbench(tmp, python, run.dir, { seed: o.seed, timeoutMs: o.timeoutMs }));
       const last = verify[verify.length - 1]!;
       log(`export: ${step} ${last.ok ? 'ok' : 'FAILED'} (${last.seconds.toFixed(1)} s): ${last.detail}`);

@@ -53,7 +53,8 @@ export interface ExportManifest {
   memories: { name: MemName; param: string; file: string | null; width: number; words: number; sha256: string; what: string }[];
   embedded: boolean;
   timing: Timing;
-  resources: { headsimSynth: ResourceFigures; directory: ResourceFigures; yosysVersion: string } | null;
+  /** flattened synth_xilinx: `headsim synth`; its script on this directory's files; this directory with top NAME */
+  resources: { headsimSynth: ResourceFigures; sameScript: ResourceFigures; top: ResourceFigures; yosysVersion: string } | null;
   verify: VerifyResult[];
   /** golden vectors of tb/ */
   tbVectors: number;

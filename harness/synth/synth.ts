@@ -59,13 +59,14 @@ export interface SynthInputs {
   params: Record<string, number>;
   /** memory image name → sha256 */
   memHashes: Record<string, string>;
-  /**
-   * The top (default `head`, with `params` set by chparam). An exported head (harness/export)
-   * is its own top with every parameter resolved inside: no params, and read with -defer, so
-   * that a module is elaborated only as instantiated (not first with its defaults, whose
-   * $readmemh would need rtl/'s default file names).
-   */
+  /** The top (default `head`), its `params` set by chparam (none: an exported top resolves them inside, harness/export). */
   top?: string;
+  /**
+   * read_verilog -defer: a module is elaborated only as instantiated, not first with its
+   * defaults, whose $readmemh would open rtl/'s default file names (an exported directory has
+   * its own). Default false, as `headsim synth` reads rtl/.
+   */
+  defer?: boolean;
 }
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
@@ -100,8 +101,8 @@ export function rtlHash(rtlDir = RTL_DIR): string {
   return h.digest('hex');
 }
 
-const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top'>) => [
-  `read_verilog${inputs.top ? ' -defer' : ''} -DSYNTHESIS ${inputs.sources.join(' ')}`,
+const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>) => [
+  `read_verilog${inputs.defer ? ' -defer' : ''} -DSYNTHESIS ${inputs.sources.join(' ')}`,
   ...(Object.keys(inputs.params).length
     ? [
         `chparam ${Object.entries(inputs.params)
@@ -113,7 +114,7 @@ const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top'>) => 
 const measure = ['tee -o stat.txt stat', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
 
 /** The flattened synthesis of the whole head. */
-export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top'>, keepBramInit = false): string {
+export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>, keepBramInit = false): string {
   return [...readAndSet(inputs), ...synthSteps(moduleSynth(inputs.top ?? TOP), keepBramInit), ...measure, ''].join('\n');
 }
 
@@ -121,7 +122,7 @@ export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'to
  * Submodule types of the elaborated head, each synthesized as the top (flattened within), one
  * after another in one session: head is elaborated once and restored before each module.
  */
-export function moduleScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top'>, types: string[], keepBramInit = false): string {
+export function moduleScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>, types: string[], keepBramInit = false): string {
   const lines = [...readAndSet(inputs), `hierarchy -check -top ${inputs.top ?? TOP}`, 'design -save elab'];
   types.forEach((type, i) => {
     lines.push('design -load elab', `hierarchy -top ${type}`, ...synthSteps(moduleSynth(type), keepBramInit));
@@ -130,7 +131,7 @@ export function moduleScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 't
   return [...lines, ''].join('\n');
 }
 
-export const elabScript = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top'>) =>
+export const elabScript = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>) =>
   [...readAndSet(inputs), `hierarchy -check -top ${inputs.top ?? TOP}`, 'tee -o stat.txt stat', 'tee -o params.txt chparam -list', ''].join('\n');
 
 /** The script as reported: the source list abbreviated. */
