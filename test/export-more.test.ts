@@ -65,7 +65,7 @@ describe('export pieces', () => {
   });
 
   it("waveform names: the export shim's scopes down to head are transparent", () => {
-    expect(fullName(['TOP', 'headsim_export_shim', 'dut', 'head', 'g_select', 'comparator_tree'], 'lvl1_v[0] [15:0]')).toBe('head.comparator_tree.lvl1_v[0]');
+    expect(fullName(['TOP', 'headsim_export_shim', 'dut', 'head', 'g_select', 'comparator_tree'], 'lvl1_v[0]')).toBe('head.comparator_tree.lvl1_v[0]');
     expect(fullName(['headsim_export_shim'], 's_valid')).toBe('headsim_export_shim.s_valid');
     expect(fullName(['TOP', 'head', 'mac_array'], 'acc[0]')).toBe('head.mac_array.acc[0]');
   });
@@ -78,8 +78,8 @@ describe('export: bad input is one line and exit 2', () => {
     [['--bogus', '--out', path.join(tmp, 'x')], /^headsim export: unknown option '--bogus'/],
     [['--kPar', '1000', '--out', path.join(tmp, 'x')], /^headsim export: kPar: must be ≤ inputs \(512\), got 1000$/],
     [['--cPar', '20', '--out', path.join(tmp, 'x')], /^headsim export: cPar: must be ≤ classes/],
-    [['--out', '/proc/headsim-export'], /^headsim export: --out \/proc\/headsim-export: .*cannot write there/],
-    [['--out', path.join(tmp, 'file', 'x')], /^headsim export: --out .*file: cannot make the directory/],
+    [['--out', '/proc/headsim-export'], /^headsim export: --out \/proc\/headsim-export: \/proc: cannot write there/],
+    [['--out', path.join(tmp, 'file', 'x')], /^headsim export: --out .*file\/x: .*file: cannot make the directory/],
     [['--out', path.join(ROOT, 'rtl')], /--out .*rtl: exists and is not a headsim export/],
     [['--name', 'head', '--out', notExport], /--name: 'head' is the name of a module the export ships/],
     [['--verify', 'lint,sim', '--out', notExport], /--verify: 'sim' is not one of lint, synth, tb/],
@@ -102,7 +102,7 @@ describe('export: bad input is one line and exit 2', () => {
 });
 
 describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('export: N = 100 stream head with user weights', () => {
-  it('lint and testbench pass; cosim --rtl with the same --weights: 0 mismatches; other weights are refused', () => {
+  it('lint and testbench pass; cosim --rtl (Icarus) with the same --weights: 0 mismatches; other weights are refused', () => {
     const N = 100;
     const K = 64;
     const r = normal(mulberry32(7), 0, 0.3);
@@ -125,10 +125,11 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('export: N = 100 stream h
     expect(readFileSync(path.join(dir, 'headsim_softmax_n100.md'), 'utf8')).toMatch(/\*\*II 160 cycles\*\*/);
 
     const json = path.join(tmp, 'n100.json');
-    const c = headsim(['cosim', '--rtl', dir, '--weights', W, '--bias', b, '--vectors', '100', '--out', work, '--json', json], 600_000);
+    // On Icarus (a quick build; the seed test runs Verilator): 12 vectors, every port every cycle.
+    const c = headsim(['cosim', '--rtl', dir, '--weights', W, '--bias', b, '--backend', 'cocotb', '--vectors', '12', '--out', work, '--json', json], 600_000);
     expect(c.code, c.stdout + c.stderr).toBe(0);
     const run = (JSON.parse(readFileSync(json, 'utf8')) as { runs: { mismatches: number; scoreboard: { checked: number; mismatches: number }; latency: { rtl: number } }[] }).runs[0]!;
-    expect(run).toMatchObject({ mismatches: 0, scoreboard: { checked: 300, mismatches: 0 } });
+    expect(run).toMatchObject({ mismatches: 0, scoreboard: { checked: 36, mismatches: 0 } });
     expect(run.latency.rtl).toBe(m.timing.latency);
 
     const other = headsim(['cosim', '--rtl', dir, '--vectors', '5', '--out', work]);

@@ -66,7 +66,11 @@ export const exportCommand = (program: Command) =>
       const mode = modes?.[0] ?? 'softmax';
       if (o.name !== undefined) checkName(o.name);
       // Found now, not after the checks: where the directory and the logs go.
-      checkWritableDir(dirname(o.out), '--out');
+      try {
+        checkWritableDir(dirname(o.out), '--out');
+      } catch (e) {
+        throw new InputError(`--out ${o.out}: ${(e as Error).message.replace(/^--out (.*?): /, '$1: ')}`);
+      }
       checkTarget(o.out);
       checkWritableDir(o.work, '--work');
       if (o.json) checkWritableFile(o.json, '--json');
