@@ -74,7 +74,9 @@ export const exportCommand = (program: Command) =>
       checkTarget(o.out);
       checkWritableDir(o.work, '--work');
       if (o.json) checkWritableFile(o.json, '--json');
-      const data = dataOf({ ...o, vectors: o.vectors, out: o.work }, params);
+      // The golden vectors: generated, or the first --vectors rows of --input-vectors (all of a shorter file unless --vectors is given).
+      const given = cmd.getOptionValueSource('vectors') === 'cli';
+      const data = { ...dataOf({ ...o, out: o.work }, params), vectors: o.inputVectors && !given ? null : o.vectors };
       const { base: s, src } = await sourcedScenario(data, [mode]);
       for (const note of src.notes) console.log(note);
       const name = o.name ?? defaultName(mode, s.config.classes);
