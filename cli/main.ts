@@ -7,6 +7,7 @@ import { InputError, isErrnoException } from '../lib/errors.ts';
 import { claimReport } from '../lib/files.ts';
 import { benchCommand } from './commands/bench.ts';
 import { cosimCommand } from './commands/cosim.ts';
+import { exportCommand } from './commands/export.ts';
 import { mutantsCommand } from './commands/mutants.ts';
 import { simCommand } from './commands/sim.ts';
 import { sweepCommand } from './commands/sweep.ts';
@@ -28,7 +29,7 @@ function program(): Command {
     const json = (action.opts() as { json?: unknown }).json;
     if (typeof json === 'string') claimReport(json, '--json');
   });
-  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, benchCommand, mutantsCommand]) add(p);
+  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, exportCommand, benchCommand, mutantsCommand]) add(p);
   return p;
 }
 

@@ -25,9 +25,21 @@ export const modeRunOptions = <A extends unknown[], O extends OptionValues, G ex
 const typed = () => modeRunOptions(new Command());
 export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
 
-export async function runModes(command: string, cmd: Command<any, any, any>, o: ModeRunFlags, runner: ModeRunner, concurrent = false): Promise<number> {
-  const { params, modes: given } = await paramsOf(cmd, o.mode as Mode[] | undefined);
-  const modes = given ?? [...MODES];
+/**
+ * `concurrent`: the modes at once (cosim); `defaults`: parameters and modes under the flags and
+ * --config (cosim --rtl: the export's).
+ */
+export async function runModes(
+  command: string,
+  cmd: Command<any, any, any>,
+  o: ModeRunFlags,
+  runner: ModeRunner,
+  opts: { concurrent?: boolean; defaults?: { params: Record<string, unknown>; modes: Mode[] } } = {},
+): Promise<number> {
+  const { defaults, concurrent = false } = opts;
+  const flags = await paramsOf(cmd, o.mode as Mode[] | undefined);
+  const params = { ...defaults?.params, ...flags.params };
+  const modes = flags.modes ?? defaults?.modes ?? [...MODES];
   // Found now, not after the run: where the reports and dumps go.
   checkWritableDir(o.out, '--out');
   if (o.json) checkWritableFile(o.json, '--json');

@@ -68,12 +68,19 @@ const PARSE_ERRORS: Record<number, string> = {
 const SCALARS: VcdValue[] = [0, 1, 'x', 'x', 'z', 'z', 'x', 'x', 'x', 'x', 0, 0, 1, 1, 'x'];
 
 /**
+ * The top of the lockstep on an exported head (harness/export/shim.ts): head's ports around the
+ * export's AXI4-Stream top, which holds `head`. Its scopes down to `head` are transparent.
+ */
+export const EXPORT_SHIM_SCOPE = 'headsim_export_shim';
+
+/**
  * Full-name rule shared by reader and diff (see the file comment). A generate scope named
  * `g_select` is transparent: rtl/head.v instantiates its selector in one, the model names the
- * selector without it (harness/rtl/names.ts).
+ * selector without it (harness/rtl/names.ts). So is the export shim down to `head`.
  */
 export function fullName(scopes: string[], leaf: string): string {
-  const path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => s !== 'g_select');
+  let path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => s !== 'g_select');
+  if (path[0] === EXPORT_SHIM_SCOPE && path.includes('head')) path = path.slice(path.indexOf('head'));
   return [...path, leaf.replace(/\[\d+:\d+\]$/, '')].join('.');
 }
 

@@ -1,6 +1,6 @@
 // `headsim cosim`: model and RTL in lockstep, every port compared at every cycle.
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
 import { startHeadCocotb } from '../../harness/rtl/cocotb/head.ts';
 import { cosimMode, DEFAULT_WAVES_CYCLES, FST_ABOVE_CYCLES, type BackendFactory, type WavesFormat } from '../../harness/run/cosim.ts';
@@ -8,7 +8,10 @@ import { claimRunDir, runName, type RunDir } from '../../harness/run/run-dir.ts'
 import { parseScope, SCOPE_HELP } from '../../harness/run/scope.ts';
 import { plusargs } from '../../harness/rtl/memfiles.ts';
 import { portWidths } from '../../harness/rtl/ports.ts';
-import { buildHeadVerilator } from '../../harness/rtl/build.ts';
+import { buildHeadVerilator, type RtlDesign } from '../../harness/rtl/build.ts';
+import type { Scenario } from '../../harness/inputs/scenario.ts';
+import { readManifest } from '../../harness/export/manifest.ts';
+import { changedFiles, checkScenario, exportDesign } from '../../harness/export/design.ts';
 import { VerilatorBackend } from '../../harness/rtl/verilator/bridge.ts';
 import { summarizeCoverage } from '../../harness/rtl/verilator/coverage.ts';
 import { modeRunOptions, runModes } from '../run-modes.ts';
@@ -17,23 +20,34 @@ import { int, oneOf } from '../values.ts';
 /** A progress line of one mode's run (the phases a long run goes through). */
 const progress = (s: { g: { mode: string } }, what: string) => console.log(`cosim ${s.g.mode}: ${what}`);
 
-/** Builds are cached under <out>/ and shared; a run's own files go to its run directory. */
+/** What a mode's run simulates: rtl/ (undefined), or an exported directory (cosim --rtl). */
+type DesignOf = (s: Scenario, runDir: string) => RtlDesign | undefined;
+
+/**
+ * Builds are cached under <out>/ and shared; a run's own files go to its run directory. Paths
+ * handed to the simulator are absolute: an exported design runs in its own directory.
+ */
 const BACKENDS = {
   // The trace format and the coverage counters are compiled in (one cached build each); the
   // scope is a dumpvars file.
-  verilator: (out: string, coverage: boolean): BackendFactory => async (s, mem, dir, waves) => {
+  verilator: (out: string, coverage: boolean, designOf: DesignOf): BackendFactory => async (s, mem, dir, waves) => {
+    const design = designOf(s, dir);
     const onBuild = (d: string) => progress(s, `Verilator build of the head into ${d} (once per configuration)`);
-    const build = await buildHeadVerilator(s, { outRoot: join(out, 'verilator'), trace: waves.format, coverage, onBuild });
-    const args = [...plusargs(mem), ...(waves.dumpvars ? [`+headsim_dumpvars=${waves.dumpvars}`] : []), ...(coverage ? [`+coverage=${join(dir, 'coverage.dat')}`] : [])];
-    const b = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args, logPath: join(dir, 'verilator.log') });
+    const build = await buildHeadVerilator(s, { design, outRoot: join(out, 'verilator'), trace: waves.format, coverage, onBuild });
+    const args = [
+      ...(design?.cwd ? [] : plusargs(mem)),
+      ...(waves.dumpvars ? [`+headsim_dumpvars=${resolve(waves.dumpvars)}`] : []),
+      ...(coverage ? [`+coverage=${resolve(dir, 'coverage.dat')}`] : []),
+    ];
+    const b = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args, cwd: design?.cwd ?? undefined, logPath: join(dir, 'verilator.log') });
     progress(s, `lockstep with Verilator, ${s.vectors.count} vectors`);
     return b;
   },
   // sim.log and JUnit results.xml in <run>/<mode>/cocotb/. Icarus fixes its $dumpvars scope when
   // it compiles: the scope applies to the model's dump only (docs/waves.md).
-  cocotb: (out: string): BackendFactory => async (s, mem, dir, waves) => {
+  cocotb: (out: string, designOf: DesignOf): BackendFactory => async (s, mem, dir, waves) => {
     progress(s, 'starting cocotb on Icarus');
-    const b = await startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(out, 'cocotb', 'build'), mem, extra: { waveFormat: waves.format } });
+    const b = await startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(out, 'cocotb', 'build'), mem, design: designOf(s, dir), extra: { waveFormat: waves.format } });
     progress(s, `lockstep with cocotb (Icarus), ${s.vectors.count} vectors`);
     return b;
   },
@@ -60,6 +74,7 @@ export const cosimCommand = (program: Command) =>
     .addOption(new Option('--vcd-from <cycle>', 'same as --waves-from').argParser(int(0)).hideHelp())
     .addOption(new Option('--vcd-to <cycle>', 'same as --waves-to').argParser(int(1)).hideHelp())
     .option('--coverage', "Verilator's line and toggle coverage of the RTL: figures in the report, coverage.dat and an lcov coverage.info (genhtml) in the run directory")
+    .option('--rtl <dir>', "an exported head (headsim export): the lockstep on its files; its configuration and seed are the defaults, its mode the only one")
     .action(async (o, cmd) => {
       const format: WavesFormat | undefined = o.waves === true ? 'auto' : (o.waves ?? (o.vcd ? 'vcd' : undefined));
       const from = o.wavesFrom ?? o.vcdFrom ?? 0;
@@ -68,7 +83,19 @@ export const cosimCommand = (program: Command) =>
       if (!format && (o.wavesFrom ?? o.vcdFrom ?? o.wavesTo ?? o.vcdTo) !== undefined) throw new InputError('--waves-from/--waves-to: give --waves to dump');
       if (o.coverage && o.backend !== 'verilator') throw new InputError('--coverage: needs --backend verilator');
       const waves = format ? { format, scope: o.wavesScope, from, to } : undefined;
-      const start = o.backend === 'verilator' ? BACKENDS.verilator(o.out, o.coverage === true) : BACKENDS.cocotb(o.out);
+      const exported = o.rtl === undefined ? undefined : readManifest(o.rtl);
+      if (exported) {
+        if (o.wavesScope !== 'all') throw new InputError(`--waves-scope: with --rtl only 'all' (the export's hierarchy is not head's)`);
+        if (cmd.getOptionValueSource('seed') !== 'cli') o.seed = exported.seed;
+        const changed = changedFiles(o.rtl!, exported);
+        if (changed.length) console.log(`cosim --rtl: changed since the export: ${changed.join(', ')} (the lockstep runs on them as they are)`);
+      }
+      const designOf: DesignOf = (s, dir) => {
+        if (!exported) return undefined;
+        checkScenario(o.rtl!, exported, s);
+        return exportDesign(o.rtl!, exported, s, dir);
+      };
+      const start = o.backend === 'verilator' ? BACKENDS.verilator(o.out, o.coverage === true, designOf) : BACKENDS.cocotb(o.out, designOf);
       const run: { dir: RunDir | null } = { dir: null };
       try {
         process.exitCode = await runModes('cosim', cmd, o, async (s, traffic) => {
@@ -77,8 +104,13 @@ export const cosimCommand = (program: Command) =>
           const r = await cosimMode(s, traffic, { dir, waves }, start);
           const rtlCoverage = o.coverage ? await summarizeCoverage(join(dir, 'coverage.dat'), join(dir, 'coverage.info')) : undefined;
           return { ...r, backend: o.backend, rtlCoverage };
-        }, true);
+        }, { concurrent: true, defaults: exported ? { params: withoutMode(exported.config), modes: [exported.mode] } : undefined });
       } finally {
         run.dir?.release();
       }
     });
+
+const withoutMode = (c: object): Record<string, unknown> => {
+  const { mode: _mode, ...rest } = c as Record<string, unknown>;
+  return rest;
+};
