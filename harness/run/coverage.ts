@@ -47,7 +47,8 @@ export interface Coverage {
 export function reachablePoints(g: Geometry, vectors: number, t: TrafficOptions): CoverPoint[] {
   const probe = Math.min(t.probe, vectors);
   const points: CoverPoint[] = sequencerStates(g).map((s) => `state.${s}` as const);
-  if (t.midRunReset && vectors > Math.max(probe, Math.floor(vectors / 2))) points.push('midRunReset');
+  // with the phases the reset waits for two vectors past the backpressure phase (harness/run/testbench.ts)
+  if (t.midRunReset && vectors > Math.max(probe, Math.floor(vectors / 2)) && (!t.phases || vectors >= probe + 3)) points.push('midRunReset');
   if (!t.phases || vectors <= probe) return points;
   points.push('outputBackpressure');
   if (g.B > 1) points.push('inputGap');

@@ -19,6 +19,8 @@ export class TestbenchState {
   resetUntil = 0;
   /** the cycle the probe ended (the traffic phases count from it); −1 while it runs */
   probeEnd = -1;
+  /** vectors out when the backpressure phase (the first) ended; −1 before */
+  backpressureOut = -1;
   /** the forced input gap is done */
   gapped = 0;
 }

@@ -93,10 +93,18 @@ export class Testbench {
       const phaseCycles = PHASE_VECTORS * Math.max(timing(g).ii, 16);
       const rate = (which: 'valid' | 'ready', dflt: number) =>
         opt.phases ? `[${TRAFFIC_PHASES.map((ph) => ph[which] ?? dflt).join(', ')}][Math.floor((t - ${S}.probeEnd) / ${phaseCycles}) % ${TRAFFIC_PHASES.length}]` : `${dflt}`;
-      // Reset once half the vectors are out (after the probe); send the interrupted ones again.
+      // Reset once half the vectors are out (after the probe) and, with the phases, once two
+      // vectors came out after the backpressure phase (a reset inside it cuts it short of the
+      // stall it must reach; just after it, the release of both full banks, a transfer meets the
+      // stalled completion); send the interrupted ones again.
       const resetAfter = Math.max(probeVectors, Math.floor(V / 2));
-      const midReset = opt.midRunReset && V > resetAfter ? `
-        if (${S}.resetDone === 0 && ${S}.outVector >= ${resetAfter}) {
+      const afterBackpressure = opt.phases
+        ? `
+        if (${S}.backpressureOut < 0 && ${S}.probeEnd >= 0 && t >= ${S}.probeEnd + ${phaseCycles}) ${S}.backpressureOut = ${S}.outVector;`
+        : '';
+      const released = opt.phases ? ` && ${S}.backpressureOut >= 0 && ${S}.outVector >= ${S}.backpressureOut + 2` : '';
+      const midReset = opt.midRunReset && V > resetAfter ? `${afterBackpressure}
+        if (${S}.resetDone === 0 && ${S}.outVector >= ${resetAfter}${released}) {
           ${S}.resetDone = 1;
           ${S}.resetUntil = t + ${opt.resetCycles};
           ${S}.inVector = ${S}.outVector;
