@@ -245,7 +245,7 @@ class ScenarioBench {
     }
     if (this.on('lockstep')) {
       this.log('verilator build (lockstep driver)…');
-      const b = await buildHeadVerilator(s, { outRoot: path.join(o.out, 'verilator-driver') });
+      const b = await buildHeadVerilator(s, { outRoot: path.join(o.out, 'verilator-driver'), optimize: 'run' });
       this.builds['verilator-driver'] = { seconds: b.seconds, cached: b.cached };
       this.lockstepExe = b.exe;
     }

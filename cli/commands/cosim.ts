@@ -1,4 +1,6 @@
 // `headsim cosim`: model and RTL in lockstep, every port compared at every cycle.
+import { cycleBudget } from '../../harness/run/model.ts';
+import { DEFAULT_TRAFFIC } from '../../harness/run/traffic.ts';
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import { join, resolve } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
@@ -17,6 +19,9 @@ import { summarizeCoverage } from '../../harness/rtl/verilator/coverage.ts';
 import { modeRunOptions, runModes } from '../run-modes.ts';
 import { int, oneOf } from '../values.ts';
 
+/** Cycles past which the RTL is built for speed (-O2) rather than for a short build (-O0). */
+const LONG_RUN_CYCLES = 3_000_000;
+
 /** A progress line of one mode's run (the phases a long run goes through). */
 const progress = (s: { g: { mode: string } }, what: string) => console.log(`cosim ${s.g.mode}: ${what}`);
 
@@ -33,7 +38,9 @@ const BACKENDS = {
   verilator: (out: string, coverage: boolean, designOf: DesignOf): BackendFactory => async (s, mem, dir, waves) => {
     const design = designOf(s, dir);
     const onBuild = (d: string) => progress(s, `Verilator build of the head into ${d} (once per configuration)`);
-    const build = await buildHeadVerilator(s, { design, outRoot: join(out, 'verilator'), trace: waves.format, coverage, onBuild });
+    // a long run pays for the slower -O2 build (docs/contract.md: cosim)
+    const optimize = cycleBudget(s, DEFAULT_TRAFFIC) > LONG_RUN_CYCLES ? 'run' : 'build';
+    const build = await buildHeadVerilator(s, { design, outRoot: join(out, 'verilator'), trace: waves.format, coverage, onBuild, optimize });
     const args = [
       ...(design?.cwd ? [] : plusargs(mem)),
       ...(waves.dumpvars ? [`+headsim_dumpvars=${resolve(waves.dumpvars)}`] : []),

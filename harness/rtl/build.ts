@@ -42,7 +42,10 @@ export const headDesign = (s: Scenario, rtlDir = RTL_DIR): RtlDesign => ({
  * The lockstep driver verilated with rtl/ (or `design`); `trace` picks the dump format compiled
  * in (default VCD), `coverage` Verilator's line and toggle coverage (the driver writes +coverage=FILE).
  */
-export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; design?: RtlDesign; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean; onBuild?: (dir: string) => void } = {}): Promise<VerilatorBuild> {
+export function buildHeadVerilator(
+  s: Scenario,
+  opts: { rtlDir?: string; design?: RtlDesign; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean; onBuild?: (dir: string) => void; optimize?: 'run' | 'build' } = {},
+): Promise<VerilatorBuild> {
   const d = opts.design ?? headDesign(s, opts.rtlDir);
   return buildVerilator({
     top: d.top,
@@ -55,5 +58,7 @@ export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; design?
     // Trace whole register arrays (prod, w_data: cPar·kPar entries), so dumps align with the model's.
     extraArgs: ['--trace-max-array', '65536', ...(opts.coverage ? ['--coverage-line', '--coverage-toggle'] : [])],
     onBuild: opts.onBuild,
+    // most runs are short (tests, mutants, a cosim of a thousand vectors): a fast build pays
+    optimize: opts.optimize ?? 'build',
   });
 }

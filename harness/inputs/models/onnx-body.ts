@@ -30,7 +30,10 @@ export async function onnxBody(path: string, source: Model, headInput: string, i
   if (!direct && !graph.output!.some((o) => o.name === headInput))
     graph.output!.push(onnx.ValueInfoProto.create({ name: headInput, type: { tensorType: { elemType: T.FLOAT } } }));
   lowerQuantNodes(model, path);
-  const ort = await import('onnxruntime-node');
+  // an optional dependency (294 MB): `make cosim` leaves it out, `npm ci` and `make test` install it
+  const ort = await import('onnxruntime-node').catch(() => {
+    throw new InputError(`${path}: running an ONNX body needs onnxruntime-node, which is not installed: run 'npm ci' in the project`);
+  });
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
   try {
     session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { intraOpNumThreads: 1, interOpNumThreads: 1, logSeverityLevel: 3 });
