@@ -417,4 +417,5 @@ export class CodeGenerator {
   }
 }
 
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');
+/** The name a generated function gets for a process or edge name (a JavaScript identifier). */
+export const safeName = (s: string) => s.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');

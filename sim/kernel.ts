@@ -426,6 +426,10 @@ export class Kernel implements Runtime {
     return i;
   }
 
+  get processCount(): number {
+    return this.procList.length;
+  }
+
   processName(p: number): string {
     return this.procList[p]!.name;
   }

@@ -12,6 +12,7 @@ import { LIMITS, readJsonCapped } from '../../lib/limits.ts';
 import { beforeAfter } from '../../bench/baseline.ts';
 import { GUARD_BASELINE, GUARD_MIN, GUARD_SCENARIOS, guard, guardText } from '../../bench/guard.ts';
 import { extractRevision, REPO } from '../../bench/revision-tree.ts';
+import { profileMarkdown, profileModel } from '../../bench/profile.ts';
 import { consoleText, makeReport, resultsMarkdown, type BenchReport } from '../../bench/report.ts';
 import { benchScenario, MEASURES, type Measure } from '../../bench/run.ts';
 import { machineInfo } from '../../bench/machine.ts';
@@ -39,6 +40,7 @@ export const benchCommand = (program: Command) =>
     .option('--scenario <names>', `scenarios, comma-separated: ${SCENARIO_NAMES.join(', ')}`, list(SCENARIO_NAMES))
     .option('--skip <measures>', `measures to skip: ${MEASURES.join(', ')}, baseline`, list([...MEASURES, 'baseline'] as const))
     .option('--baseline <rev>', `git revision of the before/after comparison and of --guard, or none (default: ${GUARD_BASELINE})`, text)
+    .option('--profile', 'only where the model\'s cycles go: ns per cycle of each component, the testbench and the kernel, seed and large head (writes bench/profile.md unless --results none)')
     .option('--guard', `only the speed guard: the model against the baseline revision, seed and large head, alone and recording its ports; exit 1 when it is slower (after/before under the bar)`)
     .option('--vcd-dir <dir>', 'where trace speed is measured (default: /dev/shm)', text)
     .option('--results <file>', 'results Markdown, or none (default: bench/results.md)', text)
@@ -51,6 +53,7 @@ export const benchCommand = (program: Command) =>
 
 interface BenchFlags {
   guard?: true;
+  profile?: true;
   quick?: true;
   runs?: number;
   slowRuns?: number;
@@ -103,6 +106,7 @@ async function bench(o: BenchFlags): Promise<number> {
   if (results) checkWritableFile(results, '--results');
 
   if (o.guard) return speedGuard(o, log);
+  if (o.profile) return profile(o, log);
   const machine = await machineInfo();
   log(`bench: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load ${machine.loadAverage.start.map((x) => x.toFixed(2)).join(' ')}`);
   const results_: BenchReport['scenarios'] = [];
@@ -155,4 +159,25 @@ async function speedGuard(o: BenchFlags, log: (s: string) => void): Promise<numb
   }
   if (o.json) writeJson(o.json, { command: 'bench', guard: result });
   return result.pass ? 0 : 1;
+}
+
+const PROFILE_MD = fileURLToPath(new URL('../../bench/profile.md', import.meta.url));
+
+/** --profile: the model's cycles by component (bench/profile.ts); bench/profile.md from a full run. */
+async function profile(o: BenchFlags, log: (s: string) => void): Promise<number> {
+  const scenarios = o.scenario ?? Object.keys(GUARD_SCENARIOS);
+  const big = (n: string) => n === 'big';
+  const results = [];
+  for (const name of scenarios) {
+    log(`profile [${name}]`);
+    const cycles = (big(name) ? 200_000 : 1_500_000) * (o.quick ? 0.1 : 1);
+    results.push(await profileModel(name, { cycles, warmup: cycles / 2, intervalUs: 100 }));
+  }
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  const md = profileMarkdown(results, `\`npx headsim bench --profile\` on ${os.cpus()[0]?.model ?? 'this machine'} (${os.cpus().length} cores), node ${process.version}, load average ${load} at the end: the cycle model under its testbench (random backpressure), after a warm-up, under V8's sampling profiler. Each sample is charged to the component whose generated process it was in (processes V8 inlines into the fused edge count as the edge's).`);
+  console.log(md);
+  const target = o.results === 'none' || o.quick ? null : (o.results ?? PROFILE_MD);
+  if (target) writeFileAtomic(target, md);
+  if (o.json) writeJson(o.json, { command: 'bench', profile: results });
+  return 0;
 }
