@@ -6,6 +6,9 @@
 // It also gives each process its standalone form for the general scheduler in sim/kernel.ts.
 // Generated code reaches the kernel only through `Runtime` (sim/runtime.ts). Design notes and
 // measurements: sim/fused-edges.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BOUND, rt } from './runtime.ts';
 
 export type Process = () => void;
@@ -86,6 +89,8 @@ export interface ProcDef {
   owned: number[];
   /** signals the generated body reads (an array read at a computed index: the whole array) */
   reads: number[];
+  /** where the process was declared (file:line of the component's code), for dumped code */
+  site: string;
 }
 
 /** The elaborated design as the generator reads it (filled by Kernel.elaborate). */
@@ -123,13 +128,31 @@ export class CodeGenerator {
   /** standalone bodies of the generated edge processes, with their source */
   private readonly bodies = new Map<number, { src: string; fn: () => void }>();
 
+  /** functions dumped so far (their file names' order) */
+  private dumped = 0;
+
   /** `runtime` is what generated code calls `k`. */
   constructor(
     private readonly d: DesignTables,
     private readonly runtime: object,
     /** inline the edge processes' bodies into the fused function (false: one function each) */
     private readonly inlineProcesses: boolean,
+    /** a directory to write every compiled function to (HEADSIM_DUMP_CODE), or null */
+    private readonly dump: string | null = null,
   ) {}
+
+  /**
+   * Writes a compiled function's source to the dump directory, as V8 sees it (so that the line
+   * numbers of a stack trace or a debugger are the file's), and returns the sourceURL comment
+   * that names the file as the function's script.
+   */
+  private dumpSource(name: string, src: string): string {
+    mkdirSync(this.dump!, { recursive: true });
+    const file = join(resolve(this.dump!), `k${this.serial}-${String(this.dumped++).padStart(3, '0')}-${safeName(name)}.js`);
+    const tag = `\n//# sourceURL=${pathToFileURL(file).href}`;
+    writeFileSync(file, `function anonymous(k,X\n) {\n${src}${tag}\n}\n`);
+    return tag;
+  }
 
   /** Records what a generated process writes (before levelization). */
   analyze(p: ProcDef): void {
@@ -329,7 +352,8 @@ export class CodeGenerator {
       ext: (value) => this.extName(value),
       exit: mode === 'fused' || mode === 'comb-inline' ? `break L${label};` : 'return;',
     };
-    const body = p.gen!(c);
+    // the process's name and where its component declares it, for a reader of dumped code
+    const body = `// ${p.name} (${p.site})\n${p.gen!(c)}`;
     return { body: mode === 'fused' || mode === 'comb-inline' ? `L${label}: {\n${body}\n}` : body };
   }
 
@@ -410,7 +434,8 @@ export class CodeGenerator {
       `const ${arrays.map(([m, local]) => `${local}_ = k.${m}`).join(', ')}${binds ? ', ' + binds : ''};\n` +
       `return function ${safeName(name)}() {\nconst ${arrays.map(([, local]) => `${local} = ${local}_`).join(', ')};\n${body}\n};`;
     try {
-      return new Function('k', 'X', src)(this.runtime, this.exts) as () => void;
+      const dumped = this.dump ? this.dumpSource(name, src) : '';
+      return new Function('k', 'X', src + dumped)(this.runtime, this.exts) as () => void;
     } catch (e) {
       throw new Error(`generated process '${name}' does not compile: ${(e as Error).message}\n${src}`);
     }

@@ -23,6 +23,7 @@
 // the sequence number it would have had in the heap, and the fused function runs only when
 // the edge is alone in its time step.
 import { CodeGenerator, type CodeGen, type DesignTables, type Kind, type Process, type ProcDef, type SignalInfo, type SignalMeta } from './codegen.ts';
+import { relative } from 'node:path';
 import { EventQueue } from './event-queue.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -57,6 +58,11 @@ export class Kernel implements Runtime {
   fused = true;
   /** Inline the edge processes' bodies into the fused function (false: one function each, called in order). */
   inlineProcesses = false;
+  /**
+   * Write every generated function to this directory, named as its script (stack traces and
+   * debuggers point into the files; each process block names its component's source line).
+   */
+  dumpCode: string | null = process.env.HEADSIM_DUMP_CODE || null;
 
   private inits: number[] = [];
   /** the arrays' extents, by element id */
@@ -228,7 +234,7 @@ export class Kernel implements Runtime {
       levels: 0,
       arrayOf: (id) => this.arrayOf(id),
     };
-    const gen = new CodeGenerator(d, this, this.inlineProcesses);
+    const gen = new CodeGenerator(d, this, this.inlineProcesses, this.dumpCode);
     // What the generated processes write (one expansion records it).
     for (const p of procs) if (p.gen) gen.analyze(p);
     this.checkOwned(procs);
@@ -517,7 +523,7 @@ export class Kernel implements Runtime {
   private addProcess(name: string, kind: Kind, fn: Process | null, gen: CodeGen | null, sens: readonly number[]): void {
     this.assertElaborating();
     const p = this.procList.length;
-    this.procList.push({ name, kind, fn, gen, scalars: [], ranges: [], writes: [], sets: [], owned: [], reads: [] });
+    this.procList.push({ name, kind, fn, gen, scalars: [], ranges: [], writes: [], sets: [], owned: [], reads: [], site: declarationSite() });
     const lists = kind === 'comb' ? this.combSensList : kind === 'pos' ? this.edgeSensList : this.negSensList;
     for (const s of sens) lists[s]!.push(p);
   }
@@ -545,6 +551,16 @@ export class Kernel implements Runtime {
   }
 }
 
+
+/** The file:line (relative to the working directory) of the first caller outside sim/: the component declaring a process. */
+function declarationSite(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  for (const f of frames) {
+    const m = /\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?$/.exec(f.trim());
+    if (m && !/\/sim\/[^/]+$/.test(m[1]!) && !m[1]!.startsWith('node:')) return `${relative(process.cwd(), m[1]!)}:${m[2]}`;
+  }
+  return 'unknown';
+}
 
 /** Topological order of the generated combinational processes, or null on a cycle. */
 function levelize(combs: number[], procs: ProcDef[], combSens: number[][]): number[] | null {

@@ -2,6 +2,9 @@
 // semantics: the same cases as test/kernel.test.ts written as generated processes, each run
 // with the fused edges and with the general delta-cycle scheduler alone, plus mixes with
 // closures, same-time events, memories and combinational loops.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../sim/kernel.ts';
 
@@ -270,5 +273,36 @@ describe('untraced runs step whole cycles', () => {
     };
     const pieces = [7, 15, 33, 40, 41, 97, 100, 155, 160];
     expect(run(pieces, false)).toEqual(run(pieces, true));
+  });
+});
+
+describe('generated code written out (HEADSIM_DUMP_CODE)', () => {
+  it('writes every compiled function, names its process and component line, and stack traces point into the files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headsim-dump-'));
+    try {
+      const { k, clk } = clocked('call');
+      k.dumpCode = dir;
+      const r = k.signal('r', 8);
+      const boom = k.signal('boom', 1);
+      k.posedgeCode('counter', clk, (c) => `${c.nba(r, `${c.v(r)} + 1`)} if (${c.v(r)} === 3 && ${c.v(boom)}) throw new Error('stop at 3');`);
+      k.clock(clk, 10);
+      k.elaborate();
+      const files = readdirSync(dir);
+      expect(files.some((f) => f.includes('counter'))).toBe(true);
+      expect(files.some((f) => f.endsWith('_rising_edge.js'))).toBe(true);
+      const src = readFileSync(join(dir, files.find((f) => f.includes('counter'))!), 'utf8');
+      expect(src).toMatch(/\/\/ counter \(test\/bench-kernel\.test\.ts:\d+\)/);
+      k.set(boom, 1);
+      let stack = '';
+      try {
+        k.run(100);
+      } catch (e) {
+        stack = (e as Error).stack ?? '';
+      }
+      expect(stack).toContain('stop at 3');
+      expect(stack).toContain(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
