@@ -1,5 +1,5 @@
 // One schema for every parameter of the head: config file, CLI flags, SV parameters and
-// reports all use these names (docs/parameters.md).
+// reports all use these names (docs/contract.md §Parameters).
 import { z } from 'zod';
 import { expEntry, expHiEntry, expLoEntry, expShiftOf, splitProduct } from './exp-entry.ts';
 
