@@ -39,7 +39,7 @@ import { runCommand } from '../lib/proc.ts';
 import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario, type Scenario } from '../harness/inputs/scenario.ts';
 import { STEADY_TRAFFIC, type TrafficOptions } from '../harness/run/traffic.ts';
-import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
+import { startHeadVerilator } from '../harness/rtl/verilator/head.ts';
 import { verilatorVersion } from '../harness/rtl/verilator/build.ts';
 import { buildIcarusAlone, runIcarusAlone, writeIcarusStimulus } from './icarus-alone.ts';
 import { cpuOf, findInGroup, selfCpu } from './proc-stat.ts';
@@ -154,7 +154,8 @@ class ScenarioBench {
   // build()
   private readonly builds: ScenarioResult['builds'] = {};
   private readonly exes: Partial<Record<VerilatorVariant, string>> = {};
-  private lockstepExe: string | null = null;
+  private lockstepBuilt = false;
+  private readonly driverBuilds: string;
   private icarus: { vvp: string; files: { stim: string; expect: string }; startup: number } | null = null;
   // start()
   private model!: ReturnType<typeof createModel>;
@@ -179,6 +180,7 @@ class ScenarioBench {
     this.skip = new Set(o.skip);
     this.log = (s) => o.log(`[${name}] ${s}`);
     this.dir = path.resolve(o.out, name);
+    this.driverBuilds = path.join(o.out, 'verilator-driver');
   }
 
   private on = (m: Measure) => !this.skip.has(m);
@@ -245,9 +247,9 @@ class ScenarioBench {
     }
     if (this.on('lockstep')) {
       this.log('verilator build (lockstep driver)…');
-      const b = await buildHeadVerilator(s, { outRoot: path.join(o.out, 'verilator-driver') });
+      const b = await buildHeadVerilator(s, { outRoot: this.driverBuilds });
       this.builds['verilator-driver'] = { seconds: b.seconds, cached: b.cached };
-      this.lockstepExe = b.exe;
+      this.lockstepBuilt = true;
     }
     if (this.on('icarus') && C.icarus > 0) {
       this.log('iverilog build…');
@@ -296,7 +298,7 @@ class ScenarioBench {
       await this.measureVerilatorTrace(r, v, false);
       await this.measureVerilatorTrace(r, v, true);
     }
-    if (this.lockstepExe) await this.measureLockstep(r, this.lockstepExe);
+    if (this.lockstepBuilt) await this.measureLockstep(r);
     if (r >= this.slowRounds) return;
     if (this.icarus) await this.measureIcarus(r, this.icarus);
     if (this.cocotb) await this.measureCocotb(r, this.cocotb);
@@ -359,8 +361,9 @@ class ScenarioBench {
     this.count(k, file, this.C.trace);
   }
 
-  private async measureLockstep(r: number, exe: string): Promise<void> {
-    const b = await VerilatorBackend.start({ exe, widths: portWidths(this.s.g), args: plusargs(this.mem) });
+  /** The build() step built the driver: this start finds it in the cache. */
+  private async measureLockstep(r: number): Promise<void> {
+    const b = await startHeadVerilator(this.s, { mem: this.mem, outRoot: this.driverBuilds });
     const d0 = cpuOf(b.pid);
     const c0 = selfCpu();
     let res, d1;

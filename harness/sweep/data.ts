@@ -9,8 +9,9 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
 import { parseConfig, type Mode } from '../../models/config.ts';
+import { DATASETS } from '../inputs/datasets/index.ts';
 import { buildScenario, type Scenario } from '../inputs/scenario.ts';
-import { loadSources, scenarioOf, type DataOptions, type FloatSources } from '../inputs/sources.ts';
+import { loadSources, scenarioOf, sourcedScenario, type DataOptions, type FloatSources, type SourcedScenario } from '../inputs/sources.ts';
 import type { SpecData } from './data-spec.ts';
 import { configKey, type SweepPoint } from './spec.ts';
 
@@ -138,3 +139,18 @@ export async function pointScenario(p: { params: Record<string, unknown>; vector
   const src = await load(p.data, p.seed);
   return scenarioOf({ ...src, given: p.params }, { vectors: p.vectors, seed: p.seed, autoFormats: false }, [p.params.mode as Mode]).base;
 }
+
+/**
+ * The scenario a point's verification runs (`cosim` on the point): its resolved configuration
+ * on the first `vectors` rows of the sweep's data, loaded as `cosim` loads its data flags (a
+ * dataset by its cached files), or generated from the seed.
+ */
+export async function verifyScenario(p: { params: Record<string, unknown>; seed: number; data?: DataRef | null }, vectors: number, out: string): Promise<SourcedScenario> {
+  const { mode, ...params } = p.params;
+  const d = p.data;
+  const files = d?.dataset ? await DATASETS[d.dataset]!(d.out) : null;
+  const sources = files ? { weights: files.weights, bias: files.bias, inputVectors: files.inputVectors, inputLabels: files.labels } : d ? pick(d) : {};
+  return sourcedScenario({ ...sources, params, vectors, seed: p.seed, out }, [mode as Mode]);
+}
+
+const pick = (d: DataRef): Partial<DataOptions> => ({ weights: d.weights, bias: d.bias, weightsLayout: d.weightsLayout, inputVectors: d.inputVectors, inputLabels: d.inputLabels, model: d.model, modelInputs: d.modelInputs, headLayer: d.headLayer });

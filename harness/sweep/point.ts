@@ -1,21 +1,19 @@
 // The work a sweep does for its points, in pieces a worker thread can run and the cache can
 // keep: `prepare` (latency, II, bit-true accuracy, and the list of head's submodules with their
 // cache keys), `flat` (the flattened synthesis: the totals), `module` (one submodule on its own,
-// shared by every point with the same module), `verify` (`headsim cosim` on the point).
-import { mkdirSync, writeFileSync } from 'node:fs';
+// shared by every point with the same module), `verify` (what `headsim cosim` does, on the point).
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bitTrue } from '../../models/bittrue.ts';
-import { parseConfig } from '../../models/config.ts';
 import { timing } from '../../models/geometry.ts';
 import { orderByValue } from '../../models/ranking.ts';
 import { accuracy, floatRefs, type EmittedVector } from '../check/accuracy.ts';
-import { runCommand, tail } from '../../lib/proc.ts';
+import { makeDir, writeFileAtomic, writeJson } from '../../lib/files.ts';
+import { checkModes } from '../check/modes.ts';
+import { cosimRunner } from '../run/cosim-runner.ts';
+import { DEFAULT_TRAFFIC } from '../run/traffic.ts';
 import type { Resources } from '../synth/stat.ts';
 import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
-import { tsNodeArgs } from '../../lib/ts-runtime/node-args.ts';
-import { DATASETS } from '../inputs/datasets/index.ts';
-import { pointScenario, type DataHash, type DataRef } from './data.ts';
+import { pointScenario, verifyScenario, type DataHash, type DataRef } from './data.ts';
 
 /** What every piece of work on a point needs. */
 export interface PointSpec {
@@ -104,8 +102,6 @@ export interface PointRow {
 /** A point whose evaluation, synthesis or module breakdown failed (its row says why in `error`). */
 export const isFailed = (r: PointRow): boolean => r.status === 'failed' || r.error !== null;
 
-const CLI = fileURLToPath(new URL('../../cli/main.ts', import.meta.url));
-
 export async function figures(p: PointSpec): Promise<Figures> {
   const t0 = performance.now();
   const s = await pointScenario(p);
@@ -146,21 +142,6 @@ export const flat = async (p: PointSpec): Promise<FlatReport> => synthFlat(await
 
 export const modules = async (p: PointSpec, subs: SubmoduleInfo[]): Promise<ModuleReport[]> => synthModules(await romsOf(p), subs, p);
 
-/**
- * The data flags of `cosim` that load the sweep's data (its config file has the resolved
- * configuration). A dataset is passed as its cached files: cosim's --out is the point's directory.
- */
-async function dataFlags(d: DataRef | null | undefined): Promise<string[]> {
-  if (!d) return [];
-  const files = d.dataset ? await DATASETS[d.dataset]!(d.out) : null;
-  const src = files ? { weights: files.weights, bias: files.bias, inputVectors: files.inputVectors, inputLabels: files.labels } : d;
-  const flag = { weights: '--weights', bias: '--bias', weightsLayout: '--weights-layout', inputVectors: '--input-vectors', inputLabels: '--input-labels' } as const;
-  return Object.entries(flag).flatMap(([k, f]) => {
-    const v = (src as Partial<Record<keyof typeof flag, string>>)[k as keyof typeof flag];
-    return v === undefined ? [] : [f, v];
-  });
-}
-
 export interface VerifyOptions {
   vectors: number;
   timeoutMs: number;
@@ -169,23 +150,30 @@ export interface VerifyOptions {
 }
 
 /**
- * `headsim cosim` on the point (its mode only, few vectors), in a child process: verified when
+ * `headsim cosim` on the point (its mode only, few vectors), in this thread through the same
+ * mode loop and checks (harness/check/modes.ts), on the sweep's RTL, in the point's own directory: verified when
  * the RTL and the model agree on every port at every cycle, every value matches the bit-true
  * reference and the timing matches the formulas. The accuracy bar is not part of it (the sweep
- * reports accuracy separately; small exp tables miss the default bar by design).
+ * reports accuracy separately; small exp tables miss the default bar by design). Any error is
+ * this point's (detail), never the sweep's; past timeoutMs the simulation is stopped.
  */
 export async function verify(p: PointSpec, v: VerifyOptions): Promise<{ ok: boolean; detail: string; seconds: number }> {
   const t0 = performance.now();
-  const mode = parseConfig(p.params).mode;
-  mkdirSync(v.dir, { recursive: true });
-  const cfg = join(v.dir, 'config.json');
-  writeFileSync(cfg, JSON.stringify(p.params, null, 2) + '\n');
-  const args = [...tsNodeArgs(), CLI, 'cosim', '--config', cfg, '--mode', mode, '--vectors', String(v.vectors), '--seed', String(p.seed), '--max-prob-error', '1', '--out', v.dir, '--json', join(v.dir, 'cosim.json'), ...(await dataFlags(p.data))];
   const done = (ok: boolean, detail: string) => ({ ok, detail, seconds: (performance.now() - t0) / 1000 });
+  const runner = cosimRunner({ backend: 'verilator', out: v.dir, rtlDir: p.rtlDir, deadline: { at: Date.now() + v.timeoutMs, limit: `the verification's time limit of ${v.timeoutMs} ms` } });
   try {
-    const r = await runCommand(process.execPath, args, { timeoutMs: v.timeoutMs });
-    return r.code === 0 ? done(true, tail(r.stdout, 1)) : done(false, `cosim exit ${r.code}: ${tail(r.stdout + r.stderr, 6)}`);
+    makeDir(v.dir);
+    // what reproduces the run: headsim cosim --config config.json --mode <mode> and the data flags
+    writeFileAtomic(join(v.dir, 'config.json'), JSON.stringify(p.params, null, 2) + '\n');
+    const sourced = await verifyScenario(p, v.vectors, v.dir);
+    const mode = sourced.config.mode;
+    const r = await checkModes({ command: 'cosim', sourced, modes: [mode], traffic: { ...DEFAULT_TRAFFIC, seed: p.seed }, bars: { maxProbError: 1 }, concurrent: true }, runner.run);
+    writeJson(join(v.dir, 'cosim.json'), r.report);
+    if (!r.failed.length) return done(true, 'cosim: all checks passed');
+    return done(false, `cosim: ${r.failed.length} check(s) failed\n${r.failed.map((f) => `FAIL ${f}`).join('\n')}`);
   } catch (e) {
     return done(false, `cosim: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    runner.release();
   }
 }
