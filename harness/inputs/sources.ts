@@ -18,33 +18,21 @@ import { DATASETS } from './datasets/index.ts';
 import { chooseFormats, FMT_FIELDS, type FmtField, type FmtSource, type FormatChoice } from './auto-formats.ts';
 import { modelFeatures, modelHead, modelNotes, type ModelHeadSource, type ModelInfo } from './models/source.ts';
 import type { Fmt } from '../../models/numerics.ts';
+import type { DataSources } from './data-sources.ts';
 
-/** Where a run's data comes from: the user's parameters and files (the CLI's data flags). */
-export interface DataOptions {
+/**
+ * Where a run's data comes from: the user's parameters and the data sources (the table of
+ * data-sources.ts: the CLI's data flags, a sweep spec's `data`).
+ */
+export interface DataOptions extends DataSources {
   /** the parameters given (config file and flags) */
   params: Record<string, unknown>;
-  weights?: string;
-  bias?: string;
-  /** out-in: [classes, inputs] (PyTorch nn.Linear); in-out: [inputs, classes] (Keras) */
-  weightsLayout?: 'out-in' | 'in-out';
-  dataset?: string;
-  inputVectors?: string;
-  inputLabels?: string;
-  /** a trained model (Keras .keras/.h5, ONNX): its head, and its body for --model-inputs */
-  model?: string;
-  /** the model's own inputs (X.npy, any shape the model takes): its body makes the input vectors */
-  modelInputs?: string;
-  /** the dense layer to take as the head (default: the last) */
-  headLayer?: string;
-  autoFormats?: boolean;
   /** vectors to run (null: all of --input-vectors, else 1000) */
   vectors: number | null;
   seed: number;
   /** where built-in datasets are prepared and cached */
   out: string;
 }
-
-export const DATA_FLAGS = ['weights', 'bias', 'weightsLayout', 'dataset', 'inputVectors', 'inputLabels', 'model', 'modelInputs', 'headLayer', 'autoFormats'] as const;
 
 export interface FloatSources {
   /** parameters implied by the files or the dataset (classes/inputs, dataset defaults) */
