@@ -5,7 +5,6 @@
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { DATA_SOURCE_NAMES, PATH_SOURCES, sourceDef, type DataSourceName, type DataSources } from '../inputs/data-sources.ts';
-import { specError } from './spec-issue.ts';
 
 export type SpecData = DataSources;
 
@@ -42,10 +41,4 @@ export function resolveDataPaths(d: SpecData, baseDir: string | null): SpecData 
     if (v !== undefined && baseDir !== null && !isAbsolute(v)) out[k] = join(baseDir, v);
   }
   return out;
-}
-
-export function parseSpecData(raw: unknown, baseDir: string | null): SpecData {
-  const r = z.object({ data: specDataSchema }).safeParse({ data: raw });
-  if (!r.success) throw specError(r.error, 'data');
-  return resolveDataPaths(r.data.data, baseDir);
 }
