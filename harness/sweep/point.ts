@@ -11,9 +11,8 @@ import { makeDir, writeFileAtomic, writeJson } from '../../lib/files.ts';
 import { checkModes } from '../check/modes.ts';
 import { cosimRunner } from '../run/cosim-runner.ts';
 import { DEFAULT_TRAFFIC } from '../run/traffic.ts';
-import type { Resources } from '../synth/stat.ts';
 import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
-import { pointScenario, verifyScenario, type DataHash, type DataRef } from './data.ts';
+import { pointScenario, verifyScenario, type DataRef } from './data.ts';
 
 /** What every piece of work on a point needs. */
 export interface PointSpec {
@@ -50,57 +49,6 @@ export interface Prepared {
   submodules: SubmoduleInfo[] | null;
   elabError: string | null;
 }
-
-/** Synthesis results of a point as rows carry them. */
-export interface SynthSummary extends FlatReport {
-  modules: Record<string, ModuleReport> | null;
-  /** sum over the modules (no optimization across modules; not the total) */
-  modulesTotal: Resources | null;
-  /** modules whose synthesis failed: module → reason */
-  moduleErrors: Record<string, string> | null;
-}
-
-export interface PointRow {
-  key: string;
-  synthKey: string;
-  index: number;
-  params: Record<string, unknown>;
-  /** the full configuration, defaults filled in */
-  config: Record<string, unknown>;
-  status: 'ok' | 'failed';
-  /** why the point failed (synthesis error with the Yosys log tail, timeout, crash) */
-  error: string | null;
-  latency: { total: number; stages: Record<string, number> };
-  ii: number;
-  lut: number | null;
-  ff: number | null;
-  dsp: number | null;
-  /** RAMB36E1 equivalents (RAMB18E1 = 0.5); synth.ramb36 and synth.ramb18 give both */
-  bram: number | null;
-  carry: number | null;
-  logicDepth: number | null;
-  top1VsFloat: number;
-  maxProbError: number | null;
-  maxProbErrorEndToEnd: number | null;
-  rankingAgreement: number;
-  valueOrderAgreement: number;
-  /** top-1 vs the labels (the point's mode, bit-true) and the float64 reference's; null without labels */
-  labelAccuracy: number | null;
-  floatLabelAccuracy: number | null;
-  /** hashes of the user's weights and inputs (null: generated from the seed) */
-  data: DataHash | null;
-  verified: boolean | null;
-  verifyDetail: string | null;
-  synth: SynthSummary | null;
-  vectors: number;
-  seed: number;
-  rtlHash: string;
-  seconds: { accuracy: number; synth: number | null; modules: number | null; verify: number | null };
-  finishedAt: string;
-}
-
-/** A point whose evaluation, synthesis or module breakdown failed (its row says why in `error`). */
-export const isFailed = (r: PointRow): boolean => r.status === 'failed' || r.error !== null;
 
 export async function figures(p: PointSpec): Promise<Figures> {
   const t0 = performance.now();
@@ -142,6 +90,13 @@ export const flat = async (p: PointSpec): Promise<FlatReport> => synthFlat(await
 
 export const modules = async (p: PointSpec, subs: SubmoduleInfo[]): Promise<ModuleReport[]> => synthModules(await romsOf(p), subs, p);
 
+/** A point's verification: passed or not, and the line that says why. */
+export interface Verification {
+  ok: boolean;
+  detail: string;
+  seconds: number;
+}
+
 export interface VerifyOptions {
   vectors: number;
   timeoutMs: number;
@@ -157,7 +112,7 @@ export interface VerifyOptions {
  * reports accuracy separately; small exp tables miss the default bar by design). Any error is
  * this point's (detail), never the sweep's; past timeoutMs the simulation is stopped.
  */
-export async function verify(p: PointSpec, v: VerifyOptions): Promise<{ ok: boolean; detail: string; seconds: number }> {
+export async function verify(p: PointSpec, v: VerifyOptions): Promise<Verification> {
   const t0 = performance.now();
   const done = (ok: boolean, detail: string) => ({ ok, detail, seconds: (performance.now() - t0) / 1000 });
   const runner = cosimRunner({ backend: 'verilator', out: v.dir, rtlDir: p.rtlDir, deadline: { at: Date.now() + v.timeoutMs, limit: `the verification's time limit of ${v.timeoutMs} ms` } });
