@@ -5,11 +5,8 @@
 import type { FlatReport, ModuleReport } from '../synth/synth.ts';
 import type { PointKeys } from './keys.ts';
 import type { PointSpec, Prepared, Verification } from './point.ts';
-import type { PointRow } from './row.ts';
+import type { PointRow, Result, RowInputs } from './row.ts';
 import type { SweepPoint } from './spec.ts';
-
-/** A piece of work as it came back: its value, or why it failed. */
-export type Result<T> = { value: T } | { error: string };
 
 /** One submodule's synthesis as it came back (shared by every point with that module). */
 export type ModuleResult = ModuleReport | { error: string };
@@ -20,7 +17,7 @@ export type Waiting =
   | { for: 'module'; key: string }
   | { for: 'nothing'; mods: ModuleReport[]; moduleErrors: Record<string, string> };
 
-export class PointState {
+export class PointState implements RowInputs {
   prep: Result<Prepared> | undefined;
   flat: Result<FlatReport> | undefined;
   verification: Verification | undefined;

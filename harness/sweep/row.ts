@@ -1,13 +1,14 @@
 // A sweep point's row (docs/contract.md §Sweep): its schema, and how the row is made from the
-// pieces of work that came back (harness/sweep/point-state.ts). Rows are what the cache keeps,
-// the report lists and the explorer plots.
+// pieces of work that came back (RowInputs, held by harness/sweep/point-state.ts). Rows are what
+// the cache keeps, the report lists and the explorer plots.
 import { provenAccWidth, type HeadConfig } from '../../models/config.ts';
 import { geometry, timing } from '../../models/geometry.ts';
 import type { Resources } from '../synth/stat.ts';
 import { moduleTable, type FlatReport, type ModuleReport } from '../synth/synth.ts';
 import type { DataHash } from './data.ts';
-import type { PointState } from './point-state.ts';
-import { canonicalConfig } from './spec.ts';
+import type { PointKeys } from './keys.ts';
+import type { PointSpec, Prepared, Verification } from './point.ts';
+import { canonicalConfig, type SweepPoint } from './spec.ts';
 
 /** Synthesis results of a point as rows carry them. */
 export interface SynthSummary extends FlatReport {
@@ -60,6 +61,19 @@ export interface PointRow {
 /** A point whose evaluation, synthesis or module breakdown failed (its row says why in `error`). */
 export const isFailed = (r: PointRow): boolean => r.status === 'failed' || r.error !== null;
 
+/** A piece of work as it came back: its value, or why it failed. */
+export type Result<T> = { value: T } | { error: string };
+
+/** What a row is made of: the point and its pieces of work (harness/sweep/point-state.ts holds them). */
+export interface RowInputs {
+  p: SweepPoint;
+  spec: PointSpec;
+  keys: PointKeys;
+  prep: Result<Prepared> | undefined;
+  flat: Result<FlatReport> | undefined;
+  verification: Verification | undefined;
+}
+
 export interface RowContext {
   /** the per-module breakdown was asked for */
   modules: boolean;
@@ -68,7 +82,7 @@ export interface RowContext {
 }
 
 /** The row of a point whose pieces are all there: `mods` its submodules' reports, `moduleErrors` module → why it failed. */
-export function buildRow(st: PointState, mods: ModuleReport[], moduleErrors: Record<string, string>, ctx: RowContext): PointRow {
+export function buildRow(st: RowInputs, mods: ModuleReport[], moduleErrors: Record<string, string>, ctx: RowContext): PointRow {
   const c: HeadConfig = st.p.config;
   const tm = timing(geometry(c, provenAccWidth(c)));
   const prep = st.prep && 'value' in st.prep ? st.prep.value : null;
@@ -127,7 +141,7 @@ export function buildRow(st: PointState, mods: ModuleReport[], moduleErrors: Rec
 }
 
 /** A cached row with the verification it lacked. */
-export function reverifiedRow(st: PointState, prev: PointRow): PointRow {
+export function reverifiedRow(st: RowInputs, prev: PointRow): PointRow {
   const v = st.verification!;
   return { ...prev, index: st.p.index, params: st.p.params, verified: v.ok, verifyDetail: v.detail, seconds: { ...prev.seconds, verify: v.seconds }, finishedAt: new Date().toISOString() };
 }
