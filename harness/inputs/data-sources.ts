@@ -69,3 +69,17 @@ export function sourceArgs(d: DataSources, path: (p: string) => string = (p) => 
     return [flagOf(k), sourceDef(k).kind === 'path' ? path(v) : v];
   });
 }
+
+/**
+ * Where a run's data comes from: the user's parameters and the data sources of the table above
+ * (the CLI's data flags, a sweep spec's `data`).
+ */
+export interface DataOptions extends DataSources {
+  /** the parameters given (config file and flags) */
+  params: Record<string, unknown>;
+  /** vectors to run (null: all of --input-vectors, else 1000) */
+  vectors: number | null;
+  seed: number;
+  /** where built-in datasets are prepared and cached */
+  out: string;
+}
