@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config.ts';
 import { RTL_DIR } from '../harness/rtl/build.ts';
 import { rtlHash } from '../harness/synth/synth.ts';
-import { verify, type PointSpec } from '../harness/sweep/point.ts';
+import type { PointSpec } from '../harness/sweep/point.ts';
+import { verify } from '../harness/sweep/verify.ts';
 import { hasVerilator } from './helpers.ts';
 
 describe.skipIf(!hasVerilator)('sweep: a point verified in-process', () => {

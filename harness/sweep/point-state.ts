@@ -4,7 +4,8 @@
 // its cosim; a cached row that only lacks its verification waits for that alone.
 import type { FlatReport, ModuleReport } from '../synth/synth.ts';
 import type { PointKeys } from './keys.ts';
-import type { PointSpec, Prepared, Verification } from './point.ts';
+import type { PointSpec, Prepared } from './point.ts';
+import type { Verification } from './verify.ts';
 import type { PointRow, Result, RowInputs } from './row.ts';
 import type { SweepPoint } from './spec.ts';
 

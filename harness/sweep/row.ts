@@ -7,7 +7,8 @@ import type { Resources } from '../synth/stat.ts';
 import { moduleTable, type FlatReport, type ModuleReport } from '../synth/synth.ts';
 import type { DataHash } from './data.ts';
 import type { PointKeys } from './keys.ts';
-import type { PointSpec, Prepared, Verification } from './point.ts';
+import type { PointSpec, Prepared } from './point.ts';
+import type { Verification } from './verify.ts';
 import { canonicalConfig, type SweepPoint } from './spec.ts';
 
 /** Synthesis results of a point as rows carry them. */
