@@ -9,15 +9,15 @@
 import { parseConfig, type Mode } from '../models/config.ts';
 import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
 import type { RtlBackend } from '../harness/rtl/backend.ts';
-import { plusargs, writeMemFiles } from '../harness/rtl/memfiles.ts';
+import { writeMemFiles } from '../harness/rtl/memfiles.ts';
 import { createModel } from '../harness/run/model.ts';
 import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
-import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario } from '../harness/inputs/scenario.ts';
 import { STEADY_TRAFFIC } from '../harness/run/traffic.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { CocotbBackend } from '../harness/rtl/cocotb/bridge.ts';
 import { startHeadCocotb } from '../harness/rtl/cocotb/head.ts';
+import { startHeadVerilator } from '../harness/rtl/verilator/head.ts';
 
 const what = process.argv[2] ?? 'fixture';
 
@@ -49,7 +49,7 @@ if (what === 'fixture') {
   const mem = writeMemFiles(s, 'out/speed/mem');
   const c = await startHeadCocotb(s, { dir: 'out/speed/cocotb', buildRoot: 'out/cocotb/build', mem });
   await time('cocotb', c, batch, n);
-  const v = await VerilatorBackend.start({ exe: (await buildHeadVerilator(s, { outRoot: 'out/verilator' })).exe, widths: portWidths(s.g), args: plusargs(mem) });
+  const v = await startHeadVerilator(s, { mem, outRoot: 'out/verilator', optimize: 'run' });
   await time('verilator', v, batch, n);
 } else {
   console.error('usage: speed.ts fixture [sW] [cycles] | seed [mode] [cycles]');

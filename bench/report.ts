@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BaselineResult } from './baseline.ts';
 import type { MachineInfo } from './machine.ts';
-import type { ScenarioResult } from './run.ts';
+import type { ScenarioResult } from './result.ts';
 import type { Stats } from './stats.ts';
 
 export interface Goal {

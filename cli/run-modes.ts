@@ -1,21 +1,23 @@
-// What `sim` and `cosim` share: options → scenario → one run per mode → reports → table,
-// JSON and exit status. Only how a mode is executed differs (model alone, or lockstep).
+// The command-line side of `sim` and `cosim`: their flags, and the printing around the mode
+// loop and its checks (harness/check/modes.ts: options → scenario → one run per mode → reports
+// → checks): the header before the runs, then the table, the question's check, coverage, the
+// quantization report, the failed checks, and the exit status.
 import { Command, type OptionValues } from '@commander-js/extra-typings';
 import { MODES, type Mode } from '../models/config.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../lib/files.ts';
-import { buildReport, crossModeChecks, failedChecks, floatRefs, type RunReport } from '../harness/check/report.ts';
-import type { RunOutcome } from '../harness/run/outcome.ts';
+import type { RunReport } from '../harness/check/report.ts';
+import { checkModes } from '../harness/check/modes.ts';
+import type { ModeRunner } from '../harness/run/modes.ts';
 import { withMode, type Scenario } from '../harness/inputs/scenario.ts';
 import { fmt, textTable } from '../lib/table.ts';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/traffic.ts';
 import { sourcedScenario } from '../harness/inputs/sources.ts';
-import { printQuantReport, quantReport } from '../harness/check/quant-report.ts';
+import { printQuantReport } from '../harness/check/quant-report.ts';
 import { dataOf, dataOptions, outputOptions, trafficOptions, vectorsOption } from './options.ts';
 import { paramsOf, withParams } from './params.ts';
 import { modeList, number } from './values.ts';
 
-/** Runs one mode of the scenario: the model alone, or model and RTL in lockstep. */
-export type ModeRunner = (s: Scenario, traffic: TrafficOptions) => Promise<RunOutcome>;
+export type { ModeRunner };
 
 /** The flags of `sim` and `cosim`. */
 export const modeRunOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
@@ -27,9 +29,9 @@ export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
 
 /**
  * `concurrent`: the modes at once (cosim); `defaults`: parameters and modes under the flags and
- * --config (cosim --rtl: the export's).
+ * --config (cosim --rtl: the export's). Returns the exit status.
  */
-export async function runModes(
+export async function runModesCommand(
   command: string,
   cmd: Command<any, any, any>,
   o: ModeRunFlags,
@@ -43,47 +45,20 @@ export async function runModes(
   // Found now, not after the run: where the reports and dumps go.
   checkWritableDir(o.out, '--out');
   if (o.json) checkWritableFile(o.json, '--json');
-  const { base, src, formats, autoFormats } = await sourcedScenario(dataOf(o, params), modes);
-  for (const note of src.notes) console.log(note);
+  const sourced = await sourcedScenario(dataOf(o, params), modes);
+  for (const note of sourced.src.notes) console.log(note);
   const traffic: TrafficOptions = { ...DEFAULT_TRAFFIC, seed: o.seed, validRate: o.validRate, readyRate: o.readyRate };
-  const bars = { maxProbError: o.maxProbError };
-  const floats = floatRefs(base);
-  printHeader(command, base, params.select === undefined || params.select === 'auto');
-  const runs: RunReport[] = [];
-  const top1s: number[][] = [];
-  const scenarios = modes.map((mode) => withMode(base, mode));
-  // cosim: the modes at once (their RTL builds and simulators use the other cores); the
-  // reports in mode order either way
-  const outcomes = concurrent ? await all(scenarios.map((s) => runner(s, traffic))) : [];
-  for (const [i, s] of scenarios.entries()) {
-    const outcome = concurrent ? outcomes[i]! : await runner(s, traffic);
-    const { report, top1 } = buildReport(s, outcome, floats, bars);
-    runs.push(report);
-    top1s.push(top1);
-  }
-  if (modes.length === MODES.length) crossModeChecks(base, runs, top1s);
-  print(runs);
-  printQuestionCheck(runs);
-  printCoverage(runs);
-  const qr = quantReport(base, floats, runs, formats, autoFormats, src.model);
-  // One count of saturated values, the report's (inputs: those ReLU does not zero anyway).
-  const saturated = { weights: qr.weights.saturated, bias: qr.bias.saturated, inputs: qr.inputs.saturated };
-  console.log(`quantization: saturated ${saturated.weights} weights, ${saturated.bias} biases, ${saturated.inputs} input values`);
-  printQuantReport(qr);
-  const model = src.model ? { ...src.model, predicted: undefined } : undefined;
-  if (o.json) writeJson(o.json, { command, seed: o.seed, weights: src.describe, ...(model ? { model } : {}), quantization: saturated, quantizationReport: qr, runs });
-  const failed = failedChecks(runs);
-  for (const f of failed) console.log(`FAIL ${f}`);
-  console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);
-  return failed.length ? 1 : 0;
-}
-
-/** Every promise settled; the first rejection, if any, is thrown (no run is left going behind an error). */
-async function all<T>(ps: Promise<T>[]): Promise<T[]> {
-  const r = await Promise.allSettled(ps);
-  const bad = r.find((x): x is PromiseRejectedResult => x.status === 'rejected');
-  if (bad) throw bad.reason;
-  return r.map((x) => (x as PromiseFulfilledResult<T>).value);
+  printHeader(command, sourced.base, params.select === undefined || params.select === 'auto');
+  const v = await checkModes({ command, sourced, modes, traffic, bars: { maxProbError: o.maxProbError }, concurrent }, runner);
+  print(v.runs);
+  printQuestionCheck(v.runs);
+  printCoverage(v.runs);
+  console.log(`quantization: saturated ${v.saturated.weights} weights, ${v.saturated.bias} biases, ${v.saturated.inputs} input values`);
+  printQuantReport(v.quantization);
+  if (o.json) writeJson(o.json, v.report);
+  for (const f of v.failed) console.log(`FAIL ${f}`);
+  console.log(v.failed.length ? `${command}: ${v.failed.length} check(s) failed` : `${command}: all checks passed`);
+  return v.failed.length ? 1 : 0;
 }
 
 /**

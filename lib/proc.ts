@@ -6,7 +6,23 @@
  */
 import { spawn } from 'node:child_process';
 
+/**
+ * The one registry of live detached process groups of this process: runCommand's and
+ * streamCommand's children, and the RTL backends' peers (harness/rtl/protocol.ts). Each is
+ * killed when this process exits.
+ */
 const liveGroups = new Set<number>();
+
+/** Kill this process group (a child spawned detached) if this process exits before `untrackGroup`. */
+export function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+}
+
+/** The group is gone (reaped): no longer killed at exit. */
+export function untrackGroup(pid: number): void {
+  liveGroups.delete(pid);
+}
+
 /** How long a timed-out child gets between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 2000;
 process.on('exit', () => {

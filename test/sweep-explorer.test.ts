@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../harness/inputs/npy.ts';
-import type { PointRow } from '../harness/sweep/point.ts';
+import type { PointRow } from '../harness/sweep/row.ts';
 import { headsim } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -134,7 +134,7 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
   );
 
   it.skipIf(!hasVerilator)(
-    '--verify runs cosim on the point in a child process and records it in the row',
+    '--verify runs cosim on the point (in its worker thread) and records it in the row',
     () => {
       const one = join(tmp, 'one.json');
       writeFileSync(one, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2, mode: 'softmax' }, vectors: 30 }));

@@ -12,6 +12,7 @@ import { checkTarget, writeExport } from '../../harness/export/export.ts';
 import { checkName, defaultName } from '../../harness/export/name.ts';
 import { VERIFY_STEPS, type VerifyStep } from '../../harness/export/verify.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../../harness/synth/yosys.ts';
+import { PATH_SOURCES } from '../../harness/inputs/data-sources.ts';
 import { dataOf, dataOptions } from '../options.ts';
 import { paramsOf, withParams } from '../params.ts';
 import { int, modeList, text } from '../values.ts';
@@ -30,7 +31,7 @@ const verifySteps = (v: string): VerifyStep[] => {
 };
 
 /** Flags whose values are paths: NAME.md shows their file names only (the directory moves). */
-const PATH_FLAGS = new Set(['config', 'weights', 'bias', 'inputVectors', 'inputLabels', 'out', 'json', 'work']);
+const PATH_FLAGS = new Set<string>(['config', ...PATH_SOURCES, 'out', 'json', 'work']);
 
 /** The command as given, path values cut to their base names. */
 function commandLine(cmd: Command<any, any, any>): string {

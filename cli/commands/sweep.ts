@@ -9,15 +9,17 @@ import type { Mode } from '../../models/config.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../../lib/files.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../../harness/synth/yosys.ts';
 import { readJsonl } from '../../harness/sweep/cache.ts';
-import { isFailed, type PointRow } from '../../harness/sweep/point.ts';
+import { isFailed, type PointRow } from '../../harness/sweep/row.ts';
 import { duration } from '../../harness/sweep/progress.ts';
 import { buildSweepReport, terminalTable, writeOutputs } from '../../harness/sweep/report.ts';
 import { estimateCost, shardOf, type Shard } from '../../harness/sweep/cost.ts';
-import { pointKeys, pointLabel, runSweep } from '../../harness/sweep/run.ts';
+import { runSweep } from '../../harness/sweep/run.ts';
+import { pointKeys, pointLabel } from '../../harness/sweep/keys.ts';
 import { expandSpec, loadSpec, mergeParams, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
 import { resolvePoints, sweepData, type SweepData } from '../../harness/sweep/data.ts';
 import { rtlHash } from '../../harness/synth/synth.ts';
-import { dataOf, dataOptions } from '../options.ts';
+import { sourceArgs } from '../../harness/inputs/data-sources.ts';
+import { dataOf, dataOptions, type DataFlags } from '../options.ts';
 import { paramsOf, withParams } from '../params.ts';
 import { int, modeList, text } from '../values.ts';
 import { checkRtlHash, mergeRtlOption, slurmOptions, sweepOnSlurm, sweepStatusCommand, type SlurmFlags } from './sweep-slurm.ts';
@@ -42,17 +44,7 @@ const shardArg = (v: string): Shard => {
   return { index, count };
 };
 
-interface KeyFlags {
-  weights?: string;
-  bias?: string;
-  weightsLayout?: 'out-in' | 'in-out';
-  inputVectors?: string;
-  inputLabels?: string;
-  model?: string;
-  modelInputs?: string;
-  headLayer?: string;
-  dataset?: string;
-  autoFormats?: true;
+interface KeyFlags extends DataFlags {
   mode?: Mode[];
   vectors?: number;
   seed?: number;
@@ -116,7 +108,7 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   const verify = o.verify ? { vectors: o.verifyVectors, timeoutMs: 30 * 60_000, out: join(o.out, 'sweep', `${name}-verify`) } : null;
   checkRtlHash(o.rtlHash);
   const { params, modes } = await paramsOf(cmd, o.mode);
-  const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, data: dataArgs(o), vectors, seed, points });
+  const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, data: sourceArgs(o, (p) => resolve(p)), vectors, seed, points });
   if (slurm) return slurm;
 
   if (o.dryRun) {
@@ -174,23 +166,6 @@ function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { 
  * `sim`) and its points on that data: shapes from the files under the spec's base, formats
  * chosen per point with --auto-formats.
  */
-/** The data flags given, as the cluster tasks take them (absolute paths). */
-function dataArgs(o: KeyFlags): string[] {
-  const path = (flag: string, v: string | undefined) => (v === undefined ? [] : [flag, resolve(v)]);
-  return [
-    ...path('--weights', o.weights),
-    ...path('--bias', o.bias),
-    ...(o.weightsLayout ? ['--weights-layout', o.weightsLayout] : []),
-    ...path('--input-vectors', o.inputVectors),
-    ...path('--input-labels', o.inputLabels),
-    ...path('--model', o.model),
-    ...path('--model-inputs', o.modelInputs),
-    ...(o.headLayer ? ['--head-layer', o.headLayer] : []),
-    ...(o.dataset ? ['--dataset', o.dataset] : []),
-    ...(o.autoFormats ? ['--auto-formats'] : []),
-  ];
-}
-
 async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any, any>): Promise<{ data: SweepData; points: SweepPoint[] }> {
   const { params, modes } = await paramsOf(cmd, o.mode);
   const seed = o.seed ?? spec.seed ?? 1;

@@ -13,7 +13,8 @@ import { textTable } from '../../lib/table.ts';
 import { addResources, emptyResources, type Resources } from '../../harness/synth/stat.ts';
 import { paramsOf, withParams } from '../params.ts';
 import { dataOf, dataOptions } from '../options.ts';
-import { DATA_FLAGS, sourcedScenario } from '../../harness/inputs/sources.ts';
+import { sourcedScenario } from '../../harness/inputs/sources.ts';
+import { anySource } from '../../harness/inputs/data-sources.ts';
 import type { Scenario } from '../../harness/inputs/scenario.ts';
 import { int, modeList, text } from '../values.ts';
 import { MODES, SEED_CONFIG, type Mode } from '../../models/config.ts';
@@ -45,7 +46,7 @@ async function synth(o: Omit<DataFlags, 'out'> & { mode?: Mode; seed: number; js
   const mode: Mode = modes?.[0] ?? SEED_CONFIG.mode;
   // with data flags, the weights (and with --auto-formats the formats) are the user's
   let s: Scenario;
-  if (DATA_FLAGS.some((k) => (o as Record<string, unknown>)[k] !== undefined)) {
+  if (anySource(o)) {
     const sourced = await sourcedScenario(dataOf({ ...o, out: 'out' }, params), [mode]);
     for (const note of sourced.src.notes) console.log(note);
     s = sourced.base;

@@ -1,8 +1,9 @@
 /**
  * The binary batch protocol shared by every RTL backend, and its client side.
  *
- * Wire format (little-endian u32 words; keep in sync with driver.cpp and
- * harness/rtl/cocotb/headsim_bridge.py):
+ * Wire format (little-endian u32 words). The numbers below are the definitions: driver.cpp and
+ * harness/rtl/cocotb/headsim_bridge.py take them from files generated from them
+ * (protocol-constants.ts; test/protocol-constants.test.ts checks that those are current):
  *
  *   server → hello:    MAGIC, S_W, IDX_W, VAL_W
  *   request header:    op, arg
@@ -21,7 +22,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { PortBatch, PortWidths } from './ports.ts';
-import { tail } from '../../lib/proc.ts';
+import { tail, trackGroup, untrackGroup } from '../../lib/proc.ts';
 import { ExactReader, StreamClosedError } from './reader.ts';
 
 export const HELLO_MAGIC = 0x31565348; // "HSV1"
@@ -45,19 +46,6 @@ export function batchReplyBytes(n: number): number {
 }
 
 const LOG_KEEP = 64 * 1024; // bytes of log kept for error messages
-
-// Process groups of live detached peers, killed when this process exits (a detached group does
-// not get the terminal's Ctrl-C; the CLI's SIGINT handler calls process.exit so that this runs).
-const liveGroups = new Set<number>();
-process.on('exit', () => {
-  for (const pid of liveGroups) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
 
 export interface PeerProcessOptions {
   /** Names the peer in error messages, e.g. `verilator driver (/path/exe)`. */
@@ -96,7 +84,9 @@ export class PeerProcess {
   ) {
     this.pid = child.pid ?? -1;
     this.group = !!opts.group && child.pid !== undefined;
-    if (this.group) liveGroups.add(this.pid);
+    // killed with this process (lib/proc.ts's registry): a detached group does not get the
+    // terminal's Ctrl-C; the CLI's signal handlers call process.exit so that the registry runs
+    if (this.group) trackGroup(this.pid);
     for (const s of opts.logStreams) {
       s.setEncoding('utf8');
       s.on('data', (t: string) => {
@@ -166,7 +156,7 @@ export class PeerProcess {
    */
   private async reaped(): Promise<void> {
     if (!this.group) return;
-    liveGroups.delete(this.pid);
+    untrackGroup(this.pid);
     const t0 = Date.now();
     for (;;) {
       try {

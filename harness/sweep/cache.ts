@@ -11,7 +11,7 @@ import { InputError } from '../../lib/errors.ts';
 import { LIMITS, showBytes } from '../../lib/limits.ts';
 import { makeDir, writingTo } from '../../lib/files.ts';
 import type { FlatReport, ModuleReport } from '../synth/synth.ts';
-import type { PointRow } from './point.ts';
+import type { PointRow } from './row.ts';
 
 export type CacheLine = PointRow | { kind: 'flat'; synthKey: string; flat: FlatReport } | { kind: 'module'; key: string; module: ModuleReport };
 

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { fmt, markdownTable, textTable } from '../../lib/table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
-import { isFailed, type PointRow } from './point.ts';
+import { isFailed, type PointRow } from './row.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
 import { chartRows, STATIC_CHARTS, staticCharts } from './explorer/charts.ts';
 import { explorerHtml } from './explorer/page.ts';

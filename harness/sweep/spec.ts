@@ -4,14 +4,17 @@
 // the one point. A parameter may be named with a dot to set one field of an object parameter
 // ("expLut.addrBits": [6, 8, 10, 12]). Extensions: "vectors" and "seed" (accuracy vector set and
 // the seed of weights and vectors), "description", "data" (the user's weights and vectors,
-// harness/sweep/data-spec.ts). Every error is an InputError naming the field.
+// harness/sweep/data-spec.ts). The spec is validated by its zod schema; every error is an
+// InputError naming the field (spec-issue.ts).
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { configSchema, ConfigError, parseConfig, type HeadConfig } from '../../models/config.ts';
+import { z } from 'zod';
 import { InputError } from '../../lib/errors.ts';
 import { readJsonFile } from '../../lib/files.ts';
 import { LIMITS, readJsonCapped } from '../../lib/limits.ts';
-import { parseSpecData, type SpecData } from './data-spec.ts';
+import { resolveDataPaths, specDataSchema, type SpecData } from './data-spec.ts';
+import { specError } from './spec-issue.ts';
 
 export interface SweepSpec {
   base: Record<string, unknown>;
@@ -34,57 +37,69 @@ export interface SweepPoint {
   config: HeadConfig;
 }
 
-const TOP_KEYS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data'];
 const SHAPE = configSchema.shape as Record<string, unknown>;
 const DEFAULTS = configSchema.parse({}) as Record<string, unknown>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkName(field: string, name: string): void {
+/** What is wrong with a parameter name (a dotted name sets one field of an object parameter), or null. */
+function nameProblem(name: string): string | null {
   const [head, sub, ...rest] = name.split('.');
-  if (!(head! in SHAPE)) throw new InputError(`${field}: unknown parameter '${head}' (parameters: ${Object.keys(SHAPE).join(', ')})`);
-  if (head === 'labels') throw new InputError(`${field}: 'labels' cannot be swept`);
+  if (!(head! in SHAPE)) return `unknown parameter '${head}' (parameters: ${Object.keys(SHAPE).join(', ')})`;
+  if (head === 'labels') return `'labels' cannot be swept`;
   if (sub !== undefined) {
     const d = DEFAULTS[head!];
-    if (rest.length || !isObject(d) || !(sub in d)) throw new InputError(`${field}: '${name}' is not a field of an object parameter`);
+    if (rest.length || !isObject(d) || !(sub in d)) return `'${name}' is not a field of an object parameter`;
   }
+  return null;
 }
 
-function checkParams(field: string, v: unknown): Record<string, unknown> {
-  if (!isObject(v)) throw new InputError(`${field}: expected an object of parameters`);
-  for (const name of Object.keys(v)) checkName(`${field}.${name}`, name);
-  return v;
-}
+/** An object whose keys are parameter names (values are checked when the points are expanded: parseConfig). */
+const named = <T extends z.ZodType>(values: T, expected: string) =>
+  z.record(z.string(), values, { error: () => expected }).superRefine((v, ctx) => {
+    for (const name of Object.keys(v)) {
+      const why = nameProblem(name);
+      if (why) ctx.addIssue({ code: 'custom', message: why, path: [name] });
+    }
+  });
+
+const params = named(z.unknown(), 'expected an object of parameters');
+const nonEmpty = { error: () => 'expected a non-empty array of values' };
+const integer = (min: number) => {
+  const error = (iss: { input?: unknown }) => `expected an integer ≥ ${min}, got ${JSON.stringify(iss.input)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).nullish();
+};
+
+const FIELDS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data'];
+
+/** docs/contract.md §Sweep: the spec as written; every message names the field. */
+const specSchema = z.strictObject(
+  {
+    base: params.optional(),
+    grid: named(z.array(z.unknown(), nonEmpty).min(1, nonEmpty), 'expected an object { parameter: [values, …] }').optional(),
+    points: z.array(params, { error: () => 'expected an array of parameter objects' }).optional(),
+    vectors: integer(1),
+    seed: integer(0),
+    description: z.string({ error: () => 'expected a string' }).optional(),
+    data: specDataSchema.nullish(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field '${iss.keys[0]}' (fields: ${FIELDS.join(', ')})` : 'expected a JSON object { base, grid, points }') },
+);
 
 /** `baseDir`: where the data paths are relative to (the spec's directory; null: as given). */
 export function parseSpec(raw: unknown, where = 'spec', baseDir: string | null = null): SweepSpec {
-  if (!isObject(raw)) throw new InputError(`${where}: expected a JSON object { base, grid, points }`);
-  for (const k of Object.keys(raw)) if (!TOP_KEYS.includes(k)) throw new InputError(`${where}: unknown field '${k}' (fields: ${TOP_KEYS.join(', ')})`);
-  const base = raw.base === undefined ? {} : checkParams('base', raw.base);
-  const grid: Record<string, unknown[]> = {};
-  if (raw.grid !== undefined) {
-    if (!isObject(raw.grid)) throw new InputError(`grid: expected an object { parameter: [values, …] }`);
-    for (const [name, values] of Object.entries(raw.grid)) {
-      checkName(`grid.${name}`, name);
-      if (!Array.isArray(values) || values.length === 0) throw new InputError(`grid.${name}: expected a non-empty array of values`);
-      grid[name] = values;
-    }
-  }
-  let points: Record<string, unknown>[] = [];
-  if (raw.points !== undefined) {
-    if (!Array.isArray(raw.points)) throw new InputError(`points: expected an array of parameter objects`);
-    points = raw.points.map((p, i) => checkParams(`points[${i}]`, p));
-  }
-  const int = (name: 'vectors' | 'seed', min: number): number | null => {
-    const v = raw[name];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InputError(`${name}: expected an integer ≥ ${min}, got ${JSON.stringify(v)}`);
-    return v;
+  const r = specSchema.safeParse(raw);
+  if (!r.success) throw specError(r.error, where);
+  const s = r.data;
+  return {
+    base: s.base ?? {},
+    grid: s.grid ?? {},
+    points: s.points ?? [],
+    vectors: s.vectors ?? null,
+    seed: s.seed ?? null,
+    description: s.description ?? null,
+    data: s.data ? resolveDataPaths(s.data, baseDir) : null,
   };
-  const description = raw.description;
-  if (description !== undefined && typeof description !== 'string') throw new InputError(`description: expected a string`);
-  const data = raw.data === undefined || raw.data === null ? null : parseSpecData(raw.data, baseDir);
-  return { base, grid, points, vectors: int('vectors', 1), seed: int('seed', 0), description: description ?? null, data };
 }
 
 /** A spec file: JSON of at most LIMITS.specBytes (a spec is a page of text, not a stream). */

@@ -17,8 +17,8 @@ import { checkWidths, type PortWidths } from '../ports.ts';
 import { CommandNotFoundError, runCommand, tail } from '../../../lib/proc.ts';
 
 export const DRIVER_SOURCE = fileURLToPath(new URL('./driver.cpp', import.meta.url));
-/** The port conventions and the trace class driver.cpp (and bench/verilator_alone.cpp) include. */
-const HEADERS = ['./ports.h', './trace.h'].map((h) => fileURLToPath(new URL(h, import.meta.url)));
+/** The port conventions, the protocol's numbers and the trace class driver.cpp (and bench/verilator_alone.cpp) include. */
+const HEADERS = ['./ports.h', './protocol.h', './trace.h'].map((h) => fileURLToPath(new URL(h, import.meta.url)));
 const EXE_NAME = 'headsim_driver';
 const INCLUDE_EXT = /\.(v|sv|vh|svh|vinc|inc|hex|mem)$/i;
 

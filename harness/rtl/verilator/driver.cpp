@@ -24,13 +24,8 @@
 #include "ports.h"
 #include "trace.h"
 
-// Protocol (all fields little-endian u32 unless noted).
-static constexpr uint32_t HELLO_MAGIC = 0x31565348;  // "HSV1"
-static constexpr uint32_t OP_BATCH = 1;      // arg n; payload flags[n] u8 (padded to 4), s_data[n*SW32]
-static constexpr uint32_t OP_TRACE_ON = 2;   // arg path length; payload path bytes (padded to 4)
-static constexpr uint32_t OP_TRACE_OFF = 3;  // arg 0
-static constexpr uint32_t OP_FINISH = 4;     // arg 0; no reply
-static constexpr uint32_t MAX_BATCH = 1u << 22;
+// The protocol's numbers (HELLO_MAGIC, OP_*, MAX_BATCH) come from protocol.h, generated from
+// protocol.ts (through ports.h); all fields are little-endian u32 unless noted.
 
 static FILE* g_proto_out = nullptr;  // the original stdout; fd 1 is pointed at stderr
 

@@ -4,7 +4,7 @@
 // dataset `points` (one ChartRow per point) and draws each point that has its fields as one
 // mark of the layer named `<id>_points` (`pareto_lut_points`: unique, so specs can be put side by
 // side); the page and its test count those marks.
-import type { PointRow } from '../point.ts';
+import type { PointRow } from '../row.ts';
 
 /** One point as the plots and the page's table see it. */
 export interface ChartRow {

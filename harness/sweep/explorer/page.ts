@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { PointRow } from '../point.ts';
+import type { PointRow } from '../row.ts';
 import { chartRows, charts } from './charts.ts';
 
 /** What the page needs of a sweep report (harness/sweep/report.ts SweepReport). */

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError } from '../../../lib/errors.ts';
 import { readJsonFile, writeJson } from '../../../lib/files.ts';
 import { shardOf } from '../cost.ts';
-import { pointKeys, pointLabel } from '../run.ts';
+import { pointKeys, pointLabel } from '../keys.ts';
 import type { SweepPoint } from '../spec.ts';
 import { shardCache, slurmDir, type SweepInvocation } from './invocation.ts';
 
