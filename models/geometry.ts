@@ -13,6 +13,9 @@ export const RECIP_FRAC = 17;
 export const SCALE_WIDTH = 16;
 export const SCALE_FRAC = 16;
 
+/** The RTL's MODE parameter by mode. */
+export const MODE_CODE = { argmax: 0, softmax: 1, approx: 2 } as const;
+
 export interface Geometry {
   N: number;
   K: number;

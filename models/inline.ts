@@ -31,6 +31,13 @@ export const splitProductCode = (hi: string, lo: string, shift: number, outBits:
 export const reciprocalProbCode = (e: string, recip: string, msb: number, g: Pick<Geometry, 'recipFrac' | 'probFrac' | 'probW'>): string =>
   satUCode(roundShiftCode(`(${e}) * (${recip})`, g.recipFrac + msb - g.probFrac), g.probW);
 
+/** dividedProb(e, recip, g): the divided reciprocal's product, bits above the kept ones wrapped. */
+export const dividedProbCode = (e: string, recip: string, g: Pick<Geometry, 'recipFrac' | 'probFrac' | 'probW'>): string => {
+  const m = num(pow2(g.probFrac + 2));
+  const r = `Math.floor(((Math.floor((${e}) * (${recip}) * ${num(pow2(1 + g.probFrac - g.recipFrac))}) % ${m}) + 1) % ${m} * 0.5)`;
+  return g.probFrac + 1 > g.probW ? `Math.min(${r}, ${num(uMax(g.probW))})` : r;
+};
+
 /** approxScore(e, scale, g): e · scale in probFmt, rounded half up, saturated. */
 export const approxScoreCode = (e: string, scale: number, g: Pick<Geometry, 'expOutBits' | 'probFrac' | 'probW'>): string =>
   satUCode(roundShiftCode(`(${e}) * ${num(scale)}`, g.expOutBits + SCALE_FRAC - g.probFrac), g.probW);

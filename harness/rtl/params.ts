@@ -2,15 +2,10 @@
 // cannot drift. Naming rule: the config name in upper snake case (kPar → KPAR); derived
 // quantities use the Geometry's letters spelled out (B → BEATS).
 import type { Geometry } from '../../models/geometry.ts';
-import { RECIP_BITS, SCALE_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
+import { MODE_CODE, RECIP_BITS, SCALE_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
+import { ramBlock } from '../../models/head/logit-bank.ts';
 
-export const MODE_CODE = { argmax: 0, softmax: 1, approx: 2 } as const;
-
-/**
- * stream: the logit RAM goes to block RAM when a lane's two banks hold 256 words or more (4 kbit
- * at 16 bits: half a RAMB36); smaller ones are distributed (LUT) RAM.
- */
-export const ramBlock = (g: Geometry) => g.stream && 2 * 2 ** Math.max(1, Math.ceil(Math.log2(g.G))) >= 256;
+export { MODE_CODE, ramBlock };
 
 export function rtlParams(g: Geometry, relu: boolean): Record<string, number> {
   return {
