@@ -57,7 +57,10 @@ export interface VerilatorBuildOptions {
   /** `-G` overrides. Numbers: integers. Strings: passed as Verilog strings, unless they already
    *  are a Verilog literal (sized like 8'hff, or quoted). */
   params: Record<string, number | string>;
-  widths: PortWidths;
+  /** the head's port widths, for driver.cpp (-DS_W …); a module's driver has its ports generated instead */
+  widths?: PortWidths;
+  /** C++ files written beside the verilated model before the build (e.g. a module driver's port header): name → text */
+  generated?: Record<string, string>;
   outRoot?: string;
   timeoutMs?: number;
   /** Extra verilator arguments (part of the cache key). */
@@ -69,8 +72,11 @@ export interface VerilatorBuildOptions {
    * 'fst' --trace-fst (one format per build, so each is its own cached variant), false none.
    */
   trace?: 'vcd' | 'fst' | false;
-  /** OPT_FAST/OPT_GLOBAL -O2 instead of Verilator's default -Os (default true). */
-  optimize?: boolean;
+  /**
+   * OPT_FAST/OPT_GLOBAL -O2 instead of Verilator's default -Os (default true); 'build' compiles at
+   * -O0 through ccache when it is installed (runs of a few thousand cycles: the compile is the cost).
+   */
+  optimize?: boolean | 'build';
   /** Called when a build starts (not for a cached one): a progress line. */
   onBuild?: (dir: string) => void;
 }
@@ -120,11 +126,17 @@ function paramArg(name: string, v: number | string): string {
   return `-G${name}=${literal ? v : JSON.stringify(v)}`;
 }
 
+/** -O0 everywhere, and Verilator's runtime (the same in every build) from ccache when there is one. */
+function buildFast(): string[] {
+  const ccache = (process.env.PATH ?? '').split(path.delimiter).some((d) => d && existsSync(path.join(d, 'ccache')));
+  return ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0', ...(ccache ? ['-MAKEFLAGS', 'OBJCACHE=ccache'] : [])];
+}
+
 const mainSource = (o: VerilatorBuildOptions) => makeSafe(path.resolve(o.main ?? DRIVER_SOURCE));
 
 /** The verilator command line minus the output directory, fixed for a given build request. */
 function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs: string[]): string[] {
-  const { sW, idxW, valW } = o.widths;
+  const defines = o.widths ? ['-CFLAGS', `-DS_W=${o.widths.sW} -DIDX_W=${o.widths.idxW} -DVAL_W=${o.widths.valW}`] : [];
   return [
     '--cc', '--exe', '--build', '-j', '2',
     '--top-module', o.top, '--prefix', 'Vdut', '-o', EXE_NAME,
@@ -132,9 +144,9 @@ function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs:
     // One time unit everywhere (VCDs of model and RTL share #10t stamps); the RTL has no delays.
     ...({ vcd: ['--trace'], fst: ['--trace-fst'], none: [] } as const)[o.trace === false ? 'none' : (o.trace ?? 'vcd')], '--no-timing', '--timescale-override', '1ns/1ns',
     '-Wno-fatal', // lint warnings are printed (build.log) but do not stop a simulation build
-    '-CFLAGS', `-DS_W=${sW} -DIDX_W=${idxW} -DVAL_W=${valW}`,
+    ...defines,
     // OPT_FAST (model, driver) and OPT_GLOBAL (Verilator runtime) default to -Os; -O2 is ~1.5x faster.
-    ...(o.optimize === false ? [] : ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2']),
+    ...(o.optimize === false ? [] : o.optimize === 'build' ? buildFast() : ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2']),
     ...includeDirs.map((d) => `-I${d}`),
     ...Object.keys(o.params).sort().map((k) => paramArg(k, o.params[k])),
     ...(o.extraArgs ?? []),
@@ -162,6 +174,7 @@ async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: strin
   part('args', JSON.stringify(args.slice(0, -sources.length - 1))); // flags, params, widths; not paths
   part('driver', await readFile(mainSource(o)));
   for (const header of HEADERS) part(`header ${path.basename(header)}`, await readFile(header));
+  for (const [name, text] of Object.entries(o.generated ?? {}).sort()) part(`generated ${name}`, text);
   for (const s of sources) part('source', await readSource(s));
   for (const d of includeDirs) {
     const names = (await readdir(d).catch(() => [] as string[])).filter((n) => INCLUDE_EXT.test(n)).sort();
@@ -172,7 +185,7 @@ async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: strin
 
 export async function buildVerilator(o: VerilatorBuildOptions): Promise<VerilatorBuild> {
   const t0 = performance.now();
-  checkWidths(o.widths);
+  if (o.widths) checkWidths(o.widths);
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(o.top)) throw new InputError(`top module '${o.top}' is not a Verilog identifier`);
   if (o.sources.length === 0) throw new InputError('no RTL sources given');
   const sources = o.sources.map((s) => makeSafe(path.resolve(s)));
@@ -194,6 +207,8 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   building.add(tmp);
   try {
     await mkdir(tmp);
+    // the generated files sit beside Vdut.h, on the C++ include path of the build
+    for (const [name, text] of Object.entries(o.generated ?? {})) await writeFile(path.join(tmp, name), text);
     o.onBuild?.(dir);
     const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
       throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
