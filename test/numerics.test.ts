@@ -5,7 +5,7 @@ import { autoExpPar, backEndCycles, frontCycles, geometry, RECIP_BITS, RECIP_FRA
 import { quantize, roundShift, satS, satU, msbIndex, fromBits, toBits } from '../models/numerics.ts';
 import { approxScore, dividedProb, expHiTable, expIndex, expLoTable, expTable, expValue, recipDivide, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
 import { splitProduct } from '../models/exp-entry.ts';
-import { approxScoreCode, dividedProbCode, expIndexCode, reciprocalProbCode, roundShiftCode, satSCode, satUCode, splitProductCode, toBitsCode } from '../models/inline.ts';
+import { approxScoreCode, dividedProbBitsCode, dividedProbCode, expIndexCode, reciprocalProbCode, roundShiftCode, satSCode, satUCode, splitProductCode, toBitsCode } from '../models/inline.ts';
 import type { Geometry } from '../models/geometry.ts';
 
 describe('fixed point', () => {
@@ -146,7 +146,7 @@ describe('inline code twins (models/inline.ts) equal their functions', () => {
     // the divided reciprocal's product: its inline twin on any input, reciprocalProb where e ≤ Σe
     fc.assert(fc.property(fc.nat(2 ** 16), fc.integer({ min: 1, max: 2 ** 20 }), fc.nat(2 ** 16), fc.integer({ min: 8, max: 16 }), fc.integer({ min: 4, max: 18 }), fc.integer({ min: 4, max: 18 }), (e, sum, recip, outBits, probFrac, probW) => {
       const g = geo({ recipFrac: outBits + probFrac + 2, probFrac, probW });
-      const code = fn(['e', 'r'], dividedProbCode('e', 'r', g));
+      const code = fn(['e', 'r'], dividedProbCode(`(${dividedProbBitsCode('e', 'r', g)})`, g));
       const inRange = Math.min(e, sum) % 2 ** outBits;
       const r = Math.floor(2 ** g.recipFrac / Math.max(sum, inRange, 1));
       return code(e, recip) === dividedProb(e, recip, g) && code(inRange, r) === reciprocalProb(inRange, r, 0, g);

@@ -4,11 +4,15 @@
 // it (rtl/output_stage.v instantiates it in approx mode). Twin of rtl/approx_scaler.v.
 import type { HeadContext } from './context.ts';
 import { approxScoreCode } from '../inline.ts';
-import { SCALE_FRAC, SCALE_WIDTH, type Geometry } from '../geometry.ts';
+import { type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, type Inputs, type Outputs } from './signals.ts';
 
-/** rtl/approx_scaler.v's parameters. */
-export const approxScalerParams = (g: Geometry) => ({ EXP_OUT_BITS: g.expOutBits, PROB_W: g.probW, PROB_FRAC: g.probFrac, SCALE_W: SCALE_WIDTH, SCALE_FRAC });
+/** rtl/approx_scaler.v's parameters (from the head's: models/rtl-params.ts). */
+export const approxScalerParams = (g: Geometry, relu = true) =>
+  moduleParams(g, relu, [
+    'EXP_OUT_BITS', 'PROB_W', 'PROB_FRAC', 'SCALE_W', 'SCALE_FRAC',
+  ]);
 
 export function approxScalerSignals(g: Geometry) {
   const { EXP_OUT_BITS, PROB_W } = approxScalerParams(g);

@@ -5,10 +5,14 @@
 import type { HeadContext } from './context.ts';
 import { State, bitsFor, each, range } from './context.ts';
 import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs, type SignalSpec } from './signals.ts';
 
-/** rtl/comparator_tree.v's parameters. */
-export const comparatorTreeParams = (g: Geometry) => ({ CLASSES: g.N, LEVELS: g.L, ROUNDS: g.R, IDX_W: g.idxW, LOGIT_W: g.logitW });
+/** rtl/comparator_tree.v's parameters (from the head's: models/rtl-params.ts). */
+export const comparatorTreeParams = (g: Geometry, relu = true) =>
+  moduleParams(g, relu, [
+    'CLASSES', 'LEVELS', 'ROUNDS', 'IDX_W', 'LOGIT_W',
+  ]);
 
 /** Entries of each level: level 0 is z_hold (CLASSES), level j has ⌈CLASSES / 2^j⌉. */
 export function levelSizes(g: Geometry): number[] {

@@ -6,23 +6,18 @@ import type { Code } from '../../sim/kernel.ts';
 import type { HeadContext } from './context.ts';
 import { bitsFor } from './context.ts';
 import { reciprocalProb } from '../tables.ts';
-import { dividedProbCode, satUCode } from '../inline.ts';
-import { MODE_CODE, type Geometry } from '../geometry.ts';
+import { dividedProbBitsCode, dividedProbCode, satUCode } from '../inline.ts';
+import { type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
+import { MODE_CODE } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/** rtl/divider.v's parameters. */
-export const dividerParams = (g: Geometry) => ({
-  MODE: MODE_CODE[g.mode],
-  SERIAL: g.serial ? 1 : 0,
-  QBITS: g.Q,
-  SUM_W: g.sumW,
-  EXP_OUT_BITS: g.expOutBits,
-  PROB_W: g.probW,
-  PROB_FRAC: g.probFrac,
-  RECIP_FRAC: g.recipFrac,
-  RECIP_DIV: g.recipDivide ? 1 : 0,
-  RECIP_W: g.recipW,
-});
+/** rtl/divider.v's parameters (from the head's: models/rtl-params.ts). */
+export const dividerParams = (g: Geometry, relu = true) =>
+  moduleParams(g, relu, [
+    'MODE', 'SERIAL', 'QBITS', 'SUM_W', 'EXP_OUT_BITS', 'PROB_W', 'PROB_FRAC', 'RECIP_FRAC', 'RECIP_DIV',
+    'RECIP_W',
+  ]);
 
 export function dividerSignals(g: Geometry) {
   const { QBITS, SUM_W, EXP_OUT_BITS, PROB_W, RECIP_W } = dividerParams(g);
@@ -71,9 +66,9 @@ export class Divider {
       // recipImpl = divide: the reciprocal has no exponent (msb 0), all of it folds into constants;
       // the RTL keeps the bits e ≤ Σe needs, and so does this (the same value on any input)
       const p = RECIP_DIV
-        ? (c: Code) => dividedProbCode(c.v(em_e), c.v(recip_q), g)
-        : (c: Code) => `${c.ext(reciprocalProb)}(${c.v(em_e)}, ${c.v(recip_q)}, ${c.v(msb_q)}, ${c.ext(g)})`;
-      k.combCode('divider.prob', (c) => c.set(prob, p(c)), RECIP_DIV ? [em_e, recip_q] : [em_e, recip_q, msb_q]);
+        ? (c: Code) => `const y1 = ${dividedProbBitsCode(c.v(em_e), c.v(recip_q), g)};\n${c.set(prob, dividedProbCode('y1', g))}`
+        : (c: Code) => c.set(prob, `${c.ext(reciprocalProb)}(${c.v(em_e)}, ${c.v(recip_q)}, ${c.v(msb_q)}, ${c.ext(g)})`);
+      k.combCode('divider.prob', p, RECIP_DIV ? [em_e, recip_q] : [em_e, recip_q, msb_q]);
       return;
     }
     k.combCode('divider.ready', (c) => c.set(ready, `${c.v(div_cnt)} === ${QBITS} ? 1 : 0`), [div_cnt]);

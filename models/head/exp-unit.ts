@@ -9,25 +9,17 @@
 // before stage 1). Twin of rtl/exp_unit.v.
 import type { HeadContext } from './context.ts';
 import { expIndexCode, splitProductCode } from '../inline.ts';
-import { MODE_CODE, valueFormats, type Geometry } from '../geometry.ts';
+import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
+import { MODE_CODE } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/** rtl/exp_unit.v's parameters. */
-export const expUnitParams = (g: Geometry) => ({
-  MODE: MODE_CODE[g.mode],
-  CLASSES: g.N,
-  EXP_PAR: g.expPar,
-  EXP_GROUPS: g.G,
-  LOGIT_W: g.logitW,
-  EXP_SPLIT: g.split ? 1 : 0,
-  EXP_ADDR_BITS: g.expAddrBits,
-  EXP_OUT_BITS: g.expOutBits,
-  EXP_SHIFT: g.expShift,
-  EXP_LO_BITS: g.expLoBits,
-  EXP_HI_W: g.expHiWidth,
-  EXP_LO_W: g.expLoWidth,
-  EXP_SPLIT_SHIFT: g.expSplitShift,
-});
+/** rtl/exp_unit.v's parameters (from the head's: models/rtl-params.ts). */
+export const expUnitParams = (g: Geometry, relu = true) =>
+  moduleParams(g, relu, [
+    'MODE', 'CLASSES', 'EXP_PAR', 'EXP_GROUPS', 'LOGIT_W', 'EXP_SPLIT', 'EXP_ADDR_BITS', 'EXP_OUT_BITS',
+    'EXP_SHIFT', 'EXP_LO_BITS', 'EXP_HI_W', 'EXP_LO_W', 'EXP_SPLIT_SHIFT',
+  ]);
 
 export function expUnitSignals(g: Geometry) {
   const { EXP_PAR, LOGIT_W, EXP_OUT_BITS, EXP_HI_W, EXP_LO_W } = expUnitParams(g);

@@ -4,13 +4,17 @@
 // Twin of rtl/input_stage.v. Processes are generated code (sim/kernel.ts `Code`): c.v reads,
 // c.nba / c.next + c.nbaRange write registers at the edge, c.set drives a wire.
 import type { Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
 import type { HeadContext } from './context.ts';
 import { add, bitsFor, each } from './context.ts';
 import { checkInputs, declare, input, output, type Inputs, type Outputs } from './signals.ts';
 import { valueFormats } from '../geometry.ts';
 
-/** rtl/input_stage.v's parameters. */
-export const inputStageParams = (g: Geometry, relu: boolean) => ({ INPUTS: g.K, KPAR: g.kPar, IN_W: g.inW, RELU: relu ? 1 : 0, BEATS: g.B, PASSES: g.P });
+/** rtl/input_stage.v's parameters (from the head's: models/rtl-params.ts). */
+export const inputStageParams = (g: Geometry, relu = true) =>
+  moduleParams(g, relu, [
+    'INPUTS', 'KPAR', 'IN_W', 'RELU', 'BEATS', 'PASSES',
+  ]);
 
 export function inputStageSignals(g: Geometry) {
   const { KPAR, IN_W, BEATS, PASSES } = inputStageParams(g, false);

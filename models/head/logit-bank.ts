@@ -11,32 +11,19 @@ import type { HeadContext } from './context.ts';
 import { bitsFor, range } from './context.ts';
 import { roundShiftCode, satSCode } from '../inline.ts';
 import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, wire, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/**
- * stream: the logit RAM goes to block RAM when a lane's two banks hold 256 words or more (4 kbit
- * at 16 bits: half a RAMB36); smaller ones are distributed (LUT) RAM.
- */
-export const ramBlock = (g: Geometry) => g.stream && 2 * 2 ** Math.max(1, Math.ceil(Math.log2(g.G))) >= 256;
-
-/** rtl/logit_bank.v's parameters. */
-export const logitBankParams = (g: Geometry) => ({
-  CLASSES: g.N,
-  CPAR: g.cPar,
-  PASSES: g.P,
-  ACC_W: g.accW,
-  BIAS_W: g.biasW,
-  LOGIT_W: g.logitW,
-  BIAS_SHIFT: g.biasShift,
-  REQUANT_SHIFT: g.requantShift,
+/** rtl/logit_bank.v's parameters (from the head's: models/rtl-params.ts), and those rtl/head.v derives for it. */
+export const logitBankParams = (g: Geometry, relu = true) => ({
+  ...moduleParams(g, relu, [
+    'CLASSES', 'CPAR', 'PASSES', 'ACC_W', 'BIAS_W', 'LOGIT_W', 'BIAS_SHIFT', 'REQUANT_SHIFT', 'SELECT',
+    'ROWS_LAST', 'IDX_W', 'RAM_BLOCK',
+  ]),
   /** the read port exists (softmax, or emit=all) */
   RD_PORT: g.mode === 'softmax' || g.emitAll ? 1 : 0,
   RD_LANES: g.expPar,
   GRP_W: bitsFor(g.G - 1),
-  SELECT: g.stream ? 1 : 0,
-  ROWS_LAST: g.rowsLast,
-  IDX_W: g.idxW,
-  RAM_BLOCK: ramBlock(g) ? 1 : 0,
 });
 
 export function logitBankSignals(g: Geometry) {
@@ -156,7 +143,7 @@ export class LogitBank {
     /** RAM contents, lane-major: lane j holds classes n ≡ j (mod RD_LANES) at bank·depth + n / RD_LANES (not traced, as in the RTL) */
     const ram = new Int32Array(RD_PORT ? RD_LANES * 2 * depth : 0);
     /** grp_pos counts modulo its width, as the RTL's register does */
-    const posMod = 2 ** bitsFor(CPAR - 1);
+    const posLast = 2 ** bitsFor(CPAR - 1) - 1;
 
     k.combCode('logit_bank.drain', (c) => `
       const drain = ${c.v(grp_rows)} > 0 && ${c.v(z_work_full)} === 0;
@@ -189,7 +176,7 @@ export class LogitBank {
           ${c.nba(wr_lane, `last || lane === ${RD_LANES - 1} ? 0 : lane + 1`)}
           ${c.nba(wr_addr, `last ? 0 : lane === ${RD_LANES - 1} ? ${c.v(wr_addr)} + 1 : ${c.v(wr_addr)}`)}` : ''}
           ${c.nba(d_idx, `last ? 0 : ${c.v(d_idx)} + 1`)}
-          ${c.nba(grp_pos, `(${c.v(grp_pos)} + 1) % ${posMod}`)}
+          ${c.nba(grp_pos, `${c.v(grp_pos)} === ${posLast} ? 0 : ${c.v(grp_pos)} + 1`)}
           ${c.nba(grp_rows, `${c.v(grp_rows)} - 1`)}
         }
         if (${c.v(a_valid)} === 1 && ${c.v(stall)} === 0) {

@@ -7,11 +7,15 @@ import type { HeadContext } from './context.ts';
 import { add, bitsFor, each } from './context.ts';
 import { satSCode } from '../inline.ts';
 import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
 import type { HeadWeights } from '../weights.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/** rtl/mac_array.v's parameters. */
-export const macArrayParams = (g: Geometry) => ({ KPAR: g.kPar, CPAR: g.cPar, IN_W: g.inW, W_W: g.wW, ACC_W: g.accW, ACC_SAT: g.accSat ? 1 : 0, BEATS: g.B, PASSES: g.P });
+/** rtl/mac_array.v's parameters (from the head's: models/rtl-params.ts). */
+export const macArrayParams = (g: Geometry, relu = true) =>
+  moduleParams(g, relu, [
+    'KPAR', 'CPAR', 'IN_W', 'W_W', 'ACC_W', 'ACC_SAT', 'BEATS', 'PASSES',
+  ]);
 
 export function macArraySignals(g: Geometry) {
   const { KPAR, CPAR, IN_W, W_W, ACC_W, BEATS, PASSES } = macArrayParams(g);

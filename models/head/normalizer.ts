@@ -5,18 +5,17 @@
 // (cleared in IDLE). Twin of rtl/normalizer.v.
 import type { HeadContext } from './context.ts';
 import { State, bitsFor } from './context.ts';
-import { MODE_CODE, valueFormats, type Geometry } from '../geometry.ts';
+import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
+import { MODE_CODE } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/** rtl/normalizer.v's parameters. */
-export const normalizerParams = (g: Geometry) => ({
-  MODE: MODE_CODE[g.mode],
-  EXP_PAR: g.expPar,
-  EXP_GROUPS: g.G,
+/** rtl/normalizer.v's parameters (from the head's: models/rtl-params.ts), and those rtl/head.v derives for it. */
+export const normalizerParams = (g: Geometry, relu = true) => ({
+  ...moduleParams(g, relu, [
+    'MODE', 'EXP_PAR', 'EXP_GROUPS', 'EXP_SPLIT', 'EXP_OUT_BITS', 'SUM_W',
+  ]),
   GCNT_W: bitsFor(g.G),
-  EXP_SPLIT: g.split ? 1 : 0,
-  EXP_OUT_BITS: g.expOutBits,
-  SUM_W: g.sumW,
 });
 
 export function normalizerSignals(g: Geometry) {

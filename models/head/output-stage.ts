@@ -9,29 +9,19 @@
 import type { HeadContext } from './context.ts';
 import { State, bitsFor, range } from './context.ts';
 import { toBitsCode } from '../inline.ts';
-import { MODE_CODE, SCALE_FRAC, SCALE_WIDTH, valueFormats, type Geometry } from '../geometry.ts';
+import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
+import { MODE_CODE } from '../rtl-params.ts';
 import { ApproxScaler } from './approx-scaler.ts';
 import { checkInputs, declare, input, output, reg, wire, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/** rtl/output_stage.v's parameters. */
-export const outputStageParams = (g: Geometry) => ({
-  MODE: MODE_CODE[g.mode],
-  SERIAL: g.serial ? 1 : 0,
-  EMIT_ALL: g.emitAll ? 1 : 0,
-  RD_FETCH: g.rdFetch ? 1 : 0,
-  EXP_SPLIT: g.split ? 1 : 0,
-  EXP_PAR: g.expPar,
-  ROUNDS: g.R,
-  ENTRIES: g.E,
+/** rtl/output_stage.v's parameters (from the head's: models/rtl-params.ts), and those rtl/head.v derives for it. */
+export const outputStageParams = (g: Geometry, relu = true) => ({
+  ...moduleParams(g, relu, [
+    'MODE', 'SERIAL', 'EMIT_ALL', 'RD_FETCH', 'EXP_SPLIT', 'EXP_PAR', 'ROUNDS', 'ENTRIES', 'IDX_W',
+    'LOGIT_W', 'VAL_W', 'PROB_W', 'PROB_FRAC', 'EXP_OUT_BITS', 'SCALE_W', 'SCALE_FRAC',
+  ]),
   GRP_W: bitsFor(g.G - 1),
-  IDX_W: g.idxW,
-  LOGIT_W: g.logitW,
-  VAL_W: g.valW,
-  PROB_W: g.probW,
-  PROB_FRAC: g.probFrac,
-  EXP_OUT_BITS: g.expOutBits,
-  SCALE_W: SCALE_WIDTH,
-  SCALE_FRAC,
 });
 
 export function outputStageSignals(g: Geometry) {

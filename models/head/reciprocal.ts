@@ -10,20 +10,16 @@
 import type { HeadContext } from './context.ts';
 import { State, bitsFor } from './context.ts';
 import { recipIndex } from '../tables.ts';
-import { MODE_CODE, RECIP_BITS, type Geometry } from '../geometry.ts';
+import { type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
+import { MODE_CODE } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/** rtl/reciprocal.v's parameters. */
-export const reciprocalParams = (g: Geometry) => ({
-  MODE: MODE_CODE[g.mode],
-  SERIAL: g.serial ? 1 : 0,
-  SUM_W: g.sumW,
-  RECIP_BITS,
-  RECIP_DIV: g.recipDivide ? 1 : 0,
-  RECIP_W: g.recipW,
-  RECIP_CYCLES: g.recipCycles,
-  RECIP_INIT_SHIFT: g.recipInitShift,
-});
+/** rtl/reciprocal.v's parameters (from the head's: models/rtl-params.ts). */
+export const reciprocalParams = (g: Geometry, relu = true) =>
+  moduleParams(g, relu, [
+    'MODE', 'SERIAL', 'SUM_W', 'RECIP_BITS', 'RECIP_DIV', 'RECIP_W', 'RECIP_CYCLES', 'RECIP_INIT_SHIFT',
+  ]);
 
 export function reciprocalSignals(g: Geometry) {
   const { SUM_W, RECIP_DIV, RECIP_W, RECIP_CYCLES } = reciprocalParams(g);

@@ -6,10 +6,11 @@
 // those while the next vector's entries arrive) and top_* empties. Twin of rtl/stream_selector.v.
 import type { HeadContext } from './context.ts';
 import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs } from './signals.ts';
 
-/** rtl/stream_selector.v's parameters. */
-export const streamSelectorParams = (g: Geometry) => ({ ROUNDS: g.R, IDX_W: g.idxW, LOGIT_W: g.logitW });
+/** rtl/stream_selector.v's parameters (from the head's: models/rtl-params.ts). */
+export const streamSelectorParams = (g: Geometry, relu = true) => moduleParams(g, relu, ['ROUNDS', 'IDX_W', 'LOGIT_W']);
 
 export function streamSelectorSignals(g: Geometry) {
   const { ROUNDS, IDX_W, LOGIT_W } = streamSelectorParams(g);
