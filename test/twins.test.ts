@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { STAGES } from '../models/head/modules.ts';
 import { mismatchText, runTwin } from '../harness/twins/lockstep.ts';
 import { TWINS } from '../harness/twins/stages.ts';
+import { readFileSync } from 'node:fs';
+import { run } from '../cli/main.ts';
 import { hasVerilator } from './helpers.ts';
 
 const CYCLES = 4000;
@@ -28,5 +30,19 @@ describe.skipIf(!hasVerilator)('every stage against its RTL module alone, on ran
     expect(r.mismatch && mismatchText(r.mismatch)).toBeNull();
     expect(r.cycles).toBe(CYCLES);
     expect(r.untoggled).toEqual([]);
+  }, 300_000);
+});
+
+describe('headsim twins', () => {
+  it('names an unknown stage (exit 2)', async () => {
+    expect(await run(['twins', 'no_such_stage'])).toBe(2);
+  });
+
+  it.skipIf(!hasVerilator)('runs the stages asked for and reports them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headsim-twins-cli-'));
+    const json = join(dir, 'twins.json');
+    expect(await run(['twins', 'approx_scaler', '--cycles', '500', '--out', dir, '--json', json])).toBe(0);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { stage: string; cycles: number; mismatch: unknown }[];
+    expect(report.map((r) => [r.stage, r.cycles, r.mismatch])).toEqual([['approx_scaler', 500, null]]);
   }, 300_000);
 });
