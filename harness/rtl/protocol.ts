@@ -14,9 +14,11 @@
  * Batches are struct-of-arrays, the layout of PortBatch, so both sides copy whole blocks.
  *
  * `ProtocolClient` speaks it over any Readable/Writable pair (the Verilator driver's
- * stdout/stdin, the cocotb bridge's socket); `PeerProcess` supervises the process on the other
- * end (log tail, exit status, kill). Every request runs under a deadline; a timeout, a crash or
- * a protocol error kills the peer for good and rejects with an error that ends with its log tail.
+ * stdout/stdin, the cocotb bridge's socket), on `RequestChannel`, which the module driver's
+ * client (module/client.ts: the same framing, batches of words) shares; `PeerProcess`
+ * supervises the process on the other end (log tail, exit status, kill). Every request runs
+ * under a deadline; a timeout, a crash or a protocol error kills the peer for good and rejects
+ * with an error that ends with its log tail.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
