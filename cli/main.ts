@@ -12,6 +12,7 @@ import { mutantsCommand } from './commands/mutants.ts';
 import { simCommand } from './commands/sim.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { synthCommand } from './commands/synth.ts';
+import { twinsCommand } from './commands/twins.ts';
 import { wavesCommand } from './commands/waves.ts';
 
 function program(): Command {
@@ -29,7 +30,7 @@ function program(): Command {
     const json = (action.opts() as { json?: unknown }).json;
     if (typeof json === 'string') claimReport(json, '--json');
   });
-  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, exportCommand, benchCommand, mutantsCommand]) add(p);
+  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, exportCommand, benchCommand, mutantsCommand, twinsCommand]) add(p);
   return p;
 }
 

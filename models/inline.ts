@@ -31,6 +31,18 @@ export const splitProductCode = (hi: string, lo: string, shift: number, outBits:
 export const reciprocalProbCode = (e: string, recip: string, msb: number, g: Pick<Geometry, 'recipFrac' | 'probFrac' | 'probW'>): string =>
   satUCode(roundShiftCode(`(${e}) * (${recip})`, g.recipFrac + msb - g.probFrac), g.probW);
 
+/**
+ * dividedProb(e, recip, g), in two parts (no % on doubles): the kept bits of e · recip plus one,
+ * then the result from them (y1: a plain read), wrapped as the RTL's bits wrap.
+ */
+export const dividedProbBitsCode = (e: string, recip: string, g: Pick<Geometry, 'recipFrac' | 'probFrac'>): string =>
+  `Math.floor((${e}) * (${recip}) * ${num(pow2(1 + g.probFrac - g.recipFrac))}) + 1`;
+export const dividedProbCode = (y1: string, g: Pick<Geometry, 'probFrac' | 'probW'>): string => {
+  const m = pow2(g.probFrac + 2);
+  const r = `Math.floor((${y1} - ${num(m)} * Math.floor(${y1} * ${num(1 / m)})) * 0.5)`;
+  return g.probFrac + 1 > g.probW ? `Math.min(${r}, ${num(uMax(g.probW))})` : r;
+};
+
 /** approxScore(e, scale, g): e · scale in probFmt, rounded half up, saturated. */
 export const approxScoreCode = (e: string, scale: number, g: Pick<Geometry, 'expOutBits' | 'probFrac' | 'probW'>): string =>
   satUCode(roundShiftCode(`(${e}) * ${num(scale)}`, g.expOutBits + SCALE_FRAC - g.probFrac), g.probW);

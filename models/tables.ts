@@ -57,6 +57,18 @@ export function reciprocalProb(e: number, recip: number, msb: number, g: Geometr
   return satU(roundShift(e * recip, g.recipFrac + msb - g.probFrac), g.probW);
 }
 
+/**
+ * recipImpl = divide: p as rtl/divider.v computes it for any e and recip. It keeps probFrac + 2 bits
+ * of e · recip >> (recipFrac − probFrac − 1), all there are when e ≤ Σe and recip = ⌊2^recipFrac / Σe⌋
+ * (e · recip ≤ 2^recipFrac): there it is reciprocalProb(e, recip, 0, g); elsewhere the bits above wrap.
+ */
+export function dividedProb(e: number, recip: number, g: Geometry): number {
+  const m = pow2(g.probFrac + 2); // the kept bits: the result's probFrac + 1 and the rounding bit
+  const y = Math.floor(e * recip * pow2(1 + g.probFrac - g.recipFrac)) % m;
+  const r = Math.floor(((y + 1) % m) / 2);
+  return g.probFrac + 1 > g.probW ? Math.min(r, uMax(g.probW)) : r;
+}
+
 /** p = e / S in probFmt, exactly rounded half up (the serial divider's result). */
 export function serialProb(e: number, sum: number, g: Geometry): number {
   const q = (BigInt(e) << BigInt(g.probFrac + 1)) / BigInt(sum);

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, SEED_CONFIG, provenAccWidth } from '../models/config.ts';
 import { autoExpPar, backEndCycles, frontCycles, geometry, RECIP_BITS, RECIP_FRAC } from '../models/geometry.ts';
 import { quantize, roundShift, satS, satU, msbIndex, fromBits, toBits } from '../models/numerics.ts';
-import { approxScore, expHiTable, expIndex, expLoTable, expTable, expValue, recipDivide, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
+import { approxScore, dividedProb, expHiTable, expIndex, expLoTable, expTable, expValue, recipDivide, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
 import { splitProduct } from '../models/exp-entry.ts';
-import { approxScoreCode, expIndexCode, reciprocalProbCode, roundShiftCode, satSCode, satUCode, splitProductCode, toBitsCode } from '../models/inline.ts';
+import { approxScoreCode, dividedProbBitsCode, dividedProbCode, expIndexCode, reciprocalProbCode, roundShiftCode, satSCode, satUCode, splitProductCode, toBitsCode } from '../models/inline.ts';
 import type { Geometry } from '../models/geometry.ts';
 
 describe('fixed point', () => {
@@ -142,6 +142,14 @@ describe('inline code twins (models/inline.ts) equal their functions', () => {
     fc.assert(fc.property(fc.nat(2 ** 18), fc.nat(2 ** 22), fc.integer({ min: 8, max: 30 }), fc.integer({ min: 4, max: 16 }), fc.integer({ min: 4, max: 18 }), (e, recip, recipFrac, probFrac, probW) => {
       const g = geo({ recipFrac, probFrac, probW });
       return fn(['e', 'r'], reciprocalProbCode('e', 'r', 0, g))(e, recip) === reciprocalProb(e, recip, 0, g);
+    }), runs);
+    // the divided reciprocal's product: its inline twin on any input, reciprocalProb where e ≤ Σe
+    fc.assert(fc.property(fc.nat(2 ** 16), fc.integer({ min: 1, max: 2 ** 20 }), fc.nat(2 ** 16), fc.integer({ min: 8, max: 16 }), fc.integer({ min: 4, max: 18 }), fc.integer({ min: 4, max: 18 }), (e, sum, recip, outBits, probFrac, probW) => {
+      const g = geo({ recipFrac: outBits + probFrac + 2, probFrac, probW });
+      const code = fn(['e', 'r'], dividedProbCode(`(${dividedProbBitsCode('e', 'r', g)})`, g));
+      const inRange = Math.min(e, sum) % 2 ** outBits;
+      const r = Math.floor(2 ** g.recipFrac / Math.max(sum, inRange, 1));
+      return code(e, recip) === dividedProb(e, recip, g) && code(inRange, r) === reciprocalProb(inRange, r, 0, g);
     }), runs);
     fc.assert(fc.property(fc.nat(2 ** 18), fc.nat(2 ** 20), fc.integer({ min: 4, max: 18 }), fc.integer({ min: 4, max: 16 }), fc.integer({ min: 4, max: 18 }), (e, scale, expOutBits, probFrac, probW) => {
       const g = geo({ expOutBits, probFrac, probW });

@@ -24,7 +24,7 @@ import { openInput, type DumpInput } from './input.ts';
 export type VcdValue = number | bigint | string;
 
 export interface VcdVar {
-  /** the full name by the rule above (TOP and the g_select scope dropped) */
+  /** the full name by the rule above (TOP and the instances' generate scopes dropped) */
   name: string;
   width: number;
   id: string;
@@ -74,12 +74,18 @@ const SCALARS: VcdValue[] = [0, 1, 'x', 'x', 'z', 'z', 'x', 'x', 'x', 'x', 0, 0,
 export const EXPORT_SHIM_SCOPE = 'headsim_export_shim';
 
 /**
- * Full-name rule shared by reader and diff (see the file comment). A generate scope named
- * `g_select` is transparent: rtl/head.v instantiates its selector in one, the model names the
- * selector without it (harness/rtl/names.ts). So is the export shim down to `head`.
+ * The generate scopes that hold an instance of a component: rtl/head.v's selector (`g_select`)
+ * and rtl/output_stage.v's approx scaler (`g_approx`). The model names those components without
+ * them (harness/rtl/names.ts puts them back in RTL paths).
+ */
+export const INSTANCE_SCOPES: readonly string[] = ['g_select', 'g_approx'];
+
+/**
+ * Full-name rule shared by reader and diff (see the file comment). The instances' generate
+ * scopes are transparent (INSTANCE_SCOPES); so is the export shim down to `head`.
  */
 export function fullName(scopes: string[], leaf: string): string {
-  let path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => s !== 'g_select');
+  let path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => !INSTANCE_SCOPES.includes(s));
   if (path[0] === EXPORT_SHIM_SCOPE && path.includes('head')) path = path.slice(path.indexOf('head'));
   return [...path, leaf.replace(/\[\d+:\d+\]$/, '')].join('.');
 }

@@ -72,10 +72,10 @@ export function monitorCoverage(head: Head, g: Geometry, tb: TestbenchState, res
     return `
       const rst = ${v(p.rst)} === 1;
       if (rst) { if (${S}.cycle >= ${resetCycles}) ${H}[${at('midRunReset')}]++; ${c.exit} }
-      const workFull = ${v(bank.z_work_full)} === 1, holdFull = ${v(bank.z_hold_full)} === 1, stall = ${v(bank.stall)} === 1;
+      const workFull = ${v(bank.internal.z_work_full)} === 1, holdFull = ${v(bank.out.z_hold_full)} === 1, stall = ${v(bank.out.stall)} === 1;
       if (stall) ${H}[${at('stall')}]++;
       if (workFull && holdFull) ${H}[${at('banksFull')}]++;
-      if (${g.stream ? 'false' : 'true'} && workFull && !holdFull && ${v(mac.a_valid)} === 1 && ${v(mac.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
+      if (${g.stream ? 'false' : 'true'} && workFull && !holdFull && ${v(mac.out.a_valid)} === 1 && ${v(mac.out.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
       if (${S}.beat > 0 && ${v(p.s_valid)} === 0) ${H}[${at('inputGap')}]++;
       if (${v(p.m_valid)} === 1 && ${v(p.m_ready)} === 0) ${H}[${at('outputBackpressure')}]++;
       ${H}[${at(STATE_NAMES[0]!)} + ${v(head.state)}]++;`;

@@ -57,7 +57,10 @@ export interface VerilatorBuildOptions {
   /** `-G` overrides. Numbers: integers. Strings: passed as Verilog strings, unless they already
    *  are a Verilog literal (sized like 8'hff, or quoted). */
   params: Record<string, number | string>;
-  widths: PortWidths;
+  /** the head's port widths, for driver.cpp (-DS_W …); a module's driver has its ports generated instead */
+  widths?: PortWidths;
+  /** C++ files written beside the verilated model before the build (e.g. a module driver's port header): name → text */
+  generated?: Record<string, string>;
   outRoot?: string;
   timeoutMs?: number;
   /** Extra verilator arguments (part of the cache key). */
@@ -128,7 +131,7 @@ const mainSource = (o: VerilatorBuildOptions) => makeSafe(path.resolve(o.main ??
 
 /** The verilator command line minus the output directory, fixed for a given build request. */
 function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs: string[]): string[] {
-  const { sW, idxW, valW } = o.widths;
+  const defines = o.widths ? ['-CFLAGS', `-DS_W=${o.widths.sW} -DIDX_W=${o.widths.idxW} -DVAL_W=${o.widths.valW}`] : [];
   return [
     '--cc', '--exe', '--build', '-j', '2',
     '--top-module', o.top, '--prefix', 'Vdut', '-o', EXE_NAME,
@@ -136,7 +139,7 @@ function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs:
     // One time unit everywhere (VCDs of model and RTL share #10t stamps); the RTL has no delays.
     ...({ vcd: ['--trace'], fst: ['--trace-fst'], none: [] } as const)[o.trace === false ? 'none' : (o.trace ?? 'vcd')], '--no-timing', '--timescale-override', '1ns/1ns',
     '-Wno-fatal', // lint warnings are printed (build.log) but do not stop a simulation build
-    '-CFLAGS', `-DS_W=${sW} -DIDX_W=${idxW} -DVAL_W=${valW}`,
+    ...defines,
     // OPT_FAST (model, driver) and OPT_GLOBAL (Verilator runtime) default to -Os; -O2 is ~1.5x faster.
     ...{ run: ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2'], build: ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'], default: [] }[o.optimize ?? 'run'],
     ...includeDirs.map((d) => `-I${d}`),
@@ -166,6 +169,7 @@ async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: strin
   part('args', JSON.stringify(args.slice(0, -sources.length - 1))); // flags, params, widths; not paths
   part('driver', await readFile(mainSource(o)));
   for (const header of HEADERS) part(`header ${path.basename(header)}`, await readFile(header));
+  for (const [name, text] of Object.entries(o.generated ?? {}).sort()) part(`generated ${name}`, text);
   for (const s of sources) part('source', await readSource(s));
   for (const d of includeDirs) {
     const names = (await readdir(d).catch(() => [] as string[])).filter((n) => INCLUDE_EXT.test(n)).sort();
@@ -189,7 +193,7 @@ const compilerEnv = () =>
 
 export async function buildVerilator(o: VerilatorBuildOptions): Promise<VerilatorBuild> {
   const t0 = performance.now();
-  checkWidths(o.widths);
+  if (o.widths) checkWidths(o.widths);
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(o.top)) throw new InputError(`top module '${o.top}' is not a Verilog identifier`);
   if (o.sources.length === 0) throw new InputError('no RTL sources given');
   const sources = o.sources.map((s) => makeSafe(path.resolve(s)));
@@ -211,6 +215,8 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   building.add(tmp);
   try {
     await mkdir(tmp);
+    // the generated files sit beside Vdut.h, on the C++ include path of the build
+    for (const [name, text] of Object.entries(o.generated ?? {})) await writeFile(path.join(tmp, name), text);
     o.onBuild?.(dir);
     const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000, env: await compilerEnv() }).catch((e) => {
       throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
