@@ -2,7 +2,7 @@
 // Keras 3 .keras, an HDF5 signature a legacy Keras .h5, anything else is tried as ONNX's
 // protobuf), and the one-line errors of a file that is none of them.
 import { InputError } from '../../../lib/errors.ts';
-import { readInput } from '../npy.ts';
+import { LIMITS, readCapped } from '../../../lib/limits.ts';
 import { ZIP_MAGIC } from '../zip.ts';
 import { HDF5_MAGIC } from './keras-h5.ts';
 import type { LoadedModel } from './model.ts';
@@ -10,7 +10,7 @@ import type { LoadedModel } from './model.ts';
 const NPY_MAGIC = Buffer.from('\x93NUMPY', 'latin1');
 
 export async function loadModel(path: string, headLayer?: string): Promise<LoadedModel> {
-  const buf = readInput(path);
+  const buf = await readCapped(path, { what: 'model', maxBytes: LIMITS.modelBytes });
   if (!buf.length) throw new InputError(`${path}: empty file, not a model`);
   // each format's reader loads when a model of it comes (protobuf and HDF5 decoders are start-up cost otherwise)
   if (buf.subarray(0, 4).equals(ZIP_MAGIC) || /\.keras$/i.test(path)) return (await import('./keras.ts')).loadKeras(path, buf, headLayer);
