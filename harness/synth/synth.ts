@@ -21,11 +21,15 @@ import { rtlParams } from '../rtl/params.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, resources, type CellCounts, type Resources } from './stat.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS, runYosysIsolated, SynthError, yowaspVersion } from './yosys.ts';
+import { analyzeEstimate, ESTIMATE_OUTPUTS, estimateScript } from './estimate.ts';
+import type { TimingFigures } from './timing-types.ts';
 
 export { SynthError };
 
 /** Bump when the scripts or the way results are read change: part of every cache key. */
 export const SYNTH_SCRIPT_VERSION = 3;
+/** The flattened run's own version (4: the timing estimate was added; the counts did not change): part of its cache key. */
+export const FLAT_SCRIPT_VERSION = 4;
 export const TOP = 'head';
 export const FLAT_SYNTH = `synth_xilinx -family xc7 -flatten -noiopad -top ${TOP}`;
 export const moduleSynth = (type: string) => `synth_xilinx -family xc7 -flatten -noiopad -top ${type}`;
@@ -100,10 +104,12 @@ const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params'>) => [
     .join(' ')} ${TOP}`,
 ];
 const measure = ['tee -o stat.txt stat', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
+/** stat, the timing estimate on a copy of the netlist (harness/synth/estimate.ts), then the logic depth as before. */
+const measureFlat = ['tee -o stat.txt stat', 'design -save synthesized', ...estimateScript('xc7'), 'design -load synthesized', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
 
 /** The flattened synthesis of the whole head. */
 export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params'>, keepBramInit = false): string {
-  return [...readAndSet(inputs), ...synthSteps(FLAT_SYNTH, keepBramInit), ...measure, ''].join('\n');
+  return [...readAndSet(inputs), ...synthSteps(FLAT_SYNTH, keepBramInit), ...measureFlat, ''].join('\n');
 }
 
 /**
@@ -135,6 +141,8 @@ export interface FlatReport extends Resources {
   top: string;
   /** levels of logic on the longest register-to-register path (flattened design) */
   logicDepth: number;
+  /** the pre-route timing estimate (Yosys sta, 7-series cell delays, no routing); null in results cached before it existed */
+  timing?: TimingFigures | null;
   /** every cell type of the flattened design */
   cells: CellCounts;
   yosysVersion: string;
@@ -191,12 +199,13 @@ function measured(files: Record<string, string>, top: string, log: string): { ce
 
 export async function synthFlat(inputs: SynthInputs, opts: SynthOptions = {}): Promise<FlatReport> {
   const script = yosysScript(inputs, opts.keepBramInit);
-  const r = await runYosysIsolated(['-s', 'synth.ys'], { ...inputs.files, 'synth.ys': script }, { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'ltp.txt'], what: 'yosys (flattened synth_xilinx)' });
+  const r = await runYosysIsolated(['-s', 'synth.ys'], { ...inputs.files, 'synth.ys': script }, { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'ltp.txt', ...ESTIMATE_OUTPUTS], what: 'yosys (flattened synth_xilinx)' });
   const { cells, depth } = measured(r.files, TOP, r.log);
   return {
     top: TOP,
     ...resources(cells),
     logicDepth: depth,
+    timing: analyzeEstimate(r.files['sta.json'] ?? '', 'xc7', TOP),
     cells: Object.fromEntries(Object.entries(cells).filter(([t]) => !t.startsWith('$'))),
     yosysVersion: versionOf(r.log),
     script: displayScript(script),
