@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { writeJson } from '../../lib/files.ts';
 import { textTable } from '../../lib/table.ts';
 import { ice40Key, synthIce40, type Ice40Options, type Ice40Report } from '../../harness/synth/ice40.ts';
-import type { SynthInputs } from '../../harness/synth/synth.ts';
+import type { Ice40Inputs } from '../../harness/synth/ice40.ts';
 import type { Ice40Part } from '../../harness/synth/targets.ts';
 import { pathLabel } from '../../harness/synth/timing-types.ts';
 
-export async function cachedIce40(inputs: SynthInputs, part: Ice40Part, o: Ice40Options & { cacheDir: string | null }): Promise<{ report: Ice40Report; key: string; cached: boolean }> {
+export async function cachedIce40(inputs: Ice40Inputs, part: Ice40Part, o: Ice40Options & { cacheDir: string | null }): Promise<{ report: Ice40Report; key: string; cached: boolean }> {
   const key = ice40Key(inputs, part, o);
   const file = o.cacheDir ? join(o.cacheDir, `${key}.json`) : null;
   if (file && existsSync(file)) {

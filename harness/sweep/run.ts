@@ -11,8 +11,12 @@
 import { join } from 'node:path';
 import { provenAccWidth, type HeadConfig } from '../../models/config.ts';
 import { geometry, timing } from '../../models/geometry.ts';
-import { moduleTable, rtlHash as hashRtl, SYNTH_SCRIPT_VERSION, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
+import { FLAT_SCRIPT_VERSION, moduleTable, rtlHash as hashRtl, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
 import { yowaspVersion } from '../synth/yosys.ts';
+import { nextpnrVersion } from '../synth/nextpnr.ts';
+import { ICE40_FLOW_VERSION } from '../synth/ice40.ts';
+import { DEFAULT_SYNTH_TARGET, type SynthTarget } from '../synth/targets.ts';
+import { cyclesToNs } from '../synth/timing-types.ts';
 import { SweepCache } from './cache.ts';
 import { BACK_END, estimateCost, estimateModuleCost, estimateVerifyCost, FRONT_END, plannedCost, shardOf, type Shard } from './cost.ts';
 import type { DataRef } from './data.ts';
@@ -43,6 +47,8 @@ export interface SweepRunOptions {
   data?: DataRef | null;
   /** progress on stderr (default true) */
   progress?: boolean;
+  /** what the points are synthesized for (default xc7); iCE40 targets have no per-module breakdown */
+  synthTarget?: SynthTarget;
 }
 
 export interface SweepRunResult {
@@ -68,10 +74,13 @@ export interface PointKeys {
  * synthKey and the hash of the input vectors and labels part of key; without it the keys are
  * what they always were (generated data is decided by the seed).
  */
-export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; rtlHash: string; keepBramInit?: boolean; data?: DataRef | null }): PointKeys {
-  const script = ctx.keepBramInit ? `${SYNTH_SCRIPT_VERSION}-keep-bram-init` : SYNTH_SCRIPT_VERSION;
+export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; rtlHash: string; keepBramInit?: boolean; data?: DataRef | null; synthTarget?: SynthTarget }): PointKeys {
+  const script = ctx.keepBramInit ? `${FLAT_SCRIPT_VERSION}-keep-bram-init` : FLAT_SCRIPT_VERSION;
   const d = ctx.data?.hash;
-  const synthKey = sha({ hw: canonicalConfig(c), seed: ctx.seed, rtl: ctx.rtlHash, yosys: yowaspVersion, script, ...(d?.weights ? { weights: d.weights } : {}) });
+  const t = ctx.synthTarget ?? DEFAULT_SYNTH_TARGET;
+  // an iCE40 point: the part, the clock asked for, nextpnr's seed and version are the synthesis too
+  const pnr = t.target === 'xc7' ? {} : { target: t.target, clock: t.clock, pnrSeed: t.pnrSeed, nextpnr: nextpnrVersion, flow: ICE40_FLOW_VERSION };
+  const synthKey = sha({ hw: canonicalConfig(c), seed: ctx.seed, rtl: ctx.rtlHash, yosys: yowaspVersion, script, ...pnr, ...(d?.weights ? { weights: d.weights } : {}) });
   return { synthKey, key: sha({ synthKey, vectors: ctx.vectors, accuracy: ACCURACY_VERSION, ...(d?.inputs ? { inputs: d.inputs } : {}) }) };
 }
 
@@ -108,7 +117,8 @@ type Task =
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
-  const run = new SweepRun(o);
+  // the per-module breakdown is synth_xilinx's: an iCE40 sweep has the totals and the routed clock
+  const run = new SweepRun({ ...o, modules: o.modules && (o.synthTarget ?? DEFAULT_SYNTH_TARGET).target === 'xc7' });
   run.plan();
   try {
     await run.work();
@@ -152,7 +162,7 @@ class SweepRun {
   plan(): void {
     const o = this.o;
     for (const p of this.mine) {
-      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data });
+      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data, synthTarget: o.synthTarget });
       const hit = this.cache.get(keys.key);
       const retry = o.retryFailed && hit && isFailed(hit);
       const needVerify = o.verify !== null && (!hit || retry || hit.verified === null || (o.retryFailed && hit.verified === false));
@@ -161,7 +171,7 @@ class SweepRun {
         this.cached++;
         continue;
       }
-      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit };
+      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit, synthTarget: o.synthTarget ?? DEFAULT_SYNTH_TARGET };
       const st: PointState = {
         p, spec, keys, prev: hit && !retry ? hit : null,
         figures: null, prepError: null, elabError: null, prepared: false, subs: null,
@@ -364,6 +374,10 @@ class SweepRun {
     const synth: SynthSummary | null = st.flat
       ? { ...st.flat, modules: table?.modules ?? null, modulesTotal: table?.total ?? null, moduleErrors: Object.keys(moduleErrors).length ? moduleErrors : null }
       : null;
+    const target = (this.o.synthTarget ?? DEFAULT_SYNTH_TARGET).target;
+    const clock = st.flat?.timing ?? null;
+    const latency = f?.latency ?? { total: tm.latency, stages: tm.stages };
+    const ii = f?.ii ?? tm.ii;
     const errors = [
       st.prepError && `evaluation failed: ${st.prepError}`,
       st.flatError && `synthesis failed: ${st.flatError}`,
@@ -378,14 +392,20 @@ class SweepRun {
       config: canonicalConfig(c),
       status: st.flat && f ? 'ok' : 'failed',
       error: errors.length ? errors.join('\n').slice(0, 8000) : null,
-      latency: f?.latency ?? { total: tm.latency, stages: tm.stages },
-      ii: f?.ii ?? tm.ii,
+      latency,
+      ii,
       lut: st.flat?.lut ?? null,
       ff: st.flat?.ff ?? null,
       dsp: st.flat?.dsp ?? null,
       bram: st.flat?.bram ?? null,
       carry: st.flat?.carry ?? null,
-      logicDepth: st.flat?.logicDepth ?? null,
+      logicDepth: target === 'xc7' ? (st.flat?.logicDepth ?? null) : null,
+      target,
+      fmax: clock?.fmax ?? null,
+      fmaxKind: clock?.kind ?? null,
+      latencyNs: cyclesToNs(latency.total, clock?.fmax),
+      iiNs: cyclesToNs(ii, clock?.fmax),
+      criticalPath: clock ? { from: `${clock.path.from.module}: ${clock.path.from.register}`, to: `${clock.path.to.module}: ${clock.path.to.register}` } : null,
       top1VsFloat: f?.top1VsFloat ?? NaN,
       maxProbError: f?.maxProbError ?? null,
       maxProbErrorEndToEnd: f?.maxProbErrorEndToEnd ?? null,
@@ -417,7 +437,7 @@ class SweepRun {
     if (isFailed(row)) this.failed++;
     const what =
       row.status === 'ok'
-        ? `LUT ${row.lut}, FF ${row.ff}, DSP ${row.dsp}, BRAM ${row.bram}, latency ${row.latency.total}${row.verified === null ? '' : row.verified ? ', verified' : ', VERIFY FAILED'}${row.error ? ' (with errors)' : ''}`
+        ? `LUT ${row.lut}, FF ${row.ff}, DSP ${row.dsp}, BRAM ${row.bram}, latency ${row.latency.total}${row.fmax ? ` at ${row.fmax} MHz (${row.fmaxKind}) = ${row.latencyNs} ns` : ''}${row.verified === null ? '' : row.verified ? ', verified' : ', VERIFY FAILED'}${row.error ? ' (with errors)' : ''}`
         : `FAILED: ${row.error?.split('\n')[0]}`;
     this.progress?.update(this.state(), `sweep: ${pointLabel(st.p.config)}: ${what}`);
   }

@@ -4,13 +4,16 @@
 // the one point. A parameter may be named with a dot to set one field of an object parameter
 // ("expLut.addrBits": [6, 8, 10, 12]). Extensions: "vectors" and "seed" (accuracy vector set and
 // the seed of weights and vectors), "description", "data" (the user's weights and vectors,
-// harness/sweep/data-spec.ts). Every error is an InputError naming the field.
+// harness/sweep/data-spec.ts), "target", "clock" and "pnrSeed" (what each point is synthesized
+// for: xc7 by default, or an iCE40 part placed and routed; harness/synth/targets.ts). Every
+// error is an InputError naming the field.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { configSchema, ConfigError, parseConfig, type HeadConfig } from '../../models/config.ts';
 import { InputError } from '../../lib/errors.ts';
 import { parseSpecData, type SpecData } from './data-spec.ts';
+import { DEFAULT_SYNTH_TARGET, targetOf, type SynthTarget } from '../synth/targets.ts';
 
 export interface SweepSpec {
   base: Record<string, unknown>;
@@ -21,6 +24,8 @@ export interface SweepSpec {
   description: string | null;
   /** data sources (paths resolved against the spec's directory); null: generated from the seed */
   data: SpecData | null;
+  /** the target the points are synthesized for */
+  synthTarget: SynthTarget;
 }
 
 export interface SweepPoint {
@@ -33,7 +38,7 @@ export interface SweepPoint {
   config: HeadConfig;
 }
 
-const TOP_KEYS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data'];
+const TOP_KEYS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data', 'target', 'clock', 'pnrSeed'];
 const SHAPE = configSchema.shape as Record<string, unknown>;
 const DEFAULTS = configSchema.parse({}) as Record<string, unknown>;
 
@@ -83,7 +88,19 @@ export function parseSpec(raw: unknown, where = 'spec', baseDir: string | null =
   const description = raw.description;
   if (description !== undefined && typeof description !== 'string') throw new InputError(`description: expected a string`);
   const data = raw.data === undefined || raw.data === null ? null : parseSpecData(raw.data, baseDir);
-  return { base, grid, points, vectors: int('vectors', 1), seed: int('seed', 0), description: description ?? null, data };
+  return { base, grid, points, vectors: int('vectors', 1), seed: int('seed', 0), description: description ?? null, data, synthTarget: parseSynthTarget(raw) };
+}
+
+function parseSynthTarget(raw: Record<string, unknown>): SynthTarget {
+  const t = raw.target ?? DEFAULT_SYNTH_TARGET.target;
+  if (typeof t !== 'string') throw new InputError(`target: expected a target name, got ${JSON.stringify(t)}`);
+  const target = targetOf(t, 'target');
+  const clock = raw.clock ?? null;
+  if (clock !== null && (typeof clock !== 'number' || !(clock > 0 && clock <= 2000))) throw new InputError(`clock: expected a clock in MHz (0, 2000], got ${JSON.stringify(clock)}`);
+  const seed = raw.pnrSeed ?? DEFAULT_SYNTH_TARGET.pnrSeed;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0) throw new InputError(`pnrSeed: expected an integer ≥ 0, got ${JSON.stringify(seed)}`);
+  if (target.family === 'xc7' && (raw.clock !== undefined || raw.pnrSeed !== undefined)) throw new InputError(`${raw.clock !== undefined ? 'clock' : 'pnrSeed'}: only iCE40 targets are placed and routed (target is xc7)`);
+  return { target: target.name, clock: clock as number | null, pnrSeed: seed };
 }
 
 export function readSpec(path: string): SweepSpec {

@@ -12,11 +12,18 @@ import { nextpnrVersion, runNextpnrIsolated } from './nextpnr.ts';
 import { analyzeRouted } from './routed-sta.ts';
 import { readSdf } from './sdf.ts';
 import { parseStat, type CellCounts } from './stat.ts';
-import type { SynthInputs } from './synth.ts';
 import type { Ice40Part } from './targets.ts';
 import { portWidths, timingWrapVerilog, WRAP_TOP } from './timing-wrap.ts';
 import type { TimingFigures } from './timing-types.ts';
 import { runYosysIsolated, yowaspVersion } from './yosys.ts';
+
+/** What Yosys reads (harness/synth/synth.ts Ice40Inputs): the Verilog, the memory images, the parameters. */
+export interface Ice40Inputs {
+  files: Record<string, string>;
+  sources: string[];
+  params: Record<string, number>;
+  memHashes: Record<string, string>;
+}
 
 /** Bump when the iCE40 scripts or the way their results are read change: part of every cache key. */
 export const ICE40_FLOW_VERSION = 1;
@@ -93,7 +100,7 @@ export interface Ice40Report {
 }
 
 /** The Yosys script of the iCE40 flow. */
-export function ice40Script(inputs: Pick<SynthInputs, 'sources' | 'params'>, part: Ice40Part): string {
+export function ice40Script(inputs: Pick<Ice40Inputs, 'sources' | 'params'>, part: Ice40Part): string {
   return [
     `read_verilog -DSYNTHESIS ${inputs.sources.join(' ')} ${WRAP_TOP}.v`,
     `chparam ${Object.entries(inputs.params).map(([k, v]) => `-set ${k} ${v}`).join(' ')} head`,
@@ -110,7 +117,7 @@ export function ice40Script(inputs: Pick<SynthInputs, 'sources' | 'params'>, par
 }
 
 /** Cache key of one iCE40 run: what Yosys reads, the part, the clock, the seed, the tools, the flow. */
-export function ice40Key(inputs: SynthInputs, part: Ice40Part, o: Pick<Ice40Options, 'clock' | 'pnrSeed'>): string {
+export function ice40Key(inputs: Ice40Inputs, part: Ice40Part, o: Pick<Ice40Options, 'clock' | 'pnrSeed'>): string {
   const h = createHash('sha256');
   h.update(JSON.stringify({ part: part.name, clock: o.clock, seed: o.pnrSeed, yosys: yowaspVersion, nextpnr: nextpnrVersion, flow: ICE40_FLOW_VERSION, params: inputs.params, mem: inputs.memHashes }));
   for (const s of inputs.sources) h.update(s).update('\0').update(inputs.files[s] ?? '').update('\0');
@@ -122,7 +129,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /** What nextpnr says when the design does not fit (packing or placement). */
 const NO_FIT = /Unable to find a placement location|Design uses \d+ .* but device has only|too many|Failed to place|not enough/i;
 
-export async function synthIce40(inputs: SynthInputs, part: Ice40Part, o: Ice40Options): Promise<Ice40Report> {
+export async function synthIce40(inputs: Ice40Inputs, part: Ice40Part, o: Ice40Options): Promise<Ice40Report> {
   const script = ice40Script(inputs, part);
   const files = { ...inputs.files, [`${WRAP_TOP}.v`]: timingWrapVerilog(portWidths(inputs.params)), 'synth.ys': script };
   const y = await runYosysIsolated(['-s', 'synth.ys'], files, { timeoutMs: o.timeoutMs, outputs: ['stat.txt', 'stat-core.txt', 'top.json', ...ESTIMATE_OUTPUTS], what: 'yosys (synth_ice40)' });
@@ -177,3 +184,4 @@ function checkFit(part: Ice40Part, all: Ice40Resources, head: Ice40Resources): v
   if (all.spram > part.spram) over.push(`${all.spram} SPRAM > ${part.spram}`);
   if (over.length) throw new DoesNotFitError(`does not fit ${part.name}: ${over.join(', ')} (the head alone: ${fmt(head.lut4)} LUT4, ${fmt(head.ff)} FF, ${head.ebr} EBR, ${head.dsp} SB_MAC16)`);
 }
+

@@ -23,6 +23,7 @@ import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, reso
 import { DEFAULT_YOSYS_TIMEOUT_MS, runYosysIsolated, SynthError, yowaspVersion } from './yosys.ts';
 import { analyzeEstimate, ESTIMATE_OUTPUTS, estimateScript } from './estimate.ts';
 import type { TimingFigures } from './timing-types.ts';
+import type { Ice40Report } from './ice40.ts';
 
 export { SynthError };
 
@@ -141,8 +142,10 @@ export interface FlatReport extends Resources {
   top: string;
   /** levels of logic on the longest register-to-register path (flattened design) */
   logicDepth: number;
-  /** the pre-route timing estimate (Yosys sta, 7-series cell delays, no routing); null in results cached before it existed */
+  /** xc7: the pre-route timing estimate (Yosys sta, 7-series cell delays, no routing); iCE40: the routed clock. Absent in results cached before it existed */
   timing?: TimingFigures | null;
+  /** an iCE40 target's whole report (harness/synth/ice40.ts) */
+  ice40?: Ice40Report;
   /** every cell type of the flattened design */
   cells: CellCounts;
   yosysVersion: string;

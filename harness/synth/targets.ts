@@ -56,3 +56,14 @@ export function targetOf(name: string, field = '--target'): Target {
   if (!p) throw new InputError(`${field}: unknown target '${name}' (targets: ${TARGET_NAMES.join(', ')})`);
   return p;
 }
+
+/** What a sweep synthesizes its points for (the spec's `target`, `clock`, `pnrSeed`). */
+export interface SynthTarget {
+  target: string;
+  /** MHz: nextpnr's constraint on iCE40 (null: none, the fastest found is reported) */
+  clock: number | null;
+  /** nextpnr --seed */
+  pnrSeed: number;
+}
+
+export const DEFAULT_SYNTH_TARGET: SynthTarget = { target: 'xc7', clock: null, pnrSeed: 1 };
