@@ -28,6 +28,8 @@ interface Family {
   setup: (cell: JsonCell, port: string) => number | null;
   /** the cell's outputs are launched by a clock (a register, a block RAM, a registered DSP) */
   launches: (cell: JsonCell) => boolean;
+  /** a DSP block whose output is not registered: the inputs that reach it without a register inside */
+  passes?: (cell: JsonCell) => string[] | null;
 }
 
 const param = (c: JsonCell, name: string): number => {
@@ -83,6 +85,12 @@ const XC7: Family = {
     return null;
   },
   launches: (c) => /^(FD|SRL|RAMB)/.test(c.type) || (c.type === 'DSP48E1' && ['AREG', 'BREG', 'MREG', 'PREG'].some((p) => param(c, p) > 0)),
+  // P without PREG follows C and the cascade (and A, B, D without their registers) within the cycle
+  passes(c) {
+    if (c.type !== 'DSP48E1' || param(c, 'PREG')) return null;
+    const [areg, breg, creg, dreg, adreg, mreg] = ['AREG', 'BREG', 'CREG', 'DREG', 'ADREG', 'MREG'].map((p) => param(c, p));
+    return ['PCIN', 'CARRYIN', 'CARRYCASCIN', ...(creg ? [] : ['C']), ...(areg || mreg ? [] : ['A', 'ACIN']), ...(breg || mreg ? [] : ['B', 'BCIN']), ...(dreg || adreg || mreg ? [] : ['D'])];
+  },
 };
 
 /** iCE40 setups (ps) of Yosys' models are 0–0.4 ns: the block RAM's are kept, the flip-flops' (≤ 31 ps) are 0. */
@@ -144,6 +152,11 @@ export function analyzeEstimate(json: string, family: EstimateFamily, top = 'hea
     }
     const c = n.cells.get(d.cell)!;
     steps.push({ cell: d.cell, type: c.type, at: ns(n.arrival.get(bit) ?? 0) });
+    const through = f.passes?.(c)?.flatMap((port) => n.bits(d.cell, port)).filter((b) => (n.arrival.get(b) ?? -1) > clockTree) ?? [];
+    if (through.length) {
+      bit = through.reduce((a, b) => ((n.arrival.get(b) ?? -1) > (n.arrival.get(a) ?? -1) ? b : a));
+      continue;
+    }
     if (f.launches(c)) {
       from = { module: moduleOf(n.registerName(d.cell, d.port)), register: n.registerName(d.cell, d.port), cell: d.cell, type: c.type };
       break;
