@@ -130,7 +130,7 @@ describe('pre-route estimate from Yosys sta arrivals', () => {
   });
 
   it('a DSP48E1 without its P register passes the path on (a cascade of post-adders is one path)', () => {
-    const dsp = (name: string, a: number[], c: (number | string)[], p: number[]) => ({
+    const dsp = (a: number[], c: (number | string)[], p: number[]) => ({
       type: 'DSP48E1',
       parameters: { AREG: '01', BREG: '01', MREG: '0', PREG: '0', CREG: '0' },
       attributes: { src: 'mac_array.v:85.5-85.30' },
@@ -144,8 +144,8 @@ describe('pre-route estimate from Yosys sta arrivals', () => {
           cells: {
             bufg: { type: 'BUFG', port_directions: { I: 'input', O: 'output' }, connections: { I: [2], O: [3] } },
             x: { type: 'FDRE', port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [3], D: ['0'], Q: [4] } },
-            d1: dsp('d1', [4], ['0'], [5]),
-            d2: dsp('d2', [4], [5], [6]),
+            d1: dsp([4], ['0'], [5]),
+            d2: dsp([4], [5], [6]),
             acc: { type: 'FDRE', attributes: { src: 'mac_array.v:110.7-111.30' }, port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [3], D: [6], Q: [7] } },
           },
           netnames: {
