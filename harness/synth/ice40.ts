@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../../lib/errors.ts';
 import { analyzeEstimate, ESTIMATE_OUTPUTS, estimateScript } from './estimate.ts';
+import { chparamLine } from './chparam.ts';
 import { nextpnrVersion, runNextpnrIsolated } from './nextpnr.ts';
 import { analyzeRouted } from './routed-sta.ts';
 import { readSdf } from './sdf.ts';
@@ -103,7 +104,7 @@ export interface Ice40Report {
 export function ice40Script(inputs: Pick<Ice40Inputs, 'sources' | 'params'>, part: Ice40Part): string {
   return [
     `read_verilog -DSYNTHESIS ${inputs.sources.join(' ')} ${WRAP_TOP}.v`,
-    `chparam ${Object.entries(inputs.params).map(([k, v]) => `-set ${k} ${v}`).join(' ')} head`,
+    chparamLine(inputs.params, 'head'),
     `hierarchy -check -top ${WRAP_TOP}`,
     // iCE40 has no LUT RAM: a memory the RTL asks to be distributed goes where Yosys puts it (block RAM or flip-flops)
     'setattr -unset ram_style m:*',

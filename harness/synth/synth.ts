@@ -22,6 +22,7 @@ import type { Scenario } from '../inputs/scenario.ts';
 import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, resources, type CellCounts, type Resources } from './stat.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS, runYosysIsolated, SynthError, yowaspVersion } from './yosys.ts';
 import { analyzeEstimate, ESTIMATE_OUTPUTS, estimateScript } from './estimate.ts';
+import { chparamLine } from './chparam.ts';
 import type { TimingFigures } from './timing-types.ts';
 import type { Ice40Report } from './ice40.ts';
 
@@ -98,12 +99,7 @@ export function rtlHash(rtlDir = RTL_DIR): string {
   return h.digest('hex');
 }
 
-const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params'>) => [
-  `read_verilog -DSYNTHESIS ${inputs.sources.join(' ')}`,
-  `chparam ${Object.entries(inputs.params)
-    .map(([k, v]) => `-set ${k} ${v}`)
-    .join(' ')} ${TOP}`,
-];
+const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params'>) => [`read_verilog -DSYNTHESIS ${inputs.sources.join(' ')}`, chparamLine(inputs.params, TOP)];
 const measure = ['tee -o stat.txt stat', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
 /** stat, the timing estimate on a copy of the netlist (harness/synth/estimate.ts), then the logic depth as before. */
 const measureFlat = ['tee -o stat.txt stat', 'design -save synthesized', ...estimateScript('xc7'), 'design -load synthesized', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
