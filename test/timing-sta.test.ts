@@ -65,6 +65,8 @@ describe('routed timing from nextpnr\'s SDF', () => {
     expect(r.path.routing).toBeCloseTo(3.5, 6);
     expect(r.path.from).toMatchObject({ module: 'mac_array', register: 'mac_array.a_group' });
     expect(r.path.to).toMatchObject({ module: 'exp_unit', register: 'exp_unit.e_q' });
+    // each module's longest path in: the exp unit (through the DSP), then the logit bank (a → LUT → b)
+    expect(r.stages).toEqual({ exp_unit: r.period, logit_bank: (1390 + 700 + 449 + 800 + 1234) / 1000 });
   });
 
   it('with its output registered the multiply is the input\'s setup; the register chain is then critical', () => {
@@ -127,6 +129,7 @@ describe('pre-route estimate from Yosys sta arrivals', () => {
     expect(r.path.from).toMatchObject({ module: 'reciprocal', register: 'reciprocal.rc_t', type: 'FDRE' });
     expect(r.path.to).toMatchObject({ module: 'output_stage', register: 'output_stage.m_valid', type: 'FDRE.D' });
     expect(r.path.steps.map((s) => s.type)).toEqual(['FDRE', 'LUT2']);
+    expect(r.stages).toEqual({ output_stage: r.period });
   });
 
   it('a DSP48E1 without its P register passes the path on (a cascade of post-adders is one path)', () => {

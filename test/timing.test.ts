@@ -10,7 +10,6 @@ import type { PointRow } from '../harness/sweep/point.ts';
 import { HEAD_MODULES } from '../harness/synth/netlist.ts';
 import { headsim } from './helpers.ts';
 
-const TINY = ['--classes', '2', '--inputs', '4', '--kPar', '2', '--cPar', '1', '--topK', '1'];
 // an HX1K has 1280 logic cells and no DSP: one 8 × 8 product in LUTs (8-bit logits: a negative EXP_SHIFT on chparam)
 const TINY_HX = ['--classes', '2', '--inputs', '4', '--kPar', '1', '--cPar', '1', '--topK', '1', '--inFmt', '8,4', '--wFmt', '8,6', '--biasFmt', '8,4', '--logitFmt', '8,3'];
 const modules = [...HEAD_MODULES, 'head'];

@@ -130,6 +130,8 @@ async function runOne(config: HeadConfig, t: Target, o: Opts): Promise<Run> {
 }
 
 function printClock(r: Run): void {
+  const st = Object.entries(r.clock.stages ?? {});
+  if (st.length) console.log(`  longest path into each module (${r.clock.kind}): ${st.map(([m, t]) => `${m} ${t} ns`).join(', ')}`);
   console.log(`latency ${r.latency} cycles = ${r.latencyNs} ns, II ${r.ii} cycles = ${r.iiNs} ns at ${r.clock.fmax} MHz (${r.clock.kind})`);
 }
 

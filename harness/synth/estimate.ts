@@ -9,7 +9,7 @@
 // (and output ports), traced back through each cell's latest-arriving input to the register
 // (or port) that launched it. The clock tree's delay (the BUFG in xc7) is on both ends and is
 // taken off.
-import { ns, elide, mhz, type CriticalPath, type PathEnd, type PathStep, type TimingFigures } from './timing-types.ts';
+import { ns, elide, mhz, stageTable, worseOf, type CriticalPath, type PathEnd, type PathStep, type TimingFigures } from './timing-types.ts';
 import { moduleOf, Netlist, type JsonCell } from './netlist.ts';
 
 export type EstimateFamily = 'xc7' | 'ice40';
@@ -117,7 +117,9 @@ export function analyzeEstimate(json: string, family: EstimateFamily, top = 'hea
   // capture clock insertion: the clock tree's delay to the register's clock pin
   let clockTree = 0;
   let worst: { bit: number; total: number; setup: number; cell: string | null; port: string } | null = null;
+  const stages = new Map<string, number>();
   for (const [name, c] of n.cells) {
+    let module: string | null = null;
     for (const [port, dir] of Object.entries(c.port_directions ?? {})) {
       if (dir !== 'input') continue;
       if (f.clock(c.type, port)) {
@@ -130,6 +132,7 @@ export function analyzeEstimate(json: string, family: EstimateFamily, top = 'hea
         const a = n.arrival.get(b);
         if (a === undefined || n.inputs.has(b) && a === 0) continue;
         if (!worst || a + s > worst.total) worst = { bit: b, total: a + s, setup: s, cell: name, port };
+        worseOf(stages, (module ??= moduleOf(n.registerName(name))), a + s);
       }
     }
   }
@@ -183,5 +186,5 @@ export function analyzeEstimate(json: string, family: EstimateFamily, top = 'hea
     : { module: 'port', register: worst.port, cell: worst.port, type: 'output' };
   const delay = ns(worst.total - clockTree);
   const path: CriticalPath = { from: from!, to, delay, steps: elide(steps), logic: delay, routing: 0 };
-  return { kind: 'estimate', fmax: mhz(delay), period: delay, path, method: `Yosys sta, ${family === 'xc7' ? '7-series' : 'iCE40'} cell delay models, no routing` };
+  return { kind: 'estimate', fmax: mhz(delay), period: delay, path, stages: stageTable(stages, clockTree), method: `Yosys sta, ${family === 'xc7' ? '7-series' : 'iCE40'} cell delay models, no routing` };
 }

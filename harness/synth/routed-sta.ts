@@ -8,7 +8,7 @@
 import { mac16Arcs } from './mac16-timing.ts';
 import { moduleOf, Netlist } from './netlist.ts';
 import type { Sdf } from './sdf.ts';
-import { elide, mhz, ns, type CriticalPath, type PathEnd, type PathStep, type TimingFigures } from './timing-types.ts';
+import { elide, mhz, ns, stageTable, worseOf, type CriticalPath, type PathEnd, type PathStep, type TimingFigures } from './timing-types.ts';
 
 const CLOCK_PINS: Record<string, string[]> = {
   ICESTORM_LC: ['CLK'],
@@ -110,7 +110,16 @@ export function analyzeRouted(sdf: Sdf, netlistJson: string, top: string): Timin
 
   let end = -1;
   let worst = -Infinity;
-  for (const [k, s] of setup) if (arrival[k]! > -Infinity && arrival[k]! + s > worst) [end, worst] = [k, arrival[k]! + s];
+  const stages = new Map<string, number>();
+  const moduleOfInst = new Map<string, string>();
+  for (const [k, s] of setup) {
+    if (arrival[k]! === -Infinity) continue;
+    if (arrival[k]! + s > worst) [end, worst] = [k, arrival[k]! + s];
+    const [inst, port] = keys[k]!.split('\u0000') as [string, string];
+    let m = moduleOfInst.get(inst);
+    if (m === undefined) moduleOfInst.set(inst, (m = pathEnd(n, sdf, inst, port).module));
+    worseOf(stages, m, arrival[k]! + s);
+  }
   if (end < 0) throw new Error('routed timing: no register-to-register path in the SDF');
 
   const split = (k: number) => keys[k]!.split('\u0000') as [string, string];
@@ -135,7 +144,7 @@ export function analyzeRouted(sdf: Sdf, netlistJson: string, top: string): Timin
     logic: ns(worst - routing),
     routing: ns(routing),
   };
-  return { kind: 'routed', fmax: mhz(period), period, path, method: 'nextpnr-ice40 placement and routing delays (SDF), SB_MAC16 arcs from Lattice\'s UltraPlus data' };
+  return { kind: 'routed', fmax: mhz(period), period, path, stages: stageTable(stages), method: 'nextpnr-ice40 placement and routing delays (SDF), SB_MAC16 arcs from Lattice\'s UltraPlus data' };
 }
 
 /** Clock pins driven by a constant (a ROM's write clock): their checks never time. */

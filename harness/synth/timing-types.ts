@@ -39,9 +39,20 @@ export interface TimingFigures {
   /** ns: 1000 / fmax */
   period: number;
   path: CriticalPath;
+  /** per module of rtl/ (the register a path ends in): the longest path into it, ns — which stage would set the clock next */
+  stages?: Record<string, number>;
   /** how the figure was made, one line */
   method: string;
 }
+
+/** Keep the worst delay per module, ps. */
+export function worseOf(stages: Map<string, number>, module: string, ps: number): void {
+  if (ps > (stages.get(module) ?? -Infinity)) stages.set(module, ps);
+}
+
+/** Modules by their longest path, ns, slowest first. */
+export const stageTable = (stages: Map<string, number>, minus = 0): Record<string, number> =>
+  Object.fromEntries([...stages.entries()].sort((a, b) => b[1] - a[1]).map(([m, ps]) => [m, ns(ps - minus)]));
 
 export const ns = (ps: number) => Math.round(ps) / 1000;
 export const mhz = (periodNs: number) => (periodNs > 0 ? Math.round((1e5 / periodNs)) / 100 : Infinity);
