@@ -101,7 +101,7 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   const outDir = isDefault && cmd.getOptionValueSource('out') !== 'cli' ? DEFAULT_OUT : join(o.out, 'sweep', name);
   const shard = o.shard ?? null;
   const cachePath = o.cache ?? join(o.out, 'sweep', shard ? `${name}.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.jsonl`);
-  const { vectors, seed } = keyContext(o, spec, data);
+  const { vectors, seed, synthTarget } = keyContext(o, spec, data);
   const jobs = o.jobs;
   if (jobs > 2) console.error(`sweep: --jobs ${jobs}: each job runs one Yosys at a time; make sure the machine has ${jobs} cores`);
   const timeoutMs = o.timeout * 1000;
@@ -112,7 +112,7 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   if (slurm) return slurm;
 
   if (o.dryRun) {
-    dryRun(points, shard, { vectors, seed, cachePath, data: data.ref }, o.keepBramInit === true);
+    dryRun(points, shard, { vectors, seed, cachePath, data: data.ref, synthTarget }, o.keepBramInit === true);
     return 0;
   }
   // Found now, not after an hour of synthesis.
@@ -122,7 +122,7 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   console.log(
     `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors${data.ref ? ` of ${data.ref.describe}` : `, seed ${seed}`}, ${jobs} jobs, cache ${cachePath}`,
   );
-  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true, data: data.ref });
+  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true, data: data.ref, synthTarget });
   const cpu = process.cpuUsage();
   console.log(
     `sweep: ${res.rows.length} points (${res.ran} run, ${res.cached} from the cache), ${res.failed} failed, ${duration(res.seconds)} ` +
@@ -157,8 +157,8 @@ function specPoints(spec: SweepSpec, params: Record<string, unknown>, modes: Mod
  * over the spec, the spec over the input vectors' count, that over `fallback` (merge: the rows'
  * own values), then the defaults.
  */
-function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
-  return { vectors: o.vectors ?? spec.vectors ?? data.src.vectorCount ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1 };
+function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number; synthTarget: SweepSpec['synthTarget'] } {
+  return { vectors: o.vectors ?? spec.vectors ?? data.src.vectorCount ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1, synthTarget: spec.synthTarget };
 }
 
 /**
@@ -175,7 +175,7 @@ async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any
   return { data, points };
 }
 
-function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string; data: SweepData['ref'] }, keepBramInit: boolean): void {
+function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string; data: SweepData['ref']; synthTarget: SweepSpec['synthTarget'] }, keepBramInit: boolean): void {
   const hash = rtlHash();
   const shards = shardOf(points, shard?.count ?? 1);
   for (const p of points) {

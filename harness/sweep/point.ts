@@ -7,6 +7,9 @@ import { timing } from '../../models/geometry.ts';
 import { orderByValue } from '../../models/ranking.ts';
 import { accuracy, floatRefs, type EmittedVector } from '../check/accuracy.ts';
 import { elaborate, synthFlat, synthInputs, synthModules, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
+import { synthIce40, type Ice40Report } from '../synth/ice40.ts';
+import { WRAP_TOP } from '../synth/timing-wrap.ts';
+import { DEFAULT_SYNTH_TARGET, targetOf, type SynthTarget } from '../synth/targets.ts';
 import { pointScenario, type DataRef } from './data.ts';
 
 /** What every piece of work on a point needs. */
@@ -22,6 +25,8 @@ export interface PointSpec {
   rtlDir?: string;
   timeoutMs: number;
   keepBramInit: boolean;
+  /** what the point is synthesized for (absent: xc7) */
+  synthTarget?: SynthTarget;
 }
 
 export interface Figures {
@@ -81,6 +86,27 @@ export async function prepare(p: PointSpec, withModules: boolean): Promise<Prepa
 /** What Yosys reads for the point: the RTL and the memory images of its weights (one vector is enough). */
 const romsOf = async (p: PointSpec) => synthInputs(await pointScenario({ ...p, vectors: 1 }), p.rtlDir);
 
-export const flat = async (p: PointSpec): Promise<FlatReport> => synthFlat(await romsOf(p), p);
+/** The point's synthesis for its target: the flattened synth_xilinx run, or iCE40 place and route. */
+export async function flat(p: PointSpec): Promise<FlatReport> {
+  const t = targetOf((p.synthTarget ?? DEFAULT_SYNTH_TARGET).target);
+  if (t.family === 'xc7') return synthFlat(await romsOf(p), p);
+  return ice40Flat(await synthIce40(await romsOf(p), t, { clock: p.synthTarget!.clock, pnrSeed: p.synthTarget!.pnrSeed, timeoutMs: p.timeoutMs }));
+}
 
 export const modules = async (p: PointSpec, subs: SubmoduleInfo[]): Promise<ModuleReport[]> => synthModules(await romsOf(p), subs, p);
+
+/** An iCE40 run as the sweep's flattened-synthesis slot holds it: the head's cells in the resource columns, the routed clock as its timing, the whole report beside. */
+function ice40Flat(r: Ice40Report): FlatReport {
+  const h = r.head;
+  return {
+    top: WRAP_TOP,
+    lut: h.lut4, ff: h.ff, dsp: h.dsp, bram: h.ebr, ramb36: 0, ramb18: 0, carry: h.carry, srl: 0, lutram: 0, muxf7: 0, muxf8: 0,
+    logicDepth: 0,
+    cells: {},
+    yosysVersion: `${r.yosysVersion}, ${r.nextpnrVersion}`,
+    script: r.script,
+    seconds: r.seconds.synth + r.seconds.pnr,
+    timing: r.routed,
+    ice40: r,
+  };
+}

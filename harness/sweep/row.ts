@@ -6,6 +6,7 @@ import { geometry, timing } from '../../models/geometry.ts';
 import type { Resources } from '../synth/stat.ts';
 import { moduleTable, type FlatReport, type ModuleReport } from '../synth/synth.ts';
 import type { DataHash } from './data.ts';
+import { cyclesToNs, type FmaxKind } from '../synth/timing-types.ts';
 import type { PointKeys } from './keys.ts';
 import type { PointSpec, Prepared } from './point.ts';
 import type { Verification } from './verify.ts';
@@ -39,6 +40,16 @@ export interface PointRow {
   bram: number | null;
   carry: number | null;
   logicDepth: number | null;
+  /** the synthesis target (xc7: lut = LUT1–6, bram in RAMB36; iCE40: lut = LUT4, dsp = SB_MAC16, bram = EBR); absent in rows made before targets */
+  target?: string;
+  /** MHz: routed (iCE40) or the pre-route estimate (xc7); null when not measured */
+  fmax?: number | null;
+  fmaxKind?: FmaxKind | null;
+  /** latency and II at fmax, ns */
+  latencyNs?: number | null;
+  iiNs?: number | null;
+  /** the critical path's ends, "module: register" */
+  criticalPath?: { from: string; to: string } | null;
   top1VsFloat: number;
   maxProbError: number | null;
   maxProbErrorEndToEnd: number | null;
@@ -80,6 +91,8 @@ export interface RowContext {
   modules: boolean;
   data: DataHash | null;
   rtlHash: string;
+  /** the synthesis target's name (harness/synth/targets.ts) */
+  target: string;
 }
 
 /** The row of a point whose pieces are all there: `mods` its submodules' reports, `moduleErrors` module → why it failed. */
@@ -94,6 +107,9 @@ export function buildRow(st: RowInputs, mods: ModuleReport[], moduleErrors: Reco
   const synth: SynthSummary | null = flat
     ? { ...flat, modules: table?.modules ?? null, modulesTotal: table?.total ?? null, moduleErrors: Object.keys(moduleErrors).length ? moduleErrors : null }
     : null;
+  const clock = flat?.timing ?? null;
+  const latency = f?.latency ?? { total: tm.latency, stages: tm.stages };
+  const ii = f?.ii ?? tm.ii;
   const errors = [
     st.prep && 'error' in st.prep && `evaluation failed: ${st.prep.error}`,
     st.flat && 'error' in st.flat && `synthesis failed: ${st.flat.error}`,
@@ -109,14 +125,20 @@ export function buildRow(st: RowInputs, mods: ModuleReport[], moduleErrors: Reco
     config: canonicalConfig(c),
     status: flat && f ? 'ok' : 'failed',
     error: errors.length ? errors.join('\n').slice(0, 8000) : null,
-    latency: f?.latency ?? { total: tm.latency, stages: tm.stages },
-    ii: f?.ii ?? tm.ii,
+    latency,
+    ii,
     lut: flat?.lut ?? null,
     ff: flat?.ff ?? null,
     dsp: flat?.dsp ?? null,
     bram: flat?.bram ?? null,
     carry: flat?.carry ?? null,
-    logicDepth: flat?.logicDepth ?? null,
+    logicDepth: ctx.target === 'xc7' ? (flat?.logicDepth ?? null) : null,
+    target: ctx.target,
+    fmax: clock?.fmax ?? null,
+    fmaxKind: clock?.kind ?? null,
+    latencyNs: cyclesToNs(latency.total, clock?.fmax),
+    iiNs: cyclesToNs(ii, clock?.fmax),
+    criticalPath: clock ? { from: `${clock.path.from.module}: ${clock.path.from.register}`, to: `${clock.path.to.module}: ${clock.path.to.register}` } : null,
     top1VsFloat: f?.top1VsFloat ?? NaN,
     maxProbError: f?.maxProbError ?? null,
     maxProbErrorEndToEnd: f?.maxProbErrorEndToEnd ?? null,

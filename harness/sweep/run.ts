@@ -9,6 +9,7 @@
 // are live (one per worker). After a task only the points it can complete are looked at: its
 // own point, or the points waiting for the submodules it made, so the bookkeeping is linear in
 // the points.
+import { DEFAULT_SYNTH_TARGET, type SynthTarget } from '../synth/targets.ts';
 import { join } from 'node:path';
 import { rtlHash as hashRtl, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
 import { SweepCache } from './cache.ts';
@@ -25,6 +26,8 @@ import type { SweepPoint } from './spec.ts';
 import { WorkQueue } from './work-queue.ts';
 
 export interface SweepRunOptions {
+  /** what the points are synthesized for (default xc7); iCE40 targets have no per-module breakdown */
+  synthTarget?: SynthTarget;
   points: SweepPoint[];
   vectors: number;
   seed: number;
@@ -73,7 +76,8 @@ const rank = (t: Task) => (t.kind === 'prepare' ? estimateCost(t.st.p.config) + 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
-  const run = new SweepRun(o);
+  // the per-module breakdown is synth_xilinx's: an iCE40 sweep has the totals and the routed clock
+  const run = new SweepRun({ ...o, modules: o.modules && (o.synthTarget ?? DEFAULT_SYNTH_TARGET).target === 'xc7' });
   run.plan();
   try {
     await run.work();
@@ -108,7 +112,7 @@ class SweepRun {
 
   constructor(private readonly o: SweepRunOptions) {
     this.rtlHash = hashRtl(o.rtlDir);
-    this.row = { modules: o.modules, data: o.data?.hash ?? null, rtlHash: this.rtlHash };
+    this.row = { modules: o.modules, data: o.data?.hash ?? null, rtlHash: this.rtlHash, target: (o.synthTarget ?? DEFAULT_SYNTH_TARGET).target };
     this.cache = new SweepCache(o.cachePath);
     this.progress = o.progress === false ? null : new Progress();
     if (this.cache.bad) this.progress?.log(`sweep: ${o.cachePath}: ${this.cache.bad} unreadable line(s) ignored${this.cache.repaired ? ' (work cut short by an interrupted run; it is done again)' : ''}`);
@@ -120,7 +124,7 @@ class SweepRun {
   plan(): void {
     const o = this.o;
     for (const p of this.mine) {
-      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data });
+      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data, synthTarget: o.synthTarget });
       const hit = this.cache.get(keys.key);
       const retry = o.retryFailed && hit && isFailed(hit);
       const needVerify = o.verify !== null && (!hit || retry || hit.verified === null || (o.retryFailed && hit.verified === false));
@@ -129,7 +133,7 @@ class SweepRun {
         this.cached++;
         continue;
       }
-      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit };
+      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit, synthTarget: o.synthTarget ?? DEFAULT_SYNTH_TARGET };
       const st = new PointState(p, spec, keys, hit && !retry ? hit : null, needVerify);
       this.states.push(st);
       if (st.prev) {
@@ -278,7 +282,7 @@ class SweepRun {
     if (isFailed(row)) this.failed++;
     const what =
       row.status === 'ok'
-        ? `LUT ${row.lut}, FF ${row.ff}, DSP ${row.dsp}, BRAM ${row.bram}, latency ${row.latency.total}${row.verified === null ? '' : row.verified ? ', verified' : ', VERIFY FAILED'}${row.error ? ' (with errors)' : ''}`
+        ? `LUT ${row.lut}, FF ${row.ff}, DSP ${row.dsp}, BRAM ${row.bram}, latency ${row.latency.total}${row.fmax ? ` at ${row.fmax} MHz (${row.fmaxKind}) = ${row.latencyNs} ns` : ''}${row.verified === null ? '' : row.verified ? ', verified' : ', VERIFY FAILED'}${row.error ? ' (with errors)' : ''}`
         : `FAILED: ${row.error?.split('\n')[0]}`;
     this.progress?.update(this.state(), `sweep: ${pointLabel(st.p.config)}: ${what}`);
   }

@@ -4,8 +4,9 @@
 // the one point. A parameter may be named with a dot to set one field of an object parameter
 // ("expLut.addrBits": [6, 8, 10, 12]). Extensions: "vectors" and "seed" (accuracy vector set and
 // the seed of weights and vectors), "description", "data" (the user's weights and vectors,
-// harness/sweep/data-spec.ts). The spec is validated by its zod schema; every error is an
-// InputError naming the field (spec-issue.ts).
+// harness/sweep/data-spec.ts), "target", "clock" and "pnrSeed" (what each point is synthesized
+// for: xc7 by default, or an iCE40 part placed and routed; harness/synth/targets.ts). The spec is
+// validated by its zod schema; every error is an InputError naming the field (spec-issue.ts).
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { configSchema, ConfigError, parseConfig, type HeadConfig } from '../../models/config.ts';
@@ -15,6 +16,7 @@ import { readJsonFile } from '../../lib/files.ts';
 import { LIMITS, readJsonCapped } from '../../lib/limits.ts';
 import { resolveDataPaths, specDataSchema, type SpecData } from './data-spec.ts';
 import { specError } from './spec-issue.ts';
+import { DEFAULT_SYNTH_TARGET, targetOf, type SynthTarget } from '../synth/targets.ts';
 
 export interface SweepSpec {
   base: Record<string, unknown>;
@@ -25,6 +27,8 @@ export interface SweepSpec {
   description: string | null;
   /** data sources (paths resolved against the spec's directory); null: generated from the seed */
   data: SpecData | null;
+  /** the target the points are synthesized for */
+  synthTarget: SynthTarget;
 }
 
 export interface SweepPoint {
@@ -70,7 +74,7 @@ const integer = (min: number) => {
   return z.number({ error }).int({ error }).min(min, { error }).nullish();
 };
 
-const FIELDS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data'];
+const FIELDS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data', 'target', 'clock', 'pnrSeed'];
 
 /** docs/contract.md §Sweep: the spec as written; every message names the field. */
 const specSchema = z.strictObject(
@@ -82,6 +86,9 @@ const specSchema = z.strictObject(
     seed: integer(0),
     description: z.string({ error: () => 'expected a string' }).optional(),
     data: specDataSchema.nullish(),
+    target: z.string({ error: (iss) => `expected a target name, got ${JSON.stringify(iss.input)}` }).optional(),
+    clock: z.number({ error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).gt(0, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).lte(2000, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).nullish(),
+    pnrSeed: integer(0),
   },
   { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field '${iss.keys[0]}' (fields: ${FIELDS.join(', ')})` : 'expected a JSON object { base, grid, points }') },
 );
@@ -99,7 +106,15 @@ export function parseSpec(raw: unknown, where = 'spec', baseDir: string | null =
     seed: s.seed ?? null,
     description: s.description ?? null,
     data: s.data ? resolveDataPaths(s.data, baseDir) : null,
+    synthTarget: synthTargetOf(s),
   };
+}
+
+/** The spec's target fields (checked by the schema for type; here against the target list). */
+function synthTargetOf(s: { target?: string; clock?: number | null; pnrSeed?: number | null }): SynthTarget {
+  const target = targetOf(s.target ?? DEFAULT_SYNTH_TARGET.target, 'target');
+  if (target.family === 'xc7' && (s.clock != null || s.pnrSeed != null)) throw new InputError(`${s.clock != null ? 'clock' : 'pnrSeed'}: only iCE40 targets are placed and routed (target is xc7)`);
+  return { target: target.name, clock: s.clock ?? null, pnrSeed: s.pnrSeed ?? DEFAULT_SYNTH_TARGET.pnrSeed };
 }
 
 /** A spec file: JSON of at most LIMITS.specBytes (a spec is a page of text, not a stream). */
