@@ -158,6 +158,7 @@ export function scenarioResult(
       modelVsVerilator: rec.ratio('model', 'verilator-default'),
       modelVsVerilatorO2: rec.ratio('model', 'verilator-O2'),
       lockstepVsVerilator: rec.ratio('lockstep-verilator', 'verilator-default'),
+      lockstepVsVerilatorO2: rec.ratio('lockstep-verilator', 'verilator-O2'),
       verilatorLockstepVsCocotbLockstep: rec.ratio('lockstep-verilator', 'lockstep-cocotb'),
       modelVcdVsVerilatorTrace: rec.ratio('modelVcd', 'verilator-trace'),
       modelFstVsVerilatorTraceFst: rec.ratio('modelFst', 'verilator-trace-fst'),

@@ -1,9 +1,9 @@
 // `headsim bench`: speed of the model, lockstep and peers (Verilator, Icarus, cocotb) in one run.
 // Writes bench/results.md (full runs) and --json FILE. Exit 1 when a simulator's outputs differ
 // from the model's on the shared stimulus; the speed goals are reported, not asserted.
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { InputError } from '../../lib/errors.ts';
@@ -14,6 +14,7 @@ import { GUARD_BASELINE, GUARD_MIN, GUARD_SCENARIOS, guard, guardText } from '..
 import { extractRevision, REPO } from '../../bench/revision-tree.ts';
 import { profileMarkdown, profileModel } from '../../bench/profile.ts';
 import { consoleText, makeReport, resultsMarkdown, type BenchReport } from '../../bench/report.ts';
+import { withSpeedTable } from '../../bench/readme.ts';
 import { benchScenario, MEASURES, type Measure } from '../../bench/run.ts';
 import { machineInfo } from '../../bench/machine.ts';
 import { baselineCycles, SCENARIO_NAMES } from '../../bench/scenarios.ts';
@@ -21,6 +22,9 @@ import { DEFAULT_TRAFFIC } from '../../harness/run/traffic.ts';
 import { int, text } from '../values.ts';
 
 const RESULTS_MD = fileURLToPath(new URL('../../bench/results.md', import.meta.url));
+/** beside the repository's results.md: the report the README's speed table is made from */
+const RESULTS_JSON = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
 const list =
   <T extends string>(allowed: readonly T[]) =>
@@ -101,6 +105,7 @@ async function bench(o: BenchFlags): Promise<number> {
     console.log(consoleText(report));
     const target = o.results === 'none' ? null : (o.results ?? RESULTS_MD);
     if (target) writeFileAtomic(target, resultsMarkdown(report));
+    if (target && resolve(target) === RESULTS_MD) writeFileAtomic(README, withSpeedTable(readFileSync(README, 'utf8'), report));
     return 0;
   }
   if (results) checkWritableFile(results, '--results');
@@ -128,6 +133,12 @@ async function bench(o: BenchFlags): Promise<number> {
   if (results) {
     writeFileAtomic(results, resultsMarkdown(report));
     log(`bench: wrote ${results}`);
+    if (resolve(results) === RESULTS_MD) {
+      // the repository's results: the JSON beside them and the README's table follow
+      writeJson(RESULTS_JSON, report);
+      writeFileAtomic(README, withSpeedTable(readFileSync(README, 'utf8'), report));
+      log(`bench: wrote ${RESULTS_JSON} and the speed table of ${README}`);
+    }
   }
   const bad = results_.flatMap((s) => Object.entries(s.mismatches).filter(([, n]) => n > 0).map(([k, n]) => `${s.name}/${k}: ${n}`));
   if (bad.length) {
