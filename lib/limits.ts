@@ -16,8 +16,8 @@ export const LIMITS = {
   specBytes: 16 * MiB,
   /** bench --from-json, a Slurm submission record */
   reportBytes: 64 * MiB,
-  /** --model FILE (a Keras .keras/.h5 or an ONNX protobuf, held whole) */
-  modelBytes: 1024 * MiB,
+  /** --model FILE (a Keras .keras/.h5 or an ONNX protobuf, held whole while its decoder builds the graph beside it) */
+  modelBytes: 256 * MiB,
   /** --weights W.json */
   weightsJsonBytes: 128 * MiB,
   /** a sweep cache or shard file (.jsonl) */
