@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VcdWriter } from '../waves/vcd-writer.ts';
-import { diffVcd } from '../waves/vcd-diff.ts';
+import { diffVcd } from '../waves/dump-diff.ts';
 import { run } from '../cli/main.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-diff-'));

@@ -15,9 +15,9 @@ import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
 import { createModel } from '../harness/run/model.ts';
 import { DEFAULT_TRAFFIC } from '../harness/run/traffic.ts';
 import { ModelTrace } from '../harness/run/trace.ts';
-import { headLayout, OVERVIEW } from '../harness/run/waves.ts';
-import { readVcd } from '../waves/vcd-reader.ts';
-import { openWaves } from '../waves/open.ts';
+import { headLayout, OVERVIEW } from '../harness/run/gtkwave-layout.ts';
+import { readVcd } from '../waves/dump-reader.ts';
+import { openWaves } from '../waves/launch-gtkwave.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-gtk-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

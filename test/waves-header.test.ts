@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readVcd } from '../waves/vcd-reader.ts';
+import { readVcd } from '../waves/dump-reader.ts';
 import { VcdWriter } from '../waves/vcd-writer.ts';
 
 describe('VCD reader', () => {

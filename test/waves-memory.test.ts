@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VcdWriter } from '../waves/vcd-writer.ts';
-import { diffVcd } from '../waves/vcd-diff.ts';
+import { diffVcd } from '../waves/dump-diff.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-mem-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { VcdWriter, vcdId } from '../waves/vcd-writer.ts';
-import { readVcd, type VcdValue } from '../waves/vcd-reader.ts';
+import { readVcd, type VcdValue } from '../waves/dump-reader.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waves-rt-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

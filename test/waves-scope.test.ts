@@ -6,7 +6,7 @@ import { Head } from '../models/head/head.ts';
 import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
 import { globRegex, parseScope, resolveScope } from '../harness/run/scope.ts';
 import { formatFor, FST_ABOVE_CYCLES } from '../harness/run/cosim.ts';
-import { headLayout, writeHeadLayout } from '../harness/run/waves.ts';
+import { headLayout, writeHeadLayout } from '../harness/run/gtkwave-layout.ts';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

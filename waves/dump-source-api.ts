@@ -1,4 +1,4 @@
-/** A dump read in pieces, whatever its format (dump-source.ts opens one). */
+/** A dump read in pieces, whatever its format (open-dump.ts opens one). */
 import type { VcdValue, VcdVar } from './vcd-source.ts';
 
 export interface DumpSource {

@@ -1,9 +1,9 @@
 /**
- * Reads a whole VCD into memory: per signal (full dotted name, see vcd-source.ts for the
- * naming rule) its width and every change as it appears in the file. For large dumps prefer
- * `signals` to keep only what is needed, or VcdSource directly.
+ * Reads a whole dump (VCD, or FST: open-dump.ts) into memory: per signal (full dotted name,
+ * see vcd-source.ts for the naming rule) its width and every change as it appears in the file.
+ * For large dumps prefer `signals` to keep only what is needed, or VcdSource directly.
  */
-import { openDump } from './dump-source.ts';
+import { openDump } from './open-dump.ts';
 import type { VcdValue } from './vcd-source.ts';
 
 export type { VcdValue } from './vcd-source.ts';

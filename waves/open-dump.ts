@@ -1,13 +1,13 @@
 /**
  * A dump read in pieces, whatever its format: VcdSource (VCD text, or FST through fst2vcd) or
- * FstSource (FST decoded natively). vcd-diff and vcd-reader pull changes through this.
+ * FstSource (FST decoded natively). dump-diff and dump-reader pull changes through this.
  */
 import { FstSource } from './fst-source.ts';
-import { openInput } from './input.ts';
+import { openInput } from './vcd-text.ts';
 import { VcdSource } from './vcd-source.ts';
 
-export type { DumpSource } from './dump.ts';
-import type { DumpSource } from './dump.ts';
+export type { DumpSource } from './dump-source-api.ts';
+import type { DumpSource } from './dump-source-api.ts';
 
 /** An FST natively when its features allow, else through fst2vcd; a VCD as text. */
 export async function openDump(path: string): Promise<DumpSource> {

@@ -1,6 +1,6 @@
 /**
- * Compares two VCD dumps signal by signal (matched by full name, `TOP.` stripped; see
- * vcd-source.ts). Both files are read in lockstep, chunk by chunk, so memory does not grow
+ * Compares two dumps (VCD or FST, in any pairing) signal by signal (matched by full name,
+ * `TOP.` stripped; see vcd-source.ts). Both files are read in lockstep, chunk by chunk, so memory does not grow
  * with the length of the run. Values are compared as numbers (`b0101` equals `b101`); a
  * signal with no value yet, or an x/z digit, differs from any number.
  *
@@ -9,7 +9,7 @@
  * reported time is in dump A's timescale.
  */
 import { InputError } from '../lib/errors.ts';
-import { openDump, type DumpSource } from './dump-source.ts';
+import { openDump, type DumpSource } from './open-dump.ts';
 import type { VcdValue } from './vcd-source.ts';
 
 export interface DiffOptions {

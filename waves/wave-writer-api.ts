@@ -1,4 +1,4 @@
-/** The API of a streaming waveform writer (VcdWriter, FstWriter); writer.ts picks one by file name. */
+/** The API of a streaming waveform writer (VcdWriter, FstWriter); open-wave-writer.ts picks one by file name. */
 export type WaveFormat = 'vcd' | 'fst';
 
 export interface WaveWriterOptions {
