@@ -62,7 +62,7 @@ describe('cycle model vs bit-true reference', () => {
         const r = await runModel(s, { seed, validRate, readyRate, resetCycles: 2, probe: 4, phases, midRunReset: phases });
         expect(r.tb.protocolErrors).toEqual([]);
         expect(r.tb.done).toBe(9);
-        // 9 vectors, probe 4: with the phases every functional point is reached (harness/run/coverage.ts)
+        // 9 vectors, probe 4: with the phases every functional point is reached (harness/run/functional-coverage.ts)
         expect(r.tb.coverage().missed).toEqual([]);
         if (phases) expect(r.tb.coverage().required).toEqual(expect.arrayContaining(['stall', 'banksFull', 'outputBackpressure', 'midRunReset']));
         const sc = score(s, r.tb.outIndex, r.tb.outValue, r.tb.done);

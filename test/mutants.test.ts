@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MUTANTS, runMutant } from '../harness/check/mutants.ts';
-import { RTL_DIR } from '../harness/rtl/build.ts';
+import { RTL_DIR } from '../harness/rtl/head-build.ts';
 
 
 const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry', 'lane-past-n-not-zeroed', 'recip-done-a-cycle-early', 'stream-tie-goes-late', 'ram-reads-the-write-bank'];

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, provenAccWidth, type ConfigInput } from '../models/config.ts';
 import { geometry } from '../models/geometry.ts';
 import { rtlParams } from '../harness/rtl/params.ts';
-import { rtlSources, RTL_DIR } from '../harness/rtl/build.ts';
+import { rtlSources, RTL_DIR } from '../harness/rtl/head-build.ts';
 import { hasIcarus, hasVerilator } from './helpers.ts';
 
 const sources = rtlSources();

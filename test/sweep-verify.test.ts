@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config.ts';
-import { RTL_DIR } from '../harness/rtl/build.ts';
+import { RTL_DIR } from '../harness/rtl/head-build.ts';
 import { rtlHash } from '../harness/synth/synth.ts';
 import type { PointSpec } from '../harness/sweep/point.ts';
 import { verify } from '../harness/sweep/verify.ts';

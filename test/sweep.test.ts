@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
-import { RTL_DIR } from '../harness/rtl/build.ts';
+import { RTL_DIR } from '../harness/rtl/head-build.ts';
 import { readJsonl } from '../harness/sweep/cache.ts';
 import { buildSweepReport, OUTPUT_FILES, writeOutputs } from '../harness/sweep/report.ts';
 import { estimateCost, shardOf } from '../harness/sweep/cost.ts';

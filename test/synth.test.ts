@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../models/config.ts';
-import { RTL_DIR } from '../harness/rtl/build.ts';
+import { RTL_DIR } from '../harness/rtl/head-build.ts';
 import { buildScenario } from '../harness/inputs/scenario.ts';
 import { addResources, baseModuleName, parseLtp, parseStat, resources } from '../harness/synth/stat.ts';
 import { MAP_MEMORY, moduleScript, parseParamList, SynthError, synthesize, yosysScript } from '../harness/synth/synth.ts';

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RTL_DIR } from '../harness/rtl/build.ts';
+import { RTL_DIR } from '../harness/rtl/head-build.ts';
 import { mismatchText, runTwin } from '../harness/twins/lockstep.ts';
 import { TWINS } from '../harness/twins/stages.ts';
 import { hasVerilator } from './helpers.ts';

@@ -9,7 +9,7 @@ import { geometry } from '../models/geometry.ts';
 import { headSignals } from '../models/head/head.ts';
 import { STAGES } from '../models/head/modules.ts';
 import { rtlParams } from '../harness/rtl/params.ts';
-import { rtlSources } from '../harness/rtl/build.ts';
+import { rtlSources } from '../harness/rtl/head-build.ts';
 import { elaborate } from '../harness/rtl/module/elaborate.ts';
 import { signalDifferences } from '../harness/twins/signal-check.ts';
 import { hasVerilator } from './helpers.ts';

@@ -3,7 +3,7 @@ import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSyn
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
-import { VerilatorNotFoundError } from '../harness/rtl/verilator/build.ts';
+import { VerilatorNotFoundError } from '../harness/rtl/verilator/verilate.ts';
 import { buildFixture, FIXTURE_RTL, TEST_OUT_ROOT } from '../bench/fixtures/verilator/fixture.ts';
 import { hasVerilator } from './helpers.ts';
 

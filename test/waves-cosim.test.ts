@@ -21,7 +21,7 @@ import { diffVcd } from '../waves/dump-diff.ts';
 import { readVcd } from '../waves/dump-reader.ts';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConfig } from '../models/config.ts';
-import { RTL_DIR } from '../harness/rtl/build.ts';
+import { RTL_DIR } from '../harness/rtl/head-build.ts';
 
 const verilator: BackendFactory = (sc, mem, _dir, waves) => startHeadVerilator(sc, { mem, trace: waves.format, dumpvars: waves.dumpvars });
 

@@ -1,7 +1,7 @@
 /**
  * Compares two dumps (VCD or FST, in any pairing) signal by signal (matched by full name,
- * `TOP.` stripped; see vcd-source.ts). Both files are read in lockstep, chunk by chunk, so memory does not grow
- * with the length of the run. Values are compared as numbers (`b0101` equals `b101`); a
+ * `TOP.` stripped; see vcd-source.ts). Both files are read in lockstep, chunk by chunk, so
+ * memory does not grow with the length of the run. Values are compared as numbers (`b0101` equals `b101`); a
  * signal with no value yet, or an x/z digit, differs from any number.
  *
  * A signal's value at time t is the last value written at t (zero-width glitches within one

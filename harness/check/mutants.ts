@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseConfig, type ConfigInput } from '../../models/config.ts';
 import { runLockstep, type PortMismatch } from '../run/lockstep.ts';
 import { writeMemFiles } from '../rtl/memfiles.ts';
-import { RTL_DIR } from '../rtl/build.ts';
+import { RTL_DIR } from '../rtl/head-build.ts';
 import { buildScenario } from '../inputs/scenario.ts';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../run/traffic.ts';
 import { startHeadVerilator } from '../rtl/verilator/head.ts';

@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { writeMemFiles } from '../rtl/memfiles.ts';
-import { RTL_DIR, rtlSources } from '../rtl/build.ts';
+import { RTL_DIR, rtlSources } from '../rtl/head-build.ts';
 import { rtlParams } from '../rtl/params.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, resources, type CellCounts, type Resources } from './stat.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { rtlParams } from './params.ts';
 import { portWidths } from './ports.ts';
 import type { Scenario } from '../inputs/scenario.ts';
-import { buildVerilator, type VerilatorBuild } from './verilator/build.ts';
+import { buildVerilator, type VerilatorBuild } from './verilator/verilate.ts';
 
 export const RTL_DIR = fileURLToPath(new URL('../../rtl/', import.meta.url));
 

@@ -1,14 +1,14 @@
 // Any module of rtl/ as the Verilator top, with its own parameters and port list: the module's
 // file and the files of the modules it instantiates (found in its text), verilated with the
 // module driver and its generated port header. Cached by content like every build
-// (harness/rtl/verilator/build.ts): a module's build does not change when another file of the
+// (harness/rtl/verilator/verilate.ts): a module's build does not change when another file of the
 // directory does.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../../lib/errors.ts';
-import { RTL_DIR } from '../build.ts';
-import { buildVerilator, type VerilatorBuild } from '../verilator/build.ts';
+import { RTL_DIR } from '../head-build.ts';
+import { buildVerilator, type VerilatorBuild } from '../verilator/verilate.ts';
 import { portsHeader } from './header.ts';
 import type { ModuleLayout } from './layout.ts';
 
