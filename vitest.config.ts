@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Two tiers. `npm run test:fast` runs the unit and property tests (no simulator builds, no
 // synthesis; under two minutes); `npm test` (what `make test` and CI run) runs both tiers.
 const FAST = [
-  'kernel', 'bench-kernel', 'numerics', 'npy', 'model-bittrue', 'seed-accuracy',
+  'kernel', 'kernel-fast-path', 'numerics', 'npy', 'model-bittrue', 'seed-accuracy',
   'waves-header', 'waves-roundtrip', 'waves-diff', 'waves-memory', 'waves-fst', 'waves-scope',
   'cli', 'cli-fuzz', 'sweep', 'verilator-proc', 'layout', 'derived-sizes', 'timing-sta',
 ].map((n) => `test/${n}.test.ts`);

@@ -7,8 +7,8 @@ import { checkCocotbSetup, CocotbSetupError, DEFAULT_PYTHON } from '../harness/r
 import { InputError } from '../lib/errors.ts';
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, PortBatch, type PortWidths } from '../harness/rtl/ports.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
-import { FixtureModel } from '../bench/fixtures/verilator/fixture-model.ts';
-import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from '../bench/fixtures/verilator/fixture.ts';
+import { FixtureModel } from './fixtures/verilator/fixture-model.ts';
+import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
 import { hasIcarus, hasVerilator } from './helpers.ts';
 
 const OUT = path.resolve('out/test-cocotb');

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MUTANTS, runMutant } from '../harness/check/mutants.ts';
+import { MUTANTS, runMutant } from '../harness/mutants/campaign.ts';
 import { RTL_DIR } from '../harness/rtl/head-build.ts';
 
 

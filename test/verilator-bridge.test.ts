@@ -2,8 +2,8 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IN_M_READY, IN_S_LAST, IN_S_VALID, PortBatch, type PortWidths } from '../harness/rtl/ports.ts';
 import { VerilatorBackend, VerilatorDriverError } from '../harness/rtl/verilator/bridge.ts';
-import { FixtureModel } from '../bench/fixtures/verilator/fixture-model.ts';
-import { buildFixture, randomStimulus, rng } from '../bench/fixtures/verilator/fixture.ts';
+import { FixtureModel } from './fixtures/verilator/fixture-model.ts';
+import { buildFixture, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
 import { hasVerilator } from './helpers.ts';
 
 const open: VerilatorBackend[] = [];

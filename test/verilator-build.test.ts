@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
 import { VerilatorNotFoundError } from '../harness/rtl/verilator/verilate.ts';
-import { buildFixture, FIXTURE_RTL, TEST_OUT_ROOT } from '../bench/fixtures/verilator/fixture.ts';
+import { buildFixture, FIXTURE_RTL, TEST_OUT_ROOT } from './fixtures/verilator/fixture.ts';
 import { hasVerilator } from './helpers.ts';
 
 const widths = { sW: 64, idxW: 8, valW: 32 };

@@ -291,7 +291,7 @@ describe('generated code written out (HEADSIM_DUMP_CODE)', () => {
       expect(files.some((f) => f.includes('counter'))).toBe(true);
       expect(files.some((f) => f.endsWith('_rising_edge.js'))).toBe(true);
       const src = readFileSync(join(dir, files.find((f) => f.includes('counter'))!), 'utf8');
-      expect(src).toMatch(/\/\/ counter \(test\/bench-kernel\.test\.ts:\d+\)/);
+      expect(src).toMatch(/\/\/ counter \(test\/kernel-fast-path\.test\.ts:\d+\)/);
       k.set(boom, 1);
       let stack = '';
       try {

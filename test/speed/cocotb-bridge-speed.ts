@@ -1,23 +1,23 @@
 /**
  * Raw round-trip speed of the RTL backends on the same stimulus (not a test):
- *   node --import ./lib/ts-runtime/register.mjs bench/cocotb-bridge-speed.ts fixture [sW=128] [cycles=20000]
- *   node --import ./lib/ts-runtime/register.mjs bench/cocotb-bridge-speed.ts seed [mode=argmax] [cycles=16384]
+ *   node --import ./lib/ts-runtime/register.mjs test/speed/cocotb-bridge-speed.ts fixture [sW=128] [cycles=20000]
+ *   node --import ./lib/ts-runtime/register.mjs test/speed/cocotb-bridge-speed.ts seed [mode=argmax] [cycles=16384]
  * `fixture`: head_fixture.v with random stimulus. `seed`: rtl/ on the seed scenario, stimulus
  * recorded from the model's testbench (random valid/ready backpressure). Prints cycles/s of
  * run() for the cocotb (Icarus) backend and the Verilator backend; startup and build excluded.
  */
-import { parseConfig, type Mode } from '../models/config.ts';
-import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
-import type { RtlBackend } from '../harness/rtl/backend.ts';
-import { writeMemFiles } from '../harness/rtl/memfiles.ts';
-import { createModel } from '../harness/run/model.ts';
-import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
-import { buildScenario } from '../harness/inputs/scenario.ts';
-import { STEADY_TRAFFIC } from '../harness/run/traffic.ts';
-import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
-import { CocotbBackend } from '../harness/rtl/cocotb/bridge.ts';
-import { startHeadCocotb } from '../harness/rtl/cocotb/head.ts';
-import { startHeadVerilator } from '../harness/rtl/verilator/head.ts';
+import { parseConfig, type Mode } from '../../models/config.ts';
+import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from '../fixtures/verilator/fixture.ts';
+import type { RtlBackend } from '../../harness/rtl/backend.ts';
+import { writeMemFiles } from '../../harness/rtl/memfiles.ts';
+import { createModel } from '../../harness/run/model.ts';
+import { portWidths, PortBatch } from '../../harness/rtl/ports.ts';
+import { buildScenario } from '../../harness/inputs/scenario.ts';
+import { STEADY_TRAFFIC } from '../../harness/run/traffic.ts';
+import { VerilatorBackend } from '../../harness/rtl/verilator/bridge.ts';
+import { CocotbBackend } from '../../harness/rtl/cocotb/bridge.ts';
+import { startHeadCocotb } from '../../harness/rtl/cocotb/head.ts';
+import { startHeadVerilator } from '../../harness/rtl/verilator/head.ts';
 
 const what = process.argv[2] ?? 'fixture';
 

@@ -1,5 +1,6 @@
-// Fault injection: each mutant is a copy of rtl/ with one deliberate bug (or one corrupted
-// table entry). Lockstep must catch every one; `npm run mutants` exits 1 if any survives.
+// The fault-injection campaign: each mutant is a copy of rtl/ with one deliberate bug (or one
+// corrupted table entry), run in lockstep against the model, which must catch every one;
+// `npm run mutants` exits 1 if any survives. A campaign over the checks, not a check itself.
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, type ConfigInput } from '../../models/config.ts';
