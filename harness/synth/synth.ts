@@ -37,7 +37,7 @@ export const moduleSynth = (type: string) => `synth_xilinx -family xc7 -flatten 
 export const FLAT_SYNTH = moduleSynth(TOP);
 /**
  * The `map_memory` step of synth_xilinx -family xc7 in Yosys 0.55, command for command (as
- * `debug synth_xilinx -run map_memory:map_ffram` prints them; test/synth.test.ts checks it).
+ * `debug synth_xilinx -run map_memory:map_ffram` prints them; test/tools/yosys/synth.test.ts checks it).
  * Between the mapping and the techmap the block RAM cells' INIT is dropped: contents cannot
  * change any count once a memory is a RAMB18E1/RAMB36E1 (a black box to Yosys), but with
  * distinct contents Yosys elaborates the BRAM template once per tile, a few seconds each
