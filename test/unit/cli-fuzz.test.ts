@@ -1,5 +1,5 @@
 // Fuzzed command lines: whatever the argv, the CLI answers with exit 0, 1 or 2 and never a
-// stack trace, within a time limit. Commands that would start long work (Verilator builds,
+// stack trace, and never hangs (a generous hang guard names the argv). Commands that would start long work (Verilator builds,
 // synthesis, sweeps) get a final unknown flag, so every flag before it is parsed and checked
 // but nothing runs; `sim` runs for real on two vectors.
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/main.ts';
 import { PARAM_NAMES } from '../../cli/params.ts';
+import { withinHangGuard } from '../helpers/wait.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'headsim-fuzz-'));
 const COMMANDS = ['sim', 'cosim', 'synth', 'sweep', 'waves', 'bench', 'mutants', 'help', 'frobnicate'];
@@ -46,7 +47,7 @@ describe('headsim argv fuzz', () => {
   const capture = (...a: unknown[]) => void lines.push(a.map(String).join(' '));
   afterEach(() => vi.restoreAllMocks());
 
-  it('exit status is 0, 1 or 2; no stack trace; each case in time', async () => {
+  it('exit status is 0, 1 or 2; no stack trace; no case hangs', async () => {
     vi.spyOn(console, 'log').mockImplementation(capture);
     vi.spyOn(console, 'error').mockImplementation(capture);
     vi.spyOn(process.stdout, 'write').mockImplementation((s) => (capture(s), true));
@@ -54,12 +55,10 @@ describe('headsim argv fuzz', () => {
     await fc.assert(
       fc.asyncProperty(argv, async (args) => {
         lines.length = 0;
-        const t0 = performance.now();
-        const code = await run(args);
+        const code = await withinHangGuard(run(args), `headsim ${JSON.stringify(args)}`);
         const text = lines.join('\n');
         expect([0, 1, 2], `${JSON.stringify(args)} → ${code}\n${text}`).toContain(code);
         expect(text, JSON.stringify(args)).not.toMatch(/\n\s+at .+:\d+:\d+/);
-        expect(performance.now() - t0, JSON.stringify(args)).toBeLessThan(20_000);
       }),
       { numRuns: 300, seed: 42 },
     );

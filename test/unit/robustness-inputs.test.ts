@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../cli/main.ts';
 import { hasCommand, headsim } from '../helpers/cli-and-tools.ts';
+import { waitUntil } from '../helpers/wait.ts';
 import { encodeNpy } from '../../harness/inputs/npy.ts';
 import { VcdWriter } from '../../waves/vcd-writer.ts';
 import { SweepCache } from '../../harness/sweep/cache.ts';
@@ -225,14 +226,15 @@ describe('no unbounded reads: every reader has a limit, checked before it reads 
       const exited = new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
       // the CLI has the pipe open once a writer can open it without blocking; then the writer stays silent
       let w = -1;
-      for (let i = 0; i < 1200 && w < 0; i++) {
+      const writerOpens = () => {
         try {
           w = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+          return true;
         } catch {
-          await new Promise((r) => setTimeout(r, 50));
+          return false; // ENXIO: no reader yet
         }
-      }
-      expect(w, 'the CLI opened the pipe').toBeGreaterThanOrEqual(0);
+      };
+      await waitUntil(writerOpens, `${args[0]} opening the pipe`);
       c.kill('SIGTERM');
       expect(await exited).toBe(143);
       closeSync(w);
@@ -260,8 +262,7 @@ describe('no command ignores SIGTERM', () => {
         return 0;
       }
     };
-    for (let i = 0; i < 1200 && open() < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(open(), 'both dumps are open').toBe(2);
+    await waitUntil(() => open() === 2, 'waves diff opening both dumps');
     c.kill('SIGTERM');
     expect(await exited).toBe(143);
     expect(out).not.toMatch(/identical|DIFFER/);

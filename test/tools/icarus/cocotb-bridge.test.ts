@@ -117,10 +117,8 @@ describe.skipIf(!hasIcarus || !hasVenv)('cocotb bridge (Icarus) on the fixture D
     const widths = { sW: 32, idxW: 8, valW: 32 };
     const b = await start(widths, { timeoutMs: 500 });
     const batch = new PortBatch(widths, 10);
-    process.kill(-b.pid, 'SIGSTOP'); // a hung simulation: python launcher and vvp
-    const t0 = Date.now();
+    process.kill(-b.pid, 'SIGSTOP'); // a hung simulation (python launcher and vvp): without the timeout, run() would wait forever
     await expect(b.run(batch, 10)).rejects.toThrow(/timed out after \d+ ms; simulation killed[\s\S]*--- log tail ---/);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(groupAlive(b.pid)).toBe(false);
   });
 
@@ -213,10 +211,10 @@ describe.skipIf(!hasIcarus)('cocotb backend setup errors', () => {
     expect((err as Error).message).toMatch(/Python venv not found .*make venv/);
   });
 
-  it('a venv without cocotb is an InputError naming `make venv`', async () => {
+  it('a venv without cocotb is an InputError naming `make venv`', async (ctx) => {
     const venv = path.join(OUT, `bare-venv-${process.pid}`);
     rmSync(venv, { recursive: true, force: true });
-    if (spawnSync('python3', ['-m', 'venv', '--without-pip', venv]).status !== 0) return; // no venv module here
+    if (spawnSync('python3', ['-m', 'venv', '--without-pip', venv]).status !== 0) return ctx.skip('python3 has no venv module here');
     try {
       await expect(checkCocotbSetup(path.join(venv, 'bin', 'python'))).rejects.toThrow(/cocotb is not installed in .*make venv/);
     } finally {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasCommand, hasIcarus, hasVerilator, headsim } from '../../helpers/cli-and-tools.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'headsim-signals-'));
@@ -94,14 +95,10 @@ async function stopAt(wrapper: 'npx' | 'npm', phase: keyof typeof PHASES, sig: S
   // npm has no handler for SIGHUP: it dies of it at once; the run below it notices (cli/bin.mjs)
   if (signal) expect(signal).toBe(sig);
   else expect(code, text).toBe(SIGNALS[sig]);
-  let left = run.filter(alive);
-  for (let i = 0; i < 100 && left.length; i++) {
-    // only where npm died of the signal at once can the run still be stopping
-    expect(signal, `left after the wrapper exited: ${left.join(' ')}\n${text}`).toBe(sig);
-    await new Promise((r) => setTimeout(r, 100));
-    left = run.filter(alive);
-  }
-  expect(left, `processes of the run left behind\n${text}`).toEqual([]);
+  const left = run.filter(alive);
+  // only where npm died of the signal at once can the run still be stopping (it notices: cli/bin.mjs)
+  if (left.length) expect(signal, `left after the wrapper exited: ${left.join(' ')}\n${text}`).toBe(sig);
+  await waitUntil(() => run.every((pid) => !alive(pid)), `the end of the run's processes ${left.join(' ')} (left behind?)\n${text}`, 60_000);
   // nor files: a half-made build, a run directory's lock
   const debris = readdirSync(out, { recursive: true, encoding: 'utf8' }).filter((f) => !f.startsWith('verilator') && /(^|\/)(\.tmp-|\.lock$)/.test(f));
   expect(debris).toEqual([]);

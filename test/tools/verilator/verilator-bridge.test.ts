@@ -90,11 +90,9 @@ describe.skipIf(!hasVerilator)('verilator bridge on the fixture DUT', () => {
     batch.flags.fill(IN_S_VALID | IN_M_READY);
     batch.flags[0] |= 1; // reset
     batch.setData(50, [0xdeaddead]);
-    const t0 = Date.now();
     const err = await b.run(batch, 100).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(VerilatorDriverError);
     expect((err as Error).message).toMatch(/magic fatal beat/);
-    expect(Date.now() - t0).toBeLessThan(5000);
     expect(isAlive(b.pid)).toBe(false);
     await expect(b.run(batch, 1)).rejects.toThrow(/magic fatal beat/); // stays failed
   });
@@ -113,10 +111,8 @@ describe.skipIf(!hasVerilator)('verilator bridge on the fixture DUT', () => {
     const widths = { sW: 32, idxW: 8, valW: 32 };
     const b = await start(widths, undefined, 300);
     const batch = new PortBatch(widths, 10);
-    process.kill(b.pid, 'SIGSTOP'); // a hung simulation
-    const t0 = Date.now();
+    process.kill(b.pid, 'SIGSTOP'); // a hung simulation: without the timeout, run() would wait forever
     await expect(b.run(batch, 10)).rejects.toThrow(/timed out after \d+ ms; driver killed/);
-    expect(Date.now() - t0).toBeLessThan(3000);
     expect(isAlive(b.pid)).toBe(false);
   });
 

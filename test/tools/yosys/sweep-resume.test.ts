@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from '../../../harness/sweep/cache.ts';
 import { hasVerilator, headsim } from '../../helpers/cli-and-tools.ts';
+import { waitUntil } from '../../helpers/wait.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'headsim-sweep-resume-'));
 const spec = join(tmp, 'tiny.json');
@@ -112,9 +113,9 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
       const cli = fileURLToPath(new URL('../../../cli/main.ts', import.meta.url));
       const child = spawn(process.execPath, [...tsNodeArgs(), cli, 'sweep', three, '--cache', cache, '--out', tmp, ...common], { stdio: 'ignore' });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-      // Kill as soon as the first point's row is in the cache (a Yosys run is then under way).
-      const t0 = Date.now();
-      while (rows().length === 0 && Date.now() - t0 < 600_000) await new Promise((r) => setTimeout(r, 50));
+      // Kill as soon as the first point's row is in the cache (with --jobs 1 the next point's
+      // Yosys run is then under way, seconds from its row).
+      await waitUntil(() => rows().length > 0, "the first point's row in the cache", 600_000);
       child.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
       const before = readJsonl(cache);
