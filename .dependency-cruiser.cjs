@@ -1,10 +1,10 @@
 // The layering of the tree (docs/contract.md is the product; this is the code's shape): data
 // flows one way, inputs → config → references → model/RTL → check → report, so a folder may
 // import only the folders before it in LAYERS, and product code never imports test/.
-// `npm run deps` checks it (test/layout.test.ts runs it in the suite).
+// `npm run deps` checks it (test/unit/layout.test.ts runs it in the suite).
 const LAYERS = [
   'lib', 'sim', 'models', 'waves',
-  'harness/inputs', 'harness/rtl', 'harness/run', 'harness/twins', 'harness/check', 'harness/synth', 'harness/sweep',
+  'harness/inputs', 'harness/rtl', 'harness/run', 'harness/twins', 'harness/check', 'harness/mutants', 'harness/synth', 'harness/sweep',
   'bench', 'cli',
 ];
 const re = (dirs) => `^(${dirs.map((d) => d.replace('/', '\\/')).join('|')})/`;

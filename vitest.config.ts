@@ -1,20 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// Two tiers. `npm run test:fast` runs the unit and property tests (no simulator builds, no
-// synthesis; under two minutes); `npm test` (what `make test` and CI run) runs both tiers.
-const FAST = [
-  'kernel', 'bench-kernel', 'numerics', 'npy', 'model-bittrue', 'seed-accuracy',
-  'waves-header', 'waves-roundtrip', 'waves-diff', 'waves-memory', 'waves-fst', 'waves-scope',
-  'cli', 'cli-fuzz', 'sweep', 'verilator-proc', 'layout', 'derived-sizes', 'timing-sta', 'readme-figures',
-].map((n) => `test/${n}.test.ts`);
-
+// Tests by tier, one folder each (test/README.md says which test goes where):
+//   unit    no tool beyond Node and the npm packages: the models, numerics, readers, the CLI's
+//           checks (`npm run test:unit`);
+//   tools   one external tool each, by the heaviest the test needs: tools/verilator, tools/icarus
+//           (cocotb), tools/yosys (synthesis, place and route), tools/gtkwave (`npm run test:tools`);
+//   system  a whole environment: a live Slurm cluster, a browser, the speed bench
+//           (`npm run test:system`).
+// A test whose tool is missing skips (it.skipIf / ctx.skip), it never passes silently.
+// `npm test` (what `make test` and CI run) runs every tier.
 const shared = { testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' as const };
 
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: 'fast', include: FAST } },
-      { test: { ...shared, name: 'full', include: ['test/**/*.test.ts'], exclude: FAST } },
+      { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // A test still at the top of test/ (formal.test.ts, its move pending) runs with the tools.
+      { test: { ...shared, name: 'tools', include: ['test/tools/**/*.test.ts', 'test/*.test.ts'] } },
+      { test: { ...shared, name: 'system', include: ['test/system/**/*.test.ts'] } },
     ],
   },
 });

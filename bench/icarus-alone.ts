@@ -14,7 +14,7 @@ import path from 'node:path';
 import { portWidths, IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, type PortBatch } from '../harness/rtl/ports.ts';
 import { runCommand, tail } from '../lib/proc.ts';
 import { rtlParams } from '../harness/rtl/params.ts';
-import { rtlSources, RTL_DIR } from '../harness/rtl/build.ts';
+import { rtlSources, RTL_DIR } from '../harness/rtl/head-build.ts';
 import type { Scenario } from '../harness/inputs/scenario.ts';
 
 export interface IcarusBuild {

@@ -1,7 +1,7 @@
 // What machine a bench ran on: CPU, cores, memory, tool versions, load.
 import os from 'node:os';
 import { checkCocotbSetup } from '../harness/rtl/cocotb/setup.ts';
-import { verilatorVersion } from '../harness/rtl/verilator/build.ts';
+import { verilatorVersion } from '../harness/rtl/verilator/verilate.ts';
 import { runCommand } from '../lib/proc.ts';
 import { cpuModel } from './proc-stat.ts';
 

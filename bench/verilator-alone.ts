@@ -3,7 +3,7 @@
  * verilated with rtl/ for one scenario. Three builds, content-cached under
  * <outRoot>/<variant>/<key16>/:
  *   default  Verilator's default flags (OPT_FAST=-Os, no --trace): the "out of the box" speed;
- *   O2       OPT_FAST=-O2 OPT_GLOBAL=-O2, as the lockstep driver (harness/rtl/verilator/build.ts);
+ *   O2       OPT_FAST=-O2 OPT_GLOBAL=-O2, as the lockstep driver (harness/rtl/verilator/verilate.ts);
  *   trace    the driver's flags (-O2, --trace, --trace-max-array 65536), dumping every signal.
  * The stimulus file is written by writeStimulus from a recorded PortBatch (inputs and the
  * model's outputs, which the C++ loop checks cycle by cycle).
@@ -12,19 +12,19 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rtlParams } from '../harness/rtl/params.ts';
-import { rtlSources, RTL_DIR } from '../harness/rtl/build.ts';
+import { rtlSources, RTL_DIR } from '../harness/rtl/head-build.ts';
 import { portWidths, type PortBatch } from '../harness/rtl/ports.ts';
 import { pad4 } from '../harness/rtl/protocol.ts';
 import { runCommand, tail } from '../lib/proc.ts';
 import type { Scenario } from '../harness/inputs/scenario.ts';
-import { buildVerilator, type VerilatorBuild } from '../harness/rtl/verilator/build.ts';
+import { buildVerilator, type VerilatorBuild } from '../harness/rtl/verilator/verilate.ts';
 
 export const ALONE_SOURCE = fileURLToPath(new URL('./verilator_alone.cpp', import.meta.url));
 export type VerilatorVariant = 'default' | 'O2' | 'trace' | 'trace-fst';
 
 /**
  * verilator_alone.cpp verilated with the RTL by the harness's cached build (harness/rtl/verilator/
- * build.ts), one build per variant: Verilator's default -Os, -O2, and -O2 with full --trace
+ * verilate.ts), one build per variant: Verilator's default -Os, -O2, and -O2 with full --trace
  * (whole register arrays, as the lockstep build traces them).
  */
 export function buildVerilatorAlone(s: Scenario, variant: VerilatorVariant, outRoot: string): Promise<VerilatorBuild> {

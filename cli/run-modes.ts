@@ -113,7 +113,7 @@ function printQuestionCheck(runs: RunReport[]): void {
   }
 }
 
-/** What each run exercised (harness/run/coverage.ts). */
+/** What each run exercised (harness/run/functional-coverage.ts). */
 function printCoverage(runs: RunReport[]): void {
   for (const r of runs) {
     const c = r.coverage;

@@ -1,6 +1,6 @@
 // The fixed-point functions of numerics.ts, tables.ts and exp-entry.ts as inline JavaScript for
 // the generated processes (models/head): the configuration's constants folded in, no call, no
-// object read. Each is its function's twin, bit for bit (test/numerics.test.ts). Arguments are
+// object read. Each is its function's twin, bit for bit (test/unit/numerics.test.ts). Arguments are
 // code; an argument that appears twice in the result must be a plain read (a signal or a local).
 import { SCALE_FRAC, type Geometry } from './geometry.ts';
 import { pow2, sMax, sMin, uMax } from './numerics.ts';

@@ -1,6 +1,6 @@
 // The RTL's parameters by their names, from the Geometry the model runs on: the one mapping in
 // code of docs/ARCHITECTURE.md §Derived sizes (model symbol ↔ Geometry field ↔ RTL parameter;
-// test/derived-sizes.test.ts holds the two to each other). Naming rule: a config name in upper
+// test/unit/derived-sizes.test.ts holds the two to each other). Naming rule: a config name in upper
 // snake case (kPar → KPAR), a derived size by what it counts (B → BEATS, R → ROUNDS). Every
 // component takes its module's parameters from here (models/head/*: `…Params`), so the model
 // reads ROUNDS where rtl/ does, not g.R.

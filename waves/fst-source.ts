@@ -1,7 +1,8 @@
 /**
  * FST read natively, block by block, decoding only the signals asked for (`want`): the same
- * pull interface as VcdSource (dump-source.ts), with no text in between, so diffing two long
- * FSTs costs per change of the compared signals, not per byte of a VCD rendering.
+ * pull interface as VcdSource (DumpSource, dump-source-api.ts), with no text in between, so
+ * diffing two long FSTs costs per change of the compared signals, not per byte of a VCD
+ * rendering.
  *
  * Supported: what fstapi writes (GTKWave's vcd2fst, Verilator's --trace-fst, FstWriter):
  * header, geometry, hierarchy (gzip, LZ4, LZ4 twice), value-change blocks with the
@@ -19,7 +20,7 @@ import { breather } from '../lib/limits.ts';
 import { lz4Decompress } from './lz4.ts';
 import { bounded, decodeBlock, inflate, type Block, type DecodedBlock } from './fst-block.ts';
 import { BL_BLACKOUT, BL_GEOM, BL_HDR, BL_HIER, BL_HIER_LZ4, BL_HIER_LZ4DUO, BL_VCDATA_DYN_ALIAS2, Cursor, ST_ATTRBEGIN, ST_ATTREND, ST_SCOPE, ST_UPSCOPE, timescaleOf, u64, VC_BLOCKS } from './fst-format.ts';
-import type { DumpSource } from './dump.ts';
+import type { DumpSource } from './dump-source-api.ts';
 import { declaredName, fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
 
 /** Changes emitted per step: bounds what a consumer buffers when the other dump lags. */

@@ -1,7 +1,7 @@
 /**
  * Streaming FST writer: GTKWave's binary dump format (fstapi.c, the writer Verilator's
  * --trace-fst uses), written directly from the simulation's values, so no text is formatted
- * and no converter process runs. Same API and hierarchy as VcdWriter (waves/writer.ts): names
+ * and no converter process runs. Same API and hierarchy as VcdWriter (waves/open-wave-writer.ts): names
  * under a `TOP` scope, vectors named `leaf [msb:0]` as Verilator names them.
  *
  * Layout (fstapi.c): a header block, value-change blocks, then the geometry (widths) and the
@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
 import { writingTo } from '../lib/files.ts';
-import type { WaveWriter, WaveWriterOptions } from './wave-writer.ts';
+import type { WaveWriter, WaveWriterOptions } from './wave-writer-api.ts';
 import { BL_GEOM, BL_HDR, BL_HIER, BL_VCDATA_DYN_ALIAS2, Bytes, HDR_BYTES, packBits, ST_SCOPE, ST_UPSCOPE, ST_VCD_MODULE, timescaleExponent, varintLength, VD_IMPLICIT, VT_VCD_WIRE } from './fst-format.ts';
 
 export interface FstWriterOptions extends WaveWriterOptions {

@@ -1,7 +1,7 @@
 /**
  * Pull-style adapter over vcd-stream's wasm parser: the caller feeds the file one chunk at a
  * time (step()) and receives changes per declared variable, so two dumps can be read in
- * lockstep (vcd-diff.ts) with bounded memory.
+ * lockstep (dump-diff.ts) with bounded memory.
  *
  * Naming rule: a variable's full name is its scopes and name joined with '.', with a leading
  * `TOP.` scope removed (Verilator and VcdWriter both wrap the design in `TOP`) and a
@@ -14,12 +14,12 @@
  * (`x`), not as eight; full-width writers (Verilator, headsim) are unaffected.
  *
  * FST: a file that starts like an FST (fstapi's header block, or its gzip wrapper) is read as the
- * VCD text GTKWave's `fst2vcd` streams from it (input.ts), so memory stays bounded just the same.
+ * VCD text GTKWave's `fst2vcd` streams from it (vcd-text.ts), so memory stays bounded just the same.
  */
 import { createRequire } from 'node:module';
 import { InputError } from '../lib/errors.ts';
 import { breather, LIMITS, showBytes } from '../lib/limits.ts';
-import { openInput, type DumpInput } from './input.ts';
+import { openInput, type DumpInput } from './vcd-text.ts';
 
 export type VcdValue = number | bigint | string;
 

@@ -2,7 +2,7 @@
 // bug; lockstep must catch every one. Exit 1 when one survives.
 import { Option, type Command } from '@commander-js/extra-typings';
 import { join } from 'node:path';
-import { MUTANTS, runMutant, type MutantResult } from '../../harness/check/mutants.ts';
+import { MUTANTS, runMutant, type MutantResult } from '../../harness/mutants/campaign.ts';
 import { InputError } from '../../lib/errors.ts';
 import { writeJson } from '../../lib/files.ts';
 import { textTable } from '../../lib/table.ts';

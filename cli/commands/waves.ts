@@ -6,9 +6,9 @@
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { writeJson } from '../../lib/files.ts';
 import { overviewShot } from '../../harness/run/overview.ts';
-import { diffVcd, type VcdDiff } from '../../waves/vcd-diff.ts';
-import { openWaves } from '../../waves/open.ts';
-import { checkDump } from '../../waves/dump-source.ts';
+import { diffVcd, type VcdDiff } from '../../waves/dump-diff.ts';
+import { openWaves } from '../../waves/launch-gtkwave.ts';
+import { checkDump } from '../../waves/open-dump.ts';
 import { int, text } from '../values.ts';
 
 const regex = (v: string): RegExp => {

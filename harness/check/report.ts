@@ -7,8 +7,8 @@ import type { PortMismatch } from '../run/lockstep.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { score, type ValueMismatch } from './scoreboard.ts';
 import type { Divergence, RunOutcome } from '../run/outcome.ts';
-import type { Coverage } from '../run/coverage.ts';
-import type { RtlCoverage } from '../rtl/verilator/coverage.ts';
+import type { Coverage } from '../run/functional-coverage.ts';
+import type { RtlCoverage } from '../rtl/verilator/code-coverage.ts';
 import type { FloatResult } from '../../models/float-ref.ts';
 
 export interface Check {

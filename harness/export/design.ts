@@ -8,7 +8,7 @@ import path from 'node:path';
 import { InputError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
 import type { Scenario } from '../inputs/scenario.ts';
-import type { RtlDesign } from '../rtl/build.ts';
+import type { RtlDesign } from '../rtl/head-build.ts';
 import { memImages, memText } from '../rtl/memfiles.ts';
 import { rtlParams } from '../rtl/params.ts';
 import { sha256, type ExportManifest } from './manifest.ts';

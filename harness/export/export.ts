@@ -12,7 +12,7 @@ import { makeDir } from '../../lib/files.ts';
 import { timing } from '../../models/geometry.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { claimRunDir } from '../run/run-dir.ts';
-import { RTL_DIR, rtlSources } from '../rtl/build.ts';
+import { RTL_DIR, rtlSources } from '../rtl/head-build.ts';
 import { DEFAULT_PYTHON } from '../rtl/cocotb/setup.ts';
 import { memImages, memText, type MemImage, type MemName } from '../rtl/memfiles.ts';
 import { rtlParams } from '../rtl/params.ts';

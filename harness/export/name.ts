@@ -2,7 +2,7 @@
 // that is neither a keyword nor the name of a module it ships (rtl/*.v).
 import { basename } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
-import { rtlSources } from '../rtl/build.ts';
+import { rtlSources } from '../rtl/head-build.ts';
 import { SHIM_MODULE } from './shim.ts';
 
 const KEYWORDS = new Set(

@@ -8,7 +8,7 @@ import { InputError } from '../../lib/errors.ts';
 import { CommandNotFoundError, runCommand, tail } from '../../lib/proc.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { checkCocotbSetup } from '../rtl/cocotb/setup.ts';
-import { VerilatorNotFoundError } from '../rtl/verilator/build.ts';
+import { VerilatorNotFoundError } from '../rtl/verilator/verilate.ts';
 import { synthFlat, synthInputs, type FlatReport, type SynthInputs } from '../synth/synth.ts';
 import { MEM_NAMES } from './memories.ts';
 import type { ResourceFigures, VerifyResult } from './manifest.ts';

@@ -2,7 +2,7 @@
 // port flag bits), taken from their TypeScript definitions (protocol.ts, ports.ts) and written
 // out for the other two languages: verilator/protocol.h (driver.cpp and bench/verilator_alone.cpp,
 // through ports.h) and cocotb/headsim_protocol.py (headsim_bridge.py). The generated files are
-// committed; test/protocol-constants.test.ts fails when they differ from what this renders.
+// committed; test/unit/protocol-constants.test.ts fails when they differ from what this renders.
 // Regenerate: node --import ./lib/ts-runtime/register.mjs harness/rtl/protocol-constants.ts
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

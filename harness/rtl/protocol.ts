@@ -3,7 +3,7 @@
  *
  * Wire format (little-endian u32 words). The numbers below are the definitions: driver.cpp and
  * harness/rtl/cocotb/headsim_bridge.py take them from files generated from them
- * (protocol-constants.ts; test/protocol-constants.test.ts checks that those are current):
+ * (protocol-constants.ts; test/unit/protocol-constants.test.ts checks that those are current):
  *
  *   server → hello:    MAGIC, S_W, IDX_W, VAL_W
  *   request header:    op, arg

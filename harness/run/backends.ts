@@ -6,7 +6,7 @@
 // compiles: there the scope applies to the model's dump only (docs/waves.md).
 import { join } from 'node:path';
 import type { BackendName, RtlBackend } from '../rtl/backend.ts';
-import type { RtlDesign } from '../rtl/build.ts';
+import type { RtlDesign } from '../rtl/head-build.ts';
 import { startHeadCocotb } from '../rtl/cocotb/head.ts';
 import { withDeadline } from '../rtl/deadline.ts';
 import { startHeadVerilator } from '../rtl/verilator/head.ts';

@@ -3,7 +3,7 @@
 // mode runs in its subdirectory (memory images, dumps, logs), its backend started by
 // backends.ts; with coverage, the Verilator counters summarized into an lcov file beside them.
 import { join } from 'node:path';
-import { summarizeCoverage } from '../rtl/verilator/coverage.ts';
+import { summarizeCoverage } from '../rtl/verilator/code-coverage.ts';
 import { backendFactory, COVERAGE_FILE, type BackendChoice } from './backends.ts';
 import { cosimMode, type WavesOptions } from './cosim.ts';
 import type { ModeRunner } from './modes.ts';

@@ -10,10 +10,10 @@ import { writeMemFiles, type MemFiles } from '../rtl/memfiles.ts';
 import type { Divergence, RunOutcome } from './outcome.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import type { TrafficOptions } from './traffic.ts';
-import { writeHeadLayout } from './waves.ts';
+import { writeHeadLayout } from './gtkwave-layout.ts';
 import { resolveScope, type ScopeSpec } from './scope.ts';
 import { Head } from '../../models/head/head.ts';
-import { diffVcd } from '../../waves/vcd-diff.ts';
+import { diffVcd } from '../../waves/dump-diff.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 

@@ -1,6 +1,6 @@
 // What one run of one mode produced (model alone, or model and RTL in lockstep), before checking.
 import type { PortMismatch } from './lockstep.ts';
-import type { RtlCoverage } from '../rtl/verilator/coverage.ts';
+import type { RtlCoverage } from '../rtl/verilator/code-coverage.ts';
 import type { Testbench } from './testbench.ts';
 
 /** Where the internal signals first differ, from the dumps of both sides around a port mismatch. */

@@ -7,8 +7,8 @@ import { writeGtkw } from '../../waves/gtkw.ts';
 import { isBlank, screenshotGtkwave } from '../../waves/screenshot.ts';
 import { buildScenario, withMode } from '../inputs/scenario.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
-import { headLayout, OVERVIEW } from './waves.ts';
-import { openDump } from '../../waves/dump-source.ts';
+import { headLayout, OVERVIEW } from './gtkwave-layout.ts';
+import { openDump } from '../../waves/open-dump.ts';
 import { rtlName, SELECT_SCOPE } from '../rtl/names.ts';
 
 /** Does the dump declare the RTL's generate scope (a dump of rtl/head.v, not of the model)? */

@@ -1,5 +1,5 @@
 // The testbench's state between its processes (harness/run/testbench.ts: driver and monitor;
-// harness/run/coverage.ts reads the cycle and the beat), as named fields the generated code reads.
+// harness/run/functional-coverage.ts reads the cycle and the beat), as named fields the generated code reads.
 export class TestbenchState {
   /** the cycle being run */
   cycle = 0;

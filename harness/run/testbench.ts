@@ -7,7 +7,7 @@
 // The first `probe` vectors are sent back to back with m_ready held high, so that latency and
 // the steady-state initiation interval are measured without stalls. The rest see random
 // s_valid gaps and random m_ready, by default in phases that reach every corner of the
-// handshakes (harness/run/coverage.ts): random rates, heavy backpressure (both logit banks
+// handshakes (harness/run/functional-coverage.ts): random rates, heavy backpressure (both logit banks
 // fill and the front end stalls), bursts, and sparse input (gaps inside a vector). Once half
 // the vectors are out, a reset interrupts the run; the vectors it cut short are sent again.
 import type { Head } from '../../models/head/head.ts';
@@ -16,7 +16,7 @@ import type { InputVectors } from '../../models/vectors.ts';
 import { mulberry32, subSeed } from '../../models/prng.ts';
 import { toBits } from '../../models/numerics.ts';
 import { PHASE_VECTORS, TRAFFIC_PHASES, type TrafficOptions } from './traffic.ts';
-import { coverageOf, monitorCoverage, reachablePoints, type CoverPoint, type Coverage } from './coverage.ts';
+import { coverageOf, monitorCoverage, reachablePoints, type CoverPoint, type Coverage } from './functional-coverage.ts';
 import { TestbenchState } from './testbench-state.ts';
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch } from '../rtl/ports.ts';
 
@@ -33,7 +33,7 @@ export class Testbench {
   protocolErrors: string[] = [];
 
   private readonly st = new TestbenchState();
-  /** coverage monitor counters (harness/run/coverage.ts) and the points this run must reach */
+  /** coverage monitor counters (harness/run/functional-coverage.ts) and the points this run must reach */
   private readonly coverHits: Float64Array;
   private readonly required: CoverPoint[];
   /** the batch being recorded (null: none) */
@@ -212,7 +212,7 @@ export class Testbench {
     return this.done >= this.vectors.count;
   }
 
-  /** What the run exercised (harness/run/coverage.ts). */
+  /** What the run exercised (harness/run/functional-coverage.ts). */
   coverage(): Coverage {
     return coverageOf(this.coverHits, this.required);
   }

@@ -1,9 +1,9 @@
 // Waveforms of the cycle model: the kernel's signals (all, or those `keep` selects), under the
 // same hierarchy and names as Verilator's trace of rtl/ (TOP.head.<module>.<register>), so the
 // two dumps diff signal by signal. Sampled after each settled time step inside a cycle window
-// [from, to). The format follows the file name (.fst or .vcd, waves/writer.ts).
+// [from, to). The format follows the file name (.fst or .vcd, waves/open-wave-writer.ts).
 import type { Kernel } from '../../sim/kernel.ts';
-import { openWaveWriter, type WaveWriter } from '../../waves/writer.ts';
+import { openWaveWriter, type WaveWriter } from '../../waves/open-wave-writer.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 
 export interface ModelTraceOptions {

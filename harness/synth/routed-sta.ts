@@ -4,7 +4,7 @@
 // (the wrapper's pins, harness/synth/timing-wrap.ts). The SB_MAC16 blocks get the arcs of
 // harness/synth/mac16-timing.ts instead of nextpnr's placeholders, so a path through a
 // multiplier costs the multiplier: on a design without DSP blocks this reproduces nextpnr's
-// own Fmax (test/timing.test.ts checks it), with them it is lower.
+// own Fmax (test/tools/yosys/timing.test.ts checks it), with them it is lower.
 import { mac16Arcs } from './mac16-timing.ts';
 import { moduleOf, Netlist } from './netlist.ts';
 import type { Sdf } from './sdf.ts';

@@ -16,7 +16,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { writeMemFiles } from '../rtl/memfiles.ts';
-import { RTL_DIR, rtlSources } from '../rtl/build.ts';
+import { RTL_DIR, rtlSources } from '../rtl/head-build.ts';
 import { rtlParams } from '../rtl/params.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, resources, type CellCounts, type Resources } from './stat.ts';
@@ -37,7 +37,7 @@ export const moduleSynth = (type: string) => `synth_xilinx -family xc7 -flatten 
 export const FLAT_SYNTH = moduleSynth(TOP);
 /**
  * The `map_memory` step of synth_xilinx -family xc7 in Yosys 0.55, command for command (as
- * `debug synth_xilinx -run map_memory:map_ffram` prints them; test/synth.test.ts checks it).
+ * `debug synth_xilinx -run map_memory:map_ffram` prints them; test/tools/yosys/synth.test.ts checks it).
  * Between the mapping and the techmap the block RAM cells' INIT is dropped: contents cannot
  * change any count once a memory is a RAMB18E1/RAMB36E1 (a black box to Yosys), but with
  * distinct contents Yosys elaborates the BRAM template once per tile, a few seconds each

@@ -9,7 +9,7 @@ import { subSeed } from '../../models/prng.ts';
 import { buildScenario } from '../inputs/scenario.ts';
 import { plusargs, writeMemFiles } from '../rtl/memfiles.ts';
 import { ModuleBackend } from '../rtl/module/backend.ts';
-import { buildModuleVerilator } from '../rtl/module/build.ts';
+import { buildModuleVerilator } from '../rtl/module/module-build.ts';
 import { unpackEntry, WordBatch } from '../rtl/module/words.ts';
 import type { ModuleLayout } from '../rtl/module/layout.ts';
 import type { SignalList } from '../../models/head/signals.ts';

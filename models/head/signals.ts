@@ -3,7 +3,8 @@
 // component (it declares its outputs and its own signals from it, then takes its inputs in
 // `connect`), the head (it connects the ports as rtl/head.v does), the per-component lockstep
 // (harness/twins: a driver for the RTL module generated from the ports) and the name check
-// (test/twin-names.test.ts: every declared name is a reg or wire of the RTL module).
+// (test/tools/verilator/twin-signals.test.ts: every declared name is a reg or wire of the RTL
+// module).
 //
 // A bus port is an array in the model: `lanes` entries of `width` bits, the RTL's one vector
 // of lanes × width bits with entry i at [i·width +: width]. A port whose model signal has

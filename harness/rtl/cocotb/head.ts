@@ -1,9 +1,9 @@
 // Starts the cocotb backend on rtl/ (or an RtlDesign) for one scenario: the same sources,
-// parameters and memory images as the Verilator build (build.ts, params.ts, memfiles.ts).
+// parameters and memory images as the Verilator build (head-build.ts, params.ts, memfiles.ts).
 import path from 'node:path';
 import type { MemFiles } from '../memfiles.ts';
 import { portWidths } from '../ports.ts';
-import { headDesign, type RtlDesign } from '../build.ts';
+import { headDesign, type RtlDesign } from '../head-build.ts';
 import type { Scenario } from '../../inputs/scenario.ts';
 import { CocotbBackend, type CocotbBackendOptions } from './bridge.ts';
 

@@ -1,5 +1,5 @@
 // One module of rtl/ running alone under Verilator: its driver process (module_driver.cpp built
-// by build.ts) behind the request channel, cycle batches of words in and out (words.ts).
+// by module-build.ts) behind the request channel, cycle batches of words in and out (words.ts).
 import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { spawnDriver, type DriverOptions } from '../verilator/bridge.ts';

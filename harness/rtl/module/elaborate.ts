@@ -3,7 +3,7 @@
 // parameter values, its ports (names, directions, widths after the parameters), the variables it
 // declares at module level (width and entries of an unpacked array) and which of them are
 // registers (written with a non-blocking assignment). What the twin checks compare the model's
-// signal lists with (test/twin-signals.test.ts).
+// signal lists with (test/tools/verilator/twin-signals.test.ts).
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * RtlBackend over a Verilator driver process (driver.cpp built by build.ts), talking the binary
+ * RtlBackend over a Verilator driver process (driver.cpp built by verilate.ts), talking the binary
  * protocol of protocol.ts over its stdin/stdout. Every request has a deadline; on a timeout or a
  * crash the process is SIGKILLed and reaped, and the error carries the tail of its stderr.
  */

@@ -3,7 +3,7 @@
 // examples/make_tracing_c/sim_main.cpp. Protocol and cycle convention: README.md next to this
 // file; harness/rtl/protocol.ts is the TypeScript side and must match.
 //
-// Built by build.ts with -DS_W=.. -DIDX_W=.. -DVAL_W=.. (port widths in bits), with --trace (VCD)
+// Built by verilate.ts with -DS_W=.. -DIDX_W=.. -DVAL_W=.. (port widths in bits), with --trace (VCD)
 // or --trace-fst (FST): trace.h. `+headsim_dumpvars=FILE` limits what the trace declares.
 
 #include <verilated.h>

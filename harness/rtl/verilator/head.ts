@@ -1,9 +1,9 @@
 // Starts the Verilator backend on rtl/ (or an RtlDesign) for one scenario: the lockstep driver
-// verilated with the scenario's parameters (build.ts, cached by content), started on the
+// verilated with the scenario's parameters (head-build.ts, cached by content), started on the
 // scenario's memory images. The Verilator twin of cocotb/head.ts's startHeadCocotb: every
 // caller (cosim, the sweep's verification, mutants, the bench, tests) starts the head this way.
 import { resolve } from 'node:path';
-import { buildHeadVerilator, type RtlDesign } from '../build.ts';
+import { buildHeadVerilator, type RtlDesign } from '../head-build.ts';
 import { plusargs, type MemFiles } from '../memfiles.ts';
 import { portWidths } from '../ports.ts';
 import type { Scenario } from '../../inputs/scenario.ts';
@@ -26,7 +26,7 @@ export interface HeadVerilatorOptions {
   coverage?: string;
   /** the driver's stderr, also written here */
   logPath?: string;
-  /** what the C++ compile favors: a short build (default) or a fast run (harness/rtl/build.ts) */
+  /** what the C++ compile favors: a short build (default) or a fast run (harness/rtl/head-build.ts) */
   optimize?: 'run' | 'build';
   /** called when a build starts (not for a cached one): a progress line */
   onBuild?: (dir: string) => void;

@@ -4,7 +4,7 @@ import { textTable } from '../../../lib/table.ts';
 import { readJsonl } from '../cache.ts';
 import { isFailed, type PointRow } from '../row.ts';
 import { latestFor, type PlannedPoint, type SlurmRecord } from './record.ts';
-import { isActive, isRunning, jobStates, type JobState } from './scheduler.ts';
+import { isActive, isRunning, jobStates, type JobState } from './sbatch-client.ts';
 
 export interface ShardStatus {
   shard: number;

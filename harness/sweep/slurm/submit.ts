@@ -8,7 +8,7 @@ import { makeDir, writeFileAtomic } from '../../../lib/files.ts';
 import type { SweepPoint } from '../spec.ts';
 import { keyArgs, runArgs, shellLine, shellWord, type SweepInvocation } from './invocation.ts';
 import { newRecord, planShards, readRecord, recordPath, writeRecord, type PlannedPoint, type SlurmRecord } from './record.ts';
-import { isActive, requireTool, sbatch } from './scheduler.ts';
+import { isActive, requireTool, sbatch } from './sbatch-client.ts';
 import { arrayScript, indexList, mergeScript, scriptPaths, type SlurmResources } from './scripts.ts';
 import { shardsToRetry, sweepStatus } from './status.ts';
 
