@@ -77,6 +77,11 @@ export async function beforeAfter(
     rounds: o.rounds,
     before: { model: st('before'), recorded: st('beforeRec'), vcd: st('beforeVcd') },
     after: { model: st('after'), recorded: st('afterRec'), vcd: st('afterVcd'), generalScheduler: st('general') },
-    gain: { model: gain('after', 'before'), recorded: gain('afterRec', 'beforeRec'), vcd: gain('afterVcd', 'beforeVcd'), fusedVsGeneral: gain('after', 'general') },
+    gain: {
+      model: gain('after', 'before'),
+      recorded: gain('afterRec', 'beforeRec'),
+      vcd: gain('afterVcd', 'beforeVcd'),
+      fusedVsGeneral: gain('after', 'general'),
+    },
   };
 }

@@ -24,7 +24,13 @@ interface GuardScenario {
 
 export const GUARD_SCENARIOS: Record<string, GuardScenario> = {
   seed: { title: 'seed head, softmax (N 10, K 512)', config: { mode: 'softmax' }, warmup: 300_000, round: 150_000, vectors: 28_000 },
-  big: { title: 'large head, softmax (N 1000, K 1024, cPar 64, kPar 16)', config: { classes: 1000, inputs: 1024, cPar: 64, kPar: 16, mode: 'softmax' }, warmup: 60_000, round: 25_000, vectors: 320 },
+  big: {
+    title: 'large head, softmax (N 1000, K 1024, cPar 64, kPar 16)',
+    config: { classes: 1000, inputs: 1024, cPar: 64, kPar: 16, mode: 'softmax' },
+    warmup: 60_000,
+    round: 25_000,
+    vectors: 320,
+  },
 };
 
 export interface GuardRow {
@@ -48,7 +54,11 @@ export interface GuardResult {
  * Measures the trees at `after` and `before` (roots holding bench/guard-entry.ts or the older
  * layout: bench/revision-tree.ts) on `scenarios`, `rounds` interleaved rounds each.
  */
-export async function guard(after: string, before: string, o: { baseline: string; rounds: number; scenarios: string[]; scale?: number; log: (s: string) => void }): Promise<GuardResult> {
+export async function guard(
+  after: string,
+  before: string,
+  o: { baseline: string; rounds: number; scenarios: string[]; scale?: number; log: (s: string) => void },
+): Promise<GuardResult> {
   const make = { before: await modelFactory(before), after: await modelFactory(after) };
   const rows: GuardRow[] = [];
   const scale = o.scale ?? 1;
@@ -69,7 +79,10 @@ export async function guard(after: string, before: string, o: { baseline: string
         (series[k] ??= []).push(round / (selfCpu() - c0));
       }
     }
-    for (const [path, rec] of [['model', ''], ['model, recording ports', ' rec']] as const) {
+    for (const [path, rec] of [
+      ['model', ''],
+      ['model, recording ports', ' rec'],
+    ] as const) {
       const b = series[`before${rec}`]!;
       const a = series[`after${rec}`]!;
       rows.push({ scenario: name, path, before: stats(b), after: stats(a), ratio: stats(a.map((x, i) => x / b[i]!)) });
@@ -82,7 +95,9 @@ export function guardText(g: GuardResult): string {
   const M = (s: Stats | null) => (s ? `${(s.median / 1e6).toFixed(2)} M` : '–');
   const lines = [`speed guard: this tree against ${g.baseline}, ${g.rounds} interleaved rounds, cycles per CPU second (median), fails under ${GUARD_MIN}×`];
   for (const r of g.rows)
-    lines.push(`  ${(r.scenario + ', ' + r.path).padEnd(34)} before ${M(r.before).padStart(8)}  after ${M(r.after).padStart(8)}  after/before ${r.ratio ? r.ratio.median.toFixed(2) : '–'}× [${r.ratio ? `${r.ratio.min.toFixed(2)} … ${r.ratio.max.toFixed(2)}` : ''}]${(r.ratio?.median ?? 0) < GUARD_MIN ? '  SLOWER' : ''}`);
+    lines.push(
+      `  ${(r.scenario + ', ' + r.path).padEnd(34)} before ${M(r.before).padStart(8)}  after ${M(r.after).padStart(8)}  after/before ${r.ratio ? r.ratio.median.toFixed(2) : '–'}× [${r.ratio ? `${r.ratio.min.toFixed(2)} … ${r.ratio.max.toFixed(2)}` : ''}]${(r.ratio?.median ?? 0) < GUARD_MIN ? '  SLOWER' : ''}`,
+    );
   lines.push(g.pass ? 'speed guard: pass' : 'speed guard: FAIL (the model is slower than the baseline)');
   return lines.join('\n');
 }

@@ -44,4 +44,3 @@ export async function machineInfo(): Promise<MachineInfo> {
     loadAverage: { start: os.loadavg(), end: [] },
   };
 }
-

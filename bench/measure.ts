@@ -74,7 +74,11 @@ async function measureVerilator({ b, st, builds, rec }: Bench, r: number, v: 'de
 async function measureVerilatorTrace({ b, st, builds, started, rec }: Bench, r: number, v: 'trace' | 'trace-fst', sameSignals: boolean): Promise<void> {
   const k = `verilator-${v}${sameSignals ? '-model' : ''}`;
   const file = path.join(b.vcdDir, `headsim-bench-${process.pid}-${k}.${v === 'trace' ? 'vcd' : 'fst'}`);
-  const x = await runVerilatorAlone(builds.exes[v]!, st.stimFile, plusargs(st.mem), { cycles: b.C.trace, trace: file, dumpvars: sameSignals ? started.dumpvars : undefined });
+  const x = await runVerilatorAlone(builds.exes[v]!, st.stimFile, plusargs(st.mem), {
+    cycles: b.C.trace,
+    trace: file,
+    dumpvars: sameSignals ? started.dumpvars : undefined,
+  });
   rec.put(k, r, x.cycles / x.cpu);
   rec.addMismatch(k, x.mismatches);
   rec.count(k, file, b.C.trace);

@@ -77,9 +77,14 @@ export async function profileModel(name: string, o: { cycles: number; warmup: nu
 }
 
 export function profileMarkdown(rs: ProfileResult[], note: string): string {
-  const out = ['# Where the model\'s cycles go', '', note, ''];
+  const out = ["# Where the model's cycles go", '', note, ''];
   for (const r of rs) {
-    out.push(`## ${GUARD_SCENARIOS[r.scenario]!.title}`, '', `${r.cycles.toLocaleString('en-US')} cycles sampled, ${r.nsPerCycle.toFixed(0)} ns per cycle in all (sampling adds some).`, '');
+    out.push(
+      `## ${GUARD_SCENARIOS[r.scenario]!.title}`,
+      '',
+      `${r.cycles.toLocaleString('en-US')} cycles sampled, ${r.nsPerCycle.toFixed(0)} ns per cycle in all (sampling adds some).`,
+      '',
+    );
     out.push('| part | ns per cycle | share |', '| --- | ---: | ---: |');
     for (const x of r.rows) out.push(`| ${x.part} | ${x.nsPerCycle.toFixed(1)} | ${(100 * x.share).toFixed(1)} % |`);
     out.push('');

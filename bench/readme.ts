@@ -19,15 +19,36 @@ export function speedTable(r: BenchReport): string {
   if (seed) {
     const v = seed.verilator;
     rows.push(
-      ['TypeScript model, seed head', med(seed.model), `${ratioStats(seed.ratios.modelVsVerilatorO2)} Verilator -O2 alone, ${ratioStats(seed.ratios.modelVsVerilator)} default (-Os)`],
+      [
+        'TypeScript model, seed head',
+        med(seed.model),
+        `${ratioStats(seed.ratios.modelVsVerilatorO2)} Verilator -O2 alone, ${ratioStats(seed.ratios.modelVsVerilator)} default (-Os)`,
+      ],
       ['Verilator alone, seed head, -O2 / default', `${med(v.O2)} / ${med(v.default)}`, ''],
-      ['lockstep, model ↔ Verilator, every port every cycle (wall)', `${med(seed.lockstep.verilator)} compared`, `${ratioStats(seed.ratios.lockstepVsVerilatorO2)} Verilator -O2 alone`],
-      ['lockstep, model ↔ cocotb on Icarus (wall)', `${med(seed.lockstep.cocotb)} compared`, `Verilator lockstep ${ratioStats(seed.ratios.verilatorLockstepVsCocotbLockstep)}`],
+      [
+        'lockstep, model ↔ Verilator, every port every cycle (wall)',
+        `${med(seed.lockstep.verilator)} compared`,
+        `${ratioStats(seed.ratios.lockstepVsVerilatorO2)} Verilator -O2 alone`,
+      ],
+      [
+        'lockstep, model ↔ cocotb on Icarus (wall)',
+        `${med(seed.lockstep.cocotb)} compared`,
+        `Verilator lockstep ${ratioStats(seed.ratios.verilatorLockstepVsCocotbLockstep)}`,
+      ],
       ['model with VCD / Verilator --trace, every signal', `${med(seed.modelVcd)} / ${med(v.trace)}`, ratioStats(seed.ratios.modelVcdVsVerilatorTrace)],
-      ['model with FST / Verilator --trace-fst, every signal', `${med(seed.modelFst)} / ${med(v.traceFst)}`, ratioStats(seed.ratios.modelFstVsVerilatorTraceFst)],
+      [
+        'model with FST / Verilator --trace-fst, every signal',
+        `${med(seed.modelFst)} / ${med(v.traceFst)}`,
+        ratioStats(seed.ratios.modelFstVsVerilatorTraceFst),
+      ],
     );
   }
-  if (big) rows.push([`TypeScript model, large head (N ${big.geometry.N}, K ${big.geometry.K})`, med(big.model), `${ratioStats(big.ratios.modelVsVerilatorO2)} Verilator -O2 alone`]);
+  if (big)
+    rows.push([
+      `TypeScript model, large head (N ${big.geometry.N}, K ${big.geometry.K})`,
+      med(big.model),
+      `${ratioStats(big.ratios.modelVsVerilatorO2)} Verilator -O2 alone`,
+    ]);
   const m = r.machine;
   return [
     `Measured by \`npm run bench\` on ${r.date.slice(0, 10)} (${m.cpu}, ${m.cores} cores, ${m.node}; load average ${load(m.loadAverage.start)} at the start, ${load(m.loadAverage.end)} at the end). Cycles per CPU second unless marked wall; ratios per round, median [min … max]:`,

@@ -43,7 +43,13 @@ export interface BenchReport {
 
 const med = (s: Stats | null | undefined) => (s ? s.median : null);
 
-export function makeReport(argv: string[], quick: boolean, machine: MachineInfo, scenarios: ScenarioResult[], beforeAfter: BenchReport['beforeAfter']): BenchReport {
+export function makeReport(
+  argv: string[],
+  quick: boolean,
+  machine: MachineInfo,
+  scenarios: ScenarioResult[],
+  beforeAfter: BenchReport['beforeAfter'],
+): BenchReport {
   const seed = scenarios.find((s) => s.name === 'seed') ?? scenarios[0];
   const goals: Goal[] = [];
   const goal = (name: string, sc: ScenarioResult | undefined, v: number | null, target: number) =>
@@ -107,7 +113,10 @@ function scenarioLines(s: ScenarioResult): string[] {
   const R = s.rounds;
   const out: string[] = [];
   out.push(`### ${s.title}`, '');
-  out.push(`B = ${s.geometry.B} beats, P = ${s.geometry.P} passes, II = ${s.geometry.ii} cycles, ${s.geometry.signals} model signals. Rounds: ${R.fast} (Icarus, cocotb: ${R.slow}).`, '');
+  out.push(
+    `B = ${s.geometry.B} beats, P = ${s.geometry.P} passes, II = ${s.geometry.ii} cycles, ${s.geometry.signals} model signals. Rounds: ${R.fast} (Icarus, cocotb: ${R.slow}).`,
+    '',
+  );
   const rows: string[][] = [
     ['model (TypeScript, CPU time)', int(c.model), rateStats(s.model)],
     ['model with VCD (every signal)', int(c.modelVcd), rateStats(s.modelVcd) + bpc(s.modelVcdBytesPerCycle)],
@@ -116,8 +125,12 @@ function scenarioLines(s: ScenarioResult): string[] {
     ['Verilator alone, -O2 (OPT_FAST, OPT_GLOBAL)', int(c.verilator), rateStats(s.verilator.O2)],
     ['Verilator alone, -O2 --trace (every signal)', int(c.verilatorTrace), rateStats(s.verilator.trace) + bpc(s.verilator.traceBytesPerCycle)],
     ['Verilator alone, -O2 --trace-fst (every signal)', int(c.verilatorTrace), rateStats(s.verilator.traceFst) + bpc(s.verilator.traceFstBytesPerCycle)],
-    ['Verilator alone, -O2 --trace, the model\'s signals', int(c.verilatorTrace), rateStats(s.verilator.traceModel) + bpc(s.verilator.traceModelBytesPerCycle)],
-    ['Verilator alone, -O2 --trace-fst, the model\'s signals', int(c.verilatorTrace), rateStats(s.verilator.traceFstModel) + bpc(s.verilator.traceFstModelBytesPerCycle)],
+    ["Verilator alone, -O2 --trace, the model's signals", int(c.verilatorTrace), rateStats(s.verilator.traceModel) + bpc(s.verilator.traceModelBytesPerCycle)],
+    [
+      "Verilator alone, -O2 --trace-fst, the model's signals",
+      int(c.verilatorTrace),
+      rateStats(s.verilator.traceFstModel) + bpc(s.verilator.traceFstModelBytesPerCycle),
+    ],
     ['Icarus alone (vvp, Verilog testbench)', int(c.icarus), rateStats(s.icarus)],
     ['cocotb on Icarus (simulator CPU)', int(c.cocotb), rateStats(s.cocotb)],
     ['lockstep, Verilator backend (wall)', `${int(c.lockstepVerilator)} vectors`, rateStats(s.lockstep.verilator)],
@@ -159,7 +172,10 @@ function baselineLines(b: BenchReport['beforeAfter']): string[] {
       out.push(`- ${scenario}: not measured (${result.error})`);
       continue;
     }
-    out.push(`${scenario}: baseline = commit ${result.rev.slice(0, 12)}, ${result.rounds} interleaved rounds of ${int(result.cycles.model)} cycles (${int(result.cycles.vcd)} with VCD) after ${int(result.cycles.warmup)} warm-up cycles, CPU time.`, '');
+    out.push(
+      `${scenario}: baseline = commit ${result.rev.slice(0, 12)}, ${result.rounds} interleaved rounds of ${int(result.cycles.model)} cycles (${int(result.cycles.vcd)} with VCD) after ${int(result.cycles.warmup)} warm-up cycles, CPU time.`,
+      '',
+    );
     out.push(
       ...table(
         ['', 'before', 'after', 'after / before'],
@@ -167,7 +183,12 @@ function baselineLines(b: BenchReport['beforeAfter']): string[] {
           ['model', rateStats(result.before.model), rateStats(result.after.model), ratioStats(result.gain.model)],
           ['model, recording ports (lockstep path)', rateStats(result.before.recorded), rateStats(result.after.recorded), ratioStats(result.gain.recorded)],
           ['model with VCD', rateStats(result.before.vcd), rateStats(result.after.vcd), ratioStats(result.gain.vcd)],
-          ['after, general scheduler only (fused = false)', '', rateStats(result.after.generalScheduler), `fused / general ${ratioStats(result.gain.fusedVsGeneral)}`],
+          [
+            'after, general scheduler only (fused = false)',
+            '',
+            rateStats(result.after.generalScheduler),
+            `fused / general ${ratioStats(result.gain.fusedVsGeneral)}`,
+          ],
         ],
       ),
       '',
@@ -207,7 +228,10 @@ export function resultsMarkdown(r: BenchReport): string {
         ['Verilator', m.verilator ?? 'not found'],
         ['Icarus', m.iverilog ?? 'not found'],
         ['cocotb', m.cocotb ?? 'not found'],
-        ['load average (1, 5, 15 min) at start / end', `${m.loadAverage.start.map((x) => x.toFixed(2)).join(', ')} / ${m.loadAverage.end.map((x) => x.toFixed(2)).join(', ')}`],
+        [
+          'load average (1, 5, 15 min) at start / end',
+          `${m.loadAverage.start.map((x) => x.toFixed(2)).join(', ')} / ${m.loadAverage.end.map((x) => x.toFixed(2)).join(', ')}`,
+        ],
       ],
     ),
     '',

@@ -34,7 +34,17 @@ export const SCENARIOS: Record<string, { full: ScenarioDef; quick: ScenarioDef }
     full: {
       title: 'seed scenario, softmax (N 10, K 512, kPar 8, cPar 10)',
       config: { mode: 'softmax' },
-      cycles: { modelWarmup: 500_000, model: 400_000, vcd: 40_000, verilator: 1_000_000, trace: 10_000, icarus: 2_000, cocotb: 2_000, lockstep: 1_000_000, lockstepCocotb: 1_500 },
+      cycles: {
+        modelWarmup: 500_000,
+        model: 400_000,
+        vcd: 40_000,
+        verilator: 1_000_000,
+        trace: 10_000,
+        icarus: 2_000,
+        cocotb: 2_000,
+        lockstep: 1_000_000,
+        lockstepCocotb: 1_500,
+      },
       slowRuns: 3,
       baseline: { warmup: 500_000, model: 300_000, vcd: 20_000 },
     },
@@ -50,7 +60,17 @@ export const SCENARIOS: Record<string, { full: ScenarioDef; quick: ScenarioDef }
     full: {
       title: 'large head, softmax (N 1000, K 1024, cPar 64, kPar 16)',
       config: { classes: 1000, inputs: 1024, cPar: 64, kPar: 16, mode: 'softmax' },
-      cycles: { modelWarmup: 150_000, model: 150_000, vcd: 3_000, verilator: 20_000, trace: 500, icarus: 100, cocotb: 100, lockstep: 20_000, lockstepCocotb: 1 },
+      cycles: {
+        modelWarmup: 150_000,
+        model: 150_000,
+        vcd: 3_000,
+        verilator: 20_000,
+        trace: 500,
+        icarus: 100,
+        cocotb: 100,
+        lockstep: 20_000,
+        lockstepCocotb: 1,
+      },
       slowRuns: 1,
       baseline: { warmup: 150_000, model: 60_000, vcd: 1_000 },
     },
@@ -68,4 +88,3 @@ export const SCENARIO_NAMES = Object.keys(SCENARIOS);
 
 /** Cycles of a scenario's before/after comparison. */
 export const baselineCycles = (name: string, quick: boolean) => SCENARIOS[name]![quick ? 'quick' : 'full'].baseline;
-

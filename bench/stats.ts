@@ -14,4 +14,3 @@ export function stats(xs: number[]): Stats | null {
   const mid = s.length >> 1;
   return { median: s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2, min: s[0]!, max: s[s.length - 1]!, runs: v };
 }
-

@@ -34,7 +34,10 @@ const sliceVectors = (v: InputVectors, count: number, K: number): InputVectors =
   saturated: v.saturated,
 });
 
-export function prepareStimulus(def: ScenarioDef, o: { rounds: number; slowRounds: number; traffic: TrafficOptions; dir: string; vcdDir: string; log: (s: string) => void }): Stimulus {
+export function prepareStimulus(
+  def: ScenarioDef,
+  o: { rounds: number; slowRounds: number; traffic: TrafficOptions; dir: string; vcdDir: string; log: (s: string) => void },
+): Stimulus {
   const { traffic, rounds, slowRounds } = o;
   const C = def.cycles;
   makeDir(o.dir);

@@ -53,7 +53,7 @@ function signalGroup(sig) {
 function runProcesses() {
   const mark = Buffer.from(`\0HEADSIM_RUN=${runId}\0`);
   const pids = [];
-  let entries = [];
+  let entries;
   try {
     entries = readdirSync('/proc');
   } catch {

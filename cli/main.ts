@@ -68,7 +68,9 @@ export async function run(argv: string[]): Promise<number> {
     // (a log tail, the stack) with --debug.
     const err = e instanceof Error ? e : new Error(String(e));
     const first = err.message.split('\n')[0]!;
-    console.error(debug ? `${where}: ${err.message}\n${err.stack ?? ''}` : `${where}: ${first}${err.message.includes('\n') || err.stack ? ' (--debug for details)' : ''}`);
+    console.error(
+      debug ? `${where}: ${err.message}\n${err.stack ?? ''}` : `${where}: ${first}${err.message.includes('\n') || err.stack ? ' (--debug for details)' : ''}`,
+    );
     return 1;
   }
 }

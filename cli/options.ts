@@ -40,8 +40,18 @@ function dataOption(name: DataSourceName): Option {
 
 export const trafficOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
   c
-    .option('--valid-rate <p>', `probability that the source offers a beat in a cycle (${MIN_RATE}…1)`, number(MIN_RATE - 1e-12, 1, `a probability in [${MIN_RATE}, 1]`), DEFAULT_TRAFFIC.validRate)
-    .option('--ready-rate <p>', `probability that the sink accepts in a cycle (${MIN_RATE}…1)`, number(MIN_RATE - 1e-12, 1, `a probability in [${MIN_RATE}, 1]`), DEFAULT_TRAFFIC.readyRate);
+    .option(
+      '--valid-rate <p>',
+      `probability that the source offers a beat in a cycle (${MIN_RATE}…1)`,
+      number(MIN_RATE - 1e-12, 1, `a probability in [${MIN_RATE}, 1]`),
+      DEFAULT_TRAFFIC.validRate,
+    )
+    .option(
+      '--ready-rate <p>',
+      `probability that the sink accepts in a cycle (${MIN_RATE}…1)`,
+      number(MIN_RATE - 1e-12, 1, `a probability in [${MIN_RATE}, 1]`),
+      DEFAULT_TRAFFIC.readyRate,
+    );
 
 /** The data flags as harness/inputs takes them. */
 export function dataOf(o: DataFlags & { vectors?: number; seed: number; out: string }, params: Record<string, unknown>): DataOptions {

@@ -4,7 +4,8 @@
 // expSplit "loBits,hiWidth,loWidth" (loBits may be 'auto'), labels a
 // JSON array; anything may also be given as JSON. `--config FILE` gives the same names in a
 // JSON object; flags win over the file.
-import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
+import type { AnyCommand } from './any-command.ts';
+import { InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { configSchema, type Mode } from '../models/config.ts';
 import { InputError } from '../lib/errors.ts';
 import { LIMITS, readJsonCapped } from '../lib/limits.ts';
@@ -75,7 +76,7 @@ export function paramValue(name: string, v: string): unknown {
 const show = (v: unknown) => (v === null ? null : typeof v === 'object' && !Array.isArray(v) ? Object.values(v as object).join(',') : String(v));
 
 /** Adds every parameter flag (but `mode`, which each command declares itself) and --config. */
-export function withParams<C extends Command<any, any, any>>(cmd: C): C {
+export function withParams<C extends AnyCommand>(cmd: C): C {
   cmd.option('--config <file>', 'JSON file of parameters (flags win over it)');
   // The schema's defaults as given, not as resolved for the seed: select and expPar are 'auto'
   // (chosen per configuration), expSplit's loBits 'auto', cPar and accWidth derived.
@@ -97,7 +98,7 @@ export interface ParamFlags {
 }
 
 /** The parameters given to `cmd` (after parsing), merged over its --config file. */
-export async function paramsOf(cmd: Command<any, any, any>, modeFlag: Mode[] | undefined): Promise<ParamFlags> {
+export async function paramsOf(cmd: AnyCommand, modeFlag: Mode[] | undefined): Promise<ParamFlags> {
   const o = cmd.opts() as Record<string, unknown>;
   const file: Record<string, unknown> = typeof o.config === 'string' ? await readConfigFile(o.config) : {};
   let modes: Mode[] | null = modeFlag ?? null;

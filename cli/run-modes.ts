@@ -2,6 +2,7 @@
 // loop and its checks (harness/check/modes.ts: options → scenario → one run per mode → reports
 // → checks): the header before the runs, then the table, the question's check, coverage, the
 // quantization report, the failed checks, and the exit status.
+import type { AnyCommand } from './any-command.ts';
 import { Command, type OptionValues } from '@commander-js/extra-typings';
 import { MODES, type Mode } from '../models/config.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../lib/files.ts';
@@ -21,11 +22,12 @@ export type { ModeRunner };
 
 /** The flags of `sim` and `cosim`. */
 export const modeRunOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
-  trafficOptions(dataOptions(outputOptions(vectorsOption(withParams(c).option('--mode <modes>', `modes to run, comma-separated (default: ${MODES.join(',')})`, modeList)))))
-    .option('--max-prob-error <x>', 'accuracy bar: the largest |p − p_float| a softmax run may have', number(0, 1), 1e-3);
+  trafficOptions(
+    dataOptions(outputOptions(vectorsOption(withParams(c).option('--mode <modes>', `modes to run, comma-separated (default: ${MODES.join(',')})`, modeList)))),
+  ).option('--max-prob-error <x>', 'accuracy bar: the largest |p − p_float| a softmax run may have', number(0, 1), 1e-3);
 
-const typed = () => modeRunOptions(new Command());
-export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
+const _typed = () => modeRunOptions(new Command());
+export type ModeRunFlags = ReturnType<ReturnType<typeof _typed>['opts']>;
 
 /**
  * `concurrent`: the modes at once (cosim); `defaults`: parameters and modes under the flags and
@@ -33,7 +35,7 @@ export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
  */
 export async function runModesCommand(
   command: string,
-  cmd: Command<any, any, any>,
+  cmd: AnyCommand,
   o: ModeRunFlags,
   runner: ModeRunner,
   opts: { concurrent?: boolean; defaults?: { params: Record<string, unknown>; modes: Mode[] } } = {},
@@ -80,7 +82,20 @@ function print(runs: RunReport[]): void {
   const pct = (v: number | null) => (v === null ? '-' : (v * 100).toFixed(2) + '%');
   console.log(
     textTable(
-      ['mode', 'backend', 'vectors', 'cycles compared', 'mismatches', 'latency model/rtl', 'II model/rtl', 'top1VsFloat', 'modesAgree', 'rankingAgreement', 'maxProbError', 'cycles/s'],
+      [
+        'mode',
+        'backend',
+        'vectors',
+        'cycles compared',
+        'mismatches',
+        'latency model/rtl',
+        'II model/rtl',
+        'top1VsFloat',
+        'modesAgree',
+        'rankingAgreement',
+        'maxProbError',
+        'cycles/s',
+      ],
       runs.map((r) => [
         r.mode,
         r.backend ?? 'model',
@@ -118,7 +133,9 @@ function printCoverage(runs: RunReport[]): void {
   for (const r of runs) {
     const c = r.coverage;
     const hit = (p: string) => `${p} ${c.hits[p]}`;
-    console.log(`coverage ${r.mode}: ${c.required.length - c.missed.length}/${c.required.length} functional points reached (${c.required.map(hit).join(', ')})${c.missed.length ? `; MISSED ${c.missed.join(', ')}` : ''}`);
+    console.log(
+      `coverage ${r.mode}: ${c.required.length - c.missed.length}/${c.required.length} functional points reached (${c.required.map(hit).join(', ')})${c.missed.length ? `; MISSED ${c.missed.join(', ')}` : ''}`,
+    );
     const v = r.rtlCoverage;
     const pct = (f: { hit: number; total: number }) => `${f.hit}/${f.total} (${f.total ? ((100 * f.hit) / f.total).toFixed(1) : '–'}%)`;
     if (v) console.log(`coverage ${r.mode} (Verilator): lines ${pct(v.line)}, toggles ${pct(v.toggle)}; lcov: ${v.info}`);

@@ -23,7 +23,10 @@ function checkPathLength(path: string, headroom: number): void {
   const long = abs.split(sep).find((p) => Buffer.byteLength(p) > NAME_MAX);
   if (long !== undefined) throw new InputError(`${clipPath(path)}: a path component is ${Buffer.byteLength(long)} bytes, more than the system's ${NAME_MAX}`);
   const bytes = Buffer.byteLength(abs);
-  if (bytes + headroom >= PATH_MAX) throw new InputError(`${clipPath(path)}: the path is ${bytes} bytes; the system allows ${PATH_MAX - 1}${headroom ? `, and the files under it need ${headroom} more` : ''}`);
+  if (bytes + headroom >= PATH_MAX)
+    throw new InputError(
+      `${clipPath(path)}: the path is ${bytes} bytes; the system allows ${PATH_MAX - 1}${headroom ? `, and the files under it need ${headroom} more` : ''}`,
+    );
 }
 
 /** A long path in a message: its start and its end. */

@@ -36,7 +36,11 @@ export const LIMITS = {
 
 /** "64 MiB", "1.5 GiB": a limit as people read it. */
 export function showBytes(n: number): string {
-  const units: Array<[number, string]> = [[2 ** 30, 'GiB'], [MiB, 'MiB'], [1024, 'KiB']];
+  const units: Array<[number, string]> = [
+    [2 ** 30, 'GiB'],
+    [MiB, 'MiB'],
+    [1024, 'KiB'],
+  ];
   for (const [u, name] of units) if (n >= u) return `${+(n / u).toFixed(1)} ${name}`;
   return `${n} bytes`;
 }
@@ -107,7 +111,11 @@ export async function openInput(path: string, label: string): Promise<OpenedInpu
     /* open() says why */
   }
   try {
-    fh = await within(fifo ? onPipe(path, null, opening) : opening, LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no writer opened the pipe in ${LIMITS.pipeIdleMs / 1000} s)`));
+    fh = await within(
+      fifo ? onPipe(path, null, opening) : opening,
+      LIMITS.pipeIdleMs,
+      () => new InputError(`${path}: cannot read ${label} (no writer opened the pipe in ${LIMITS.pipeIdleMs / 1000} s)`),
+    );
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${path}: cannot read ${label} (${errnoText(e)})`);
@@ -128,7 +136,11 @@ export async function readSome(input: OpenedInput, buf: Uint8Array, path: string
   const read = input.fh.read(buf, 0, buf.length, null).then((r) => r.bytesRead);
   try {
     if (input.size !== null) return await read;
-    return await within(onPipe(path, input.fh.fd, read), LIMITS.pipeIdleMs, () => new InputError(`${path}: cannot read ${label} (no data from the pipe for ${LIMITS.pipeIdleMs / 1000} s)`));
+    return await within(
+      onPipe(path, input.fh.fd, read),
+      LIMITS.pipeIdleMs,
+      () => new InputError(`${path}: cannot read ${label} (no data from the pipe for ${LIMITS.pipeIdleMs / 1000} s)`),
+    );
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`${path}: cannot read ${label} (${errnoText(e)})`);

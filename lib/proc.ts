@@ -157,10 +157,13 @@ export function streamCommand(cmd: string, args: string[], opts: { timeoutMs?: n
   let stderr = '';
   let timedOut = false;
   child.stderr.on('data', (b: Buffer) => (stderr = (stderr + b.toString()).slice(-4000)));
-  const timer = setTimeout(() => {
-    timedOut = true;
-    killGroup(child.pid);
-  }, opts.timeoutMs ?? 10 * 60_000);
+  const timer = setTimeout(
+    () => {
+      timedOut = true;
+      killGroup(child.pid);
+    },
+    opts.timeoutMs ?? 10 * 60_000,
+  );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; timedOut: boolean }>((resolve, reject) => {
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);

@@ -6,7 +6,10 @@ import { expEntry, expHiEntry, expLoEntry, expShiftOf, splitProduct } from './ex
 export const SEED_LABELS = ['dog', 'cat', 'monkey', 'butterfly', 'donkey', 'horse', 'human', 'car', 'table', 'bottle'];
 
 const fixed = (width: number, frac: number) =>
-  z.object({ width: z.number().int().min(2).max(32), frac: z.number().int().min(-32).max(64) }).strict().default({ width, frac });
+  z
+    .object({ width: z.number().int().min(2).max(32), frac: z.number().int().min(-32).max(64) })
+    .strict()
+    .default({ width, frac });
 
 export const MODES = ['argmax', 'softmax', 'approx'] as const;
 export type Mode = (typeof MODES)[number];
@@ -25,12 +28,17 @@ export const configSchema = z
     /** null = derived: the width proven to hold any sum. A narrower width saturates. */
     accWidth: z.number().int().min(2).max(53).nullable().default(null).describe('accumulator bits (default: the proven width; narrower saturates)'),
     logitFmt: fixed(16, 8).describe('logit format: signed width,frac'),
-    mode: z.enum(MODES).default('softmax').describe(`what follows the dense layer: ${MODES.join(', ')}`),
+    mode: z
+      .enum(MODES)
+      .default('softmax')
+      .describe(`what follows the dense layer: ${MODES.join(', ')}`),
     topK: z.number().int().min(1).default(3).describe('ranked entries emitted'),
     select: z
       .enum(['auto', 'tree', 'stream'])
       .default('auto')
-      .describe("how the ranking is found: tree (comparator tree over all logits), stream (top-K kept as the groups arrive, logits in RAM) or auto (stream when P > 1 and cPar ≤ B)"),
+      .describe(
+        'how the ranking is found: tree (comparator tree over all logits), stream (top-K kept as the groups arrive, logits in RAM) or auto (stream when P > 1 and cPar ≤ B)',
+      ),
     expLut: z
       .object({
         addrBits: z.number().int().min(1).max(16),
@@ -140,7 +148,10 @@ export function parseConfig(input: unknown): HeadConfig {
   if (c.kPar > c.inputs) fail('kPar', `must be ≤ inputs (${c.inputs}), got ${c.kPar}`);
   if (cPar > c.classes) fail('cPar', `must be ≤ classes (${c.classes}), got ${cPar}`);
   if (cPar * c.kPar > MAX_MULTIPLIERS)
-    fail(c.cPar === null ? 'kPar' : 'cPar', `cPar × kPar = ${cPar * c.kPar} multipliers exceeds ${MAX_MULTIPLIERS} (the largest FPGAs have about 12,000 DSPs); lower cPar or kPar`);
+    fail(
+      c.cPar === null ? 'kPar' : 'cPar',
+      `cPar × kPar = ${cPar * c.kPar} multipliers exceeds ${MAX_MULTIPLIERS} (the largest FPGAs have about 12,000 DSPs); lower cPar or kPar`,
+    );
   if (c.topK > c.classes) fail('topK', `must be ≤ classes (${c.classes}), got ${c.topK}`);
   if (!Number.isInteger(log2(c.expLut.range))) fail('expLut.range', `must be a power of two, got ${c.expLut.range}`);
   // More fraction bits than bits leaves only values below 2^-(frac-width+1): a misread flag (16,20 for 20,16), not a format.

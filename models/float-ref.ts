@@ -11,7 +11,15 @@ export interface FloatResult {
 }
 
 /** Float logits z = W·relu?(x) + b of one vector (x[off..off+K)), into `z` (allocated if not given). */
-export function floatLogits(w: Pick<HeadWeights, 'wFloat' | 'bFloat'>, N: number, K: number, relu: boolean, x: ArrayLike<number>, off: number, z = new Float64Array(N)): Float64Array {
+export function floatLogits(
+  w: Pick<HeadWeights, 'wFloat' | 'bFloat'>,
+  N: number,
+  K: number,
+  relu: boolean,
+  x: ArrayLike<number>,
+  off: number,
+  z = new Float64Array(N),
+): Float64Array {
   for (let n = 0; n < N; n++) {
     let s = w.bFloat[n]!;
     for (let k = 0; k < K; k++) {

@@ -8,7 +8,8 @@ import { pow2, sMax, sMin, uMax } from './numerics.ts';
 const num = (x: number) => (Object.is(x, -0) ? '0' : String(x));
 
 /** roundShift(v, s): v · 2^-s rounded half up. */
-export const roundShiftCode = (v: string, s: number): string => (s <= 0 ? `(${v}) * ${num(pow2(-s))}` : `Math.floor(((${v}) + ${num(pow2(s - 1))}) * ${num(pow2(-s))})`);
+export const roundShiftCode = (v: string, s: number): string =>
+  s <= 0 ? `(${v}) * ${num(pow2(-s))}` : `Math.floor(((${v}) + ${num(pow2(s - 1))}) * ${num(pow2(-s))})`;
 
 /** satS(v, w) / satU(v, w): saturate to a signed / unsigned w-bit range. */
 export const satSCode = (v: string, w: number): string => `Math.min(Math.max(${v}, ${num(sMin(w))}), ${num(sMax(w))})`;

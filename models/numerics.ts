@@ -59,7 +59,8 @@ export const clog2 = (n: number) => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
 /** Position of the leading one of a positive integer. */
 export function msbIndex(v: number): number {
   let m = Math.floor(Math.log2(v));
-  if (2 ** m > v) m--; // log2 rounds up just below a power of two
+  if (2 ** m > v)
+    m--; // log2 rounds up just below a power of two
   else if (2 ** (m + 1) <= v) m++;
   return m;
 }

@@ -236,7 +236,10 @@ export class CodeGenerator {
       }
     }
     s += `if (${rt('qLen')} !== 0 || ${dirtyAny}) ${rt('activeRegion')}();\n`;
-    s += this.commitCode([...scalars].sort((a, b) => a - b), [...ranges].sort((a, b) => a - b));
+    s += this.commitCode(
+      [...scalars].sort((a, b) => a - b),
+      [...ranges].sort((a, b) => a - b),
+    );
     s += `if (${pending}) ${rt('commitPending')}();\n`;
     if (d.levels) s += `${dirtyAny} = false;\n${rt('combPass')}();\n`;
     s += `if (${rt('qLen')} !== 0 || ${dirtyAny} || ${pending}) ${rt('settle')}();\n`;
@@ -402,8 +405,13 @@ export class CodeGenerator {
         if (d.genStart[id] !== d.genStart[id + 1]) quiet = false;
         if (this.wakeFlags(id) !== wake0) sameWake = false;
       }
-      if (plain && quiet) body = len <= 32 ? Array.from({ length: len }, (_, i) => `v[${base + i}] = next[${base + i}];`).join(' ') : `B.copyWithin(${base}, ${n + base}, ${n + end});`;
-      else if (plain && sameWake) body = `let w_ = false; for (let i = ${base}; i < ${end}; i++) if (next[i] !== v[i]) { v[i] = next[i]; w_ = true; } if (w_) {${wake0} }`;
+      if (plain && quiet)
+        body =
+          len <= 32
+            ? Array.from({ length: len }, (_, i) => `v[${base + i}] = next[${base + i}];`).join(' ')
+            : `B.copyWithin(${base}, ${n + base}, ${n + end});`;
+      else if (plain && sameWake)
+        body = `let w_ = false; for (let i = ${base}; i < ${end}; i++) if (next[i] !== v[i]) { v[i] = next[i]; w_ = true; } if (w_) {${wake0} }`;
       else body = `for (let i = ${base}; i < ${end}; i++) if (next[i] !== v[i]) ${set}(i, next[i]);`;
       s += `if (RW[${r}]) { RW[${r}] = 0; ${body} }\n`;
     }
@@ -437,7 +445,7 @@ export class CodeGenerator {
       const dumped = this.dump ? this.dumpSource(name, src) : '';
       return new Function('k', 'X', src + dumped)(this.runtime, this.exts) as () => void;
     } catch (e) {
-      throw new Error(`generated process '${name}' does not compile: ${(e as Error).message}\n${src}`);
+      throw new Error(`generated process '${name}' does not compile: ${(e as Error).message}\n${src}`, { cause: e });
     }
   }
 }

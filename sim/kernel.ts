@@ -230,7 +230,12 @@ export class Kernel implements Runtime {
       negSensList: this.negSensList,
       memOffset,
       memLength: this.memories.map((m) => m.length),
-      combStart: empty, combProcs: empty, genStart: empty, genProcs: empty, edgeStart: empty, negStart: empty,
+      combStart: empty,
+      combProcs: empty,
+      genStart: empty,
+      genProcs: empty,
+      edgeStart: empty,
+      negStart: empty,
       levels: 0,
       arrayOf: (id) => this.arrayOf(id),
     };
@@ -253,7 +258,15 @@ export class Kernel implements Runtime {
     [this.edgeStart, this.edgeProcs] = csr(this.edgeSensList);
     [this.negStart, this.negProcs] = csr(this.negSensList);
     this.dirty = new Uint8Array(order?.length ?? 0);
-    Object.assign(d, { combStart: this.combStart, combProcs: this.combProcs, genStart: this.genStart, genProcs: this.genProcs, edgeStart: this.edgeStart, negStart: this.negStart, levels: this.dirty.length });
+    Object.assign(d, {
+      combStart: this.combStart,
+      combProcs: this.combProcs,
+      genStart: this.genStart,
+      genProcs: this.genProcs,
+      edgeStart: this.edgeStart,
+      negStart: this.negStart,
+      levels: this.dirty.length,
+    });
 
     const np = procs.length;
     this.queue = new Int32Array(np);
@@ -312,7 +325,8 @@ export class Kernel implements Runtime {
     this.v[id] = value;
     this.next[id] = value;
     for (let i = this.combStart[id]!, e = this.combStart[id + 1]!; i < e; i++) this.enqueue(this.combProcs[i]!);
-    const gs = this.genStart[id]!, ge = this.genStart[id + 1]!;
+    const gs = this.genStart[id]!,
+      ge = this.genStart[id + 1]!;
     if (gs < ge) {
       for (let i = gs; i < ge; i++) this.dirty[this.genProcs[i]!] = 1;
       this.dirtyAny = true;
@@ -445,7 +459,11 @@ export class Kernel implements Runtime {
     for (;;) {
       let clk: Clock | null = null;
       let seq = this.events.peekTime() === t ? this.events.peekSeq() : Infinity;
-      for (const c of this.clocks) if (c.next === t && c.seq < seq) (clk = c), (seq = c.seq);
+      for (const c of this.clocks)
+        if (c.next === t && c.seq < seq) {
+          clk = c;
+          seq = c.seq;
+        }
       if (seq === Infinity) return;
       if (clk) {
         clk.next += clk.half;
@@ -491,7 +509,8 @@ export class Kernel implements Runtime {
   activeRegion(budget = this.deltaLimit * (this.procs.length + 1)): number {
     for (;;) {
       while (this.qLen > 0) {
-        if (--budget < 0) throw new Error(`no convergence at t=${this.time}: process ${this.procList[this.queue[this.qHead]!]!.name} keeps waking (combinational loop?)`);
+        if (--budget < 0)
+          throw new Error(`no convergence at t=${this.time}: process ${this.procList[this.queue[this.qHead]!]!.name} keeps waking (combinational loop?)`);
         const p = this.queue[this.qHead]!;
         this.qHead = this.qHead + 1 === this.queue.length ? 0 : this.qHead + 1;
         this.qLen--;
@@ -537,7 +556,10 @@ export class Kernel implements Runtime {
     for (const [id, p] of owner) {
       if (p.scalars.includes(id) || p.sets.includes(id)) throw new Error(`${p.name}: ${name(id)} is written both in place (own) and as a next value`);
       const waking = this.combSensList[id]!.length + this.edgeSensList[id]!.length + this.negSensList[id]!.length;
-      if (waking) throw new Error(`${p.name}: ${name(id)} is written in place (own) but wakes ${this.procList[[...this.combSensList[id]!, ...this.edgeSensList[id]!, ...this.negSensList[id]!][0]!]!.name}`);
+      if (waking)
+        throw new Error(
+          `${p.name}: ${name(id)} is written in place (own) but wakes ${this.procList[[...this.combSensList[id]!, ...this.edgeSensList[id]!, ...this.negSensList[id]!][0]!]!.name}`,
+        );
     }
     for (const q of procs)
       for (const id of q.reads) {
@@ -550,7 +572,6 @@ export class Kernel implements Runtime {
     if (this.elaborated) throw new Error('the design is elaborated; declare signals and processes before elaborate()');
   }
 }
-
 
 /** The file:line (relative to the working directory) of the first caller outside sim/: the component declaring a process. */
 function declarationSite(): string {

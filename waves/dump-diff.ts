@@ -72,7 +72,13 @@ class Side {
   kind: Uint8Array;
   curObj: Array<VcdValue | undefined>;
 
-  constructor(readonly src: DumpSource, readonly path: string, readonly scale: number, sharedIndex: Map<string, number>, n: number) {
+  constructor(
+    readonly src: DumpSource,
+    readonly path: string,
+    readonly scale: number,
+    sharedIndex: Map<string, number>,
+    n: number,
+  ) {
     this.cur = new Float64Array(n);
     this.kind = new Uint8Array(n);
     this.curObj = new Array<VcdValue | undefined>(n);
@@ -84,7 +90,8 @@ class Side {
       const at = this.len++;
       const time = t * scale;
       // past 2^53 the common time unit no longer holds every time exactly
-      if (time > Number.MAX_SAFE_INTEGER) throw new InputError(`${path}: time ${t} (${src.timescale}) is past the exact range in the common unit of both timescales`);
+      if (time > Number.MAX_SAFE_INTEGER)
+        throw new InputError(`${path}: time ${t} (${src.timescale}) is past the exact range in the common unit of both timescales`);
       this.t[at] = time;
       this.k[at] = k;
       if (typeof v === 'number') this.v[at] = v;
@@ -150,7 +157,9 @@ class Side {
   private grow(): void {
     if (this.head > this.len / 2) return this.compact();
     if (this.len - this.head >= MAX_PENDING)
-      throw new InputError(`${this.path}: more than ${MAX_PENDING.toLocaleString('en-US')} changes at one time (t=${this.t[this.head]! / this.scale}); not a dump of a clocked design`);
+      throw new InputError(
+        `${this.path}: more than ${MAX_PENDING.toLocaleString('en-US')} changes at one time (t=${this.t[this.head]! / this.scale}); not a dump of a clocked design`,
+      );
     const n = this.t.length * 2;
     const t = new Float64Array(n);
     t.set(this.t);
@@ -187,7 +196,9 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
     // Nothing in common is nothing compared: not a verdict of "identical".
     if (!shared.length) {
       const filtered = opts.signals || opts.ignore ? ' after --signals/--ignore' : '';
-      throw new InputError(`${a} and ${b} share no signal${filtered} (${namesA.size} in A, ${namesB.size} in B; names are compared without a leading TOP and without bit ranges): nothing to compare`);
+      throw new InputError(
+        `${a} and ${b} share no signal${filtered} (${namesA.size} in A, ${namesB.size} in B; names are compared without a leading TOP and without bit ranges): nothing to compare`,
+      );
     }
     const sharedIndex = new Map(shared.map((n, k) => [n, k]));
     // an FST decodes only what is compared

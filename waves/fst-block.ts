@@ -27,7 +27,8 @@ export function bounded(n: number, what: string): number {
 }
 
 /** zlib output of at most the declared size (a section declares its uncompressed size). */
-export const inflate = (data: Uint8Array, ulen: number): Uint8Array => inflateSync(data, { maxOutputLength: Math.max(1, bounded(ulen, 'an uncompressed size')) });
+export const inflate = (data: Uint8Array, ulen: number): Uint8Array =>
+  inflateSync(data, { maxOutputLength: Math.max(1, bounded(ulen, 'an uncompressed size')) });
 
 export interface Block {
   /** file offset of the section length (just after the type byte) */
@@ -177,7 +178,9 @@ function chunkChanges(read: ReadAt, l: Layout, s: Signals, ch: Changes, where: s
     const w = s.lens[h]!;
     // a change takes at least one byte (1-bit) or one plus the value's bytes: at most this many more
     if (ch.n + Math.ceil(data.length / (w === 1 ? 1 : 1 + ((w + 7) >> 3))) > MAX_BLOCK_CHANGES)
-      throw new InputError(`${where} holds more than ${MAX_BLOCK_CHANGES.toLocaleString('en-US')} changes of the compared signals; compare fewer (--signals, --ignore)`);
+      throw new InputError(
+        `${where} holds more than ${MAX_BLOCK_CHANGES.toLocaleString('en-US')} changes of the compared signals; compare fewer (--signals, --ignore)`,
+      );
     if (w === 1) bitChanges(data, h, ch);
     else vectorChanges(data, h, w, ch);
   }

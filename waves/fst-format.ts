@@ -99,7 +99,10 @@ export function timescaleOf(exp: number): string {
 
 /** Reads varints and fixed fields from a byte array. */
 export class Cursor {
-  constructor(public b: Uint8Array, public p = 0) {}
+  constructor(
+    public b: Uint8Array,
+    public p = 0,
+  ) {}
   varint(): number {
     let v = 0;
     let scale = 1;

@@ -19,7 +19,23 @@ import { InputError, isErrnoException } from '../lib/errors.ts';
 import { breather } from '../lib/limits.ts';
 import { lz4Decompress } from './lz4.ts';
 import { bounded, decodeBlock, inflate, type Block, type DecodedBlock } from './fst-block.ts';
-import { BL_BLACKOUT, BL_GEOM, BL_HDR, BL_HIER, BL_HIER_LZ4, BL_HIER_LZ4DUO, BL_VCDATA_DYN_ALIAS2, Cursor, ST_ATTRBEGIN, ST_ATTREND, ST_SCOPE, ST_UPSCOPE, timescaleOf, u64, VC_BLOCKS } from './fst-format.ts';
+import {
+  BL_BLACKOUT,
+  BL_GEOM,
+  BL_HDR,
+  BL_HIER,
+  BL_HIER_LZ4,
+  BL_HIER_LZ4DUO,
+  BL_VCDATA_DYN_ALIAS2,
+  Cursor,
+  ST_ATTRBEGIN,
+  ST_ATTREND,
+  ST_SCOPE,
+  ST_UPSCOPE,
+  timescaleOf,
+  u64,
+  VC_BLOCKS,
+} from './fst-format.ts';
 import type { DumpSource } from './dump-source-api.ts';
 import { declaredName, fullName, type VcdValue, type VcdVar } from './vcd-source.ts';
 
@@ -81,7 +97,7 @@ export class FstSource implements DumpSource {
     let geom: Block | null = null;
     let hier: { b: Block; type: number } | null = null;
     let blackout: Block | null = null;
-    for (let pos = 0; pos < size; ) {
+    for (let pos = 0; pos < size;) {
       const head = read(pos, 9);
       const type = head[0]!;
       const len = u64(head, 1);
@@ -267,6 +283,10 @@ export class FstSource implements DumpSource {
       return buf;
     };
     const signals = { lens: this.lens, wanted: this.wanted };
-    return decodeBlock(read, this.blocks[index]!, signals, { first: index === 0, last: index === this.blocks.length - 1, where: `${this.path}: block ${index}` });
+    return decodeBlock(read, this.blocks[index]!, signals, {
+      first: index === 0,
+      last: index === this.blocks.length - 1,
+      where: `${this.path}: block ${index}`,
+    });
   }
 }

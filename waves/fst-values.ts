@@ -58,7 +58,7 @@ export function packedNumber(data: Uint8Array, p: number, nb: number, pad: numbe
   const q = p + nb - 4;
   const lo = ((data[q]! << 24) | (data[q + 1]! << 16) | (data[q + 2]! << 8) | data[q + 3]!) >>> 0;
   // (hi, lo) shifted right by pad; hi < 2^24
-  return ((hi >>> pad) * 2 ** 32) + (lo >>> pad) + ((hi & ((1 << pad) - 1)) * 2 ** (32 - pad));
+  return (hi >>> pad) * 2 ** 32 + (lo >>> pad) + (hi & ((1 << pad) - 1)) * 2 ** (32 - pad);
 }
 
 /** A vector's bits, MSB first and left-aligned in nb bytes at data[p]. */

@@ -22,7 +22,22 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
 import { writingTo } from '../lib/files.ts';
 import type { WaveWriter, WaveWriterOptions } from './wave-writer-api.ts';
-import { BL_GEOM, BL_HDR, BL_HIER, BL_VCDATA_DYN_ALIAS2, Bytes, HDR_BYTES, packBits, ST_SCOPE, ST_UPSCOPE, ST_VCD_MODULE, timescaleExponent, varintLength, VD_IMPLICIT, VT_VCD_WIRE } from './fst-format.ts';
+import {
+  BL_GEOM,
+  BL_HDR,
+  BL_HIER,
+  BL_VCDATA_DYN_ALIAS2,
+  Bytes,
+  HDR_BYTES,
+  packBits,
+  ST_SCOPE,
+  ST_UPSCOPE,
+  ST_VCD_MODULE,
+  timescaleExponent,
+  varintLength,
+  VD_IMPLICIT,
+  VT_VCD_WIRE,
+} from './fst-format.ts';
 
 export interface FstWriterOptions extends WaveWriterOptions {
   /** Change bytes held before a block is written (default 4 MiB: ~7,500 cycles of the seed head, as Verilator's blocks). */
@@ -75,7 +90,10 @@ export class FstWriter implements WaveWriter {
   private closed = false;
   private scopes = 0;
 
-  constructor(readonly path: string, opts: FstWriterOptions = {}) {
+  constructor(
+    readonly path: string,
+    opts: FstWriterOptions = {},
+  ) {
     this.opts = {
       timescale: opts.timescale ?? '1ns',
       version: opts.version ?? 'headsim',

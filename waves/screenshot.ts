@@ -49,7 +49,11 @@ export async function gtkwaveValues(dumpPath: string, gtkwPath: string, at: numb
   const timeoutMs = opts.timeoutMs ?? 90_000;
   try {
     for (let attempt = 0; ; attempt++) {
-      const r = spawnSync('xvfb-run', ['-a', 'sh', '-c', VALUES_SCRIPT, 'sh', path.resolve(dumpPath), path.resolve(gtkwPath), tcl], { encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL' });
+      const r = spawnSync('xvfb-run', ['-a', 'sh', '-c', VALUES_SCRIPT, 'sh', path.resolve(dumpPath), path.resolve(gtkwPath), tcl], {
+        encoding: 'utf8',
+        timeout: timeoutMs,
+        killSignal: 'SIGKILL',
+      });
       const values = new Map<string, string>();
       for (const line of (r.stdout ?? '').split('\n')) {
         const m = /^HSVAL\t(\S+)\t(.*)$/.exec(line);
@@ -68,28 +72,31 @@ export async function gtkwaveValues(dumpPath: string, gtkwPath: string, at: numb
 
 /** True when the tools for screenshotGtkwave are on PATH. */
 export function canScreenshot(): boolean {
-  return ['gtkwave', 'xvfb-run', 'import', 'xwininfo'].every(
-    (t) => spawnSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' }).status === 0,
-  );
+  return ['gtkwave', 'xvfb-run', 'import', 'xwininfo'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`], { stdio: 'ignore' }).status === 0);
 }
 
 /**
  * Screenshot of GTKWave showing vcdPath with the save file gtkwPath, as a PNG at pngPath.
  * One retry: xvfb-run -a can lose the race for a display number to a concurrent run.
  */
-export async function screenshotGtkwave(
-  vcdPath: string,
-  gtkwPath: string,
-  pngPath: string,
-  opts: ScreenshotOptions = {},
-): Promise<string> {
+export async function screenshotGtkwave(vcdPath: string, gtkwPath: string, pngPath: string, opts: ScreenshotOptions = {}): Promise<string> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const [w, h] = opts.size ?? [1600, 900];
   const png = path.resolve(pngPath);
   const args = [
-    '-a', '-e', `${png}.xvfb.log`, '-s', `-screen 0 ${w}x${h}x24`,
-    'sh', '-c', SCRIPT, 'sh',
-    path.resolve(vcdPath), path.resolve(gtkwPath), png, String(Math.ceil(timeoutMs / 2000)),
+    '-a',
+    '-e',
+    `${png}.xvfb.log`,
+    '-s',
+    `-screen 0 ${w}x${h}x24`,
+    'sh',
+    '-c',
+    SCRIPT,
+    'sh',
+    path.resolve(vcdPath),
+    path.resolve(gtkwPath),
+    png,
+    String(Math.ceil(timeoutMs / 2000)),
   ];
   let failure = '';
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -39,9 +39,7 @@ interface ParserInst {
   write(chunk: Uint8Array): boolean;
   getTime(): bigint;
 }
-type WireNode =
-  | { kind: 'scope'; type: string; name: string; body: WireNode[] }
-  | { kind: 'var'; type: string; size: number; link: string; name: string };
+type WireNode = { kind: 'scope'; type: string; name: string; body: WireNode[] } | { kind: 'var'; type: string; size: number; link: string; name: string };
 
 // Only the wasm parts of vcd-stream: its index also loads the native addon, whose build the
 // project does not run (package.json allowScripts), so a clean install has no vcd.node.
@@ -116,7 +114,11 @@ export class VcdSource {
   /** The end of the text read so far: a dump cut off mid-line is truncated, not short. */
   private tail = '';
 
-  private constructor(private readonly path: string, private readonly input: DumpInput, private readonly inst: ParserInst) {}
+  private constructor(
+    private readonly path: string,
+    private readonly input: DumpInput,
+    private readonly inst: ParserInst,
+  ) {}
 
   /** Opens a dump (VCD, or FST through fst2vcd) and reads up to $enddefinitions. */
   static async open(path: string, input?: DumpInput): Promise<VcdSource> {

@@ -40,7 +40,7 @@ export async function openInput(path: string): Promise<DumpInput> {
   try {
     if (file.size !== null) got = (await file.fh.read(head, 0, 9, 0)).bytesRead;
     else {
-      for (let n; got < 9 && (n = await readSome(file, head.subarray(got), path, 'dump')) > 0; ) got += n;
+      for (let n; got < 9 && (n = await readSome(file, head.subarray(got), path, 'dump')) > 0;) got += n;
     }
   } catch (e) {
     closeInput(file);

@@ -120,7 +120,10 @@ export class VcdWriter {
   private started = false;
   private closed = false;
 
-  constructor(readonly path: string, opts: VcdWriterOptions = {}) {
+  constructor(
+    readonly path: string,
+    opts: VcdWriterOptions = {},
+  ) {
     this.opts = {
       timescale: opts.timescale ?? '1ns',
       version: opts.version ?? 'headsim',
@@ -368,7 +371,7 @@ export class VcdWriter {
   /** Header text, written through the buffer in pieces. */
   private text(s: string): void {
     const bytes = Buffer.from(s, 'utf8');
-    for (let i = 0; i < bytes.length; ) {
+    for (let i = 0; i < bytes.length;) {
       if (this.pos >= this.limit) this.flush();
       const k = Math.min(bytes.length - i, this.limit - this.pos);
       this.out.set(bytes.subarray(i, i + k), this.pos);

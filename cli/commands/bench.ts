@@ -44,8 +44,14 @@ export const benchCommand = (program: Command) =>
     .option('--scenario <names>', `scenarios, comma-separated: ${SCENARIO_NAMES.join(', ')}`, list(SCENARIO_NAMES))
     .option('--skip <measures>', `measures to skip: ${MEASURES.join(', ')}, baseline`, list([...MEASURES, 'baseline'] as const))
     .option('--baseline <rev>', `git revision of the before/after comparison and of --guard, or none (default: ${GUARD_BASELINE})`, text)
-    .option('--profile', 'only where the model\'s cycles go: ns per cycle of each component, the testbench and the kernel, seed and large head (writes bench/profile.md unless --results none)')
-    .option('--guard', `only the speed guard: the model against the baseline revision, seed and large head, alone and recording its ports; exit 1 when it is slower (after/before under the bar)`)
+    .option(
+      '--profile',
+      "only where the model's cycles go: ns per cycle of each component, the testbench and the kernel, seed and large head (writes bench/profile.md unless --results none)",
+    )
+    .option(
+      '--guard',
+      `only the speed guard: the model against the baseline revision, seed and large head, alone and recording its ports; exit 1 when it is slower (after/before under the bar)`,
+    )
     .option('--vcd-dir <dir>', 'where trace speed is measured (default: /dev/shm)', text)
     .option('--results <file>', 'results Markdown, or none (default: bench/results.md)', text)
     .option('--from-json <report>', 're-render results.md from a --json report, no measuring', text)
@@ -101,7 +107,8 @@ async function bench(o: BenchFlags): Promise<number> {
     } catch (e) {
       throw e instanceof InputError ? new InputError(`--from-json ${e.message}`) : e;
     }
-    if (typeof report !== 'object' || report === null || report.command !== 'bench' || !Array.isArray(report.scenarios)) throw new InputError(`--from-json: ${o.fromJson} is not a bench report`);
+    if (typeof report !== 'object' || report === null || report.command !== 'bench' || !Array.isArray(report.scenarios))
+      throw new InputError(`--from-json: ${o.fromJson} is not a bench report`);
     console.log(consoleText(report));
     const target = o.results === 'none' ? null : (o.results ?? RESULTS_MD);
     if (target) writeFileAtomic(target, resultsMarkdown(report));
@@ -140,7 +147,11 @@ async function bench(o: BenchFlags): Promise<number> {
       log(`bench: wrote ${RESULTS_JSON} and the speed table of ${README}`);
     }
   }
-  const bad = results_.flatMap((s) => Object.entries(s.mismatches).filter(([, n]) => n > 0).map(([k, n]) => `${s.name}/${k}: ${n}`));
+  const bad = results_.flatMap((s) =>
+    Object.entries(s.mismatches)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${s.name}/${k}: ${n}`),
+  );
   if (bad.length) {
     console.log(`bench: outputs differ from the model: ${bad.join(', ')}`);
     return 1;
@@ -184,8 +195,14 @@ async function profile(o: BenchFlags, log: (s: string) => void): Promise<number>
     const cycles = (big(name) ? 200_000 : 1_500_000) * (o.quick ? 0.1 : 1);
     results.push(await profileModel(name, { cycles, warmup: cycles / 2, intervalUs: 100 }));
   }
-  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
-  const md = profileMarkdown(results, `\`npx headsim bench --profile\` on ${os.cpus()[0]?.model ?? 'this machine'} (${os.cpus().length} cores), node ${process.version}, load average ${load} at the end: the cycle model under its testbench (random backpressure), after a warm-up, under V8's sampling profiler. Each sample is charged to the component whose generated process it was in (processes V8 inlines into the fused edge count as the edge's).`);
+  const load = os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+  const md = profileMarkdown(
+    results,
+    `\`npx headsim bench --profile\` on ${os.cpus()[0]?.model ?? 'this machine'} (${os.cpus().length} cores), node ${process.version}, load average ${load} at the end: the cycle model under its testbench (random backpressure), after a warm-up, under V8's sampling profiler. Each sample is charged to the component whose generated process it was in (processes V8 inlines into the fused edge count as the edge's).`,
+  );
   console.log(md);
   const target = o.results === 'none' || o.quick ? null : (o.results ?? PROFILE_MD);
   if (target) writeFileAtomic(target, md);

@@ -24,17 +24,26 @@ const scopeArg = (v: string): string => {
 };
 
 export const cosimCommand = (program: Command) =>
-  modeRunOptions(program.command('cosim').description('model and RTL in lockstep: every port compared at every cycle, every value against the bit-true reference'))
+  modeRunOptions(
+    program.command('cosim').description('model and RTL in lockstep: every port compared at every cycle, every value against the bit-true reference'),
+  )
     .addOption(new Option('--backend <name>', 'RTL simulator').choices(['verilator', 'cocotb'] as const).default('verilator' as const))
-    .option('--waves [format]', `dump model and RTL waveforms (with GTKWave layouts) over a cycle window: ${FORMATS.join(' | ')} (auto: VCD up to ${FST_ABOVE_CYCLES} cycles, FST above)`, oneOf(FORMATS))
+    .option(
+      '--waves [format]',
+      `dump model and RTL waveforms (with GTKWave layouts) over a cycle window: ${FORMATS.join(' | ')} (auto: VCD up to ${FST_ABOVE_CYCLES} cycles, FST above)`,
+      oneOf(FORMATS),
+    )
     .option('--waves-from <cycle>', 'first cycle of the dump window (default: 0)', int(0))
     .option('--waves-to <cycle>', `cycle after the dump window (default: from + ${DEFAULT_WAVES_CYCLES})`, int(1))
     .option('--waves-scope <scope>', `what the dumps carry: ${SCOPE_HELP}`, scopeArg, 'all')
     .option('--vcd', 'same as --waves vcd')
     .addOption(new Option('--vcd-from <cycle>', 'same as --waves-from').argParser(int(0)).hideHelp())
     .addOption(new Option('--vcd-to <cycle>', 'same as --waves-to').argParser(int(1)).hideHelp())
-    .option('--coverage', "Verilator's line and toggle coverage of the RTL: figures in the report, coverage.dat and an lcov coverage.info (genhtml) in the run directory")
-    .option('--rtl <dir>', "an exported head (headsim export): the lockstep on its files; its configuration and seed are the defaults, its mode the only one")
+    .option(
+      '--coverage',
+      "Verilator's line and toggle coverage of the RTL: figures in the report, coverage.dat and an lcov coverage.info (genhtml) in the run directory",
+    )
+    .option('--rtl <dir>', 'an exported head (headsim export): the lockstep on its files; its configuration and seed are the defaults, its mode the only one')
     .action(async (o, cmd) => {
       const format: WavesFormat | undefined = o.waves === true ? 'auto' : (o.waves ?? (o.vcd ? 'vcd' : undefined));
       const from = o.wavesFrom ?? o.vcdFrom ?? 0;
@@ -57,7 +66,10 @@ export const cosimCommand = (program: Command) =>
       };
       const runner = cosimRunner({ backend: o.backend, out: o.out, coverage: o.coverage === true, design: designOf, progress, waves });
       try {
-        process.exitCode = await runModesCommand('cosim', cmd, o, runner.run, { concurrent: true, defaults: exported ? { params: withoutMode(exported.config), modes: [exported.mode] } : undefined });
+        process.exitCode = await runModesCommand('cosim', cmd, o, runner.run, {
+          concurrent: true,
+          defaults: exported ? { params: withoutMode(exported.config), modes: [exported.mode] } : undefined,
+        });
       } finally {
         runner.release();
       }

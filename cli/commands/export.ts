@@ -1,6 +1,7 @@
 // `headsim export`: the chosen head as a drop-in AXI4-Stream IP directory (harness/export),
 // verified as it is written (lint, synthesis against `headsim synth`, its cocotb testbench).
 // Exit 0 = written and every check passed, 1 = written but a check failed, 2 = bad input.
+import type { AnyCommand } from '../any-command.ts';
 import { basename, dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import { checkWritableDir, checkWritableFile, writeJson } from '../../lib/files.ts';
@@ -26,7 +27,8 @@ const oneMode = (v: string): Mode => {
 const verifySteps = (v: string): VerifyStep[] => {
   if (v === 'none') return [];
   const steps = v.split(',').map((x) => x.trim());
-  for (const x of steps) if (!(VERIFY_STEPS as readonly string[]).includes(x)) throw new InvalidArgumentError(`'${x}' is not one of ${VERIFY_STEPS.join(', ')} (or none)`);
+  for (const x of steps)
+    if (!(VERIFY_STEPS as readonly string[]).includes(x)) throw new InvalidArgumentError(`'${x}' is not one of ${VERIFY_STEPS.join(', ')} (or none)`);
   return VERIFY_STEPS.filter((x) => steps.includes(x));
 };
 
@@ -34,7 +36,7 @@ const verifySteps = (v: string): VerifyStep[] => {
 const PATH_FLAGS = new Set<string>(['config', ...PATH_SOURCES, 'out', 'json', 'work']);
 
 /** The command as given, path values cut to their base names. */
-function commandLine(cmd: Command<any, any, any>): string {
+function commandLine(cmd: AnyCommand): string {
   const parts = ['headsim export'];
   for (const opt of cmd.options) {
     const key = opt.attributeName();
@@ -50,7 +52,15 @@ function commandLine(cmd: Command<any, any, any>): string {
 }
 
 export const exportCommand = (program: Command) =>
-  dataOptions(withParams(program.command('export').description('write the head as a drop-in AXI4-Stream IP directory (Verilog, memory images, datasheet, cocotb testbench, FuseSoC core, Vivado TCL), verified as it is written')))
+  dataOptions(
+    withParams(
+      program
+        .command('export')
+        .description(
+          'write the head as a drop-in AXI4-Stream IP directory (Verilog, memory images, datasheet, cocotb testbench, FuseSoC core, Vivado TCL), verified as it is written',
+        ),
+    ),
+  )
     .option('--mode <mode>', `one of ${MODES.join(', ')} (default: softmax)`, oneMode)
     .requiredOption('--out <dir>', 'the directory to write (replaced if it holds an earlier export)', text)
     .option('--name <name>', 'top module and file prefix (default: headsim_<mode>_n<classes>)', text)
@@ -84,8 +94,14 @@ export const exportCommand = (program: Command) =>
       checkName(name);
       const hash = dataHash(src);
       const files = [o.weights, o.bias].filter((f): f is string => f !== undefined).map((f) => basename(f));
-      const describe = o.dataset ? `dataset ${o.dataset}` : files.length ? `weights ${files.join(' + ')} (${o.weightsLayout ?? 'out-in'})` : 'generated weights';
-      console.log(`export: ${name} (${mode}, ${s.config.classes} classes, ${s.config.inputs} inputs, kPar ${s.config.kPar}, cPar ${s.config.cPar}, select ${s.config.select}) → ${o.out}`);
+      const describe = o.dataset
+        ? `dataset ${o.dataset}`
+        : files.length
+          ? `weights ${files.join(' + ')} (${o.weightsLayout ?? 'out-in'})`
+          : 'generated weights';
+      console.log(
+        `export: ${name} (${mode}, ${s.config.classes} classes, ${s.config.inputs} inputs, kPar ${s.config.kPar}, cPar ${s.config.cPar}, select ${s.config.select}) → ${o.out}`,
+      );
       const r = await writeExport(s, {
         out: resolve(o.out),
         name,
@@ -102,6 +118,10 @@ export const exportCommand = (program: Command) =>
       if (o.json) writeJson(o.json, r.manifest);
       const failed = r.manifest.verify.filter((v) => !v.ok);
       for (const f of failed) console.log(`FAIL ${f.step}: ${f.detail}`);
-      console.log(failed.length ? `export: ${o.out} written; ${failed.length} check(s) failed (logs: ${r.logDir})` : `export: ${o.out} written and verified (${r.manifest.verify.map((v) => v.step).join(', ') || 'no checks'}); logs: ${r.logDir}`);
+      console.log(
+        failed.length
+          ? `export: ${o.out} written; ${failed.length} check(s) failed (logs: ${r.logDir})`
+          : `export: ${o.out} written and verified (${r.manifest.verify.map((v) => v.step).join(', ') || 'no checks'}); logs: ${r.logDir}`,
+      );
       process.exitCode = failed.length ? 1 : 0;
     });

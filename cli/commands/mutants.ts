@@ -18,7 +18,8 @@ export const mutantsCommand = (program: Command) =>
     .option('--out <dir>', 'directory for the mutated copies and builds', text, 'out')
     .option('--json <file>', 'write the results as JSON', text)
     .action(async (names, o) => {
-      for (const n of names) if (!MUTANTS.some((m) => m.name === n)) throw new InputError(`no mutant named '${n}' (mutants: ${MUTANTS.map((m) => m.name).join(', ')})`);
+      for (const n of names)
+        if (!MUTANTS.some((m) => m.name === n)) throw new InputError(`no mutant named '${n}' (mutants: ${MUTANTS.map((m) => m.name).join(', ')})`);
       const list = names.length ? MUTANTS.filter((m) => names.includes(m.name)) : MUTANTS;
       const results: MutantResult[] = [];
       for (const m of list) {
@@ -29,7 +30,13 @@ export const mutantsCommand = (program: Command) =>
       console.log(
         textTable(
           ['mutant', 'kind', 'caught', 'cycle', 'ports'],
-          results.map((r) => [r.name, r.kind, r.caught ? 'yes' : 'NO', r.mismatch?.cycle ?? '-', r.mismatch?.ports.map((p) => `${p.port} ${p.model}/${p.rtl}`).join(', ') ?? '-']),
+          results.map((r) => [
+            r.name,
+            r.kind,
+            r.caught ? 'yes' : 'NO',
+            r.mismatch?.cycle ?? '-',
+            r.mismatch?.ports.map((p) => `${p.port} ${p.model}/${p.rtl}`).join(', ') ?? '-',
+          ]),
         ),
       );
       const survived = results.filter((r) => !r.caught).length;

@@ -4,6 +4,8 @@ import { modelAlone } from '../../harness/run/modes.ts';
 import { modeRunOptions, runModesCommand } from '../run-modes.ts';
 
 export const simCommand = (program: Command) =>
-  modeRunOptions(program.command('sim').description('the cycle-accurate model alone, every mode (or --mode), checked against the bit-true reference')).action(async (o, cmd) => {
-    process.exitCode = await runModesCommand('sim', cmd, o, modelAlone);
-  });
+  modeRunOptions(program.command('sim').description('the cycle-accurate model alone, every mode (or --mode), checked against the bit-true reference')).action(
+    async (o, cmd) => {
+      process.exitCode = await runModesCommand('sim', cmd, o, modelAlone);
+    },
+  );

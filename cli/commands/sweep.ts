@@ -1,5 +1,6 @@
 // `headsim sweep [SPEC.json]`: the design-space sweep (docs/sweep.md).
 // `headsim sweep merge A.jsonl B.jsonl …`: join the result files of shards into one report.
+import type { AnyCommand } from '../any-command.ts';
 import { InvalidArgumentError, type Command, type OptionValues } from '@commander-js/extra-typings';
 import { existsSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
@@ -30,16 +31,17 @@ export const DEFAULT_OUT = fileURLToPath(new URL('../../docs/sweep/', import.met
 /** The flags that decide point keys (sweep, dry run and merge alike). */
 const keyOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
   dataOptions(withParams(c))
-    .option('--mode <modes>', 'modes, comma-separated: replaces the spec\'s modes (a grid axis)', modeList)
-    .option('--vectors <n>', 'accuracy vectors per point (default: the spec\'s, else all of the input vectors, else 1000)', int(1, 1_000_000))
-    .option('--seed <n>', 'seed of weights and vectors (default: the spec\'s, else 1)', int(0))
+    .option('--mode <modes>', "modes, comma-separated: replaces the spec's modes (a grid axis)", modeList)
+    .option('--vectors <n>', "accuracy vectors per point (default: the spec's, else all of the input vectors, else 1000)", int(1, 1_000_000))
+    .option('--seed <n>', "seed of weights and vectors (default: the spec's, else 1)", int(0))
     .option('--keep-bram-init', 'plain synth_xilinx, BRAM contents kept through mapping')
     .option('--out <dir>', 'output root (default spec: docs/sweep/; else <out>/sweep/<spec name>/)', text, 'out')
     .option('--json <file>', 'write the report as JSON', text);
 
 const shardArg = (v: string): Shard => {
   const m = /^(\d+)\/(\d+)$/.exec(v);
-  const index = m ? Number(m[1]) : NaN, count = m ? Number(m[2]) : NaN;
+  const index = m ? Number(m[1]) : NaN,
+    count = m ? Number(m[2]) : NaN;
   if (!m || count < 1 || index < 1 || index > count) throw new InvalidArgumentError(`expected i/n with 1 ≤ i ≤ n (e.g. 2/4), got '${v}'`);
   return { index, count };
 };
@@ -54,29 +56,35 @@ interface KeyFlags extends DataFlags {
 }
 
 export function sweepCommand(program: Command): void {
-  const sweep = slurmOptions(keyOptions(program.command('sweep').description('design-space sweep: latency, II, resources (Yosys) and accuracy per point; cached, resumable, sharded (docs/sweep.md)'))
-    .argument('[spec]', 'sweep spec JSON (default: harness/sweep/default-spec.json)')
-    .enablePositionalOptions()
-    .option('--spec <file>', 'the spec, as a flag', text)
-    .option('--shard <i/n>', 'run the i-th of n cost-balanced shards', shardArg)
-    .option('--jobs <n>', 'Yosys runs at a time (one per core)', int(1, 64), 2)
-    .option('--cache <file>', 'JSONL results cache (default: <out>/sweep/<name>[.shard-i-of-n].jsonl)', text)
-    .option('--timeout <seconds>', 'per Yosys run', int(1), DEFAULT_YOSYS_TIMEOUT_MS / 1000)
-    .option('--no-modules', 'skip the per-module breakdown')
-    .option('--verify', 'run headsim cosim on every point')
-    .option('--verify-vectors <n>', 'vectors of each verification', int(1, 100_000), 20)
-    .option('--retry-failed', 'run failed points again')
-    .option('--dry-run', 'list the points, their shards and keys; run nothing'))
-    .action(async (specArg, o, cmd) => {
-      process.exitCode = await runSweepCommand(specArg ?? o.spec ?? null, o, cmd);
-    });
+  const sweep = slurmOptions(
+    keyOptions(
+      program
+        .command('sweep')
+        .description('design-space sweep: latency, II, resources (Yosys) and accuracy per point; cached, resumable, sharded (docs/sweep.md)'),
+    )
+      .argument('[spec]', 'sweep spec JSON (default: harness/sweep/default-spec.json)')
+      .enablePositionalOptions()
+      .option('--spec <file>', 'the spec, as a flag', text)
+      .option('--shard <i/n>', 'run the i-th of n cost-balanced shards', shardArg)
+      .option('--jobs <n>', 'Yosys runs at a time (one per core)', int(1, 64), 2)
+      .option('--cache <file>', 'JSONL results cache (default: <out>/sweep/<name>[.shard-i-of-n].jsonl)', text)
+      .option('--timeout <seconds>', 'per Yosys run', int(1), DEFAULT_YOSYS_TIMEOUT_MS / 1000)
+      .option('--no-modules', 'skip the per-module breakdown')
+      .option('--verify', 'run headsim cosim on every point')
+      .option('--verify-vectors <n>', 'vectors of each verification', int(1, 100_000), 20)
+      .option('--retry-failed', 'run failed points again')
+      .option('--dry-run', 'list the points, their shards and keys; run nothing'),
+  ).action(async (specArg, o, cmd) => {
+    process.exitCode = await runSweepCommand(specArg ?? o.spec ?? null, o, cmd);
+  });
 
-  mergeRtlOption(keyOptions(sweep.command('merge').description('join the result files of shards into one report'))
-    .argument('<files...>', 'shard result files (JSONL)')
-    .option('--spec <file>', 'order and number the rows as this spec does; name missing points (a missing file: its points)', text))
-    .action(async (files, o, cmd) => {
-      process.exitCode = await mergeCommand(files, o, cmd);
-    });
+  mergeRtlOption(
+    keyOptions(sweep.command('merge').description('join the result files of shards into one report'))
+      .argument('<files...>', 'shard result files (JSONL)')
+      .option('--spec <file>', 'order and number the rows as this spec does; name missing points (a missing file: its points)', text),
+  ).action(async (files, o, cmd) => {
+    process.exitCode = await mergeCommand(files, o, cmd);
+  });
 
   sweepStatusCommand(sweep, DEFAULT_SPEC);
 }
@@ -93,7 +101,7 @@ interface SweepFlags extends KeyFlags, SlurmFlags {
   dryRun?: true;
 }
 
-async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Command<any, any, any>): Promise<number> {
+async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: AnyCommand): Promise<number> {
   const isDefault = specPath === null;
   const spec = await loadSpec(specPath ?? DEFAULT_SPEC);
   const { data, points } = await dataAndPoints(spec, o, cmd);
@@ -122,7 +130,21 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   console.log(
     `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors${data.ref ? ` of ${data.ref.describe}` : `, seed ${seed}`}, ${jobs} jobs, cache ${cachePath}`,
   );
-  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true, data: data.ref, synthTarget });
+  const res = await runSweep({
+    points,
+    vectors,
+    seed,
+    cachePath,
+    jobs,
+    timeoutMs,
+    modules: o.modules,
+    keepBramInit: o.keepBramInit === true,
+    verify,
+    shard,
+    retryFailed: o.retryFailed === true,
+    data: data.ref,
+    synthTarget,
+  });
   const cpu = process.cpuUsage();
   console.log(
     `sweep: ${res.rows.length} points (${res.ran} run, ${res.cached} from the cache), ${res.failed} failed, ${duration(res.seconds)} ` +
@@ -157,8 +179,17 @@ function specPoints(spec: SweepSpec, params: Record<string, unknown>, modes: Mod
  * over the spec, the spec over the input vectors' count, that over `fallback` (merge: the rows'
  * own values), then the defaults.
  */
-function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number; synthTarget: SweepSpec['synthTarget'] } {
-  return { vectors: o.vectors ?? spec.vectors ?? data.src.vectorCount ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1, synthTarget: spec.synthTarget };
+function keyContext(
+  o: KeyFlags,
+  spec: SweepSpec,
+  data: SweepData,
+  fallback?: { vectors: number; seed: number },
+): { vectors: number; seed: number; synthTarget: SweepSpec['synthTarget'] } {
+  return {
+    vectors: o.vectors ?? spec.vectors ?? data.src.vectorCount ?? fallback?.vectors ?? 1000,
+    seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1,
+    synthTarget: spec.synthTarget,
+  };
 }
 
 /**
@@ -166,7 +197,7 @@ function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { 
  * `sim`) and its points on that data: shapes from the files under the spec's base, formats
  * chosen per point with --auto-formats.
  */
-async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any, any>): Promise<{ data: SweepData; points: SweepPoint[] }> {
+async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: AnyCommand): Promise<{ data: SweepData; points: SweepPoint[] }> {
   const { params, modes } = await paramsOf(cmd, o.mode);
   const seed = o.seed ?? spec.seed ?? 1;
   const data = await sweepData(spec.data, dataOf({ ...o, seed, vectors: o.vectors ?? spec.vectors ?? undefined }, params));
@@ -175,7 +206,12 @@ async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any
   return { data, points };
 }
 
-function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string; data: SweepData['ref']; synthTarget: SweepSpec['synthTarget'] }, keepBramInit: boolean): void {
+function dryRun(
+  points: SweepPoint[],
+  shard: Shard | null,
+  ctx: { vectors: number; seed: number; cachePath: string; data: SweepData['ref']; synthTarget: SweepSpec['synthTarget'] },
+  keepBramInit: boolean,
+): void {
   const hash = rtlHash();
   const shards = shardOf(points, shard?.count ?? 1);
   for (const p of points) {
@@ -188,7 +224,7 @@ function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: numbe
 
 const exitStatus = (rows: PointRow[]) => (rows.some((r) => isFailed(r) || r.verified === false) ? 1 : 0);
 
-async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlHash?: string }, cmd: Command<any, any, any>): Promise<number> {
+async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlHash?: string }, cmd: AnyCommand): Promise<number> {
   if (o.json) checkWritableFile(o.json, '--json');
   const byKey = new Map<string, PointRow>();
   for (const path of files) {
@@ -232,7 +268,9 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlH
   const report = buildSweepReport(rows, { description, data: dataDescribe });
   console.log(terminalTable(rows));
   const written = await writeOutputs(cmd.getOptionValueSource('out') === 'cli' ? o.out : join(o.out, 'sweep', 'merged'), report);
-  console.log(`sweep merge: ${rows.length} points from ${files.length} file(s)${missing.length ? `, ${missing.length} missing` : ''}; wrote ${written.join(', ')}`);
+  console.log(
+    `sweep merge: ${rows.length} points from ${files.length} file(s)${missing.length ? `, ${missing.length} missing` : ''}; wrote ${written.join(', ')}`,
+  );
   if (o.json) writeJson(o.json, report);
   if (missing.length) console.error(`sweep merge: incomplete: ${missing.length} point(s) have no result: ${missing.join(', ')}`);
   return missing.length ? 1 : exitStatus(rows);

@@ -7,6 +7,7 @@
 // Exit 0 = done, 1 = a tool failed or the clock asked for (--clock) is not met, 2 = bad input,
 // a head that does not fit the part, or a run past --timeout. The ROMs hold generated weights,
 // or the user's (--weights, --model: the data flags of sim).
+import type { AnyCommand } from '../any-command.ts';
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
 import { join } from 'node:path';
 import { parseConfig, type HeadConfig } from '../../models/config.ts';
@@ -36,10 +37,22 @@ const target = (v: string): string => {
 };
 
 export const synthCommand = (program: Command) =>
-  dataOptions(withParams(program.command('synth').description('FPGA resources and clock of one configuration: Yosys synth_xilinx and a timing estimate (xc7), or synth_ice40 and nextpnr-ice40 place and route (iCE40)')))
+  dataOptions(
+    withParams(
+      program
+        .command('synth')
+        .description(
+          'FPGA resources and clock of one configuration: Yosys synth_xilinx and a timing estimate (xc7), or synth_ice40 and nextpnr-ice40 place and route (iCE40)',
+        ),
+    ),
+  )
     .option('--mode <modes>', `${MODES.join(', ')}, or a comma list (each is run, the differences printed; default: softmax)`, modeList)
     .option('--target <target>', `${TARGET_NAMES.join(', ')}`, target, 'xc7')
-    .option('--clock <MHz>', 'the clock to meet (iCE40: nextpnr\'s constraint, default: none, the fastest found is reported; xc7: checked against the estimate)', number(0, 2000, 'a clock in MHz'))
+    .option(
+      '--clock <MHz>',
+      "the clock to meet (iCE40: nextpnr's constraint, default: none, the fastest found is reported; xc7: checked against the estimate)",
+      number(0, 2000, 'a clock in MHz'),
+    )
     .option('--pnr-seed <n>', 'nextpnr --seed (placement is deterministic for a seed)', int(0, 2 ** 31 - 1), 1)
     .option('--seed <n>', 'seed of the generated weights (the ROM contents)', int(0), 1)
     .option('--json <file>', 'write the report as JSON', text)
@@ -83,11 +96,11 @@ interface Run {
   iiNs: number | null;
 }
 
-async function synth(o: Opts, cmd: Command<any, any, any>): Promise<number> {
+async function synth(o: Opts, cmd: AnyCommand): Promise<number> {
   const { params, modes: given } = await paramsOf(cmd, o.mode);
   const modes = given ?? ['softmax' as Mode];
   const t = targetOf(o.target);
-  if (t.family === 'xc7' && (cmd.getOptionValueSource('pnrSeed') === 'cli')) throw new InputError('--pnr-seed: only iCE40 targets are placed and routed');
+  if (t.family === 'xc7' && cmd.getOptionValueSource('pnrSeed') === 'cli') throw new InputError('--pnr-seed: only iCE40 targets are placed and routed');
   if (o.json) checkWritableFile(o.json, '--json');
   const runs: Run[] = [];
   // with data flags, the weights (and with --auto-formats the formats) are the user's
@@ -97,12 +110,23 @@ async function synth(o: Opts, cmd: Command<any, any, any>): Promise<number> {
     const s = sourced ? withMode(sourced.base, mode) : buildScenario(parseConfig({ ...params, mode }), 1, o.seed);
     const config = s.config;
     const c = config;
-    console.log(`synth ${t.name}: ${c.mode}${c.mode === 'softmax' ? ` (${c.divider})` : ''}, classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, select ${c.select}, topK ${c.topK}, expLut ${c.expLut.addrBits}/${c.expLut.outBits}/${c.expLut.range}, seed ${o.seed}`);
+    console.log(
+      `synth ${t.name}: ${c.mode}${c.mode === 'softmax' ? ` (${c.divider})` : ''}, classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, select ${c.select}, topK ${c.topK}, expLut ${c.expLut.addrBits}/${c.expLut.outBits}/${c.expLut.range}, seed ${o.seed}`,
+    );
     try {
       runs.push(await runOne(s, t, o));
     } catch (e) {
-      if (o.json) writeJson(o.json, { command: 'synth', target: t.name, config: c, seed: o.seed, status: e instanceof InputError ? 'does-not-fit' : 'failed', error: e instanceof Error ? e.message : String(e) });
-      if (e instanceof SynthError && /timed out after/.test(e.message)) throw new InputError(`${e.message.split('\n')[0]!.replace(/: timed out after (\d+) s, killed/, ' ran past --timeout $1 s and was stopped')}`);
+      if (o.json)
+        writeJson(o.json, {
+          command: 'synth',
+          target: t.name,
+          config: c,
+          seed: o.seed,
+          status: e instanceof InputError ? 'does-not-fit' : 'failed',
+          error: e instanceof Error ? e.message : String(e),
+        });
+      if (e instanceof SynthError && /timed out after/.test(e.message))
+        throw new InputError(`${e.message.split('\n')[0]!.replace(/: timed out after (\d+) s, killed/, ' ran past --timeout $1 s and was stopped')}`);
       if (!(e instanceof SynthError)) throw e;
       console.error(`headsim synth: synthesis failed: ${e.message}`);
       return 1;
@@ -113,8 +137,24 @@ async function synth(o: Opts, cmd: Command<any, any, any>): Promise<number> {
   const missed = o.clock !== undefined ? runs.filter((r) => r.clock.fmax < o.clock!) : [];
   for (const r of missed) console.log(`clock not met: ${r.config.mode} reaches ${r.clock.fmax} MHz (${r.clock.kind}) < --clock ${o.clock} MHz`);
   if (o.json) {
-    const one = (r: Run) => ({ command: 'synth', config: r.config, seed: o.seed, status: 'ok', fmax: r.clock.fmax, fmaxKind: r.clock.kind, latency: r.latency, ii: r.ii, latencyNs: r.latencyNs, iiNs: r.iiNs, ...r.report, target: t.name });
-    writeJson(o.json, runs.length === 1 ? one(runs[0]!) : { command: 'synth', target: t.name, runs: runs.map(one), differences: diff!.map(({ line: _l, ...d }) => d) });
+    const one = (r: Run) => ({
+      command: 'synth',
+      config: r.config,
+      seed: o.seed,
+      status: 'ok',
+      fmax: r.clock.fmax,
+      fmaxKind: r.clock.kind,
+      latency: r.latency,
+      ii: r.ii,
+      latencyNs: r.latencyNs,
+      iiNs: r.iiNs,
+      ...r.report,
+      target: t.name,
+    });
+    writeJson(
+      o.json,
+      runs.length === 1 ? one(runs[0]!) : { command: 'synth', target: t.name, runs: runs.map(one), differences: diff!.map(({ line: _l, ...d }) => d) },
+    );
   }
   return missed.length ? 1 : 0;
 }
@@ -133,9 +173,23 @@ async function runOne(s: Scenario, t: Target, o: Opts): Promise<Run> {
     return run;
   }
   const inputs = synthInputs(s);
-  const { report, key, cached } = await cachedIce40(inputs, t, { clock: o.clock ?? null, pnrSeed: o.pnrSeed, timeoutMs: o.timeout * 1000, cacheDir: o.cache ? join(o.out, 'synth') : null });
+  const { report, key, cached } = await cachedIce40(inputs, t, {
+    clock: o.clock ?? null,
+    pnrSeed: o.pnrSeed,
+    timeoutMs: o.timeout * 1000,
+    cacheDir: o.cache ? join(o.out, 'synth') : null,
+  });
   printIce40(report, cached);
-  const run = { ...base, report: { ...report, key }, clock: report.routed, lut: report.head.lut4, bram: report.head.ebr, bramUnit: 'EBR', dsp: report.head.dsp, ...inNs(report.routed) };
+  const run = {
+    ...base,
+    report: { ...report, key },
+    clock: report.routed,
+    lut: report.head.lut4,
+    bram: report.head.ebr,
+    bramUnit: 'EBR',
+    dsp: report.head.dsp,
+    ...inNs(report.routed),
+  };
   printClock(run);
   return run;
 }
@@ -147,18 +201,23 @@ function printClock(r: Run): void {
 }
 
 function printXc7(r: SynthReport): void {
-  const row = (name: string, x: { lut: number; ff: number; dsp: number; bram: number; ramb36: number; ramb18: number; carry: number; srl: number; logicDepth?: number | null }) => [
-    name, x.lut, x.ff, x.dsp, `${x.bram} (${x.ramb36}+${x.ramb18}/2)`, x.carry, x.srl, x.logicDepth ?? '-',
-  ];
+  const row = (
+    name: string,
+    x: { lut: number; ff: number; dsp: number; bram: number; ramb36: number; ramb18: number; carry: number; srl: number; logicDepth?: number | null },
+  ) => [name, x.lut, x.ff, x.dsp, `${x.bram} (${x.ramb36}+${x.ramb18}/2)`, x.carry, x.srl, x.logicDepth ?? '-'];
   const rows = [row('total (flattened)', r)];
   if (r.modules) {
-    for (const [name, m] of Object.entries(r.modules)) rows.push(row(`  ${name}${m.instances > 1 ? ` ×${m.instances}` : ''}`, m.instances > 1 ? { ...m, ...scale(m, m.instances) } : m));
+    for (const [name, m] of Object.entries(r.modules))
+      rows.push(row(`  ${name}${m.instances > 1 ? ` ×${m.instances}` : ''}`, m.instances > 1 ? { ...m, ...scale(m, m.instances) } : m));
     rows.push(row('  sum of the modules, each synthesized alone', { ...r.modulesTotal!, logicDepth: null }));
   }
   console.log(textTable(['', 'LUT', 'FF', 'DSP48E1', 'BRAM (RAMB36 eq.)', 'CARRY4', 'SRL', 'logic depth'], rows));
   const modSeconds = r.modules ? Object.values(r.modules).reduce((s, m) => s + m.seconds, 0) : null;
   console.log(`${r.yosysVersion}; ${r.seconds.toFixed(1)} s flattened${modSeconds !== null ? `, ${modSeconds.toFixed(1)} s for the modules` : ''}`);
-  if (r.timing) console.log(`clock, pre-route estimate (Yosys sta, 7-series cell delays, no routing: the routed clock is lower): ${r.timing.fmax} MHz (${r.timing.period} ns)\n  critical path: ${pathLabel(r.timing.path)}`);
+  if (r.timing)
+    console.log(
+      `clock, pre-route estimate (Yosys sta, 7-series cell delays, no routing: the routed clock is lower): ${r.timing.fmax} MHz (${r.timing.period} ns)\n  critical path: ${pathLabel(r.timing.path)}`,
+    );
 }
 
 /** b − a in the resources both targets report, and in ns. */

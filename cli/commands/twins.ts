@@ -24,17 +24,29 @@ export const twinsCommand = (program: Command) =>
     .option('--out <dir>', 'directory for the builds (out/verilator) and memory images', text, 'out')
     .option('--json <file>', 'write the results as JSON', text)
     .action(async (stages, o) => {
-      for (const s of stages) if (!TWINS.some((t) => t.module === s)) throw new InputError(`no stage named '${s}' (stages: ${TWINS.map((t) => t.module).join(', ')})`);
+      for (const s of stages)
+        if (!TWINS.some((t) => t.module === s)) throw new InputError(`no stage named '${s}' (stages: ${TWINS.map((t) => t.module).join(', ')})`);
       if (o.rtl !== undefined && !existsSync(o.rtl)) throw new InputError(`--rtl: no directory ${o.rtl}`);
       const results: TwinResult[] = [];
       for (const twin of TWINS.filter((t) => !stages.length || stages.includes(t.module)))
         for (const config of Object.keys(twin.configs)) {
-          const r = await runTwin(twin, config, { cycles: o.cycles, seed: o.seed, rtlDir: o.rtl, outRoot: join(o.out, 'verilator'), dir: join(o.out, 'twins') });
+          const r = await runTwin(twin, config, {
+            cycles: o.cycles,
+            seed: o.seed,
+            rtlDir: o.rtl,
+            outRoot: join(o.out, 'verilator'),
+            dir: join(o.out, 'twins'),
+          });
           results.push(r);
           if (r.mismatch) console.log(mismatchText(r.mismatch));
         }
       const verdict = (r: TwinResult) => (r.mismatch ? 'DIFFERS' : r.untoggled.length ? `never changed: ${r.untoggled.join(', ')}` : 'same');
-      console.log(textTable(['stage', 'configuration', 'cycles', 'model vs RTL', 'seconds'], results.map((r) => [r.stage, r.config, r.cycles, verdict(r), r.seconds.toFixed(1)])));
+      console.log(
+        textTable(
+          ['stage', 'configuration', 'cycles', 'model vs RTL', 'seconds'],
+          results.map((r) => [r.stage, r.config, r.cycles, verdict(r), r.seconds.toFixed(1)]),
+        ),
+      );
       const failed = results.filter((r) => r.mismatch || r.untoggled.length);
       console.log(`${results.length - failed.length}/${results.length} stage configurations equal to their RTL module`);
       if (o.json) writeJson(o.json, results);

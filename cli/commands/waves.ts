@@ -39,7 +39,12 @@ export function wavesCommand(program: Command): void {
     .description('compare two dumps signal by signal; report the first difference (exit 1 when they differ)')
     .argument('<a>', 'first dump')
     .argument('<b>', 'second dump')
-    .option('--signals <names>', 'only these signals, comma-separated', (v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--signals <names>', 'only these signals, comma-separated', (v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .option('--ignore <regex>', 'skip signals whose name matches', regex)
     .option('--json <file>', 'write the result as JSON', text)
     .action(async (a, b, o) => {

@@ -45,8 +45,12 @@ export function emitted(s: Scenario, outIndex: ArrayLike<number>, outValue: Arra
 export function accuracy(s: Scenario, em: EmittedVector[], refs: BitTrueResult[], floats: FloatResult[]): Accuracy {
   const { g } = s;
   const V = em.length;
-  let top1 = 0, ranking = 0, valueOrder = 0, labelHits = 0;
-  let maxErr = 0, maxErrE2E = 0;
+  let top1 = 0,
+    ranking = 0,
+    valueOrder = 0,
+    labelHits = 0;
+  let maxErr = 0,
+    maxErrE2E = 0;
   const breaks = { saturated: 0, underflow: 0, tie: 0, inversion: 0 };
   const labels = s.vectors.labels;
   for (let v = 0; v < V; v++) {
@@ -86,7 +90,8 @@ function whyOrderBreaks(s: Scenario, r: BitTrueResult, entries: { index: number;
   const { g } = s;
   const byLogit = [...entries].sort((a, b) => r.z[b.index]! - r.z[a.index]! || a.index - b.index);
   for (let i = 0; i + 1 < byLogit.length; i++) {
-    const a = byLogit[i]!, b = byLogit[i + 1]!;
+    const a = byLogit[i]!,
+      b = byLogit[i + 1]!;
     if (a.value > b.value || (a.value === b.value && a.index < b.index)) continue;
     if (a.value < b.value) return 'inversion';
     if (g.mode === 'approx' && r.z[a.index]! >= 0 && r.z[b.index]! >= 0) return 'saturated';

@@ -46,6 +46,14 @@ export async function checkModes(req: ModesRequest, runner: ModeRunner): Promise
   const quantization = quantReport(base, floats, runs, formats, autoFormats, src.model);
   const saturated = { weights: quantization.weights.saturated, bias: quantization.bias.saturated, inputs: quantization.inputs.saturated };
   const model = src.model ? { ...src.model, predicted: undefined } : undefined;
-  const report = { command: req.command, seed: base.seed, weights: src.describe, ...(model ? { model } : {}), quantization: saturated, quantizationReport: quantization, runs };
+  const report = {
+    command: req.command,
+    seed: base.seed,
+    weights: src.describe,
+    ...(model ? { model } : {}),
+    quantization: saturated,
+    quantizationReport: quantization,
+    runs,
+  };
   return { runs, quantization, saturated, failed: failedChecks(runs), report };
 }

@@ -62,7 +62,10 @@ const QUANTITY: Record<FmtField, 'inputs' | 'weights' | 'bias' | 'logits'> = { i
 
 function stats(x: ArrayLike<number>, q: ArrayLike<number>, f: Fmt, source: FmtSource, relu = false): QuantityReport {
   const scale = 2 ** f.frac;
-  let min = Infinity, max = -Infinity, saturated = 0, maxError = 0;
+  let min = Infinity,
+    max = -Infinity,
+    saturated = 0,
+    maxError = 0;
   for (let i = 0; i < x.length; i++) {
     let v = x[i]!;
     let qv = q[i]!;
@@ -75,11 +78,22 @@ function stats(x: ArrayLike<number>, q: ArrayLike<number>, f: Fmt, source: FmtSo
   return { fmt: f, source, min: x.length ? min : 0, max: x.length ? max : 0, values: x.length, saturated, maxError };
 }
 
-export function quantReport(s: Scenario, floats: FloatResult[], runs: RunReport[], formats: FormatChoice, autoFormats: boolean, model?: ModelInfo): QuantizationReport {
+export function quantReport(
+  s: Scenario,
+  floats: FloatResult[],
+  runs: RunReport[],
+  formats: FormatChoice,
+  autoFormats: boolean,
+  model?: ModelInfo,
+): QuantizationReport {
   const { config: c, g, w, vectors } = s;
   const logitScale = 2 ** c.logitFmt.frac;
-  const zLo = sMin(c.logitFmt.width), zHi = sMax(c.logitFmt.width);
-  let zMin = Infinity, zMax = -Infinity, zSat = 0, zErr = 0;
+  const zLo = sMin(c.logitFmt.width),
+    zHi = sMax(c.logitFmt.width);
+  let zMin = Infinity,
+    zMax = -Infinity,
+    zSat = 0,
+    zErr = 0;
   const changes: ClassChange[] = [];
   for (let v = 0; v < vectors.count; v++) {
     const f = floats[v]!;
@@ -108,7 +122,11 @@ export function quantReport(s: Scenario, floats: FloatResult[], runs: RunReport[
   if (labels) {
     let hits = 0;
     for (let v = 0; v < vectors.count; v++) if (floats[v]!.order[0] === labels[v]) hits++;
-    labelAccuracy = { model: model?.accuracy ?? null, float: vectors.count ? hits / vectors.count : 0, fixed: Object.fromEntries(runs.map((r) => [r.mode, r.accuracy.labelAccuracy])) };
+    labelAccuracy = {
+      model: model?.accuracy ?? null,
+      float: vectors.count ? hits / vectors.count : 0,
+      fixed: Object.fromEntries(runs.map((r) => [r.mode, r.accuracy.labelAccuracy])),
+    };
   }
   const nz = vectors.count * g.N;
   return {
@@ -128,7 +146,9 @@ const SHOW_CHANGES = 12;
 export function printQuantReport(q: QuantizationReport): void {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : (v * 100).toFixed(2) + '%');
   const model = Object.values(q).some((r) => (r as QuantityReport)?.source === 'model') ? ', or fixed by the model' : '';
-  console.log(`formats (${q.autoFormats ? `--auto-formats: chosen from the data unless given${model}` : `defaults unless given${model}; --auto-formats chooses them from the data`}):`);
+  console.log(
+    `formats (${q.autoFormats ? `--auto-formats: chosen from the data unless given${model}` : `defaults unless given${model}; --auto-formats chooses them from the data`}):`,
+  );
   console.log(
     textTable(
       ['quantity', 'format', 'chosen', 'float range', 'saturated', 'max |error|'],
@@ -147,9 +167,13 @@ export function printQuantReport(q: QuantizationReport): void {
   );
   for (const n of q.notes) console.log(`  ${n}`);
   if (q.labelAccuracy) {
-    const fixed = Object.entries(q.labelAccuracy.fixed).map(([m, a]) => `${m} ${pct(a)}`).join(', ');
+    const fixed = Object.entries(q.labelAccuracy.fixed)
+      .map(([m, a]) => `${m} ${pct(a)}`)
+      .join(', ');
     const m = q.labelAccuracy.model;
-    console.log(`accuracy vs labels: ${m === null ? '' : `model (float, as its framework computes it) ${pct(m)}; `}float ${pct(q.labelAccuracy.float)}; fixed point ${fixed}`);
+    console.log(
+      `accuracy vs labels: ${m === null ? '' : `model (float, as its framework computes it) ${pct(m)}; `}float ${pct(q.labelAccuracy.float)}; fixed point ${fixed}`,
+    );
   }
   const ch = q.classChanged;
   if (!ch.count) {
@@ -158,7 +182,10 @@ export function printQuantReport(q: QuantizationReport): void {
   }
   const shown = ch.vectors
     .slice(0, SHOW_CHANGES)
-    .map((c) => `#${c.index} ${c.floatClass}→${c.fixedClass}${c.label === null ? '' : ` (label ${c.label})`} margin ${fmt(c.floatMargin, 2)}${c.fixedMargin === 0 ? ' (tie in fixed point)' : ''}`)
+    .map(
+      (c) =>
+        `#${c.index} ${c.floatClass}→${c.fixedClass}${c.label === null ? '' : ` (label ${c.label})`} margin ${fmt(c.floatMargin, 2)}${c.fixedMargin === 0 ? ' (tie in fixed point)' : ''}`,
+    )
     .join(', ');
   const margins = ch.vectors.map((c) => c.floatMargin).sort((a, b) => a - b);
   console.log(

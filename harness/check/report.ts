@@ -52,18 +52,37 @@ export function buildReport(s: Scenario, o: RunOutcome, floats: FloatResult[], b
   const acc = accuracy(s, em, sc.refs, floats);
   const tm = timing(s.g);
   const checks: Check[] = [
-    { name: 'complete', ok: o.tb.done === s.vectors.count, detail: o.tb.done === s.vectors.count ? `${s.vectors.count} vectors out` : `only ${o.tb.done} of ${s.vectors.count} vectors came out in ${o.cycles} cycles (the run's cycle budget: a hang?)` },
+    {
+      name: 'complete',
+      ok: o.tb.done === s.vectors.count,
+      detail:
+        o.tb.done === s.vectors.count
+          ? `${s.vectors.count} vectors out`
+          : `only ${o.tb.done} of ${s.vectors.count} vectors came out in ${o.cycles} cycles (the run's cycle budget: a hang?)`,
+    },
     { name: 'scoreboard', ok: sc.mismatches === 0, detail: `${sc.checked} values vs bit-true, ${sc.mismatches} mismatches` },
     { name: 'protocol', ok: o.tb.protocolErrors.length === 0, detail: o.tb.protocolErrors[0] ?? 'AXI-Stream framing ok' },
     { name: 'latency', ok: o.model.latency === tm.latency, detail: `model ${o.model.latency}, formula ${tm.latency}` },
     { name: 'ii', ok: o.model.ii === tm.ii || s.vectors.count < 2, detail: `model ${o.model.ii}, formula ${tm.ii}` },
   ];
   if (o.rtl) {
-    checks.push({ name: 'lockstep', ok: !o.portMismatch, detail: o.portMismatch ? describeMismatch(o.portMismatch, o.divergence) : `${o.cyclesCompared} cycles identical` });
-    checks.push({ name: 'rtl timing', ok: o.rtl.latency === o.model.latency && (o.rtl.ii === o.model.ii || s.vectors.count < 2), detail: `rtl latency ${o.rtl.latency}, ii ${o.rtl.ii}` });
+    checks.push({
+      name: 'lockstep',
+      ok: !o.portMismatch,
+      detail: o.portMismatch ? describeMismatch(o.portMismatch, o.divergence) : `${o.cyclesCompared} cycles identical`,
+    });
+    checks.push({
+      name: 'rtl timing',
+      ok: o.rtl.latency === o.model.latency && (o.rtl.ii === o.model.ii || s.vectors.count < 2),
+      detail: `rtl latency ${o.rtl.latency}, ii ${o.rtl.ii}`,
+    });
   }
   const coverage = o.tb.coverage();
-  checks.push({ name: 'coverage', ok: coverage.missed.length === 0, detail: coverage.missed.length ? `not reached: ${coverage.missed.join(', ')}` : `${coverage.required.length} functional points reached` });
+  checks.push({
+    name: 'coverage',
+    ok: coverage.missed.length === 0,
+    detail: coverage.missed.length ? `not reached: ${coverage.missed.join(', ')}` : `${coverage.required.length} functional points reached`,
+  });
   if (acc.maxProbError !== null) {
     const ok = acc.maxProbError <= bars.maxProbError;
     // the comparison as it came out: '3.1e-4 ≤ 1e-3' when it holds, '2.83e-4 > 1e-9' when it fails
@@ -110,6 +129,8 @@ export { floatRefs };
 function describeMismatch(m: PortMismatch, d: Divergence | undefined): string {
   const ports = m.ports.map((p) => `${p.port} model=${p.model} rtl=${p.rtl}`).join(', ');
   const f = m.inFlight;
-  const inner = d?.firstInternalDifference ? `; first internal difference: ${d.firstInternalDifference.signal} at cycle ${d.atCycle} (model=${d.firstInternalDifference.a} rtl=${d.firstInternalDifference.b})` : '';
+  const inner = d?.firstInternalDifference
+    ? `; first internal difference: ${d.firstInternalDifference.signal} at cycle ${d.atCycle} (model=${d.firstInternalDifference.a} rtl=${d.firstInternalDifference.b})`
+    : '';
   return `first divergence at cycle ${m.cycle}: ${ports} (input vector ${f.inputVector} beat ${f.inputBeat}, output vector ${f.outputVector} entry ${f.outputEntry})${inner}`;
 }

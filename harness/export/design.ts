@@ -20,11 +20,21 @@ export function checkScenario(dir: string, m: ExportManifest, s: Scenario): void
   const mine = rtlParams(s.g, s.config.relu);
   const differ = Object.keys({ ...mine, ...m.params }).filter((k) => mine[k] !== m.params[k]);
   if (differ.length)
-    throw new InputError(`--rtl ${dir}: exported for ${differ.slice(0, 3).map((k) => `${k}=${m.params[k]}`).join(', ')}, this run has ${differ.slice(0, 3).map((k) => `${k}=${mine[k]}`).join(', ')}; drop the parameter flags (the export's configuration is the default)`);
+    throw new InputError(
+      `--rtl ${dir}: exported for ${differ
+        .slice(0, 3)
+        .map((k) => `${k}=${m.params[k]}`)
+        .join(', ')}, this run has ${differ
+        .slice(0, 3)
+        .map((k) => `${k}=${mine[k]}`)
+        .join(', ')}; drop the parameter flags (the export's configuration is the default)`,
+    );
   const images = memImages(s);
   const other = m.memories.find((x) => sha256(memText(images[x.name])) !== x.sha256);
   if (other)
-    throw new InputError(`--rtl ${dir}: this run's ${other.name} image differs from the export's (exported with ${m.data.describe}, seed ${m.seed}); give the same data flags and seed`);
+    throw new InputError(
+      `--rtl ${dir}: this run's ${other.name} image differs from the export's (exported with ${m.data.describe}, seed ${m.seed}); give the same data flags and seed`,
+    );
 }
 
 /** Files of the directory that are not as exported (edited since), for a note. */

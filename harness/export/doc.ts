@@ -28,7 +28,12 @@ function portsTable(g: Geometry, a: AxisLayout): string {
   const rows = [
     ['`aclk`', 'in', '1', 'clock; every register on the rising edge'],
     ['`aresetn`', 'in', '1', 'synchronous reset, active low; hold low for at least one cycle. Vectors in flight are dropped'],
-    ['`s_axis_tdata`', 'in', String(a.sDataW), `one beat: ${a.lanes} input lanes${a.sDataW > a.sUsedW ? ` in [${a.sUsedW - 1}:0], [${a.sDataW - 1}:${a.sUsedW}] ignored` : ''}`],
+    [
+      '`s_axis_tdata`',
+      'in',
+      String(a.sDataW),
+      `one beat: ${a.lanes} input lanes${a.sDataW > a.sUsedW ? ` in [${a.sUsedW - 1}:0], [${a.sDataW - 1}:${a.sUsedW}] ignored` : ''}`,
+    ],
     ['`s_axis_tvalid`', 'in', '1', ''],
     ['`s_axis_tready`', 'out', '1', 'low while the head cannot take a beat (backpressure from m_axis, or the input stage busy)'],
     ['`s_axis_tlast`', 'in', '1', `high on the last beat of a vector; the head counts ${g.B} beats per vector and does not check it`],
@@ -45,7 +50,11 @@ function formatsTable(s: Scenario, a: AxisLayout): string {
   const c = s.config;
   const valueExt = a.valueFieldW > a.valueW ? `, ${a.valueSigned ? 'sign' : 'zero'}-extended to ${a.valueFieldW} bits` : '';
   const rows: string[][] = [
-    ['`s_axis_tdata[' + `${a.laneW}·i + ${a.laneW - 1} : ${a.laneW}·i` + ']`', `input x[${g.kPar}·beat + i], lane i = 0 … ${a.lanes - 1}; lanes past K = ${g.K} in the last beat are ignored`, fmt(c.inFmt.width, c.inFmt.frac)],
+    [
+      '`s_axis_tdata[' + `${a.laneW}·i + ${a.laneW - 1} : ${a.laneW}·i` + ']`',
+      `input x[${g.kPar}·beat + i], lane i = 0 … ${a.lanes - 1}; lanes past K = ${g.K} in the last beat are ignored`,
+      fmt(c.inFmt.width, c.inFmt.frac),
+    ],
     ['`m_axis_tdata[' + `${a.valueFieldW - 1}:0` + ']`', `${a.valueName}${valueExt}`, fmt(a.valueW, a.valueFrac, a.valueSigned)],
     ['`m_axis_tdata[' + `${a.mDataW - 1}:${a.indexLsb}` + ']`', `class index 0 … ${g.N - 1} (${a.indexW} bits, zero-extended)`, 'unsigned integer'],
   ];
@@ -78,7 +87,20 @@ function timingText(g: Geometry): string {
   const t = timing(g);
   const st = t.stages;
   const firstMove = (st.select ?? 0) + (st.normalize ?? 0) + (st.emit ?? 0) - 1;
-  const symbols = { P: g.P, B: g.B, cPar: g.cPar, rowsLast: g.rowsLast, L: g.L, R: g.R, E: g.E, G: g.G, X: g.X, D: g.D, DIV: g.mode === 'softmax' && g.serial ? g.Q : 0, FIRST_MOVE: firstMove };
+  const symbols = {
+    P: g.P,
+    B: g.B,
+    cPar: g.cPar,
+    rowsLast: g.rowsLast,
+    L: g.L,
+    R: g.R,
+    E: g.E,
+    G: g.G,
+    X: g.X,
+    D: g.D,
+    DIV: g.mode === 'softmax' && g.serial ? g.Q : 0,
+    FIRST_MOVE: firstMove,
+  };
   return [
     `- **Latency ${t.latency} cycles**: first input beat accepted → first \`m_axis_tvalid\`, no stalls. ${t.formula.latency} = ${Object.entries(st)
       .map(([k, v]) => `${v} (${k})`)
@@ -114,7 +136,7 @@ function resourcesText(m: ExportManifest): string {
     row(`its script on this directory's files (top \`${m.embedded ? `${m.name}_head` : 'head'}\` with the parameters \`${m.name}.v\` gives it)`, r.sameScript),
     row(`this directory as a user synthesizes it (top \`${m.name}\`, \`read_verilog -defer\`)`, r.top),
     '',
-    `${m.embedded ? 'The second reads the renamed copies with the contents inline, so only FF, DSP, block RAM, CARRY4, SRL and LUTRAM must equal the first (checked).' : 'The first two are equal in every column (checked): what ships is what \`headsim synth\` measured.'} The third has FF, DSP, block RAM, CARRY4, SRL and LUTRAM equal (checked); its LUT count differs by ${r.top.lut - r.headsimSynth.lut >= 0 ? '+' : ''}${r.top.lut - r.headsimSynth.lut}: Yosys' ABC maps the same logic to a different number of LUTs when it sits one hierarchy level deeper, under a top that inverts the reset (up to some 15 % on the seed heads). Vivado's figures are its own.`,
+    `${m.embedded ? 'The second reads the renamed copies with the contents inline, so only FF, DSP, block RAM, CARRY4, SRL and LUTRAM must equal the first (checked).' : 'The first two are equal in every column (checked): what ships is what `headsim synth` measured.'} The third has FF, DSP, block RAM, CARRY4, SRL and LUTRAM equal (checked); its LUT count differs by ${r.top.lut - r.headsimSynth.lut >= 0 ? '+' : ''}${r.top.lut - r.headsimSynth.lut}: Yosys' ABC maps the same logic to a different number of LUTs when it sits one hierarchy level deeper, under a top that inverts the reset (up to some 15 % on the seed heads). Vivado's figures are its own.`,
   ].join('\n');
 }
 
@@ -141,7 +163,9 @@ export function exportDoc(s: Scenario, m: ExportManifest, o: { command: string }
     `| ${Object.keys(m.files)
       .filter((f) => f.endsWith('.v') && f !== `${name}.v`)
       .map((f) => `\`${f}\``)
-      .join(', ')} | the head's modules${m.embedded ? `, renamed ${name}_<module>, memory contents embedded as initial assignments (--embed-memories)` : ', copied unchanged from headsim’s rtl/'} |`,
+      .join(
+        ', ',
+      )} | the head's modules${m.embedded ? `, renamed ${name}_<module>, memory contents embedded as initial assignments (--embed-memories)` : ', copied unchanged from headsim’s rtl/'} |`,
     ...mems.filter((x) => x.file).map((x) => `| \`${x.file}\` | ${x.words} words × ${x.width} bits: ${x.what} |`),
     `| \`${name}.f\`, \`${name}.tcl\`, \`${name}.core\` | file list; Vivado snippet; FuseSoC core |`,
     '| `tb/` | cocotb testbench (cocotbext-axi), golden vectors from the bit-true reference |',
@@ -195,7 +219,9 @@ export function exportDoc(s: Scenario, m: ExportManifest, o: { command: string }
           '',
           `- **Vivado**: \`source ${name}.tcl\` (read_verilog + read_mem: synthesis and xsim find the images by name).`,
           `- **FuseSoC**: \`fusesoc library add ${name} <dir>\`, then \`fusesoc run --target lint|synth headsim:head:${name}\` (the images are copied into the build directory).`,
-          '- **Yosys**: from this directory, `read_verilog -defer *.v` (`-defer`: a module is elaborated only as instantiated, with these parameters), then `synth_xilinx -top ' + name + '`.',
+          '- **Yosys**: from this directory, `read_verilog -defer *.v` (`-defer`: a module is elaborated only as instantiated, with these parameters), then `synth_xilinx -top ' +
+            name +
+            '`.',
           `- **Verilator / Icarus**: run from this directory, or override the \`*_FILE\` parameters with paths (\`-G\` / \`-P${name}.WEIGHTS_FILE=\\"…\\"\`, as \`tb/Makefile\` does).`,
         ]),
     '',

@@ -32,7 +32,9 @@ export function embedLoaders(text: string, file: string, images: Partial<Record<
         const name = param!.toLowerCase() as MemName;
         const image = images[name];
         if (!MEM_NAMES.includes(name)) throw new Error(`${file}: unknown memory parameter ${param}_FILE`);
-        return image ? `${indent}// ${param}_FILE embedded: ${image.words.length} words of ${image.width} bits\n${assignments(indent!, arr!, image)}` : `${indent}// ${param}_FILE: not read by this configuration\n`;
+        return image
+          ? `${indent}// ${param}_FILE embedded: ${image.words.length} words of ${image.width} bits\n${assignments(indent!, arr!, image)}`
+          : `${indent}// ${param}_FILE: not read by this configuration\n`;
       })
       .join(''),
   );
@@ -43,5 +45,7 @@ export function embedLoaders(text: string, file: string, images: Partial<Record<
 /** Module declarations and instantiations of `modules` prefixed with `prefix`. */
 export function renameModules(text: string, modules: string[], prefix: string): string {
   const alt = modules.join('|');
-  return text.replace(new RegExp(`^module (${alt})\\b`, 'gm'), `module ${prefix}$1`).replace(new RegExp(`^(\\s*)(${alt})(\\s*#\\s*\\()`, 'gm'), `$1${prefix}$2$3`);
+  return text
+    .replace(new RegExp(`^module (${alt})\\b`, 'gm'), `module ${prefix}$1`)
+    .replace(new RegExp(`^(\\s*)(${alt})(\\s*#\\s*\\()`, 'gm'), `$1${prefix}$2$3`);
 }

@@ -70,7 +70,8 @@ export function checkTarget(dir: string): void {
   if (!st) return;
   if (!st.isDirectory()) throw new InputError(`--out ${dir}: exists and is not a directory`);
   const entries = readdirSync(dir);
-  if (entries.length && !entries.includes(MANIFEST)) throw new InputError(`--out ${dir}: exists and is not a headsim export (no ${MANIFEST}); remove it or choose another directory`);
+  if (entries.length && !entries.includes(MANIFEST))
+    throw new InputError(`--out ${dir}: exists and is not a headsim export (no ${MANIFEST}); remove it or choose another directory`);
 }
 
 /**
@@ -90,7 +91,10 @@ function writeModules(dir: string, name: string, images: Partial<Record<MemName,
     const embedded = embedLoaders(original, base, images);
     const what = embedded === original ? 'renamed' : 'renamed, its memory loaders replaced by the contents';
     const out = `${name}_${modules[i]}.v`;
-    writeFileSync(path.join(dir, out), `// headsim export ${name}: rtl/${base}, modules ${what} (--embed-memories).\n${renameModules(embedded, modules, `${name}_`)}`);
+    writeFileSync(
+      path.join(dir, out),
+      `// headsim export ${name}: rtl/${base}, modules ${what} (--embed-memories).\n${renameModules(embedded, modules, `${name}_`)}`,
+    );
     return out;
   });
 }
@@ -170,7 +174,15 @@ export async function writeExport(s: Scenario, o: ExportOptions): Promise<Export
       rtlHash: rtlHash(),
       params: rtlParams(g, s.config.relu),
       axis: axisLayout(g),
-      memories: mems.map((m) => ({ name: m.name, param: m.param, file: o.embed ? null : m.file, width: all[m.name].width, words: all[m.name].words.length, sha256: sha256(memText(all[m.name])), what: m.what })),
+      memories: mems.map((m) => ({
+        name: m.name,
+        param: m.param,
+        file: o.embed ? null : m.file,
+        width: all[m.name].width,
+        words: all[m.name].words.length,
+        sha256: sha256(memText(all[m.name])),
+        what: m.what,
+      })),
       embedded: o.embed,
       timing: timing(g),
       resources,

@@ -67,7 +67,13 @@ export const sha256 = (data: string | Buffer) => createHash('sha256').update(dat
 /** Canonical JSON (sorted keys) of the configuration, hashed. */
 export function configHash(c: HeadConfig): string {
   const canon = (v: unknown): unknown =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+        )
+      : v;
   return sha256(JSON.stringify(canon(c)));
 }
 
@@ -78,10 +84,19 @@ export function readManifest(dir: string, flag = '--rtl'): ExportManifest {
   try {
     m = readJsonFile(path, { what: 'export manifest', maxBytes: 16 << 20 }) as Partial<ExportManifest>;
   } catch (e) {
-    if (e instanceof InputError && /ENOENT|ENOTDIR/.test(e.message)) throw new InputError(`${flag} ${dir}: not a headsim export (no ${MANIFEST}; write one with headsim export --out ${dir})`);
+    if (e instanceof InputError && /ENOENT|ENOTDIR/.test(e.message))
+      throw new InputError(`${flag} ${dir}: not a headsim export (no ${MANIFEST}; write one with headsim export --out ${dir})`);
     throw e;
   }
-  if (typeof m !== 'object' || m === null || m.format !== MANIFEST_FORMAT || typeof m.name !== 'string' || typeof m.config !== 'object' || typeof m.params !== 'object' || !Array.isArray(m.memories))
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    m.format !== MANIFEST_FORMAT ||
+    typeof m.name !== 'string' ||
+    typeof m.config !== 'object' ||
+    typeof m.params !== 'object' ||
+    !Array.isArray(m.memories)
+  )
     throw new InputError(`${path}: not an export manifest of this headsim (format ${MANIFEST_FORMAT})`);
   return m as ExportManifest;
 }

@@ -41,10 +41,7 @@ export function topVerilog(s: Scenario, o: TopOptions): string {
   const lane = qFormat(a.laneW, a.laneFrac, true);
   const value = qFormat(a.valueW, a.valueFrac, a.valueSigned);
   const valueExt = a.valueFieldW > a.valueW ? `, ${a.valueSigned ? 'sign' : 'zero'}-extended to ${a.valueFieldW} bits` : '';
-  const lines = [
-    ...o.header.map((l) => `// ${l}`),
-    `module ${o.name}${o.memories.length ? ' #(' : ' ('}`,
-  ];
+  const lines = [...o.header.map((l) => `// ${l}`), `module ${o.name}${o.memories.length ? ' #(' : ' ('}`];
   if (o.memories.length) {
     lines.push(`  // Memory images for $readmemh, relative to the working directory of the simulator or synthesis`);
     lines.push(`  // tool (or found by name once added to a project: vivado.tcl); ${o.name}.md lists what each holds.`);
@@ -57,7 +54,12 @@ export function topVerilog(s: Scenario, o: TopOptions): string {
   lines.push(
     port('input ', 1, 'aclk', 'every register on the rising edge'),
     port('input ', 1, 'aresetn', 'synchronous, active low; hold low for at least one cycle'),
-    port('input ', a.sDataW, 's_axis_tdata', `${a.lanes} input lanes, lane i (${lane}) at [${a.laneW}*i +: ${a.laneW}]${sPad ? `; [${a.sDataW - 1}:${a.sUsedW}] ignored` : ''}`),
+    port(
+      'input ',
+      a.sDataW,
+      's_axis_tdata',
+      `${a.lanes} input lanes, lane i (${lane}) at [${a.laneW}*i +: ${a.laneW}]${sPad ? `; [${a.sDataW - 1}:${a.sUsedW}] ignored` : ''}`,
+    ),
     port('input ', 1, 's_axis_tvalid', ''),
     port('output', 1, 's_axis_tready', ''),
     port('input ', 1, 's_axis_tlast', `last beat of a vector (${g.B} beats; the head counts them, tlast is not checked)`),

@@ -18,7 +18,10 @@ export type VerifyStep = (typeof VERIFY_STEPS)[number];
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
 const sign = (d: number) => `${d >= 0 ? '+' : ''}${d}`;
-const verilogOf = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v')).sort();
+const verilogOf = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.v'))
+    .sort();
 
 /** verilator --lint-only -Wall of the directory's Verilog, top NAME, run in the directory. */
 export async function lint(dir: string, name: string, logDir: string): Promise<VerifyResult> {

@@ -41,7 +41,8 @@ interface Range {
 }
 
 function range(a: ArrayLike<number>, clampBelowZero = false): Range {
-  let lo = 0, hi = 0;
+  let lo = 0,
+    hi = 0;
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!;
     if (v < lo) lo = v;
@@ -52,7 +53,8 @@ function range(a: ArrayLike<number>, clampBelowZero = false): Range {
 
 /** Range of the float logits of every vector (ReLU as configured). */
 function floatLogitRange(d: FormatData, N: number, K: number, relu: boolean): Range {
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   const z = new Float64Array(N);
   for (let v = 0; v < d.count; v++) {
     floatLogits(d, N, K, relu, d.xFloat, v * K, z);
@@ -109,7 +111,9 @@ export function chooseFormats(c: HeadConfig, given: Record<string, unknown>, d: 
     }
     // Values too large for any format the hardware takes: said in the data's terms, not as a field the user never set.
     if (!(fits(r.lo, frac, width) && fits(r.hi, frac, width)))
-      throw new InputError(`--auto-formats: the ${QUANTITY_NAME[field]} reach ${Math.max(-r.lo, r.hi).toPrecision(3)}, more than any ${width}-bit format holds (fraction bits ≥ ${FRAC_MIN}); rescale them or give --${field}`);
+      throw new InputError(
+        `--auto-formats: the ${QUANTITY_NAME[field]} reach ${Math.max(-r.lo, r.hi).toPrecision(3)}, more than any ${width}-bit format holds (fraction bits ≥ ${FRAC_MIN}); rescale them or give --${field}`,
+      );
     // A signed format has at most `width` fraction bits (models/config.ts).
     if (frac > width && width <= cap) {
       cap = width;

@@ -21,13 +21,34 @@ interface SourceDef {
 export const DATA_SOURCES = {
   weights: { kind: 'path', arg: 'file', gives: true, help: 'trained weights: .npy [classes, inputs] or JSON {"W": [[…]], "b": […]}' },
   bias: { kind: 'path', arg: 'file', gives: true, help: 'bias .npy [classes] (with --weights)' },
-  weightsLayout: { kind: 'choice', arg: 'layout', choices: ['out-in', 'in-out'], help: 'out-in: [classes, inputs] (PyTorch); in-out: [inputs, classes] (Keras)' },
+  weightsLayout: {
+    kind: 'choice',
+    arg: 'layout',
+    choices: ['out-in', 'in-out'],
+    help: 'out-in: [classes, inputs] (PyTorch); in-out: [inputs, classes] (Keras)',
+  },
   inputVectors: { kind: 'path', arg: 'file', gives: true, help: 'input vectors .npy [vectors, inputs]' },
   inputLabels: { kind: 'path', arg: 'file', gives: true, help: 'labels .npy [vectors] (with --input-vectors)' },
-  model: { kind: 'path', arg: 'file', gives: true, help: 'a trained model: Keras .keras or .h5, or ONNX; its last dense layer is the head (docs/real-data.md)' },
-  modelInputs: { kind: 'path', arg: 'file', gives: true, help: "the model's own inputs .npy [vectors, …its input shape]: the body runs in float to make the input vectors" },
+  model: {
+    kind: 'path',
+    arg: 'file',
+    gives: true,
+    help: 'a trained model: Keras .keras or .h5, or ONNX; its last dense layer is the head (docs/real-data.md)',
+  },
+  modelInputs: {
+    kind: 'path',
+    arg: 'file',
+    gives: true,
+    help: "the model's own inputs .npy [vectors, …its input shape]: the body runs in float to make the input vectors",
+  },
   headLayer: { kind: 'name', arg: 'name', noun: 'a layer name', help: 'the dense layer to take as the head (default: the last)' },
-  dataset: { kind: 'choice', arg: 'name', choices: Object.keys(DATASETS), gives: true, help: `a built-in trained head and test set: ${Object.keys(DATASETS).join(', ')}` },
+  dataset: {
+    kind: 'choice',
+    arg: 'name',
+    choices: Object.keys(DATASETS),
+    gives: true,
+    help: `a built-in trained head and test set: ${Object.keys(DATASETS).join(', ')}`,
+  },
   autoFormats: { kind: 'switch', help: 'choose the fractional bits of inputs, weights, bias and logits from the data' },
 } as const satisfies Record<string, SourceDef>;
 

@@ -154,7 +154,7 @@ export function readInput(path: string): Buffer {
     const st = fstatSync(fd);
     if (st.isDirectory()) throw new InputError(`${path}: cannot read file (EISDIR)`);
     const intake = new Intake(path, st.isFile() ? st.size : null);
-    for (let room; (room = intake.room()) > 0; ) {
+    for (let room; (room = intake.room()) > 0;) {
       const chunk = Buffer.allocUnsafe(room);
       const n = readSync(fd, chunk, 0, room, null);
       if (n === 0) break;
@@ -179,7 +179,7 @@ export async function readInputAsync(path: string): Promise<Buffer> {
   }
   try {
     const intake = new Intake(path, input.size);
-    for (let room; (room = intake.room()) > 0; ) {
+    for (let room; (room = intake.room()) > 0;) {
       const chunk = Buffer.allocUnsafe(room);
       const n = await readSome(input, chunk, path, 'file');
       if (n === 0) break;
@@ -250,7 +250,9 @@ function parseHeader(buf: Buffer, name: string, partial = false): NpyHeader | nu
 /** An array past LIMITS.arrayElements is refused (from its header: before its data is read). */
 function checkElements(name: string, h: NpyHeader): number {
   if (h.count > BigInt(LIMITS.arrayElements))
-    throw new InputError(`${name}: shape ${showShape(h.shape)} holds ${h.count.toLocaleString('en-US')} values; at most ${LIMITS.arrayElements.toLocaleString('en-US')} are read (${showBytes(LIMITS.arrayElements * 8)} as float64): save fewer vectors`);
+    throw new InputError(
+      `${name}: shape ${showShape(h.shape)} holds ${h.count.toLocaleString('en-US')} values; at most ${LIMITS.arrayElements.toLocaleString('en-US')} are read (${showBytes(LIMITS.arrayElements * 8)} as float64): save fewer vectors`,
+    );
   return Number(h.count);
 }
 
@@ -356,13 +358,27 @@ function decode(view: DataView, dtype: NpyReadDtype, le: boolean, count: number)
   const lo = le ? 0 : 4; // offset of the low 32-bit word of a 64-bit integer
   const hi = 4 - lo;
   switch (dtype) {
-    case 'b1': for (let k = 0; k < count; k++) out[k] = view.getUint8(k) === 0 ? 0 : 1; break;
-    case 'i1': for (let k = 0; k < count; k++) out[k] = view.getInt8(k); break;
-    case 'u1': for (let k = 0; k < count; k++) out[k] = view.getUint8(k); break;
-    case 'i2': for (let k = 0; k < count; k++) out[k] = view.getInt16(2 * k, le); break;
-    case 'u2': for (let k = 0; k < count; k++) out[k] = view.getUint16(2 * k, le); break;
-    case 'i4': for (let k = 0; k < count; k++) out[k] = view.getInt32(4 * k, le); break;
-    case 'u4': for (let k = 0; k < count; k++) out[k] = view.getUint32(4 * k, le); break;
+    case 'b1':
+      for (let k = 0; k < count; k++) out[k] = view.getUint8(k) === 0 ? 0 : 1;
+      break;
+    case 'i1':
+      for (let k = 0; k < count; k++) out[k] = view.getInt8(k);
+      break;
+    case 'u1':
+      for (let k = 0; k < count; k++) out[k] = view.getUint8(k);
+      break;
+    case 'i2':
+      for (let k = 0; k < count; k++) out[k] = view.getInt16(2 * k, le);
+      break;
+    case 'u2':
+      for (let k = 0; k < count; k++) out[k] = view.getUint16(2 * k, le);
+      break;
+    case 'i4':
+      for (let k = 0; k < count; k++) out[k] = view.getInt32(4 * k, le);
+      break;
+    case 'u4':
+      for (let k = 0; k < count; k++) out[k] = view.getUint32(4 * k, le);
+      break;
     // hi · 2^32 is exact and + lo rounds once (monotonically), so a rounded v within the safe
     // range means the true value is, and then v is exact.
     case 'i8':
@@ -380,13 +396,18 @@ function decode(view: DataView, dtype: NpyReadDtype, le: boolean, count: number)
     case 'f2':
       for (let k = 0; k < count; k++) {
         const h = view.getUint16(2 * k, le);
-        const e = (h >> 10) & 0x1f, mant = h & 0x3ff;
+        const e = (h >> 10) & 0x1f,
+          mant = h & 0x3ff;
         const mag = e === 0 ? mant * 2 ** -24 : e === 31 ? (mant ? NaN : Infinity) : (1024 + mant) * F2_SCALE[e]!;
         out[k] = h & 0x8000 ? -mag : mag;
       }
       break;
-    case 'f4': for (let k = 0; k < count; k++) out[k] = view.getFloat32(4 * k, le); break;
-    case 'f8': for (let k = 0; k < count; k++) out[k] = view.getFloat64(8 * k, le); break;
+    case 'f4':
+      for (let k = 0; k < count; k++) out[k] = view.getFloat32(4 * k, le);
+      break;
+    case 'f8':
+      for (let k = 0; k < count; k++) out[k] = view.getFloat64(8 * k, le);
+      break;
   }
   return out;
 }
@@ -442,10 +463,20 @@ function encode(view: DataView, dtype: NpyDtype, data: ArrayLike<number>): void 
     }
   }
   switch (dtype) {
-    case 'f4': for (let k = 0; k < n; k++) view.setFloat32(4 * k, data[k], true); break;
-    case 'f8': for (let k = 0; k < n; k++) view.setFloat64(8 * k, data[k], true); break;
-    case 'i1': for (let k = 0; k < n; k++) view.setInt8(k, data[k]); break;
-    case 'i2': for (let k = 0; k < n; k++) view.setInt16(2 * k, data[k], true); break;
-    case 'i4': for (let k = 0; k < n; k++) view.setInt32(4 * k, data[k], true); break;
+    case 'f4':
+      for (let k = 0; k < n; k++) view.setFloat32(4 * k, data[k], true);
+      break;
+    case 'f8':
+      for (let k = 0; k < n; k++) view.setFloat64(8 * k, data[k], true);
+      break;
+    case 'i1':
+      for (let k = 0; k < n; k++) view.setInt8(k, data[k]);
+      break;
+    case 'i2':
+      for (let k = 0; k < n; k++) view.setInt16(2 * k, data[k], true);
+      break;
+    case 'i4':
+      for (let k = 0; k < n; k++) view.setInt32(4 * k, data[k], true);
+      break;
   }
 }

@@ -19,7 +19,6 @@ export function readNpz(path: string): NpzArchive {
   return parseNpz(readInput(path), path);
 }
 
-
 export function parseNpz(buf: Buffer, name: string): NpzArchive {
   const fail = (problem: string): never => {
     throw new InputError(`${name}: ${problem}`);
@@ -36,7 +35,10 @@ export function parseNpz(buf: Buffer, name: string): NpzArchive {
     read(key: string): NpyArray {
       const e = members.get(key);
       if (!e) return fail(`has no array '${clip(key)}' (it holds ${listNames([...members.keys()])})`);
-      return parseNpy(zipMember(buf, e, (p) => fail(`member ${clip(e.name)}: ${p}`)), `${name}:${clip(key)}`);
+      return parseNpy(
+        zipMember(buf, e, (p) => fail(`member ${clip(e.name)}: ${p}`)),
+        `${name}:${clip(key)}`,
+      );
     },
   };
 }

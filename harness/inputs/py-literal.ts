@@ -6,6 +6,7 @@ const MAX_NESTING = 32; // header literals nest this deep at most (structured dt
 /** Text from the file, for a message: on one line (control characters escaped) and short. */
 export function clip(s: string, max = 120): string {
   const t = s.length > max ? `${s.slice(0, max)}…` : s;
+  // eslint-disable-next-line no-control-regex -- control characters are what it escapes
   return t.replace(/[\x00-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
@@ -34,7 +35,7 @@ export function parseHeaderDict(text: string, fail: (p: string) => never): Map<s
     const c = text[i];
     if (c === "'" || c === '"') {
       let s = '';
-      for (i++; i < text.length && text[i] !== c; i++) s += text[i] === '\\' ? text[++i] ?? '' : text[i]; // \' inside field names
+      for (i++; i < text.length && text[i] !== c; i++) s += text[i] === '\\' ? (text[++i] ?? '') : text[i]; // \' inside field names
       if (i >= text.length) bad('unterminated string');
       i++;
       return s;

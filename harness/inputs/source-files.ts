@@ -25,7 +25,16 @@ export interface SourceFiles {
 }
 
 export async function sourceFiles(o: DataOptions): Promise<SourceFiles> {
-  const f: SourceFiles = { weights: o.weights, bias: o.bias, inputVectors: o.inputVectors, inputLabels: o.inputLabels, modelInputs: false, given: { ...o.params }, params: {}, notes: [] };
+  const f: SourceFiles = {
+    weights: o.weights,
+    bias: o.bias,
+    inputVectors: o.inputVectors,
+    inputLabels: o.inputLabels,
+    modelInputs: false,
+    given: { ...o.params },
+    params: {},
+    notes: [],
+  };
   fileAliases(f);
   if (o.dataset !== undefined) await dataset(f, o, o.dataset);
   if (o.model !== undefined) await model(f, o, o.model);
@@ -43,7 +52,10 @@ export async function sourceFiles(o: DataOptions): Promise<SourceFiles> {
  * and `--labels y.npy` are accepted for --input-vectors / --input-labels when given a .npy file.
  */
 function fileAliases(f: SourceFiles): void {
-  for (const [param, source] of [['inputs', 'inputVectors'], ['labels', 'inputLabels']] as const) {
+  for (const [param, source] of [
+    ['inputs', 'inputVectors'],
+    ['labels', 'inputLabels'],
+  ] as const) {
     const v = f.given[param];
     if (typeof v !== 'string') continue;
     if (!/\.np[yz](:[^:/\\]+)?$/i.test(v))
@@ -60,7 +72,11 @@ function fileAliases(f: SourceFiles): void {
 }
 
 /** The flag of the first of `names` given (a source that clashes with another). */
-function clash(f: SourceFiles, o: DataOptions, names: readonly ('weights' | 'bias' | 'weightsLayout' | 'inputVectors' | 'inputLabels' | 'dataset')[]): string | undefined {
+function clash(
+  f: SourceFiles,
+  o: DataOptions,
+  names: readonly ('weights' | 'bias' | 'weightsLayout' | 'inputVectors' | 'inputLabels' | 'dataset')[],
+): string | undefined {
   const value = (k: (typeof names)[number]) => (k === 'weightsLayout' || k === 'dataset' ? o[k] : f[k]);
   const k = names.find((n) => value(n) !== undefined);
   return k && flagOf(k);
@@ -80,7 +96,8 @@ async function dataset(f: SourceFiles, o: DataOptions, name: string): Promise<vo
 async function model(f: SourceFiles, o: DataOptions, path: string): Promise<void> {
   const other = clash(f, o, ['weights', 'bias', 'weightsLayout', 'dataset']);
   if (other) throw new InputError(`--model ${path}: provides the weights and bias; drop ${other}`);
-  if (o.modelInputs !== undefined && f.inputVectors !== undefined) throw new InputError(`--model-inputs ${o.modelInputs}: the input vectors are given by --input-vectors ${f.inputVectors} already; give one`);
+  if (o.modelInputs !== undefined && f.inputVectors !== undefined)
+    throw new InputError(`--model-inputs ${o.modelInputs}: the input vectors are given by --input-vectors ${f.inputVectors} already; give one`);
   f.model = await modelHead(path, o.headLayer, f.given);
   Object.assign(f.params, f.model.params);
   if (o.modelInputs !== undefined) {

@@ -60,7 +60,15 @@ export async function loadSources(o: DataOptions): Promise<FloatSources> {
   } else describe.push(`generated: W, b ~ N(0, 0.5), seed ${o.seed}`);
   let xFloat: Float64Array | undefined, vectorCount: number | undefined, labels: Int32Array | undefined;
   if (f.inputVectors) {
-    const x = await loadVectors({ xPath: f.inputVectors, yPath: f.inputLabels, wPath: f.weights, model: f.modelInputs ? model : undefined, vectors: o.vectors, given, params });
+    const x = await loadVectors({
+      xPath: f.inputVectors,
+      yPath: f.inputLabels,
+      wPath: f.weights,
+      model: f.modelInputs ? model : undefined,
+      vectors: o.vectors,
+      given,
+      params,
+    });
     ({ xFloat, vectorCount, labels } = x);
     describe.push(x.describe);
   }
@@ -102,16 +110,27 @@ export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed:
   // Vectors, their float references and outputs are held in memory: bound them (about 0.8 GB).
   const values = count * (prelim.inputs + prelim.classes);
   if (values > MAX_RUN_VALUES)
-    throw new InputError(`--vectors: ${count} vectors × (${prelim.inputs} inputs + ${prelim.classes} classes) = ${values.toLocaleString('en-US')} values exceeds ${MAX_RUN_VALUES.toLocaleString('en-US')}; run fewer vectors (or several runs with other seeds)`);
-  let wFloat = src.wFloat, bFloat = src.bFloat;
+    throw new InputError(
+      `--vectors: ${count} vectors × (${prelim.inputs} inputs + ${prelim.classes} classes) = ${values.toLocaleString('en-US')} values exceeds ${MAX_RUN_VALUES.toLocaleString('en-US')}; run fewer vectors (or several runs with other seeds)`,
+    );
+  let wFloat = src.wFloat,
+    bFloat = src.bFloat;
   if (!wFloat) ({ wFloat, bFloat } = generateWeights(prelim, o.seed));
   const xFloat = src.xFloat ?? generateVectors(prelim, count, o.seed).xFloat;
   const autoFormats = o.autoFormats;
   const formats: FormatChoice = autoFormats
-    ? chooseFormats(prelim, { ...fromModel, ...src.given }, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
+    ? chooseFormats(
+        prelim,
+        { ...fromModel, ...src.given },
+        { wFloat, bFloat: bFloat!, xFloat, count },
+        modes.some((m) => m !== 'argmax'),
+      )
     : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };
   for (const f of FMT_FIELDS) if (f in fromModel && !(f in src.given)) formats.source[f] = 'model';
-  if (aligned.biasFmt && !autoFormats) formats.notes.push(`biasFmt: frac ${aligned.biasFmt.frac} = inFmt.frac + wFmt.frac, the alignment of the products in the model's formats (the bias has no quantizer)`);
+  if (aligned.biasFmt && !autoFormats)
+    formats.notes.push(
+      `biasFmt: frac ${aligned.biasFmt.frac} = inFmt.frac + wFmt.frac, the alignment of the products in the model's formats (the bias has no quantizer)`,
+    );
   const config = autoFormats ? parseConfig({ ...src.params, ...aligned, ...fromModel, ...formats.params, ...src.given, mode }) : prelim;
   const weights = quantizeWeights(config, wFloat, bFloat!);
   const vectors = { ...quantizeVectors(config, xFloat, count), ...(src.labels ? { labels: src.labels } : {}) };
@@ -130,4 +149,3 @@ function alignedBias(src: FloatSources): { biasFmt?: Fmt } {
   const wFrac = ((src.given.wFmt as Fmt | undefined) ?? m.wFmt ?? SEED_CONFIG.wFmt).frac;
   return inFrac + wFrac < SEED_CONFIG.biasFmt.frac ? { biasFmt: { width: SEED_CONFIG.biasFmt.width, frac: inFrac + wFrac } } : {};
 }
-

@@ -50,10 +50,12 @@ export async function loadVectors(o: VectorsOptions): Promise<LoadedVectors> {
   if (X.shape.length !== 2) throw new InputError(`${xLabel}: input vectors must be 2-D [vectors, inputs], got shape [${X.shape}]`);
   const [rows, K] = X.shape as [number, number];
   if (rows === 0 || K === 0) throw new InputError(`${xLabel}: input vectors have an empty axis, shape [${X.shape}]`);
-  if (K > paramRange('inputs')[1]) throw new InputError(`${xLabel}: input vectors of shape [${X.shape.join(', ')}] have ${K} features; a head takes at most ${paramRange('inputs')[1]}`);
+  if (K > paramRange('inputs')[1])
+    throw new InputError(`${xLabel}: input vectors of shape [${X.shape.join(', ')}] have ${K} features; a head takes at most ${paramRange('inputs')[1]}`);
   if (params.inputs !== undefined && params.inputs !== K)
     throw new InputError(`${xLabel}: input vectors have ${K} features but ${o.wPath} implies inputs=${String(params.inputs)}`);
-  if (given.inputs !== undefined && given.inputs !== K) throw new InputError(`${xLabel}: input vectors have ${K} features but inputs=${String(given.inputs)} was given`);
+  if (given.inputs !== undefined && given.inputs !== K)
+    throw new InputError(`${xLabel}: input vectors have ${K} features but inputs=${String(given.inputs)} was given`);
   params.inputs = K;
   fitDefaults(params, given, (params.classes ?? given.classes ?? SEED_CONFIG.classes) as number, K);
   const vectorCount = o.vectors ?? rows;
@@ -73,7 +75,8 @@ export async function loadVectors(o: VectorsOptions): Promise<LoadedVectors> {
     labels = new Int32Array(vectorCount);
     for (let i = 0; i < vectorCount; i++) {
       const v = y.data[i]!;
-      if (!Number.isInteger(v) || v < 0 || v >= classes) throw new InputError(`${yLabel}: label ${i} is ${v}, expected an integer class index in 0…${classes - 1}`);
+      if (!Number.isInteger(v) || v < 0 || v >= classes)
+        throw new InputError(`${yLabel}: label ${i} is ${v}, expected an integer class index in 0…${classes - 1}`);
       labels[i] = v;
     }
   }

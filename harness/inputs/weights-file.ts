@@ -44,7 +44,10 @@ export async function loadWeights(
   let [N, K] = W.shape as [number, number];
   if (layout === 'in-out') [N, K] = [K, N];
   // In the file's terms (its shape), not as a parameter the user never set.
-  for (const [field, v] of [['classes', N], ['inputs', K]] as const) {
+  for (const [field, v] of [
+    ['classes', N],
+    ['inputs', K],
+  ] as const) {
     const [lo, hi] = paramRange(field);
     if (v < lo || v > hi) throw new InputError(`${wLabel}: weights of shape [${W.shape.join(', ')}] ${want} give ${field} = ${v}; a head has ${lo} … ${hi}`);
   }
@@ -56,13 +59,18 @@ export async function loadWeights(
   }
   if (bFile) {
     const a = bFile.array;
-    if (a.shape.length !== 1 || a.shape[0] !== N) throw new InputError(`${bFile.label}: bias must have shape [${N}] (the classes of ${wLabel}), got [${a.shape}]`);
+    if (a.shape.length !== 1 || a.shape[0] !== N)
+      throw new InputError(`${bFile.label}: bias must have shape [${N}] (the classes of ${wLabel}), got [${a.shape}]`);
     finite(bFile.label, a.data);
     b = a.data;
   }
   if (b && b.length !== N) throw new InputError(`${wPath}: "b" has ${b.length} values for ${N} classes`);
-  for (const [field, v] of [['classes', N], ['inputs', K]] as const) {
-    if (given[field] !== undefined && given[field] !== v) throw new InputError(`${wLabel}: weights imply ${field}=${v} but ${field}=${String(given[field])} was given`);
+  for (const [field, v] of [
+    ['classes', N],
+    ['inputs', K],
+  ] as const) {
+    if (given[field] !== undefined && given[field] !== v)
+      throw new InputError(`${wLabel}: weights imply ${field}=${v} but ${field}=${String(given[field])} was given`);
     params[field] = v;
   }
   fitDefaults(params, given, N, K);
@@ -92,8 +100,7 @@ async function readJsonWeights(path: string): Promise<{ W: { shape: number[]; da
   if (!flat.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new InputError(`${path}: "W" holds a non-numeric value`);
   let b: Float64Array | undefined;
   if (o.b !== undefined) {
-    if (!Array.isArray(o.b) || !o.b.every((v) => typeof v === 'number' && Number.isFinite(v)))
-      throw new InputError(`${path}: "b" must be an array of numbers`);
+    if (!Array.isArray(o.b) || !o.b.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new InputError(`${path}: "b" must be an array of numbers`);
     b = Float64Array.from(o.b as number[]);
   }
   return { W: { shape: [rows.length, rows[0]!.length], data: Float64Array.from(flat as number[]) }, b };

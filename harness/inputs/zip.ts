@@ -52,7 +52,9 @@ export function zipDirectory(buf: Buffer, fail: (p: string) => never, what = '.n
   for (let p = cdStart, k = 0; k < count; k++) {
     if (p + 46 > end || buf.readUInt32LE(p) !== 0x02014b50) notZip(`central directory entry ${k} is damaged`);
     const flags = buf.readUInt16LE(p + 8);
-    const nameLen = buf.readUInt16LE(p + 28), extraLen = buf.readUInt16LE(p + 30), commentLen = buf.readUInt16LE(p + 32);
+    const nameLen = buf.readUInt16LE(p + 28),
+      extraLen = buf.readUInt16LE(p + 30),
+      commentLen = buf.readUInt16LE(p + 32);
     const next = p + 46 + nameLen + extraLen + commentLen;
     if (next > end) notZip(`central directory entry ${k} is damaged`);
     const e: ZipEntry = {
@@ -113,4 +115,3 @@ export function zipMember(buf: Buffer, e: ZipEntry, fail: (p: string) => never):
   if (crc32 && crc32(data) !== e.crc) fail('CRC mismatch (damaged archive)');
   return data;
 }
-

@@ -44,7 +44,15 @@ export const headDesign = (s: Scenario, rtlDir = RTL_DIR): RtlDesign => ({
  */
 export function buildHeadVerilator(
   s: Scenario,
-  opts: { rtlDir?: string; design?: RtlDesign; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean; onBuild?: (dir: string) => void; optimize?: 'run' | 'build' } = {},
+  opts: {
+    rtlDir?: string;
+    design?: RtlDesign;
+    outRoot?: string;
+    trace?: 'vcd' | 'fst';
+    coverage?: boolean;
+    onBuild?: (dir: string) => void;
+    optimize?: 'run' | 'build';
+  } = {},
 ): Promise<VerilatorBuild> {
   const d = opts.design ?? headDesign(s, opts.rtlDir);
   return buildVerilator({

@@ -62,7 +62,7 @@ export function checkWidths(w: PortWidths): void {
 
 /** Mask of the valid bits of a width-w (≤ 32) field, as an unsigned 32-bit number. */
 export function mask32(w: number): number {
-  return w >= 32 ? 0xffffffff : (1 << w) - 1 >>> 0;
+  return w >= 32 ? 0xffffffff : ((1 << w) - 1) >>> 0;
 }
 
 export class PortBatch {
@@ -98,8 +98,7 @@ export class PortBatch {
   }
 
   setInputs(t: number, inp: CycleInputs): void {
-    this.flags[t] =
-      (inp.rst ? IN_RST : 0) | (inp.sValid ? IN_S_VALID : 0) | (inp.sLast ? IN_S_LAST : 0) | (inp.mReady ? IN_M_READY : 0);
+    this.flags[t] = (inp.rst ? IN_RST : 0) | (inp.sValid ? IN_S_VALID : 0) | (inp.sLast ? IN_S_LAST : 0) | (inp.mReady ? IN_M_READY : 0);
   }
 
   getInputs(t: number): CycleInputs {
@@ -146,10 +145,6 @@ export class PortBatch {
 
   /** True when cycle t's outputs are identical in both batches (same widths assumed). */
   sameOutputs(t: number, other: PortBatch, tOther = t): boolean {
-    return (
-      this.outFlags[t] === other.outFlags[tOther] &&
-      this.mIndex[t] === other.mIndex[tOther] &&
-      this.mValue[t] === other.mValue[tOther]
-    );
+    return this.outFlags[t] === other.outFlags[tOther] && this.mIndex[t] === other.mIndex[tOther] && this.mValue[t] === other.mValue[tOther];
   }
 }

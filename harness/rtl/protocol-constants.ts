@@ -56,7 +56,16 @@ const comment = (c: ProtocolConstant, mark: string) => (c.doc ? `  ${mark} ${c.d
 /** verilator/protocol.h */
 export function cppHeader(): string {
   const lines = PROTOCOL_CONSTANTS.map((c) => `static constexpr ${c.type} ${c.name} = ${literal(c, 'cpp')};${comment(c, '//')}`);
-  return [`// ${GENERATED}`, '// The batch protocol\'s numbers (README.md next to this file); included by ports.h.', '#pragma once', '', '#include <cstdint>', '', ...lines, ''].join('\n');
+  return [
+    `// ${GENERATED}`,
+    "// The batch protocol's numbers (README.md next to this file); included by ports.h.",
+    '#pragma once',
+    '',
+    '#include <cstdint>',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
 }
 
 /** cocotb/headsim_protocol.py */

@@ -64,7 +64,14 @@ export function backendFactory(o: BackendChoice): BackendFactory {
         }
       : async (s, mem, dir, waves) => {
           progress(s, 'starting cocotb on Icarus');
-          const b = await startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(o.out, 'cocotb', 'build'), mem, rtlDir: o.rtlDir, design: designOf(s, dir), extra: { waveFormat: waves.format } });
+          const b = await startHeadCocotb(s, {
+            dir: join(dir, 'cocotb'),
+            buildRoot: join(o.out, 'cocotb', 'build'),
+            mem,
+            rtlDir: o.rtlDir,
+            design: designOf(s, dir),
+            extra: { waveFormat: waves.format },
+          });
           progress(s, `lockstep with cocotb (Icarus), ${s.vectors.count} vectors`);
           return b;
         };

@@ -82,7 +82,10 @@ export async function cosimMode(s: Scenario, traffic: TrafficOptions, o: CosimOp
   const w = o.waves;
   const trace = w ? window(w.from, w.to ?? w.from + DEFAULT_WAVES_CYCLES, '', w.format, w.scope) : undefined;
   const rtlWaves: RtlWaves = trace?.rtl ?? { format: 'vcd', dumpvars: null };
-  const r = await withBackend(() => start(s, mem, dir, rtlWaves), (b) => runLockstep(s, b, traffic, { trace: trace?.t }));
+  const r = await withBackend(
+    () => start(s, mem, dir, rtlWaves),
+    (b) => runLockstep(s, b, traffic, { trace: trace?.t }),
+  );
   const waves: string[] = [];
   if (trace && trace.t.from >= r.tb.cycle) {
     for (const f of [trace.t.modelPath, trace.t.rtlPath]) rmSync(f, { force: true });
@@ -95,12 +98,19 @@ export async function cosimMode(s: Scenario, traffic: TrafficOptions, o: CosimOp
     // the cycle, and diff them; the layout marks the first divergence.
     const c = r.mismatch.cycle;
     const around = window(Math.max(0, c - BEFORE_MISMATCH), c + 2, 'mismatch-', w?.format ?? 'auto', 'all');
-    await withBackend(() => start(s, mem, dir, around.rtl), (b) => runLockstep(s, b, traffic, { trace: around.t }));
+    await withBackend(
+      () => start(s, mem, dir, around.rtl),
+      (b) => runLockstep(s, b, traffic, { trace: around.t }),
+    );
     // The inputs are the same on both sides by construction; outputs and registers are compared.
     const d = await diffVcd(around.t.modelPath, around.t.rtlPath, { ignore: /^(head\.)?(clk|rst|s_valid|s_data(\[\d+\])?|s_last|m_ready)$/ });
     const at = d.firstDifference?.time ?? c * CLOCK_PERIOD;
     waves.push(...writeHeadLayout(signals, around.t, { marker: at, signal: d.firstDifference?.signal }));
-    divergence = { firstInternalDifference: d.firstDifference ?? null, differingSignals: d.differingSignals, atCycle: d.firstDifference ? Math.floor(d.firstDifference.time / CLOCK_PERIOD) : null };
+    divergence = {
+      firstInternalDifference: d.firstDifference ?? null,
+      differingSignals: d.differingSignals,
+      atCycle: d.firstDifference ? Math.floor(d.firstDifference.time / CLOCK_PERIOD) : null,
+    };
   }
   return {
     tb: r.tb,

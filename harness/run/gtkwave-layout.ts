@@ -13,7 +13,18 @@ import type { TraceWindow } from './lockstep.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
 
 /** The stage modules in data order, as a hint; a module not listed gets its group after them. */
-const DATA_ORDER = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'stream_selector', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'output_stage'];
+const DATA_ORDER = [
+  'input_stage',
+  'mac_array',
+  'logit_bank',
+  'comparator_tree',
+  'stream_selector',
+  'exp_unit',
+  'normalizer',
+  'reciprocal',
+  'divider',
+  'output_stage',
+];
 
 const MAX_ARRAY_ENTRIES = 4;
 

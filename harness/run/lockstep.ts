@@ -117,14 +117,20 @@ function compare(m: PortBatch, r: PortBatch, n: number, first: number, s: Scenar
     const mo = m.outFlags[i]!;
     if (mo !== r.outFlags[i] || m.mIndex[i] !== r.mIndex[i] || m.mValue[i] !== r.mValue[i]) {
       const ports: PortMismatch['ports'] = [];
-      for (const [name, bit] of OUT_PORTS) if ((mo & bit) !== (r.outFlags[i]! & bit)) ports.push({ port: name, model: +!!(mo & bit), rtl: +!!(r.outFlags[i]! & bit) });
+      for (const [name, bit] of OUT_PORTS)
+        if ((mo & bit) !== (r.outFlags[i]! & bit)) ports.push({ port: name, model: +!!(mo & bit), rtl: +!!(r.outFlags[i]! & bit) });
       if (m.mIndex[i] !== r.mIndex[i]) ports.push({ port: 'm_index', model: m.mIndex[i]!, rtl: r.mIndex[i]! });
       if (m.mValue[i] !== r.mValue[i]) ports.push({ port: 'm_value', model: m.mValue[i]!, rtl: r.mValue[i]! });
       const { B, E } = s.g;
       return {
         cycle: first + i,
         ports,
-        inFlight: { inputVector: Math.floor(flight.beats / B), inputBeat: flight.beats % B, outputVector: Math.floor(flight.entries / E), outputEntry: flight.entries % E },
+        inFlight: {
+          inputVector: Math.floor(flight.beats / B),
+          inputBeat: flight.beats % B,
+          outputVector: Math.floor(flight.entries / E),
+          outputEntry: flight.entries % E,
+        },
       };
     }
     const f = m.flags[i]!;

@@ -15,7 +15,18 @@ export type ModeRunner = (s: Scenario, traffic: TrafficOptions) => Promise<RunOu
 /** `sim`'s runner: the cycle model alone under the testbench (nothing compared, no files). */
 export const modelAlone: ModeRunner = async (s, traffic) => {
   const r = await runModel(s, traffic);
-  return { tb: r.tb, cycles: r.cycles, seconds: r.seconds, backend: null, cyclesCompared: 0, portMismatch: null, model: r.tb.timing(), rtl: null, waves: [], dir: null };
+  return {
+    tb: r.tb,
+    cycles: r.cycles,
+    seconds: r.seconds,
+    backend: null,
+    cyclesCompared: 0,
+    portMismatch: null,
+    model: r.tb.timing(),
+    rtl: null,
+    waves: [],
+    dir: null,
+  };
 };
 
 export interface ModeRun {
@@ -24,7 +35,13 @@ export interface ModeRun {
   outcome: RunOutcome;
 }
 
-export async function runModes(base: Scenario, modes: readonly Mode[], runner: ModeRunner, traffic: TrafficOptions, opts: { concurrent?: boolean } = {}): Promise<ModeRun[]> {
+export async function runModes(
+  base: Scenario,
+  modes: readonly Mode[],
+  runner: ModeRunner,
+  traffic: TrafficOptions,
+  opts: { concurrent?: boolean } = {},
+): Promise<ModeRun[]> {
   const scenarios = modes.map((mode) => withMode(base, mode));
   if (opts.concurrent) {
     const outcomes = await all(scenarios.map((s) => runner(s, traffic)));

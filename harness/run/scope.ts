@@ -35,7 +35,10 @@ const baseName = (name: string): string => name.replace(/\[\d+\]$/, '');
 
 /** A glob over dotted names: `*` any run, `?` one character; everything else literal. */
 export function globRegex(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`);
 }
 

@@ -22,8 +22,6 @@ import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT
 
 export const CLOCK_PERIOD = 10;
 
-
-
 export class Testbench {
   /** accepted output entries, [vector][entry] */
   readonly outIndex: Int32Array;
@@ -88,11 +86,15 @@ export class Testbench {
       const inRange = (l: number | string) => (padded ? `beat * ${g.kPar} + ${l} < ${g.K}` : 'true');
       // s_data lanes: unrolled up to 64, else a loop of blocking writes through the kernel
       const laneCode = small
-        ? Array.from({ length: g.kPar }, (_, l) => `const x${l} = offering && ${inRange(l)} ? ${x}[base + ${l}] : 0;\n${c.set(p.s_data + l, `x${l}`)}`).join('\n')
+        ? Array.from({ length: g.kPar }, (_, l) => `const x${l} = offering && ${inRange(l)} ? ${x}[base + ${l}] : 0;\n${c.set(p.s_data + l, `x${l}`)}`).join(
+            '\n',
+          )
         : `for (let l = 0; l < ${g.kPar}; l++) { const xl = offering && ${inRange('l')} ? ${x}[base + l] : 0; ${lanes}[l] = xl; ${c.setAt(p.s_data, g.kPar, 'l', 'xl')} }`;
       const phaseCycles = PHASE_VECTORS * Math.max(timing(g).ii, 16);
       const rate = (which: 'valid' | 'ready', dflt: number) =>
-        opt.phases ? `[${TRAFFIC_PHASES.map((ph) => ph[which] ?? dflt).join(', ')}][Math.floor((t - ${S}.probeEnd) / ${phaseCycles}) % ${TRAFFIC_PHASES.length}]` : `${dflt}`;
+        opt.phases
+          ? `[${TRAFFIC_PHASES.map((ph) => ph[which] ?? dflt).join(', ')}][Math.floor((t - ${S}.probeEnd) / ${phaseCycles}) % ${TRAFFIC_PHASES.length}]`
+          : `${dflt}`;
       // Reset once half the vectors are out (after the probe) and, with the phases, once two
       // vectors came out after the backpressure phase (a reset inside it cuts it short of the
       // stall it must reach; just after it, the release of both full banks, a transfer meets the
@@ -103,7 +105,9 @@ export class Testbench {
         if (${S}.backpressureOut < 0 && ${S}.probeEnd >= 0 && t >= ${S}.probeEnd + ${phaseCycles}) ${S}.backpressureOut = ${S}.outVector;`
         : '';
       const released = opt.phases ? ` && ${S}.backpressureOut >= 0 && ${S}.outVector >= ${S}.backpressureOut + 2` : '';
-      const midReset = opt.midRunReset && V > resetAfter ? `${afterBackpressure}
+      const midReset =
+        opt.midRunReset && V > resetAfter
+          ? `${afterBackpressure}
         if (${S}.resetDone === 0 && ${S}.outVector >= ${resetAfter}${released}) {
           ${S}.resetDone = 1;
           ${S}.resetUntil = t + ${opt.resetCycles};
@@ -112,19 +116,20 @@ export class Testbench {
           ${S}.beat = 0;
           ${S}.outEntry = 0;
           ${S}.offering = 0;
-        }` : '';
+        }`
+          : '';
       return `
         const t = ${S}.cycle;${midReset}
         const rst = t < ${opt.resetCycles} || t < ${S}.resetUntil;
         if (${S}.probeEnd < 0 && ${S}.inVector >= ${probeVectors}) ${S}.probeEnd = t;
         if (!rst && ${S}.offering === 0 && ${S}.inVector < ${V})
           ${S}.offering = ${S}.inVector < ${probeVectors} || ${c.ext(validRng)}() < ${rate('valid', opt.validRate)} ? 1 : 0;${
-          opt.phases && g.B > 1
-            ? `
+            opt.phases && g.B > 1
+              ? `
         // One gap for sure: after the first beat of the first vector past the probe.
         if (${S}.inVector === ${probeVectors} && ${S}.beat === 1 && ${S}.gapped === 0) { ${S}.gapped = 1; ${S}.offering = 0; }`
-            : ''
-        }
+              : ''
+          }
         const offering = !rst && ${S}.offering === 1;
         const m_ready = rst ? 0 : ${S}.outVector < ${probeVectors} || ${c.ext(readyRng)}() < ${rate('ready', opt.readyRate)} ? 1 : 0;
         ${c.set(p.rst, 'rst ? 1 : 0')}

@@ -28,7 +28,11 @@ export class ModelTrace {
   private readonly some: Int32Array;
   private started = false;
 
-  constructor(private readonly k: Kernel, readonly path: string, opts: ModelTraceOptions = {}) {
+  constructor(
+    private readonly k: Kernel,
+    readonly path: string,
+    opts: ModelTraceOptions = {},
+  ) {
     this.from = opts.from ?? 0;
     this.to = opts.to ?? Infinity;
     this.w = openWaveWriter(path, { timescale: '1ns', version: 'headsim cycle model' });

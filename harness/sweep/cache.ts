@@ -37,7 +37,8 @@ export function readJsonl(path: string, { mustExist = false } = {}): JsonlRead {
   }
   const st = statSync(path);
   if (!st.isFile()) throw new InputError(`${path}: not a sweep cache (not a regular file)`);
-  if (st.size > LIMITS.sweepCacheBytes) throw new InputError(`${path}: ${st.size} bytes, more than a sweep cache holds (${showBytes(LIMITS.sweepCacheBytes)}); not a sweep cache?`);
+  if (st.size > LIMITS.sweepCacheBytes)
+    throw new InputError(`${path}: ${st.size} bytes, more than a sweep cache holds (${showBytes(LIMITS.sweepCacheBytes)}); not a sweep cache?`);
   const text = readFileSync(path, 'utf8');
   const partialBytes = Buffer.byteLength(text.slice(text.lastIndexOf('\n') + 1));
   const lines: CacheLine[] = [];
@@ -46,7 +47,10 @@ export function readJsonl(path: string, { mustExist = false } = {}): JsonlRead {
     if (!line.trim()) continue;
     try {
       const v = JSON.parse(line) as CacheLine;
-      const ok = 'kind' in v ? (v.kind === 'flat' && typeof v.synthKey === 'string' && !!v.flat) || (v.kind === 'module' && typeof v.key === 'string' && !!v.module) : isRow(v);
+      const ok =
+        'kind' in v
+          ? (v.kind === 'flat' && typeof v.synthKey === 'string' && !!v.flat) || (v.kind === 'module' && typeof v.key === 'string' && !!v.module)
+          : isRow(v);
       if (!ok) throw new Error('not a sweep line');
       lines.push(v);
     } catch {
@@ -110,7 +114,7 @@ export class SweepCache {
     const bytes = Buffer.from(JSON.stringify(line) + '\n');
     // a nearly full disk takes part of a write before it refuses the rest (ENOSPC)
     writingTo(this.path, () => {
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off);
     });
     this.remember(line);
   }

@@ -80,4 +80,3 @@ export function shardOf(points: SweepPoint[], count: number): Map<number, number
   }
   return assign;
 }
-

@@ -30,7 +30,8 @@ function fieldSchema(name: DataSourceName): z.ZodType {
 
 /** A spec's `data`, as written (paths not yet resolved against the spec's directory). */
 export const specDataSchema = z.strictObject(Object.fromEntries(DATA_SOURCE_NAMES.map((k) => [k, fieldSchema(k).optional()])), {
-  error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field (fields: ${DATA_SOURCE_NAMES.join(', ')})` : `expected an object { ${DATA_SOURCE_NAMES.join(', ')} }`),
+  error: (iss) =>
+    iss.code === 'unrecognized_keys' ? `unknown field (fields: ${DATA_SOURCE_NAMES.join(', ')})` : `expected an object { ${DATA_SOURCE_NAMES.join(', ')} }`,
 }) as unknown as z.ZodType<SpecData>;
 
 /** File paths relative to `baseDir` (the spec's directory; null: as given). A .npz:MEMBER suffix stays: only the path part is relative. */

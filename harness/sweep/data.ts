@@ -72,8 +72,16 @@ export function dataHash(src: FloatSources): DataHash {
  */
 export async function sweepData(spec: SpecData | null, flags: DataOptions): Promise<SweepData> {
   const fromFlags = anySource(flags, GIVING_SOURCES);
-  const sources = fromFlags || !spec ? flags : { ...flags, ...spec, weightsLayout: flags.weightsLayout ?? spec.weightsLayout, headLayer: flags.headLayer ?? spec.headLayer };
-  const o: DataOptions = { ...sources, params: flags.params, autoFormats: flags.autoFormats === true || spec?.autoFormats === true, vectors: flags.vectors, seed: flags.seed, out: flags.out };
+  const sources =
+    fromFlags || !spec ? flags : { ...flags, ...spec, weightsLayout: flags.weightsLayout ?? spec.weightsLayout, headLayer: flags.headLayer ?? spec.headLayer };
+  const o: DataOptions = {
+    ...sources,
+    params: flags.params,
+    autoFormats: flags.autoFormats === true || spec?.autoFormats === true,
+    vectors: flags.vectors,
+    seed: flags.seed,
+    out: flags.out,
+  };
   const src = await loadSources(o);
   const hash = dataHash(src);
   const given = anySource(o, GIVING_SOURCES);
@@ -86,7 +94,15 @@ export async function sweepData(spec: SpecData | null, flags: DataOptions): Prom
         describe: src.describe,
       }
     : null;
-  return { ref, src, implied: src.params, params: src.given, autoFormats: !!o.autoFormats, vectors: src.vectorCount ?? flags.vectors ?? 1000, notes: src.notes };
+  return {
+    ref,
+    src,
+    implied: src.params,
+    params: src.given,
+    autoFormats: !!o.autoFormats,
+    vectors: src.vectorCount ?? flags.vectors ?? 1000,
+    notes: src.notes,
+  };
 }
 
 /**
@@ -105,7 +121,9 @@ export function resolvePoints(points: SweepPoint[], data: SweepData, seed: numbe
       if (src.params[k] !== undefined && p.config[k] !== src.params[k])
         throw new InputError(`${p.origin}: the data (${data.ref?.describe}) implies ${k}=${String(src.params[k])} but ${k}=${p.config[k]} was given`);
     if (maxLabel >= p.config.classes) throw new InputError(`${p.origin}: the labels go up to ${maxLabel} but the point has ${p.config.classes} classes`);
-    const config = data.autoFormats ? scenarioOf({ ...src, given: p.params }, { vectors: data.vectors, seed, autoFormats: true }, [p.config.mode]).config : p.config;
+    const config = data.autoFormats
+      ? scenarioOf({ ...src, given: p.params }, { vectors: data.vectors, seed, autoFormats: true }, [p.config.mode]).config
+      : p.config;
     const key = configKey(config);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -138,7 +156,11 @@ export async function pointScenario(p: { params: Record<string, unknown>; vector
  * on the first `vectors` rows of the sweep's data, loaded as `cosim` loads its data flags (a
  * dataset by its cached files), or generated from the seed.
  */
-export async function verifyScenario(p: { params: Record<string, unknown>; seed: number; data?: DataRef | null }, vectors: number, out: string): Promise<SourcedScenario> {
+export async function verifyScenario(
+  p: { params: Record<string, unknown>; seed: number; data?: DataRef | null },
+  vectors: number,
+  out: string,
+): Promise<SourcedScenario> {
   const { mode, ...params } = p.params;
   const d = p.data;
   const files = d?.dataset ? await DATASETS[d.dataset]!(d.out) : null;

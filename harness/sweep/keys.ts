@@ -22,13 +22,24 @@ export interface PointKeys {
  * synthKey and the hash of the input vectors and labels part of key; without it the keys are
  * what they always were (generated data is decided by the seed).
  */
-export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; rtlHash: string; keepBramInit?: boolean; data?: DataRef | null; synthTarget?: SynthTarget }): PointKeys {
+export function pointKeys(
+  c: HeadConfig,
+  ctx: { seed: number; vectors: number; rtlHash: string; keepBramInit?: boolean; data?: DataRef | null; synthTarget?: SynthTarget },
+): PointKeys {
   const script = ctx.keepBramInit ? `${FLAT_SCRIPT_VERSION}-keep-bram-init` : FLAT_SCRIPT_VERSION;
   const d = ctx.data?.hash;
   const t = ctx.synthTarget ?? DEFAULT_SYNTH_TARGET;
   // an iCE40 point: the part, the clock asked for, nextpnr's seed and version are the synthesis too
   const pnr = t.target === 'xc7' ? {} : { target: t.target, clock: t.clock, pnrSeed: t.pnrSeed, nextpnr: nextpnrVersion, flow: ICE40_FLOW_VERSION };
-  const synthKey = sha({ hw: canonicalConfig(c), seed: ctx.seed, rtl: ctx.rtlHash, yosys: yowaspVersion, script, ...pnr, ...(d?.weights ? { weights: d.weights } : {}) });
+  const synthKey = sha({
+    hw: canonicalConfig(c),
+    seed: ctx.seed,
+    rtl: ctx.rtlHash,
+    yosys: yowaspVersion,
+    script,
+    ...pnr,
+    ...(d?.weights ? { weights: d.weights } : {}),
+  });
   return { synthKey, key: sha({ synthKey, vectors: ctx.vectors, accuracy: ACCURACY_VERSION, ...(d?.inputs ? { inputs: d.inputs } : {}) }) };
 }
 

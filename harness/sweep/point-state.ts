@@ -13,10 +13,7 @@ import type { SweepPoint } from './spec.ts';
 export type ModuleResult = ModuleReport | { error: string };
 
 /** What a point waits for: a piece of its own, one submodule (by key), or nothing (its row can be made). */
-export type Waiting =
-  | { for: 'own' }
-  | { for: 'module'; key: string }
-  | { for: 'nothing'; mods: ModuleReport[]; moduleErrors: Record<string, string> };
+export type Waiting = { for: 'own' } | { for: 'module'; key: string } | { for: 'nothing'; mods: ModuleReport[]; moduleErrors: Record<string, string> };
 
 export class PointState implements RowInputs {
   prep: Result<Prepared> | undefined;

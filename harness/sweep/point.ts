@@ -100,7 +100,17 @@ function ice40Flat(r: Ice40Report): FlatReport {
   const h = r.head;
   return {
     top: WRAP_TOP,
-    lut: h.lut4, ff: h.ff, dsp: h.dsp, bram: h.ebr, ramb36: 0, ramb18: 0, carry: h.carry, srl: 0, lutram: 0, muxf7: 0, muxf8: 0,
+    lut: h.lut4,
+    ff: h.ff,
+    dsp: h.dsp,
+    bram: h.ebr,
+    ramb36: 0,
+    ramb18: 0,
+    carry: h.carry,
+    srl: 0,
+    lutram: 0,
+    muxf7: 0,
+    muxf8: 0,
     logicDepth: 0,
     cells: {},
     yosysVersion: `${r.yosysVersion}, ${r.nextpnrVersion}`,

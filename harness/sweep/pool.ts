@@ -47,4 +47,3 @@ export class PoolWorker {
     await this.worker.terminate();
   }
 }
-

@@ -1,6 +1,7 @@
 // Sweep outputs: the JSON report (docs/contract.md §Sweep: { points: [ { params, latency, ii, lut, … } ] }),
 // CSV (one row per point, and one per point × module), a Markdown table, the explorer page
 // (index.html) and its plots as static SVG (harness/sweep/explorer/).
+import type { HeadConfig } from '../../models/config.ts';
 import { join } from 'node:path';
 import { fmt, markdownTable, textTable } from '../../lib/table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
@@ -26,13 +27,22 @@ export interface SweepReport {
   points: PointRow[];
 }
 
-export const GENERIC_SCRIPT = ['read_verilog -DSYNTHESIS rtl/*.v', 'chparam -set <RTL parameters of the point> head', ...synthSteps(FLAT_SYNTH, false), 'stat', DEPTH_CUT, 'ltp -noff'].join('; ');
-export const GENERIC_MODULE_SCRIPT = moduleScriptTemplate().replace(/\n/g, '; ').replace(/tee -o \S+ /g, '');
+export const GENERIC_SCRIPT = [
+  'read_verilog -DSYNTHESIS rtl/*.v',
+  'chparam -set <RTL parameters of the point> head',
+  ...synthSteps(FLAT_SYNTH, false),
+  'stat',
+  DEPTH_CUT,
+  'ltp -noff',
+].join('; ');
+export const GENERIC_MODULE_SCRIPT = moduleScriptTemplate()
+  .replace(/\n/g, '; ')
+  .replace(/tee -o \S+ /g, '');
 
 export function buildSweepReport(rows: PointRow[], meta: { description?: string | null; data?: string | null }): SweepReport {
   const ok = rows.find((r) => r.synth);
-  const uniq = <T,>(xs: T[]) => [...new Set(xs)];
-  const one = <T,>(xs: T[]) => (uniq(xs).length === 1 ? xs[0]! : null);
+  const uniq = <T>(xs: T[]) => [...new Set(xs)];
+  const one = <T>(xs: T[]) => (uniq(xs).length === 1 ? xs[0]! : null);
   return {
     command: 'sweep',
     description: meta.description ?? null,
@@ -52,7 +62,7 @@ const fmtPair = (f: unknown) => {
   const p = f as { width?: number; frac?: number } | null;
   return p && typeof p === 'object' && p.width !== undefined ? `${p.width},${p.frac}` : String(f);
 };
-const cfg = (r: PointRow) => r.config as Record<string, any>;
+const cfg = (r: PointRow) => r.config as unknown as HeadConfig;
 
 /** Parameter columns, in this order, shown when they vary across the points. */
 const PARAM_COLS: { name: string; get: (r: PointRow) => string | number }[] = [
@@ -97,18 +107,80 @@ const STAGES = ['input', 'mac', 'transfer', 'start', 'drain', 'select', 'normali
 
 export function pointsCsv(rows: PointRow[]): string {
   const header = [
-    'index', ...PARAM_COLS.map((c) => c.name), 'status', 'latency', ...STAGES.map((s) => `latency.${s}`), 'ii',
-    'target', 'fmax', 'fmaxKind', 'latencyNs', 'iiNs', 'criticalPath.from', 'criticalPath.to',
-    'lut', 'ff', 'dsp', 'bram', 'ramb36', 'ramb18', 'carry', 'srl', 'lutram', 'muxf7', 'muxf8', 'logicDepth',
-    'top1VsFloat', 'maxProbError', 'maxProbErrorEndToEnd', 'rankingAgreement', 'valueOrderAgreement', 'labelAccuracy', 'floatLabelAccuracy', 'verified', 'error', 'key',
+    'index',
+    ...PARAM_COLS.map((c) => c.name),
+    'status',
+    'latency',
+    ...STAGES.map((s) => `latency.${s}`),
+    'ii',
+    'target',
+    'fmax',
+    'fmaxKind',
+    'latencyNs',
+    'iiNs',
+    'criticalPath.from',
+    'criticalPath.to',
+    'lut',
+    'ff',
+    'dsp',
+    'bram',
+    'ramb36',
+    'ramb18',
+    'carry',
+    'srl',
+    'lutram',
+    'muxf7',
+    'muxf8',
+    'logicDepth',
+    'top1VsFloat',
+    'maxProbError',
+    'maxProbErrorEndToEnd',
+    'rankingAgreement',
+    'valueOrderAgreement',
+    'labelAccuracy',
+    'floatLabelAccuracy',
+    'verified',
+    'error',
+    'key',
   ];
   return csv(
     header,
     rows.map((r) => [
-      r.index, ...PARAM_COLS.map((c) => c.get(r)), r.status, r.latency.total, ...STAGES.map((s) => r.latency.stages[s]), r.ii,
-      r.target ?? 'xc7', r.fmax, r.fmaxKind, r.latencyNs, r.iiNs, r.criticalPath?.from, r.criticalPath?.to,
-      r.lut, r.ff, r.dsp, r.bram, r.synth?.ramb36, r.synth?.ramb18, r.carry, r.synth?.srl, r.synth?.lutram, r.synth?.muxf7, r.synth?.muxf8, r.logicDepth,
-      r.top1VsFloat, r.maxProbError, r.maxProbErrorEndToEnd, r.rankingAgreement, r.valueOrderAgreement, r.labelAccuracy, r.floatLabelAccuracy, r.verified, r.error?.split('\n')[0], r.key,
+      r.index,
+      ...PARAM_COLS.map((c) => c.get(r)),
+      r.status,
+      r.latency.total,
+      ...STAGES.map((s) => r.latency.stages[s]),
+      r.ii,
+      r.target ?? 'xc7',
+      r.fmax,
+      r.fmaxKind,
+      r.latencyNs,
+      r.iiNs,
+      r.criticalPath?.from,
+      r.criticalPath?.to,
+      r.lut,
+      r.ff,
+      r.dsp,
+      r.bram,
+      r.synth?.ramb36,
+      r.synth?.ramb18,
+      r.carry,
+      r.synth?.srl,
+      r.synth?.lutram,
+      r.synth?.muxf7,
+      r.synth?.muxf8,
+      r.logicDepth,
+      r.top1VsFloat,
+      r.maxProbError,
+      r.maxProbErrorEndToEnd,
+      r.rankingAgreement,
+      r.valueOrderAgreement,
+      r.labelAccuracy,
+      r.floatLabelAccuracy,
+      r.verified,
+      r.error?.split('\n')[0],
+      r.key,
     ]),
   );
 }
@@ -117,8 +189,47 @@ export function modulesCsv(rows: PointRow[]): string {
   const out: unknown[][] = [];
   for (const r of rows)
     for (const [name, m] of Object.entries(r.synth?.modules ?? {}))
-      out.push([r.index, cfg(r).mode, cfg(r).classes, cfg(r).cPar, cfg(r).divider, cfg(r).expLut.addrBits, name, m.instances, m.lut, m.ff, m.dsp, m.bram, m.carry, m.srl, m.lutram, m.logicDepth, r.key]);
-  return csv(['index', 'mode', 'classes', 'cPar', 'divider', 'expLut.addrBits', 'module', 'instances', 'lut', 'ff', 'dsp', 'bram', 'carry', 'srl', 'lutram', 'logicDepth', 'key'], out);
+      out.push([
+        r.index,
+        cfg(r).mode,
+        cfg(r).classes,
+        cfg(r).cPar,
+        cfg(r).divider,
+        cfg(r).expLut.addrBits,
+        name,
+        m.instances,
+        m.lut,
+        m.ff,
+        m.dsp,
+        m.bram,
+        m.carry,
+        m.srl,
+        m.lutram,
+        m.logicDepth,
+        r.key,
+      ]);
+  return csv(
+    [
+      'index',
+      'mode',
+      'classes',
+      'cPar',
+      'divider',
+      'expLut.addrBits',
+      'module',
+      'instances',
+      'lut',
+      'ff',
+      'dsp',
+      'bram',
+      'carry',
+      'srl',
+      'lutram',
+      'logicDepth',
+      'key',
+    ],
+    out,
+  );
 }
 
 /** Rows measured against labels (the user's data, or a dataset): they get label accuracy columns. */
@@ -128,7 +239,25 @@ function mainTable(rows: PointRow[]): { header: string[]; body: (string | number
   const cols = varying(rows);
   const labels = hasLabels(rows);
   const ice40 = rows.length > 0 && rows.every((r) => r.target && r.target !== 'xc7');
-  const header = [...cols.map((c) => c.name), 'latency', 'II', 'MHz', 'latency ns', ice40 ? 'LUT4' : 'LUT', 'FF', ice40 ? 'MAC16' : 'DSP', ice40 ? 'EBR' : 'BRAM', ice40 ? 'CARRY' : 'CARRY4', 'depth', 'synth s', ...(labels ? ['labelAccuracy', 'float'] : []), 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
+  const header = [
+    ...cols.map((c) => c.name),
+    'latency',
+    'II',
+    'MHz',
+    'latency ns',
+    ice40 ? 'LUT4' : 'LUT',
+    'FF',
+    ice40 ? 'MAC16' : 'DSP',
+    ice40 ? 'EBR' : 'BRAM',
+    ice40 ? 'CARRY' : 'CARRY4',
+    'depth',
+    'synth s',
+    ...(labels ? ['labelAccuracy', 'float'] : []),
+    'top1VsFloat',
+    'maxProbError',
+    'valueOrder',
+    'verified',
+  ];
   const body = rows.map((r) => [
     ...cols.map((c) => c.get(r)),
     r.latency.total,
@@ -182,7 +311,7 @@ export function markdown(report: SweepReport): string {
       : `- MHz: a pre-route estimate (Yosys sta with the 7-series cell delays, no routing: the routed clock is lower); latency ns = latency cycles at that clock.`,
     `- depth: cells on the longest combinational path after cutting FF/SRL/BRAM/DSP (a CARRY4 is one level; no routing): an Fmax proxy.`,
     `- latency and II in cycles, from the formulas the cycle model and the RTL are tested against.`,
-    `- accuracy: bit-true reference vs float64 on ${report.vectors ?? '?'} vectors (${report.data ? `data: ${report.data}` : `seed ${report.seed ?? '?'}`}); valueOrder = share of vectors whose emitted values, sorted, keep the logits' order${hasLabels(rows) ? '; labelAccuracy = top-1 vs the labels (float: the float64 reference\'s)' : ''}.`,
+    `- accuracy: bit-true reference vs float64 on ${report.vectors ?? '?'} vectors (${report.data ? `data: ${report.data}` : `seed ${report.seed ?? '?'}`}); valueOrder = share of vectors whose emitted values, sorted, keep the logits' order${hasLabels(rows) ? "; labelAccuracy = top-1 vs the labels (float: the float64 reference's)" : ''}.`,
     `- per module: each submodule of head synthesized on its own with the parameters head gives it; no optimization crosses module boundaries there, so the module sums differ from the flattened totals.`,
     '',
   );
@@ -190,7 +319,13 @@ export function markdown(report: SweepReport): string {
   const clocked = rows.filter((r) => r.fmax && r.criticalPath);
   if (clocked.length) {
     lines.push(`## Clock: the critical path of each point (${clocked[0]!.fmaxKind === 'routed' ? 'routed' : 'pre-route estimate'})`, '');
-    lines.push(markdownTable(['point', 'cPar', 'MHz', 'from (module: register)', 'to (module: register)'], clocked.map((r) => [shortLabel(r), cfg(r).cPar, na(r.fmax), r.criticalPath!.from, r.criticalPath!.to])), '');
+    lines.push(
+      markdownTable(
+        ['point', 'cPar', 'MHz', 'from (module: register)', 'to (module: register)'],
+        clocked.map((r) => [shortLabel(r), cfg(r).cPar, na(r.fmax), r.criticalPath!.from, r.criticalPath!.to]),
+      ),
+      '',
+    );
   }
   const failed = rows.filter(isFailed);
   if (failed.length) {
@@ -201,7 +336,19 @@ export function markdown(report: SweepReport): string {
   const withModules = rows.filter((r) => r.synth?.modules);
   if (withModules.length) {
     const names = [...new Set(withModules.flatMap((r) => Object.keys(r.synth!.modules!)))];
-    const order = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'stream_selector', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'approx_scaler', 'output_stage'];
+    const order = [
+      'input_stage',
+      'mac_array',
+      'logit_bank',
+      'comparator_tree',
+      'stream_selector',
+      'exp_unit',
+      'normalizer',
+      'reciprocal',
+      'divider',
+      'approx_scaler',
+      'output_stage',
+    ];
     names.sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
     lines.push('## Per module (each synthesized on its own): LUT / FF / DSP / BRAM', '');
     lines.push(

@@ -166,5 +166,13 @@ export function buildRow(st: RowInputs, mods: ModuleReport[], moduleErrors: Reco
 /** A cached row with the verification it lacked. */
 export function reverifiedRow(st: RowInputs, prev: PointRow): PointRow {
   const v = st.verification!;
-  return { ...prev, index: st.p.index, params: st.p.params, verified: v.ok, verifyDetail: v.detail, seconds: { ...prev.seconds, verify: v.seconds }, finishedAt: new Date().toISOString() };
+  return {
+    ...prev,
+    index: st.p.index,
+    params: st.p.params,
+    verified: v.ok,
+    verifyDetail: v.detail,
+    seconds: { ...prev.seconds, verify: v.seconds },
+    finishedAt: new Date().toISOString(),
+  };
 }

@@ -115,7 +115,10 @@ class SweepRun {
     this.row = { modules: o.modules, data: o.data?.hash ?? null, rtlHash: this.rtlHash, target: (o.synthTarget ?? DEFAULT_SYNTH_TARGET).target };
     this.cache = new SweepCache(o.cachePath);
     this.progress = o.progress === false ? null : new Progress();
-    if (this.cache.bad) this.progress?.log(`sweep: ${o.cachePath}: ${this.cache.bad} unreadable line(s) ignored${this.cache.repaired ? ' (work cut short by an interrupted run; it is done again)' : ''}`);
+    if (this.cache.bad)
+      this.progress?.log(
+        `sweep: ${o.cachePath}: ${this.cache.bad} unreadable line(s) ignored${this.cache.repaired ? ' (work cut short by an interrupted run; it is done again)' : ''}`,
+      );
     const shards = o.shard ? shardOf(o.points, o.shard.count) : null;
     this.mine = o.points.filter((p) => !shards || shards.get(p.index) === o.shard!.index);
   }
@@ -124,7 +127,14 @@ class SweepRun {
   plan(): void {
     const o = this.o;
     for (const p of this.mine) {
-      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data, synthTarget: o.synthTarget });
+      const keys = pointKeys(p.config, {
+        seed: o.seed,
+        vectors: o.vectors,
+        rtlHash: this.rtlHash,
+        keepBramInit: o.keepBramInit,
+        data: o.data,
+        synthTarget: o.synthTarget,
+      });
       const hit = this.cache.get(keys.key);
       const retry = o.retryFailed && hit && isFailed(hit);
       const needVerify = o.verify !== null && (!hit || retry || hit.verified === null || (o.retryFailed && hit.verified === false));
@@ -133,7 +143,17 @@ class SweepRun {
         this.cached++;
         continue;
       }
-      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit, synthTarget: o.synthTarget ?? DEFAULT_SYNTH_TARGET };
+      const spec: PointSpec = {
+        params: { ...p.config },
+        vectors: o.vectors,
+        seed: o.seed,
+        data: o.data ?? null,
+        rtlHash: this.rtlHash,
+        rtlDir: o.rtlDir,
+        timeoutMs: o.timeoutMs,
+        keepBramInit: !!o.keepBramInit,
+        synthTarget: o.synthTarget ?? DEFAULT_SYNTH_TARGET,
+      };
       const st = new PointState(p, spec, keys, hit && !retry ? hit : null, needVerify);
       this.states.push(st);
       if (st.prev) {
@@ -154,7 +174,11 @@ class SweepRun {
   }
 
   async work(): Promise<void> {
-    await this.queue.drain(this.jobs, () => new PoolWorker(), (w, t) => this.execute(w, t));
+    await this.queue.drain(
+      this.jobs,
+      () => new PoolWorker(),
+      (w, t) => this.execute(w, t),
+    );
     for (const st of this.states) if (!st.done) throw new Error(`sweep: point ${st.p.index} did not complete (internal error)`);
   }
 
@@ -165,13 +189,27 @@ class SweepRun {
 
   result(): SweepRunResult {
     const rows = [...this.rows.entries()].sort((a, b) => a[0] - b[0]).map(([, r]) => r);
-    return { rows, ran: this.states.length, cached: this.cached, failed: this.failed, syntheses: this.syntheses, seconds: (performance.now() - this.t0) / 1000, rtlHash: this.rtlHash };
+    return {
+      rows,
+      ran: this.states.length,
+      cached: this.cached,
+      failed: this.failed,
+      syntheses: this.syntheses,
+      seconds: (performance.now() - this.t0) / 1000,
+      rtlHash: this.rtlHash,
+    };
   }
 
   private state() {
     return {
-      done: this.rows.size, failed: this.failed, cached: this.cached, total: this.mine.length,
-      costDone: this.costDone, costTotal: Math.max(this.costPlanned, this.costDone + 1), jobs: this.jobs, running: [...new Set(this.running.values())],
+      done: this.rows.size,
+      failed: this.failed,
+      cached: this.cached,
+      total: this.mine.length,
+      costDone: this.costDone,
+      costTotal: Math.max(this.costPlanned, this.costDone + 1),
+      jobs: this.jobs,
+      running: [...new Set(this.running.values())],
     };
   }
 
@@ -180,7 +218,8 @@ class SweepRun {
   /** Run one task on a worker and record its result. */
   private async execute(w: PoolWorker, t: Task): Promise<void> {
     const o = this.o;
-    const label = t.kind === 'modules' ? `modules ${t.subs.map((s) => s.module).join(',')} (N=${t.st.p.config.classes})` : `${t.kind} ${pointLabel(t.st.p.config)}`;
+    const label =
+      t.kind === 'modules' ? `modules ${t.subs.map((s) => s.module).join(',')} (N=${t.st.p.config.classes})` : `${t.kind} ${pointLabel(t.st.p.config)}`;
     this.running.set(t, label);
     const t1 = performance.now();
     this.progress?.update(this.state());
@@ -204,7 +243,8 @@ class SweepRun {
     }
     this.running.delete(t);
     this.costDone += t.cost;
-    if (t.kind !== 'prepare') this.progress?.note(`sweep: ${label}: ${err ? `failed: ${err.split('\n')[0]}` : 'done'} (${duration((performance.now() - t1) / 1000)})`);
+    if (t.kind !== 'prepare')
+      this.progress?.note(`sweep: ${label}: ${err ? `failed: ${err.split('\n')[0]}` : 'done'} (${duration((performance.now() - t1) / 1000)})`);
     this.record(t, result, err);
     this.progress?.update(this.state());
   }

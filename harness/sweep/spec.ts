@@ -87,10 +87,17 @@ const specSchema = z.strictObject(
     description: z.string({ error: () => 'expected a string' }).optional(),
     data: specDataSchema.nullish(),
     target: z.string({ error: (iss) => `expected a target name, got ${JSON.stringify(iss.input)}` }).optional(),
-    clock: z.number({ error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).gt(0, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).lte(2000, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).nullish(),
+    clock: z
+      .number({ error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` })
+      .gt(0, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` })
+      .lte(2000, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` })
+      .nullish(),
     pnrSeed: integer(0),
   },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field '${iss.keys[0]}' (fields: ${FIELDS.join(', ')})` : 'expected a JSON object { base, grid, points }') },
+  {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys' ? `unknown field '${iss.keys[0]}' (fields: ${FIELDS.join(', ')})` : 'expected a JSON object { base, grid, points }',
+  },
 );
 
 /** `baseDir`: where the data paths are relative to (the spec's directory; null: as given). */
@@ -113,7 +120,8 @@ export function parseSpec(raw: unknown, where = 'spec', baseDir: string | null =
 /** The spec's target fields (checked by the schema for type; here against the target list). */
 function synthTargetOf(s: { target?: string; clock?: number | null; pnrSeed?: number | null }): SynthTarget {
   const target = targetOf(s.target ?? DEFAULT_SYNTH_TARGET.target, 'target');
-  if (target.family === 'xc7' && (s.clock != null || s.pnrSeed != null)) throw new InputError(`${s.clock != null ? 'clock' : 'pnrSeed'}: only iCE40 targets are placed and routed (target is xc7)`);
+  if (target.family === 'xc7' && (s.clock != null || s.pnrSeed != null))
+    throw new InputError(`${s.clock != null ? 'clock' : 'pnrSeed'}: only iCE40 targets are placed and routed (target is xc7)`);
   return { target: target.name, clock: s.clock ?? null, pnrSeed: s.pnrSeed ?? DEFAULT_SYNTH_TARGET.pnrSeed };
 }
 
@@ -146,7 +154,12 @@ export const MAX_POINTS = 100_000;
 
 function cross(grid: Record<string, unknown[]>): Record<string, unknown>[] {
   const n = Object.values(grid).reduce((p, v) => p * v.length, 1);
-  if (n > MAX_POINTS) throw new InputError(`grid: ${Object.entries(grid).map(([k, v]) => `${k} (${v.length})`).join(' × ')} = ${n.toLocaleString('en-US')} points exceeds ${MAX_POINTS.toLocaleString('en-US')}; split the spec`);
+  if (n > MAX_POINTS)
+    throw new InputError(
+      `grid: ${Object.entries(grid)
+        .map(([k, v]) => `${k} (${v.length})`)
+        .join(' × ')} = ${n.toLocaleString('en-US')} points exceeds ${MAX_POINTS.toLocaleString('en-US')}; split the spec`,
+    );
   let combos: Record<string, unknown>[] = [{}];
   for (const [name, values] of Object.entries(grid)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
   return combos;
@@ -200,6 +213,10 @@ export function stableStringify(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-export const sha = (v: unknown) => createHash('sha256').update(typeof v === 'string' ? v : stableStringify(v)).digest('hex').slice(0, 24);
+export const sha = (v: unknown) =>
+  createHash('sha256')
+    .update(typeof v === 'string' ? v : stableStringify(v))
+    .digest('hex')
+    .slice(0, 24);
 
 export const configKey = (c: HeadConfig) => sha(canonicalConfig(c));

@@ -31,14 +31,22 @@ export interface VerifyOptions {
 export async function verify(p: PointSpec, v: VerifyOptions): Promise<Verification> {
   const t0 = performance.now();
   const done = (ok: boolean, detail: string) => ({ ok, detail, seconds: (performance.now() - t0) / 1000 });
-  const runner = cosimRunner({ backend: 'verilator', out: v.dir, rtlDir: p.rtlDir, deadline: { at: Date.now() + v.timeoutMs, limit: `the verification's time limit of ${v.timeoutMs} ms` } });
+  const runner = cosimRunner({
+    backend: 'verilator',
+    out: v.dir,
+    rtlDir: p.rtlDir,
+    deadline: { at: Date.now() + v.timeoutMs, limit: `the verification's time limit of ${v.timeoutMs} ms` },
+  });
   try {
     makeDir(v.dir);
     // what reproduces the run: headsim cosim --config config.json --mode <mode> and the data flags
     writeFileAtomic(join(v.dir, 'config.json'), JSON.stringify(p.params, null, 2) + '\n');
     const sourced = await verifyScenario(p, v.vectors, v.dir);
     const mode = sourced.config.mode;
-    const r = await checkModes({ command: 'cosim', sourced, modes: [mode], traffic: { ...DEFAULT_TRAFFIC, seed: p.seed }, bars: { maxProbError: 1 }, concurrent: true }, runner.run);
+    const r = await checkModes(
+      { command: 'cosim', sourced, modes: [mode], traffic: { ...DEFAULT_TRAFFIC, seed: p.seed }, bars: { maxProbError: 1 }, concurrent: true },
+      runner.run,
+    );
     writeJson(join(v.dir, 'cosim.json'), r.report);
     if (!r.failed.length) return done(true, 'cosim: all checks passed');
     return done(false, `cosim: ${r.failed.length} check(s) failed\n${r.failed.map((f) => `FAIL ${f}`).join('\n')}`);

@@ -74,7 +74,8 @@ function dsp48Setup(c: JsonCell, port: string): number | null {
 }
 
 const XC7: Family = {
-  clock: (type, port) => (/^FD/.test(type) ? port === 'C' : /^RAMB/.test(type) ? /^CLK(ARD|BWR)CLK$/.test(port) : /^RAM/.test(type) ? port === 'WCLK' : port === 'CLK'),
+  clock: (type, port) =>
+    /^FD/.test(type) ? port === 'C' : /^RAMB/.test(type) ? /^CLK(ARD|BWR)CLK$/.test(port) : /^RAM/.test(type) ? port === 'WCLK' : port === 'CLK',
   setup(c, port) {
     const t = c.type;
     if (/^FD[RSCP]E/.test(t)) return port === 'D' ? 0 : port === 'CE' ? 109 : 404;
@@ -89,7 +90,15 @@ const XC7: Family = {
   passes(c) {
     if (c.type !== 'DSP48E1' || param(c, 'PREG')) return null;
     const [areg, breg, creg, dreg, adreg, mreg] = ['AREG', 'BREG', 'CREG', 'DREG', 'ADREG', 'MREG'].map((p) => param(c, p));
-    return ['PCIN', 'CARRYIN', 'CARRYCASCIN', ...(creg ? [] : ['C']), ...(areg || mreg ? [] : ['A', 'ACIN']), ...(breg || mreg ? [] : ['B', 'BCIN']), ...(dreg || adreg || mreg ? [] : ['D'])];
+    return [
+      'PCIN',
+      'CARRYIN',
+      'CARRYCASCIN',
+      ...(creg ? [] : ['C']),
+      ...(areg || mreg ? [] : ['A', 'ACIN']),
+      ...(breg || mreg ? [] : ['B', 'BCIN']),
+      ...(dreg || adreg || mreg ? [] : ['D']),
+    ];
   },
 };
 
@@ -130,7 +139,7 @@ export function analyzeEstimate(json: string, family: EstimateFamily, top = 'hea
       if (s === null) continue;
       for (const b of n.bits(name, port)) {
         const a = n.arrival.get(b);
-        if (a === undefined || n.inputs.has(b) && a === 0) continue;
+        if (a === undefined || (n.inputs.has(b) && a === 0)) continue;
         if (!worst || a + s > worst.total) worst = { bit: b, total: a + s, setup: s, cell: name, port };
         worseOf(stages, (module ??= moduleOf(n.registerName(name))), a + s);
       }
@@ -155,7 +164,11 @@ export function analyzeEstimate(json: string, family: EstimateFamily, top = 'hea
     }
     const c = n.cells.get(d.cell)!;
     steps.push({ cell: d.cell, type: c.type, at: ns(n.arrival.get(bit) ?? 0) });
-    const through = f.passes?.(c)?.flatMap((port) => n.bits(d.cell, port)).filter((b) => (n.arrival.get(b) ?? -1) > clockTree) ?? [];
+    const through =
+      f
+        .passes?.(c)
+        ?.flatMap((port) => n.bits(d.cell, port))
+        .filter((b) => (n.arrival.get(b) ?? -1) > clockTree) ?? [];
     if (through.length) {
       bit = through.reduce((a, b) => ((n.arrival.get(b) ?? -1) > (n.arrival.get(a) ?? -1) ? b : a));
       continue;
@@ -186,5 +199,12 @@ export function analyzeEstimate(json: string, family: EstimateFamily, top = 'hea
     : { module: 'port', register: worst.port, cell: worst.port, type: 'output' };
   const delay = ns(worst.total - clockTree);
   const path: CriticalPath = { from: from!, to, delay, steps: elide(steps), logic: delay, routing: 0 };
-  return { kind: 'estimate', fmax: mhz(delay), period: delay, path, stages: stageTable(stages, clockTree), method: `Yosys sta, ${family === 'xc7' ? '7-series' : 'iCE40'} cell delay models, no routing` };
+  return {
+    kind: 'estimate',
+    fmax: mhz(delay),
+    period: delay,
+    path,
+    stages: stageTable(stages, clockTree),
+    method: `Yosys sta, ${family === 'xc7' ? '7-series' : 'iCE40'} cell delay models, no routing`,
+  };
 }

@@ -59,7 +59,14 @@ export function ice40Resources(cells: CellCounts): Ice40Resources {
   return r;
 }
 
-const minus = (a: Ice40Resources, b: Ice40Resources): Ice40Resources => ({ lut4: a.lut4 - b.lut4, ff: a.ff - b.ff, carry: a.carry - b.carry, ebr: a.ebr - b.ebr, dsp: a.dsp - b.dsp, spram: a.spram - b.spram });
+const minus = (a: Ice40Resources, b: Ice40Resources): Ice40Resources => ({
+  lut4: a.lut4 - b.lut4,
+  ff: a.ff - b.ff,
+  carry: a.carry - b.carry,
+  ebr: a.ebr - b.ebr,
+  dsp: a.dsp - b.dsp,
+  spram: a.spram - b.spram,
+});
 
 /** The head does not fit the part: a one-line message with the numbers (exit status 2). */
 export class DoesNotFitError extends InputError {
@@ -120,8 +127,23 @@ export function ice40Script(inputs: Pick<Ice40Inputs, 'sources' | 'params'>, par
 /** Cache key of one iCE40 run: what Yosys reads, the part, the clock, the seed, the tools, the flow. */
 export function ice40Key(inputs: Ice40Inputs, part: Ice40Part, o: Pick<Ice40Options, 'clock' | 'pnrSeed'>): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify({ part: part.name, clock: o.clock, seed: o.pnrSeed, yosys: yowaspVersion, nextpnr: nextpnrVersion, flow: ICE40_FLOW_VERSION, params: inputs.params, mem: inputs.memHashes }));
-  for (const s of inputs.sources) h.update(s).update('\0').update(inputs.files[s] ?? '').update('\0');
+  h.update(
+    JSON.stringify({
+      part: part.name,
+      clock: o.clock,
+      seed: o.pnrSeed,
+      yosys: yowaspVersion,
+      nextpnr: nextpnrVersion,
+      flow: ICE40_FLOW_VERSION,
+      params: inputs.params,
+      mem: inputs.memHashes,
+    }),
+  );
+  for (const s of inputs.sources)
+    h.update(s)
+      .update('\0')
+      .update(inputs.files[s] ?? '')
+      .update('\0');
   return h.digest('hex').slice(0, 24);
 }
 
@@ -133,7 +155,11 @@ const NO_FIT = /Unable to find a placement location|Design uses \d+ .* but devic
 export async function synthIce40(inputs: Ice40Inputs, part: Ice40Part, o: Ice40Options): Promise<Ice40Report> {
   const script = ice40Script(inputs, part);
   const files = { ...inputs.files, [`${WRAP_TOP}.v`]: timingWrapVerilog(portWidths(inputs.params)), 'synth.ys': script };
-  const y = await runYosysIsolated(['-s', 'synth.ys'], files, { timeoutMs: o.timeoutMs, outputs: ['stat.txt', 'stat-core.txt', 'top.json', ...ESTIMATE_OUTPUTS], what: 'yosys (synth_ice40)' });
+  const y = await runYosysIsolated(['-s', 'synth.ys'], files, {
+    timeoutMs: o.timeoutMs,
+    outputs: ['stat.txt', 'stat-core.txt', 'top.json', ...ESTIMATE_OUTPUTS],
+    what: 'yosys (synth_ice40)',
+  });
   const all = ice40Resources(parseStat(y.files['stat.txt'] ?? '').get(WRAP_TOP) ?? {});
   const core = parseStat(y.files['stat-core.txt'] ?? '');
   const head = ice40Resources(core.get(`${WRAP_TOP} (partially selected)`) ?? core.get(WRAP_TOP) ?? {});
@@ -141,19 +167,48 @@ export async function synthIce40(inputs: Ice40Inputs, part: Ice40Part, o: Ice40O
   const estimate = analyzeEstimate(y.files['sta.json'] ?? '', 'ice40', WRAP_TOP);
 
   const target = o.clock ?? DEFAULT_ICE40_TARGET_MHZ;
-  const args = [`--${part.device}`, '--package', part.package, '--json', 'top.json', '--top', WRAP_TOP, '--freq', String(target), '--seed', String(o.pnrSeed), '--report', 'report.json', '--sdf', 'top.sdf', '--timing-allow-fail', '--pcf-allow-unconstrained', '-q'];
+  const args = [
+    `--${part.device}`,
+    '--package',
+    part.package,
+    '--json',
+    'top.json',
+    '--top',
+    WRAP_TOP,
+    '--freq',
+    String(target),
+    '--seed',
+    String(o.pnrSeed),
+    '--report',
+    'report.json',
+    '--sdf',
+    'top.sdf',
+    '--timing-allow-fail',
+    '--pcf-allow-unconstrained',
+    '-q',
+  ];
   let p;
   try {
     p = await runNextpnrIsolated(args, { 'top.json': y.files['top.json'] ?? '' }, { timeoutMs: o.timeoutMs, outputs: ['report.json', 'top.sdf'] });
   } catch (e) {
     const line = e instanceof Error ? e.message.split('\n').find((l) => NO_FIT.test(l)) : undefined;
-    if (line) throw new DoesNotFitError(`does not fit ${part.name}: nextpnr: ${line.replace(/^ERROR:\s*/, '').trim()} (head: ${fmt(head.lut4)} LUT4, ${fmt(head.ff)} FF, ${head.ebr} EBR, ${head.dsp} SB_MAC16)`);
+    if (line)
+      throw new DoesNotFitError(
+        `does not fit ${part.name}: nextpnr: ${line.replace(/^ERROR:\s*/, '').trim()} (head: ${fmt(head.lut4)} LUT4, ${fmt(head.ff)} FF, ${head.ebr} EBR, ${head.dsp} SB_MAC16)`,
+      );
     throw e;
   }
-  const rep = JSON.parse(p.files['report.json'] ?? '{}') as { fmax?: Record<string, { achieved: number }>; utilization?: Record<string, { used: number; available: number }> };
+  const rep = JSON.parse(p.files['report.json'] ?? '{}') as {
+    fmax?: Record<string, { achieved: number }>;
+    utilization?: Record<string, { used: number; available: number }>;
+  };
   const u = rep.utilization ?? {};
   const use = (k: string) => ({ used: u[k]?.used ?? 0, available: u[k]?.available ?? 0 });
-  const nextpnrFmax = Math.min(...Object.entries(rep.fmax ?? {}).filter(([clk]) => !/PACKER_(GND|VCC)/.test(clk)).map(([, f]) => f.achieved));
+  const nextpnrFmax = Math.min(
+    ...Object.entries(rep.fmax ?? {})
+      .filter(([clk]) => !/PACKER_(GND|VCC)/.test(clk))
+      .map(([, f]) => f.achieved),
+  );
   const routed = analyzeRouted(readSdf(p.files['top.sdf'] ?? ''), y.files['top.json'] ?? '', WRAP_TOP);
   return {
     target: part.name,
@@ -183,6 +238,8 @@ function checkFit(part: Ice40Part, all: Ice40Resources, head: Ice40Resources): v
   if (all.ebr > part.ebr) over.push(`${all.ebr} EBR > ${part.ebr}`);
   if (all.dsp > part.dsp) over.push(`${all.dsp} SB_MAC16 > ${part.dsp}`);
   if (all.spram > part.spram) over.push(`${all.spram} SPRAM > ${part.spram}`);
-  if (over.length) throw new DoesNotFitError(`does not fit ${part.name}: ${over.join(', ')} (the head alone: ${fmt(head.lut4)} LUT4, ${fmt(head.ff)} FF, ${head.ebr} EBR, ${head.dsp} SB_MAC16)`);
+  if (over.length)
+    throw new DoesNotFitError(
+      `does not fit ${part.name}: ${over.join(', ')} (the head alone: ${fmt(head.lut4)} LUT4, ${fmt(head.ff)} FF, ${head.ebr} EBR, ${head.dsp} SB_MAC16)`,
+    );
 }
-

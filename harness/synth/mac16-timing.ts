@@ -38,7 +38,10 @@ const CONTROL = /^(CE|AHOLD|BHOLD|CHOLD|DHOLD|IRSTTOP|IRSTBOT|ORSTTOP|ORSTBOT|OL
 export function mac16Arcs(params: Record<string, number>, pins: Set<string>): Mac16Arcs {
   const p = (k: string) => params[k] ?? 0;
   const mult = p('MODE_8x8') ? MAC16_PS.mult8 : MAC16_PS.mult16;
-  const anyReg = ['A_REG', 'B_REG', 'C_REG', 'D_REG', 'TOP_8x8_MULT_REG', 'BOT_8x8_MULT_REG', 'PIPELINE_16x16_MULT_REG1', 'PIPELINE_16x16_MULT_REG2'].some((k) => p(k)) || p('TOPOUTPUT_SELECT') === 1 || p('BOTOUTPUT_SELECT') === 1;
+  const anyReg =
+    ['A_REG', 'B_REG', 'C_REG', 'D_REG', 'TOP_8x8_MULT_REG', 'BOT_8x8_MULT_REG', 'PIPELINE_16x16_MULT_REG1', 'PIPELINE_16x16_MULT_REG2'].some((k) => p(k)) ||
+    p('TOPOUTPUT_SELECT') === 1 ||
+    p('BOTOUTPUT_SELECT') === 1;
   const arcs: Mac16Arcs = { comb: [], launch: [], setup: [] };
   const outs = [...pins].filter((x) => OUT.test(x));
   const ins = [...pins].filter((x) => DATA.test(x));
@@ -70,7 +73,6 @@ export function mac16Arcs(params: Record<string, number>, pins: Set<string>): Ma
     if (inReg(i)) arcs.setup.push({ port: i, setup: MAC16_PS.dataSetup });
     else if (regOut) arcs.setup.push({ port: i, setup: through(i) });
   }
-  if (anyReg)
-    for (const c of pins) if (CONTROL.test(c)) arcs.setup.push({ port: c, setup: /^ADDSUB/.test(c) ? MAC16_PS.addsubSetup : MAC16_PS.controlSetup });
+  if (anyReg) for (const c of pins) if (CONTROL.test(c)) arcs.setup.push({ port: c, setup: /^ADDSUB/.test(c) ? MAC16_PS.addsubSetup : MAC16_PS.controlSetup });
   return arcs;
 }

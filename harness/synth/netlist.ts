@@ -101,7 +101,11 @@ export class Netlist {
   registerName(cell: string, port?: string): string {
     const c = this.cells.get(cell);
     const owner = this.ownerModule(cell);
-    const ports = port ? [port] : Object.entries(c?.port_directions ?? {}).filter(([, d]) => d === 'output').map(([p]) => p);
+    const ports = port
+      ? [port]
+      : Object.entries(c?.port_directions ?? {})
+          .filter(([, d]) => d === 'output')
+          .map(([p]) => p);
     for (const p of ports)
       for (const b of this.bits(cell, p)) {
         const all = this.names.get(b) ?? [];
@@ -114,16 +118,35 @@ export class Netlist {
 }
 
 /** A name as reports show it: no bit index, no escape, no wrapper instance (harness/synth/timing-wrap.ts). */
-export const stripIndex = (name: string) => name.replace(/(\[\d+\])+$/, '').replace(/^\\/, '').replace(/^core\./, '');
+export const stripIndex = (name: string) =>
+  name
+    .replace(/(\[\d+\])+$/, '')
+    .replace(/^\\/, '')
+    .replace(/^core\./, '');
 
 /** rtl/ modules that head instantiates under their own name (head.v: `<module> <module> (…)`). */
-export const HEAD_MODULES = ['input_stage', 'mac_array', 'logit_bank', 'comparator_tree', 'stream_selector', 'exp_unit', 'normalizer', 'reciprocal', 'divider', 'output_stage', 'approx_scaler'];
+export const HEAD_MODULES = [
+  'input_stage',
+  'mac_array',
+  'logit_bank',
+  'comparator_tree',
+  'stream_selector',
+  'exp_unit',
+  'normalizer',
+  'reciprocal',
+  'divider',
+  'output_stage',
+  'approx_scaler',
+];
 /** Registers of the place-and-route wrapper (harness/synth/timing-wrap.ts). */
 const WRAPPER_REGS = ['sin', 'cap', 'rst', 'dout', 'din', 'rst_pin'];
 
 /** The head module a hierarchical name belongs to ('head' for its own registers, 'wrapper' for the timing wrapper's). */
 export function moduleOf(name: string): string {
-  const parts = name.replace(/^\$flatten\\?/, '').replace(/^\\/, '').split(/[.\\]/);
+  const parts = name
+    .replace(/^\$flatten\\?/, '')
+    .replace(/^\\/, '')
+    .split(/[.\\]/);
   if (parts[0] === 'core') parts.shift();
   else if (WRAPPER_REGS.some((w) => parts[0]!.startsWith(w))) return 'wrapper';
   return parts.find((p) => HEAD_MODULES.includes(p)) ?? 'head';

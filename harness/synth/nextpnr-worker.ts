@@ -11,9 +11,7 @@ export interface NextpnrJob {
   outputs: string[];
 }
 
-export type NextpnrMessage =
-  | { type: 'out'; text: string }
-  | { type: 'done'; code: number; files: Record<string, string>; error: string | null };
+export type NextpnrMessage = { type: 'out'; text: string } | { type: 'done'; code: number; files: Record<string, string>; error: string | null };
 
 const port = parentPort!;
 const job = workerData as NextpnrJob;

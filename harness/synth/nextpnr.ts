@@ -47,7 +47,10 @@ export function runNextpnrIsolated(args: string[], files: Record<string, string>
       if (err) reject(err);
       else resolve({ log, files: out, seconds: (performance.now() - t0) / 1000 });
     };
-    const timer = setTimeout(() => finish(new NextpnrError(`nextpnr-ice40: timed out after ${Math.round(opts.timeoutMs / 1000)} s, killed`, tail(log, 20), true)), opts.timeoutMs);
+    const timer = setTimeout(
+      () => finish(new NextpnrError(`nextpnr-ice40: timed out after ${Math.round(opts.timeoutMs / 1000)} s, killed`, tail(log, 20), true)),
+      opts.timeoutMs,
+    );
     worker.stdout.on('data', (b: Buffer) => append(b.toString()));
     worker.stderr.on('data', (b: Buffer) => append(b.toString()));
     worker.on('message', (m: NextpnrMessage) => {

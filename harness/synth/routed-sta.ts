@@ -144,13 +144,21 @@ export function analyzeRouted(sdf: Sdf, netlistJson: string, top: string): Timin
     logic: ns(worst - routing),
     routing: ns(routing),
   };
-  return { kind: 'routed', fmax: mhz(period), period, path, stages: stageTable(stages), method: 'nextpnr-ice40 placement and routing delays (SDF), SB_MAC16 arcs from Lattice\'s UltraPlus data' };
+  return {
+    kind: 'routed',
+    fmax: mhz(period),
+    period,
+    path,
+    stages: stageTable(stages),
+    method: "nextpnr-ice40 placement and routing delays (SDF), SB_MAC16 arcs from Lattice's UltraPlus data",
+  };
 }
 
 /** Clock pins driven by a constant (a ROM's write clock): their checks never time. */
 function tiedOffClocks(sdf: Sdf): Set<string> {
   const r = new Set<string>();
-  for (const ic of sdf.interconnects) if (/\$PACKER_(GND|VCC)/.test(ic.from.inst) && isClock(sdf.cells.get(ic.to.inst) ?? '', ic.to.port)) r.add(`${ic.to.inst}\u0000${ic.to.port}`);
+  for (const ic of sdf.interconnects)
+    if (/\$PACKER_(GND|VCC)/.test(ic.from.inst) && isClock(sdf.cells.get(ic.to.inst) ?? '', ic.to.port)) r.add(`${ic.to.inst}\u0000${ic.to.port}`);
   return r;
 }
 
@@ -163,7 +171,13 @@ function pathEnd(n: Netlist, sdf: Sdf, inst: string, port: string): PathEnd {
   if (c) {
     // an LC named after its LUT holds the flip-flop its output feeds
     const out = Object.entries(c.port_directions ?? {}).find(([, d]) => d === 'output')?.[0];
-    const ff = c.type === 'SB_LUT4' && out ? n.bits(cell, out).flatMap((b) => n.readers.get(b) ?? []).find((r) => /^SB_DFF/.test(n.cells.get(r.cell)?.type ?? '') && r.port === 'D') : undefined;
+    const ff =
+      c.type === 'SB_LUT4' && out
+        ? n
+            .bits(cell, out)
+            .flatMap((b) => n.readers.get(b) ?? [])
+            .find((r) => /^SB_DFF/.test(n.cells.get(r.cell)?.type ?? '') && r.port === 'D')
+        : undefined;
     register = ff ? n.registerName(ff.cell, 'Q') : n.registerName(cell);
   }
   return { module: moduleOf(register), register, cell: inst, type };

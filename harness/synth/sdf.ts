@@ -73,7 +73,8 @@ const unescape = (s: string) => s.replace(/\\(.)/g, '$1').replace(/^"|"$/g, '');
 
 /** `inst/port` with the last unescaped '/' as the divider. */
 function pin(raw: string): SdfPin {
-  for (let i = raw.length - 1; i > 0; i--) if (raw[i] === '/' && raw[i - 1] !== '\\') return { inst: unescape(raw.slice(0, i)), port: unescape(raw.slice(i + 1)) };
+  for (let i = raw.length - 1; i > 0; i--)
+    if (raw[i] === '/' && raw[i - 1] !== '\\') return { inst: unescape(raw.slice(0, i)), port: unescape(raw.slice(i + 1)) };
   return { inst: '', port: unescape(raw) };
 }
 

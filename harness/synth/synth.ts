@@ -113,7 +113,14 @@ const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'de
 ];
 const measure = ['tee -o stat.txt stat', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
 /** stat, the timing estimate on a copy of the netlist (harness/synth/estimate.ts), then the logic depth as before. */
-const measureFlat = ['tee -o stat.txt stat', 'design -save synthesized', ...estimateScript('xc7'), 'design -load synthesized', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
+const measureFlat = [
+  'tee -o stat.txt stat',
+  'design -save synthesized',
+  ...estimateScript('xc7'),
+  'design -load synthesized',
+  DEPTH_CUT,
+  'tee -o ltp.txt ltp -noff',
+];
 
 /** The flattened synthesis of the whole head. */
 export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>, keepBramInit = false): string {
@@ -209,7 +216,11 @@ function measured(files: Record<string, string>, top: string, log: string): { ce
 
 export async function synthFlat(inputs: SynthInputs, opts: SynthOptions = {}): Promise<FlatReport> {
   const script = yosysScript(inputs, opts.keepBramInit);
-  const r = await runYosysIsolated(['-s', 'synth.ys'], { ...inputs.files, 'synth.ys': script }, { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'ltp.txt', ...ESTIMATE_OUTPUTS], what: 'yosys (flattened synth_xilinx)' });
+  const r = await runYosysIsolated(
+    ['-s', 'synth.ys'],
+    { ...inputs.files, 'synth.ys': script },
+    { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'ltp.txt', ...ESTIMATE_OUTPUTS], what: 'yosys (flattened synth_xilinx)' },
+  );
   const top = inputs.top ?? TOP;
   const { cells, depth } = measured(r.files, top, r.log);
   return {
@@ -226,7 +237,11 @@ export async function synthFlat(inputs: SynthInputs, opts: SynthOptions = {}): P
 
 /** The submodules of head for these parameters (a quick elaboration), with their cache keys. */
 export async function elaborate(inputs: SynthInputs, rtlHashValue: string, opts: SynthOptions = {}): Promise<SubmoduleInfo[]> {
-  const r = await runYosysIsolated(['-s', 'elab.ys'], { ...inputs.files, 'elab.ys': elabScript(inputs) }, { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'params.txt'], what: 'yosys (elaboration)' });
+  const r = await runYosysIsolated(
+    ['-s', 'elab.ys'],
+    { ...inputs.files, 'elab.ys': elabScript(inputs) },
+    { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'params.txt'], what: 'yosys (elaboration)' },
+  );
   const stat = parseStat(r.files['stat.txt'] ?? '');
   const head = stat.get(TOP);
   if (!head) throw new SynthError(`yosys: no module ${TOP} after elaboration`, r.log.slice(-4000));
@@ -239,7 +254,9 @@ export async function elaborate(inputs: SynthInputs, rtlHashValue: string, opts:
       .map((p) => `${p.slice(0, -'_FILE'.length).toLowerCase()}.hex`)
       .filter((f) => f in inputs.memHashes)
       .sort();
-    const key = sha256(JSON.stringify({ type, mem: files.map((f) => [f, inputs.memHashes[f]]), rtl: rtlHashValue, yosys: yowaspVersion, script: scriptTag(opts.keepBramInit) })).slice(0, 24);
+    const key = sha256(
+      JSON.stringify({ type, mem: files.map((f) => [f, inputs.memHashes[f]]), rtl: rtlHashValue, yosys: yowaspVersion, script: scriptTag(opts.keepBramInit) }),
+    ).slice(0, 24);
     out.push({ type, module: baseModuleName(type), instances, files, key });
   }
   return out.sort((a, b) => a.module.localeCompare(b.module));
@@ -260,10 +277,18 @@ export function parseParamList(text: string): Map<string, string[]> {
 /** Several submodules in one Yosys run (the timeout is per module). */
 export async function synthModules(inputs: SynthInputs, subs: SubmoduleInfo[], opts: SynthOptions = {}): Promise<ModuleReport[]> {
   if (!subs.length) return [];
-  const script = moduleScript(inputs, subs.map((s) => s.type), opts.keepBramInit);
+  const script = moduleScript(
+    inputs,
+    subs.map((s) => s.type),
+    opts.keepBramInit,
+  );
   const outputs = subs.flatMap((_, i) => [`stat-${i}.txt`, `ltp-${i}.txt`]);
   const timeoutMs = (opts.timeoutMs ?? DEFAULT_YOSYS_TIMEOUT_MS) * subs.length;
-  const r = await runYosysIsolated(['-s', 'modules.ys'], { ...inputs.files, 'modules.ys': script }, { timeoutMs, outputs, what: `yosys (modules ${subs.map((s) => s.module).join(', ')})` });
+  const r = await runYosysIsolated(
+    ['-s', 'modules.ys'],
+    { ...inputs.files, 'modules.ys': script },
+    { timeoutMs, outputs, what: `yosys (modules ${subs.map((s) => s.module).join(', ')})` },
+  );
   // One run for all: its time is shared out by the modules' share of the cells.
   const measures = subs.map((sub, i) => measured({ 'stat.txt': r.files[`stat-${i}.txt`] ?? '', 'ltp.txt': r.files[`ltp-${i}.txt`] ?? '' }, sub.type, r.log));
   const weight = measures.map((m) => Object.values(m.cells).reduce((a, b) => a + b, 0) + 50);
@@ -291,7 +316,16 @@ export function moduleTable(mods: ModuleReport[]): { modules: Record<string, Mod
 }
 
 export const moduleScriptTemplate = (keepBramInit = false) =>
-  ['read_verilog -DSYNTHESIS rtl/*.v', 'chparam -set … head', `hierarchy -check -top ${TOP}`, 'design -save elab', 'design -load elab', 'hierarchy -top <derived module>', ...synthSteps(moduleSynth('<derived module>'), keepBramInit), ...measure].join('\n');
+  [
+    'read_verilog -DSYNTHESIS rtl/*.v',
+    'chparam -set … head',
+    `hierarchy -check -top ${TOP}`,
+    'design -save elab',
+    'design -load elab',
+    'hierarchy -top <derived module>',
+    ...synthSteps(moduleSynth('<derived module>'), keepBramInit),
+    ...measure,
+  ].join('\n');
 
 /** Flattened totals and, unless `modules: false`, every submodule on its own: one Yosys run after another. */
 export async function synthesize(s: Scenario, opts: SynthOptions & { modules?: boolean; rtlDir?: string } = {}): Promise<SynthReport> {

@@ -30,7 +30,15 @@ export interface Xc7Target {
 export type Target = Xc7Target | Ice40Part;
 
 const part = (name: string, device: string, pkg: string, speed: Ice40Part['speed'], lc: number, ebr: number, dsp = 0, spram = 0): Ice40Part => ({
-  name, family: 'ice40', device, package: pkg, speed, lc, ebr, dsp, spram,
+  name,
+  family: 'ice40',
+  device,
+  package: pkg,
+  speed,
+  lc,
+  ebr,
+  dsp,
+  spram,
 });
 
 /**

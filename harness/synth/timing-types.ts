@@ -55,7 +55,7 @@ export const stageTable = (stages: Map<string, number>, minus = 0): Record<strin
   Object.fromEntries([...stages.entries()].sort((a, b) => b[1] - a[1]).map(([m, ps]) => [m, ns(ps - minus)]));
 
 export const ns = (ps: number) => Math.round(ps) / 1000;
-export const mhz = (periodNs: number) => (periodNs > 0 ? Math.round((1e5 / periodNs)) / 100 : Infinity);
+export const mhz = (periodNs: number) => (periodNs > 0 ? Math.round(1e5 / periodNs) / 100 : Infinity);
 
 /** Keep the first and last few steps of a long path. */
 export function elide(steps: PathStep[], keep = 24): PathStep[] {

@@ -11,9 +11,7 @@ export interface YosysJob {
   outputs: string[];
 }
 
-export type YosysMessage =
-  | { type: 'out'; text: string }
-  | { type: 'done'; code: number; files: Record<string, string>; error: string | null };
+export type YosysMessage = { type: 'out'; text: string } | { type: 'done'; code: number; files: Record<string, string>; error: string | null };
 
 const port = parentPort!;
 const job = workerData as YosysJob;

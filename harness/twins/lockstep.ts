@@ -90,7 +90,8 @@ export async function runTwin(twin: StageTwin, config: string, o: TwinOptions): 
               const spec = list[p.name]!;
               const lanes = spec.lanes ?? 1;
               let e = 0;
-              while (e < lanes - 1 && unpackEntry(modelOut, at, p, e, spec.width, spec.signed) === unpackEntry(batch.out, at, p, e, spec.width, spec.signed)) e++;
+              while (e < lanes - 1 && unpackEntry(modelOut, at, p, e, spec.width, spec.signed) === unpackEntry(batch.out, at, p, e, spec.width, spec.signed))
+                e++;
               mismatch = {
                 stage: twin.module,
                 config,
@@ -116,7 +117,16 @@ export async function runTwin(twin: StageTwin, config: string, o: TwinOptions): 
   }
   const quiet = twin.quiet?.(s.g) ?? [];
   const untoggled = Object.keys(toggles).filter((p) => toggles[p] === 0 && !quiet.includes(p));
-  return { stage: twin.module, config, cycles: model.cycle, mismatch, toggles, untoggled, build: { dir: build.dir, cached: build.cached, seconds: build.seconds }, seconds: (performance.now() - t0) / 1000 };
+  return {
+    stage: twin.module,
+    config,
+    cycles: model.cycle,
+    mismatch,
+    toggles,
+    untoggled,
+    build: { dir: build.dir, cached: build.cached, seconds: build.seconds },
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /** Cycle t's inputs of a batch, port by port (entries of a bus in brackets). */

@@ -41,7 +41,10 @@ export class StageModel {
     const k = this.k;
     const list = stage.signals(s.g);
     const ports = portsOf(list);
-    this.layout = moduleLayout(stage.module, ports.map(([name, p]) => ({ name, dir: p.kind === 'in' ? 'in' : 'out', bits: portBits(p) })));
+    this.layout = moduleLayout(
+      stage.module,
+      ports.map(([name, p]) => ({ name, dir: p.kind === 'in' ? 'in' : 'out', bits: portBits(p) })),
+    );
     const scope = `${stage.module}.`;
     // the clock falls at 0: cycle 0's inputs come first
     const clk = k.signal(scope + 'clk', 1, 1);

@@ -75,7 +75,14 @@ export class Sequencer {
   advance(rst: number, cond: { start?: boolean; selected?: boolean; normalized?: boolean; done?: boolean }): number {
     const name = (Object.keys(State) as (keyof typeof State)[]).find((k) => State[k] === this.state)!;
     const dwell = (c: boolean | undefined, p: number) => c ?? this.r.bit(p) === 1;
-    const go = name === 'IDLE' ? dwell(cond.start, 0.3) : name === 'SELECT' ? dwell(cond.selected, 0.1) : name === 'NORM' ? dwell(cond.normalized, 0.15) : dwell(cond.done, 0.05);
+    const go =
+      name === 'IDLE'
+        ? dwell(cond.start, 0.3)
+        : name === 'SELECT'
+          ? dwell(cond.selected, 0.1)
+          : name === 'NORM'
+            ? dwell(cond.normalized, 0.15)
+            : dwell(cond.done, 0.05);
     const next = this.states[(this.states.indexOf(name) + 1) % this.states.length]!;
     this.state = rst ? State.IDLE : go ? State[next] : this.state;
     return this.state;

@@ -15,7 +15,9 @@ export function signalDifferences(module: string, params: Record<string, number>
   const show = (p: { name: string; dir: string; bits: number }) => `${p.dir === 'in' ? 'input' : 'output'} ${p.name} [${p.bits}]`;
   const model = portsOf(list).map(([name, s]) => show({ name, dir: s.kind, bits: portBits(s) }));
   const ports = rtl.ports.map(show);
-  for (const p of model) if (!ports.includes(p)) out.push(`${module}: port ${p} of the model is not the RTL's (${rtl.ports.find((x) => x.name === p.split(' ')[1])?.bits ?? 'no such port'})`);
+  for (const p of model)
+    if (!ports.includes(p))
+      out.push(`${module}: port ${p} of the model is not the RTL's (${rtl.ports.find((x) => x.name === p.split(' ')[1])?.bits ?? 'no such port'})`);
   for (const p of ports) if (!model.includes(p)) out.push(`${module}: port ${p} of the RTL is not the model's`);
 
   const names = new Set<string>();
@@ -26,9 +28,9 @@ export function signalDifferences(module: string, params: Record<string, number>
     const v = rtl.vars.get(name);
     const shape = `${s.width} bits × ${s.lanes ?? 1}`;
     if (!v) out.push(`${module}: ${name} (${shape}) has no twin in the RTL module`);
-    else if (v.width !== s.width || v.entries !== (s.lanes ?? 1)) out.push(`${module}: ${name} is ${shape} in the model, ${v.width} bits × ${v.entries} in the RTL`);
+    else if (v.width !== s.width || v.entries !== (s.lanes ?? 1))
+      out.push(`${module}: ${name} is ${shape} in the model, ${v.width} bits × ${v.entries} in the RTL`);
   }
-  for (const r of rtl.registers)
-    if (!names.has(r) && !rtl.zeroRegisters.has(r)) out.push(`${module}: register ${r} of the RTL has no twin in the model`);
+  for (const r of rtl.registers) if (!names.has(r) && !rtl.zeroRegisters.has(r)) out.push(`${module}: register ${r} of the RTL has no twin in the model`);
   return out;
 }

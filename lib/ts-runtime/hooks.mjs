@@ -17,7 +17,9 @@ const OPTIONS = { loader: 'ts', format: 'esm', target: 'node20', sourcemap: 'inl
 
 async function compile(url) {
   const source = await readFile(new URL(url), 'utf8');
-  const key = createHash('sha256').update(`${version}\0${JSON.stringify(OPTIONS)}\0${url}\0${source}`).digest('hex');
+  const key = createHash('sha256')
+    .update(`${version}\0${JSON.stringify(OPTIONS)}\0${url}\0${source}`)
+    .digest('hex');
   const file = join(CACHE, `${key}.mjs`);
   try {
     return readFileSync(file, 'utf8');
@@ -38,6 +40,7 @@ async function compile(url) {
 export async function load(url, context, nextLoad) {
   if (url.startsWith('file:') && url.endsWith('.ts')) return { format: 'module', source: await compile(url), shortCircuit: true };
   const loaded = await nextLoad(url, context);
-  if (loaded.source != null && typeof loaded.source !== 'string' && loaded.format !== 'commonjs') return { ...loaded, source: Buffer.from(loaded.source).toString('utf8') };
+  if (loaded.source != null && typeof loaded.source !== 'string' && loaded.format !== 'commonjs')
+    return { ...loaded, source: Buffer.from(loaded.source).toString('utf8') };
   return loaded;
 }

@@ -9,10 +9,7 @@ import { moduleParams } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, type Inputs, type Outputs } from './signals.ts';
 
 /** rtl/approx_scaler.v's parameters (from the head's: models/rtl-params.ts). */
-export const approxScalerParams = (g: Geometry, relu = true) =>
-  moduleParams(g, relu, [
-    'EXP_OUT_BITS', 'PROB_W', 'PROB_FRAC', 'SCALE_W', 'SCALE_FRAC',
-  ]);
+export const approxScalerParams = (g: Geometry, relu = true) => moduleParams(g, relu, ['EXP_OUT_BITS', 'PROB_W', 'PROB_FRAC', 'SCALE_W', 'SCALE_FRAC']);
 
 export function approxScalerSignals(g: Geometry) {
   const { EXP_OUT_BITS, PROB_W } = approxScalerParams(g);

@@ -9,10 +9,7 @@ import { moduleParams } from '../rtl-params.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs, type SignalSpec } from './signals.ts';
 
 /** rtl/comparator_tree.v's parameters (from the head's: models/rtl-params.ts). */
-export const comparatorTreeParams = (g: Geometry, relu = true) =>
-  moduleParams(g, relu, [
-    'CLASSES', 'LEVELS', 'ROUNDS', 'IDX_W', 'LOGIT_W',
-  ]);
+export const comparatorTreeParams = (g: Geometry, relu = true) => moduleParams(g, relu, ['CLASSES', 'LEVELS', 'ROUNDS', 'IDX_W', 'LOGIT_W']);
 
 /** Entries of each level: level 0 is z_hold (CLASSES), level j has ⌈CLASSES / 2^j⌉. */
 export function levelSizes(g: Geometry): number[] {
@@ -82,10 +79,16 @@ export class ComparatorTree {
     const sizes = levelSizes(g);
     const propagating = this.propagating;
 
-    k.combCode('comparator_tree.sel_done', (c) =>
-      c.set(sel_done, `${c.v(state)} === ${State.SELECT} && ${c.v(sel_count)} === ${L} && ${c.v(round)} === ${ROUNDS - 1} ? 1 : 0`), [state, sel_count, round]);
-    k.combCode('comparator_tree.max_rec', (c) =>
-      c.set(max_rec, `${c.v(state)} === ${State.SELECT} && ${c.v(sel_count)} === ${L} && ${c.v(round)} === 0 ? 1 : 0`), [state, sel_count, round]);
+    k.combCode(
+      'comparator_tree.sel_done',
+      (c) => c.set(sel_done, `${c.v(state)} === ${State.SELECT} && ${c.v(sel_count)} === ${L} && ${c.v(round)} === ${ROUNDS - 1} ? 1 : 0`),
+      [state, sel_count, round],
+    );
+    k.combCode(
+      'comparator_tree.max_rec',
+      (c) => c.set(max_rec, `${c.v(state)} === ${State.SELECT} && ${c.v(sel_count)} === ${L} && ${c.v(round)} === 0 ? 1 : 0`),
+      [state, sel_count, round],
+    );
 
     // The levels are a free-running pipeline: once z_hold and mask stop changing, L edges
     // later every level holds its fixed point. Evaluate only while a change is propagating.

@@ -31,8 +31,7 @@ export function each(n: number, name: string, body: (i: number | string) => stri
 }
 
 /** `a + b` as code, folded when both are numbers. */
-export const add = (a: number | string, b: number | string): number | string =>
-  typeof a === 'number' && typeof b === 'number' ? a + b : `(${a}) + (${b})`;
+export const add = (a: number | string, b: number | string): number | string => (typeof a === 'number' && typeof b === 'number' ? a + b : `(${a}) + (${b})`);
 
 /** Ids base … base + n − 1: the sensitivity of a process to a whole array. */
 export const range = (base: number, n: number) => Array.from({ length: n }, (_, i) => base + i);

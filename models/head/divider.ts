@@ -14,10 +14,7 @@ import { checkInputs, declare, input, output, reg, type Inputs, type Internals, 
 
 /** rtl/divider.v's parameters (from the head's: models/rtl-params.ts). */
 export const dividerParams = (g: Geometry, relu = true) =>
-  moduleParams(g, relu, [
-    'MODE', 'SERIAL', 'QBITS', 'SUM_W', 'EXP_OUT_BITS', 'PROB_W', 'PROB_FRAC', 'RECIP_FRAC', 'RECIP_DIV',
-    'RECIP_W',
-  ]);
+  moduleParams(g, relu, ['MODE', 'SERIAL', 'QBITS', 'SUM_W', 'EXP_OUT_BITS', 'PROB_W', 'PROB_FRAC', 'RECIP_FRAC', 'RECIP_DIV', 'RECIP_W']);
 
 export function dividerSignals(g: Geometry) {
   const { QBITS, SUM_W, EXP_OUT_BITS, PROB_W, RECIP_W } = dividerParams(g);
@@ -73,7 +70,10 @@ export class Divider {
     }
     k.combCode('divider.ready', (c) => c.set(ready, `${c.v(div_cnt)} === ${QBITS} ? 1 : 0`), [div_cnt]);
     k.combCode('divider.prob', (c) => c.set(prob, satUCode(`Math.floor((${c.v(div_q)} + 1) / 2)`, PROB_W)), [div_q]);
-    k.posedgeCode('divider', clk, (c) => `
+    k.posedgeCode(
+      'divider',
+      clk,
+      (c) => `
       if (${c.v(rst)} || ${c.v(load)}) { ${c.nba(div_cnt, 0)} ${c.exit} }
       const cnt = ${c.v(div_cnt)};
       if (!${c.v(em_full)} || cnt === ${QBITS}) ${c.exit}
@@ -82,6 +82,7 @@ export class Divider {
       const bit = rem >= ${c.v(sum)} ? 1 : 0;
       ${c.nba(div_rem, `(bit ? rem - ${c.v(sum)} : rem) * 2`)}
       ${c.nba(div_q, 'q * 2 + bit')}
-      ${c.nba(div_cnt, 'cnt + 1')}`);
+      ${c.nba(div_cnt, 'cnt + 1')}`,
+    );
   }
 }

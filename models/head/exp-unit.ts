@@ -17,8 +17,19 @@ import { checkInputs, declare, input, output, reg, type Inputs, type Internals, 
 /** rtl/exp_unit.v's parameters (from the head's: models/rtl-params.ts). */
 export const expUnitParams = (g: Geometry, relu = true) =>
   moduleParams(g, relu, [
-    'MODE', 'CLASSES', 'EXP_PAR', 'EXP_GROUPS', 'LOGIT_W', 'EXP_SPLIT', 'EXP_ADDR_BITS', 'EXP_OUT_BITS',
-    'EXP_SHIFT', 'EXP_LO_BITS', 'EXP_HI_W', 'EXP_LO_W', 'EXP_SPLIT_SHIFT',
+    'MODE',
+    'CLASSES',
+    'EXP_PAR',
+    'EXP_GROUPS',
+    'LOGIT_W',
+    'EXP_SPLIT',
+    'EXP_ADDR_BITS',
+    'EXP_OUT_BITS',
+    'EXP_SHIFT',
+    'EXP_LO_BITS',
+    'EXP_HI_W',
+    'EXP_LO_W',
+    'EXP_SPLIT_SHIFT',
   ]);
 
 export function expUnitSignals(g: Geometry) {

@@ -28,7 +28,10 @@ export function sequencerStates(g: Geometry): (keyof typeof State)[] {
 }
 
 /** The sequencer's state names by value (for waveform layouts). */
-const stateNames = (): string[] => Object.entries(State).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+const stateNames = (): string[] =>
+  Object.entries(State)
+    .sort((a, b) => a[1] - b[1])
+    .map(([name]) => name);
 
 /** rtl/head.v's ports, and the head's own signals. */
 export function headSignals(g: Geometry) {
@@ -102,7 +105,19 @@ export class Head {
     const max_rec = tree ? tree.out.max_rec : streamMaxRec;
     input.connect({ clk, rst, stall, s_valid: p.s_valid, s_data: p.s_data });
     const x = input.out;
-    mac.connect({ clk, rst, stall, issue: x.issue, beat: x.beat, pass: x.pass, x_valid: x.x_valid, x_bus: x.x_bus, x_first: x.x_first, x_last: x.x_last, x_group: x.x_group });
+    mac.connect({
+      clk,
+      rst,
+      stall,
+      issue: x.issue,
+      beat: x.beat,
+      pass: x.pass,
+      x_valid: x.x_valid,
+      x_bus: x.x_bus,
+      x_first: x.x_first,
+      x_last: x.x_last,
+      x_group: x.x_group,
+    });
     const a = mac.out;
     bank.connect({ clk, rst, a_valid: a.a_valid, a_group: a.a_group, acc_bus: a.acc_bus, vector_done: out.out.vector_done, z_rd_en, z_rd_addr });
     tree?.connect({ clk, rst, state, z_hold_bus, z_hold_full });
@@ -110,15 +125,35 @@ export class Head {
     const n = norm.out;
     const o = out.out;
     // base: rank_val[0], the max
-    exp.connect({ clk, base: rank_val_bus, rd_data_bus: z_rd_data_bus, n_en1: n.rd_valid, n_en2: n.t_valid, n_last: n.rd_last, own: n.sum_done, o_en1: o.o_en1, o_en2: o.o_en2, o_z: o.o_z });
+    exp.connect({
+      clk,
+      base: rank_val_bus,
+      rd_data_bus: z_rd_data_bus,
+      n_en1: n.rd_valid,
+      n_en2: n.t_valid,
+      n_last: n.rd_last,
+      own: n.sum_done,
+      o_en1: o.o_en1,
+      o_en2: o.o_en2,
+      o_z: o.o_z,
+    });
     const e_bus = exp.out.e_bus;
     norm.connect({ clk, rst, state, max_rec, e_bus });
     recip.connect({ clk, rst, state, sum: n.sum, sum_done: n.sum_done });
     // em_e: lane 0 of the exp unit
     div.connect({ clk, rst, load: o.em_load, em_full: o.em_full, em_e: e_bus, sum: n.sum, recip_q: recip.out.recip_q, msb_q: recip.out.msb_q });
     out.connect({
-      clk, rst, state, sum_done: n.sum_done, z_rd_data_bus, rank_idx_bus, rank_val_bus, em_e: e_bus,
-      div_ready: div.out.ready, div_prob: div.out.prob, m_ready: p.m_ready,
+      clk,
+      rst,
+      state,
+      sum_done: n.sum_done,
+      z_rd_data_bus,
+      rank_idx_bus,
+      rank_val_bus,
+      em_e: e_bus,
+      div_ready: div.out.ready,
+      div_prob: div.out.prob,
+      m_ready: p.m_ready,
     });
 
     // stream: the EXP pass starts with NORM (rank_val[0] and the RAM's read bank hold the vector then)
@@ -126,13 +161,20 @@ export class Head {
 
     // The read port: the normalizer's EXP pass, or the output stage once Σe is complete.
     if (bank.params.RD_PORT)
-      k.combCode('head.z_rd', (c) => `
+      k.combCode(
+        'head.z_rd',
+        (c) => `
         const n = ${c.v(n.exp_issue)};
         ${c.set(z_rd_en, `n || ${c.v(o.o_rd_en)} ? 1 : 0`)}
-        ${c.set(z_rd_addr, `n ? ${c.v(n.exp_group)} : ${c.v(o.o_rd_addr)}`)}`, [n.exp_issue, n.exp_group, o.o_rd_en, o.o_rd_addr]);
+        ${c.set(z_rd_addr, `n ? ${c.v(n.exp_group)} : ${c.v(o.o_rd_addr)}`)}`,
+        [n.exp_issue, n.exp_group, o.o_rd_en, o.o_rd_addr],
+      );
 
     const afterSelect = g.mode === 'softmax' ? State.NORM : State.EMIT;
-    k.posedgeCode('head.sequencer', clk, (c) => `
+    k.posedgeCode(
+      'head.sequencer',
+      clk,
+      (c) => `
       if (${c.v(rst)}) { ${c.nba(state, State.IDLE)} ${c.exit} }
       switch (${c.v(state)}) {
         case ${State.IDLE}:
@@ -147,6 +189,7 @@ export class Head {
         case ${State.EMIT}:
           if (${c.v(o.vector_done)}) ${c.nba(state, State.IDLE)}
           break;
-      }`);
+      }`,
+    );
   }
 }

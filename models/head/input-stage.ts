@@ -11,10 +11,7 @@ import { checkInputs, declare, input, output, type Inputs, type Outputs } from '
 import { valueFormats } from '../geometry.ts';
 
 /** rtl/input_stage.v's parameters (from the head's: models/rtl-params.ts). */
-export const inputStageParams = (g: Geometry, relu = true) =>
-  moduleParams(g, relu, [
-    'INPUTS', 'KPAR', 'IN_W', 'RELU', 'BEATS', 'PASSES',
-  ]);
+export const inputStageParams = (g: Geometry, relu = true) => moduleParams(g, relu, ['INPUTS', 'KPAR', 'IN_W', 'RELU', 'BEATS', 'PASSES']);
 
 export function inputStageSignals(g: Geometry) {
   const { KPAR, IN_W, BEATS, PASSES } = inputStageParams(g, false);
@@ -65,7 +62,11 @@ export class InputStage {
     const padded = BEATS * KPAR > INPUTS; // the last beat has lanes past INPUTS
 
     k.combCode('input_stage.s_ready', (c) => c.set(s_ready, `${c.v(pass)} === 0 && ${c.v(stall)} === 0 ? 1 : 0`), [pass, stall]);
-    k.combCode('input_stage.issue', (c) => c.set(issue, `${c.v(stall)} === 0 && (${c.v(pass)} !== 0 || ${c.v(s_valid)} === 1) ? 1 : 0`), [pass, stall, s_valid]);
+    k.combCode('input_stage.issue', (c) => c.set(issue, `${c.v(stall)} === 0 && (${c.v(pass)} !== 0 || ${c.v(s_valid)} === 1) ? 1 : 0`), [
+      pass,
+      stall,
+      s_valid,
+    ]);
 
     k.posedgeCode('input_stage.f0', clk, (c) => {
       const buf = c.ext(buffer);

@@ -17,8 +17,18 @@ import { checkInputs, declare, input, output, reg, wire, type Inputs, type Inter
 /** rtl/logit_bank.v's parameters (from the head's: models/rtl-params.ts), and those rtl/head.v derives for it. */
 export const logitBankParams = (g: Geometry, relu = true) => ({
   ...moduleParams(g, relu, [
-    'CLASSES', 'CPAR', 'PASSES', 'ACC_W', 'BIAS_W', 'LOGIT_W', 'BIAS_SHIFT', 'REQUANT_SHIFT', 'SELECT',
-    'ROWS_LAST', 'IDX_W', 'RAM_BLOCK',
+    'CLASSES',
+    'CPAR',
+    'PASSES',
+    'ACC_W',
+    'BIAS_W',
+    'LOGIT_W',
+    'BIAS_SHIFT',
+    'REQUANT_SHIFT',
+    'SELECT',
+    'ROWS_LAST',
+    'IDX_W',
+    'RAM_BLOCK',
   ]),
   /** the read port exists (softmax, or emit=all) */
   RD_PORT: g.mode === 'softmax' || g.emitAll ? 1 : 0,
@@ -97,7 +107,11 @@ export class LogitBank {
     const { clk, rst, a_valid, a_group, acc_bus: acc, vector_done, z_rd_en, z_rd_addr } = i;
     const { stall, z_hold_bus: z_hold, z_hold_full, z_rd_data_bus: z_rd_data } = this.out;
     const { z_work, z_work_full } = this.internal;
-    k.combCode('logit_bank.stall', (c) => c.set(stall, `${c.v(a_valid)} && ${c.v(z_work_full)} && ${c.v(z_hold_full)} ? 1 : 0`), [a_valid, z_work_full, z_hold_full]);
+    k.combCode('logit_bank.stall', (c) => c.set(stall, `${c.v(a_valid)} && ${c.v(z_work_full)} && ${c.v(z_hold_full)} ? 1 : 0`), [
+      a_valid,
+      z_work_full,
+      z_hold_full,
+    ]);
 
     k.posedgeCode('logit_bank', clk, (c) => {
       const bQ = c.ext(w.bQ);
@@ -124,11 +138,15 @@ export class LogitBank {
     });
 
     if (RD_PORT)
-      k.posedgeCode('logit_bank.read', clk, (c) => `
+      k.posedgeCode(
+        'logit_bank.read',
+        clk,
+        (c) => `
         if (!${c.v(z_rd_en)}) ${c.exit}
         const first = ${c.v(z_rd_addr)} * ${RD_LANES};
         for (let j = 0; j < ${RD_LANES}; j++) ${c.next(z_rd_data, 'j')} = first + j < ${CLASSES} ? ${c.v(z_hold, 'first + j')} : 0;
-        ${c.nbaRange(z_rd_data, RD_LANES)}`);
+        ${c.nbaRange(z_rd_data, RD_LANES)}`,
+      );
   }
 
   /** SELECT = 1: the group register and its drain, the RAM in two banks, the banks' flags. */
@@ -145,7 +163,9 @@ export class LogitBank {
     /** grp_pos counts modulo its width, as the RTL's register does */
     const posLast = 2 ** bitsFor(CPAR - 1) - 1;
 
-    k.combCode('logit_bank.drain', (c) => `
+    k.combCode(
+      'logit_bank.drain',
+      (c) => `
       const drain = ${c.v(grp_rows)} > 0 && ${c.v(z_work_full)} === 0;
       const last = drain && ${c.v(d_idx)} === ${CLASSES - 1};
       ${c.set(d_valid, 'drain ? 1 : 0')}
@@ -154,12 +174,16 @@ export class LogitBank {
       // grp takes the next group once its last row drains at this edge
       const free = ${c.v(grp_rows)} === 0 || (${c.v(grp_rows)} === 1 && drain);
       ${c.set(stall, `${c.v(a_valid)} && !free ? 1 : 0`)}`,
-      [grp_rows, z_work_full, z_hold_full, d_idx, a_valid]);
+      [grp_rows, z_work_full, z_hold_full, d_idx, a_valid],
+    );
     // the entry that drains: grp[grp_pos] (0 past the register, as Verilator reads it)
-    k.combCode('logit_bank.d_val', (c) => `
+    k.combCode(
+      'logit_bank.d_val',
+      (c) => `
       const pos = ${c.v(grp_pos)};
       ${c.set(d_val, `pos < ${CPAR} ? ${c.v(grp, 'pos')} : 0`)}`,
-      [...range(grp, CPAR), grp_pos]);
+      [...range(grp, CPAR), grp_pos],
+    );
 
     k.posedgeCode('logit_bank', clk, (c) => {
       const bQ = c.ext(w.bQ);
@@ -171,10 +195,14 @@ export class LogitBank {
         }
         const drain = ${c.v(d_valid)} === 1, last = ${c.v(d_last)} === 1;
         if (drain) {
-          ${RD_PORT ? `${c.ext(ram)}[${c.v(wr_lane)} * ${2 * depth} + ${c.v(wb)} * ${depth} + ${c.v(wr_addr)}] = ${c.v(d_val)};
+          ${
+            RD_PORT
+              ? `${c.ext(ram)}[${c.v(wr_lane)} * ${2 * depth} + ${c.v(wb)} * ${depth} + ${c.v(wr_addr)}] = ${c.v(d_val)};
           const lane = ${c.v(wr_lane)};
           ${c.nba(wr_lane, `last || lane === ${RD_LANES - 1} ? 0 : lane + 1`)}
-          ${c.nba(wr_addr, `last ? 0 : lane === ${RD_LANES - 1} ? ${c.v(wr_addr)} + 1 : ${c.v(wr_addr)}`)}` : ''}
+          ${c.nba(wr_addr, `last ? 0 : lane === ${RD_LANES - 1} ? ${c.v(wr_addr)} + 1 : ${c.v(wr_addr)}`)}`
+              : ''
+          }
           ${c.nba(d_idx, `last ? 0 : ${c.v(d_idx)} + 1`)}
           ${c.nba(grp_pos, `${c.v(grp_pos)} === ${posLast} ? 0 : ${c.v(grp_pos)} + 1`)}
           ${c.nba(grp_rows, `${c.v(grp_rows)} - 1`)}
@@ -198,11 +226,15 @@ export class LogitBank {
 
     // the held vector is in bank !wb; lanes past CLASSES read 0 (their RAM words are never written)
     if (RD_PORT)
-      k.posedgeCode('logit_bank.read', clk, (c) => `
+      k.posedgeCode(
+        'logit_bank.read',
+        clk,
+        (c) => `
         if (!${c.v(z_rd_en)}) ${c.exit}
         const a = ${c.v(z_rd_addr)}, at = (1 - ${c.v(wb)}) * ${depth} + a, mem = ${c.ext(ram)};
         for (let j = 0; j < ${RD_LANES}; j++)
           ${c.next(z_rd_data, 'j')} = a * ${RD_LANES} + j < ${CLASSES} ? mem[j * ${2 * depth} + at] : 0;
-        ${c.nbaRange(z_rd_data, RD_LANES)}`);
+        ${c.nbaRange(z_rd_data, RD_LANES)}`,
+      );
   }
 }

@@ -12,10 +12,7 @@ import type { HeadWeights } from '../weights.ts';
 import { checkInputs, declare, input, output, reg, type Inputs, type Internals, type Outputs } from './signals.ts';
 
 /** rtl/mac_array.v's parameters (from the head's: models/rtl-params.ts). */
-export const macArrayParams = (g: Geometry, relu = true) =>
-  moduleParams(g, relu, [
-    'KPAR', 'CPAR', 'IN_W', 'W_W', 'ACC_W', 'ACC_SAT', 'BEATS', 'PASSES',
-  ]);
+export const macArrayParams = (g: Geometry, relu = true) => moduleParams(g, relu, ['KPAR', 'CPAR', 'IN_W', 'W_W', 'ACC_W', 'ACC_SAT', 'BEATS', 'PASSES']);
 
 export function macArraySignals(g: Geometry) {
   const { KPAR, CPAR, IN_W, W_W, ACC_W, BEATS, PASSES } = macArrayParams(g);

@@ -30,7 +30,12 @@ export interface StageModule {
   create: (ctx: HeadContext, scope: string) => ComponentModel;
 }
 
-const stage = (module: string, params: StageModule['params'], signals: StageModule['signals'], create: StageModule['create']): StageModule => ({ module, params, signals, create });
+const stage = (module: string, params: StageModule['params'], signals: StageModule['signals'], create: StageModule['create']): StageModule => ({
+  module,
+  params,
+  signals,
+  create,
+});
 
 /** In data order, as rtl/head.v instantiates them. */
 export const STAGES: readonly StageModule[] = [

@@ -12,9 +12,7 @@ import { checkInputs, declare, input, output, reg, type Inputs, type Internals, 
 
 /** rtl/normalizer.v's parameters (from the head's: models/rtl-params.ts), and those rtl/head.v derives for it. */
 export const normalizerParams = (g: Geometry, relu = true) => ({
-  ...moduleParams(g, relu, [
-    'MODE', 'EXP_PAR', 'EXP_GROUPS', 'EXP_SPLIT', 'EXP_OUT_BITS', 'SUM_W',
-  ]),
+  ...moduleParams(g, relu, ['MODE', 'EXP_PAR', 'EXP_GROUPS', 'EXP_SPLIT', 'EXP_OUT_BITS', 'SUM_W']),
   GCNT_W: bitsFor(g.G),
 });
 
@@ -64,10 +62,15 @@ export class Normalizer {
     const { exp_group, exp_issue, rd_valid, rd_last, t_valid, sum, sum_done } = this.out;
     const { t_last, e_valid, e_last } = this.internal;
 
-    k.combCode('normalizer.exp_issue', (c) =>
-      c.set(exp_issue, `${c.v(exp_group)} < ${G} && (${c.v(exp_group)} !== 0 || ${c.v(max_rec)} === 1) ? 1 : 0`), [exp_group, max_rec]);
+    k.combCode('normalizer.exp_issue', (c) => c.set(exp_issue, `${c.v(exp_group)} < ${G} && (${c.v(exp_group)} !== 0 || ${c.v(max_rec)} === 1) ? 1 : 0`), [
+      exp_group,
+      max_rec,
+    ]);
 
-    k.posedgeCode('normalizer', clk, (c) => `
+    k.posedgeCode(
+      'normalizer',
+      clk,
+      (c) => `
       if (${c.v(rst)} || ${c.v(state)} === ${State.IDLE}) {
         ${c.nba(exp_group, 0)} ${c.nba(rd_valid, 0)} ${c.nba(t_valid, 0)} ${c.nba(e_valid, 0)}
         ${c.nba(sum, 0)} ${c.nba(sum_done, 0)}
@@ -86,6 +89,7 @@ export class Normalizer {
         for (let j = 0; j < ${EXP_PAR}; j++) acc += ${c.v(e_bus, 'j')};
         ${c.nba(sum, 'acc')}
         if (${c.v(e_last)}) ${c.nba(sum_done, 1)}
-      }`);
+      }`,
+    );
   }
 }

@@ -18,8 +18,22 @@ import { checkInputs, declare, input, output, reg, wire, type Inputs, type Inter
 /** rtl/output_stage.v's parameters (from the head's: models/rtl-params.ts), and those rtl/head.v derives for it. */
 export const outputStageParams = (g: Geometry, relu = true) => ({
   ...moduleParams(g, relu, [
-    'MODE', 'SERIAL', 'EMIT_ALL', 'RD_FETCH', 'EXP_SPLIT', 'EXP_PAR', 'ROUNDS', 'ENTRIES', 'IDX_W',
-    'LOGIT_W', 'VAL_W', 'PROB_W', 'PROB_FRAC', 'EXP_OUT_BITS', 'SCALE_W', 'SCALE_FRAC',
+    'MODE',
+    'SERIAL',
+    'EMIT_ALL',
+    'RD_FETCH',
+    'EXP_SPLIT',
+    'EXP_PAR',
+    'ROUNDS',
+    'ENTRIES',
+    'IDX_W',
+    'LOGIT_W',
+    'VAL_W',
+    'PROB_W',
+    'PROB_FRAC',
+    'EXP_OUT_BITS',
+    'SCALE_W',
+    'SCALE_FRAC',
   ]),
   GRP_W: bitsFor(g.G - 1),
 });
@@ -111,15 +125,17 @@ export class OutputStage {
     const lanePorts = EMIT_ALL === 1 && EXP_PAR > 1;
     this.scaler?.connect({ e: em_e });
 
-    k.combCode('output_stage.handshake', (c) => {
-      // what enters ex_* (split) and em_* when the pipeline advances: the rd stage (RD_FETCH) or the fetch itself
-      const exIn = RD_FETCH ? c.v(rd_valid) : 'f';
-      const emIn = split ? c.v(ex_valid) : exIn;
-      // read port: class em_k (its group with several lanes) or the ranked entry's class, GRP_W bits
-      const entry = c.v(em_k);
-      const fIdx = EMIT_ALL ? `${entry} % ${2 ** IDX_W}` : c.v(rank_idx, `${entry} < ${ROUNDS} ? ${entry} : 0`);
-      const rdAddr = !RD_FETCH ? '0' : lanePorts ? c.v(em_grp) : `(${fIdx}) % ${2 ** GRP_W}`;
-      return `
+    k.combCode(
+      'output_stage.handshake',
+      (c) => {
+        // what enters ex_* (split) and em_* when the pipeline advances: the rd stage (RD_FETCH) or the fetch itself
+        const exIn = RD_FETCH ? c.v(rd_valid) : 'f';
+        const emIn = split ? c.v(ex_valid) : exIn;
+        // read port: class em_k (its group with several lanes) or the ranked entry's class, GRP_W bits
+        const entry = c.v(em_k);
+        const fIdx = EMIT_ALL ? `${entry} % ${2 ** IDX_W}` : c.v(rank_idx, `${entry} < ${ROUNDS} ? ${entry} : 0`);
+        const rdAddr = !RD_FETCH ? '0' : lanePorts ? c.v(em_grp) : `(${fIdx}) % ${2 ** GRP_W}`;
+        return `
         const outFree = ${c.v(m_valid)} === 0 || ${c.v(m_ready)} === 1;
         const mv = ${c.v(em_full)} === 1 && ${c.v(state)} === ${State.EMIT} && ${waitDiv ? `${c.v(div_ready)} === 1` : 'true'} && outFree;
         const a = ${c.v(em_full)} === 0 || mv;
@@ -135,10 +151,17 @@ export class OutputStage {
         ${c.set(o_en2, `a && ${c.v(ex_valid)} ? 1 : 0`)}
         ${c.set(o_rd_en, RD_FETCH ? 'f' : 0)}
         ${c.set(o_rd_addr, rdAddr)}`;
-    }, [m_valid, m_ready, em_full, em_last, em_k, state, sum_done, div_ready, ex_valid, rd_valid, em_grp, ...range(rank_idx, ROUNDS)]);
+      },
+      [m_valid, m_ready, em_full, em_last, em_k, state, sum_done, div_ready, ex_valid, rd_valid, em_grp, ...range(rank_idx, ROUNDS)],
+    );
 
     // lane 0's logit: the read port's (its lane rd_lane with several), or ranked entry em_k's
-    if (RD_FETCH) k.combCode('output_stage.o_z', (c) => c.set(o_z, c.v(z_rd_data, lanePorts ? c.v(rd_lane) : 0)), lanePorts ? [...range(z_rd_data, EXP_PAR), rd_lane] : [z_rd_data]);
+    if (RD_FETCH)
+      k.combCode(
+        'output_stage.o_z',
+        (c) => c.set(o_z, c.v(z_rd_data, lanePorts ? c.v(rd_lane) : 0)),
+        lanePorts ? [...range(z_rd_data, EXP_PAR), rd_lane] : [z_rd_data],
+      );
     else k.combCode('output_stage.o_z', (c) => c.set(o_z, c.v(rank_val, `${c.v(em_k)} < ${ROUNDS} ? ${c.v(em_k)} : 0`)), [...range(rank_val, ROUNDS), em_k]);
 
     k.posedgeCode('output_stage', clk, (c) => {

@@ -17,9 +17,7 @@ import { checkInputs, declare, input, output, reg, type Inputs, type Internals, 
 
 /** rtl/reciprocal.v's parameters (from the head's: models/rtl-params.ts). */
 export const reciprocalParams = (g: Geometry, relu = true) =>
-  moduleParams(g, relu, [
-    'MODE', 'SERIAL', 'SUM_W', 'RECIP_BITS', 'RECIP_DIV', 'RECIP_W', 'RECIP_CYCLES', 'RECIP_INIT_SHIFT',
-  ]);
+  moduleParams(g, relu, ['MODE', 'SERIAL', 'SUM_W', 'RECIP_BITS', 'RECIP_DIV', 'RECIP_W', 'RECIP_CYCLES', 'RECIP_INIT_SHIFT']);
 
 export function reciprocalSignals(g: Geometry) {
   const { SUM_W, RECIP_DIV, RECIP_W, RECIP_CYCLES } = reciprocalParams(g);

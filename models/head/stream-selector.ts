@@ -51,7 +51,10 @@ export class StreamSelector {
     const { top_ok, top_idx, top_val } = this.internal;
     const { rank_idx_bus: rank_idx, rank_val_bus: rank_val } = this.out;
 
-    this.ctx.k.posedgeCode('stream_selector', clk, (c) => `
+    this.ctx.k.posedgeCode(
+      'stream_selector',
+      clk,
+      (c) => `
       if (${c.v(rst)}) {
         for (let r = 0; r < ${R}; r++) ${c.next(top_ok, 'r')} = 0;
         ${c.nbaRange(top_ok, R)}
@@ -72,6 +75,7 @@ export class StreamSelector {
         else { ${c.next(top_ok, 'r')} = ok; ${c.next(top_idx, 'r')} = idx; ${c.next(top_val, 'r')} = val; }
       }
       if (load) { ${c.nbaRange(rank_idx, R)} ${c.nbaRange(rank_val, R)} ${c.nbaRange(top_ok, R)} }
-      else { ${c.nbaRange(top_ok, R)} ${c.nbaRange(top_idx, R)} ${c.nbaRange(top_val, R)} }`);
+      else { ${c.nbaRange(top_ok, R)} ${c.nbaRange(top_idx, R)} ${c.nbaRange(top_val, R)} }`,
+    );
   }
 }

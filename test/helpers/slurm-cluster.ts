@@ -83,7 +83,17 @@ export async function startCluster(): Promise<LocalCluster> {
   const tool = (t: string) => findTool(t)!;
   const tail = (f: string) => (existsSync(f) ? readFileSync(f, 'utf8').trimEnd().split('\n').slice(-15).join('\n') : `(no ${f})`);
 
-  const munged = spawnSync(tool('munged'), [`--socket=${m('munge.socket')}`, `--key-file=${m('munge.key')}`, `--log-file=${m('munged.log')}`, `--pid-file=${m('munged.pid')}`, `--seed-file=${m('munged.seed')}`], { encoding: 'utf8' });
+  const munged = spawnSync(
+    tool('munged'),
+    [
+      `--socket=${m('munge.socket')}`,
+      `--key-file=${m('munge.key')}`,
+      `--log-file=${m('munged.log')}`,
+      `--pid-file=${m('munged.pid')}`,
+      `--seed-file=${m('munged.seed')}`,
+    ],
+    { encoding: 'utf8' },
+  );
   if (munged.status !== 0) throw new Error(`local Slurm: munged failed: ${munged.stderr}\n${tail(m('munged.log'))}`);
 
   const node = spawnSync(tool('slurmd'), ['-C'], { encoding: 'utf8' }).stdout.split('\n')[0]!; // NodeName=… CPUs=… RealMemory=…

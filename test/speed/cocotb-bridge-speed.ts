@@ -26,7 +26,11 @@ async function time(label: string, b: RtlBackend, batch: PortBatch, n: number): 
   await b.run(batch, n);
   const s = (performance.now() - t0) / 1000;
   await b.close();
-  console.log(`${label.padEnd(9)} ${Math.round(n / s).toLocaleString('en-US').padStart(11)} cycles/s  (${n} cycles in ${s.toFixed(2)} s)`);
+  console.log(
+    `${label.padEnd(9)} ${Math.round(n / s)
+      .toLocaleString('en-US')
+      .padStart(11)} cycles/s  (${n} cycles in ${s.toFixed(2)} s)`,
+  );
 }
 
 if (what === 'fixture') {

@@ -15,13 +15,76 @@ const out = mkdtempSync(join(tmpdir(), 'headsim-fuzz-'));
 const COMMANDS = ['sim', 'cosim', 'synth', 'sweep', 'waves', 'bench', 'mutants', 'help', 'frobnicate'];
 const FLAGS = [
   ...PARAM_NAMES.map((n) => `--${n}`),
-  '--config', '--mode', '--vectors', '--seed', '--json', '--max-prob-error', '--valid-rate', '--ready-rate',
-  '--weights', '--bias', '--weights-layout', '--input-vectors', '--input-labels', '--dataset', '--auto-formats',
-  '--backend', '--vcd', '--vcd-from', '--vcd-to', '--waves', '--waves-from', '--waves-to', '--waves-scope', '--coverage', '--shard', '--jobs', '--timeout', '--no-modules', '--dry-run', '--scenario', '--skip',
-  '--help', '--bogus', '-x', '--',
+  '--config',
+  '--mode',
+  '--vectors',
+  '--seed',
+  '--json',
+  '--max-prob-error',
+  '--valid-rate',
+  '--ready-rate',
+  '--weights',
+  '--bias',
+  '--weights-layout',
+  '--input-vectors',
+  '--input-labels',
+  '--dataset',
+  '--auto-formats',
+  '--backend',
+  '--vcd',
+  '--vcd-from',
+  '--vcd-to',
+  '--waves',
+  '--waves-from',
+  '--waves-to',
+  '--waves-scope',
+  '--coverage',
+  '--shard',
+  '--jobs',
+  '--timeout',
+  '--no-modules',
+  '--dry-run',
+  '--scenario',
+  '--skip',
+  '--help',
+  '--bogus',
+  '-x',
+  '--',
 ];
-const VALUES = ['0', '1', '2', '3', '7', '10', '-1', '0.5', '1e-300', '1e9', 'abc', '', '16,10', '16,10,5', '8,16,16', 'argmax', 'softmax,approx',
-  'argmax,argmax', 'true', 'false', 'null', '[1,2]', '{"width":8}', '/proc/x', '/dev/zero', '/nonexistent/file.npy', 'mnist', '2/4', '0/0', 'all', 'topk', 'serial'];
+const VALUES = [
+  '0',
+  '1',
+  '2',
+  '3',
+  '7',
+  '10',
+  '-1',
+  '0.5',
+  '1e-300',
+  '1e9',
+  'abc',
+  '',
+  '16,10',
+  '16,10,5',
+  '8,16,16',
+  'argmax',
+  'softmax,approx',
+  'argmax,argmax',
+  'true',
+  'false',
+  'null',
+  '[1,2]',
+  '{"width":8}',
+  '/proc/x',
+  '/dev/zero',
+  '/nonexistent/file.npy',
+  'mnist',
+  '2/4',
+  '0/0',
+  'all',
+  'topk',
+  'serial',
+];
 const token = fc.oneof(fc.constantFrom(...FLAGS), fc.constantFrom(...VALUES), fc.string({ maxLength: 6 }));
 const argv = fc.tuple(fc.constantFrom(...COMMANDS), fc.array(token, { maxLength: 8 })).map(([cmd, rest]) => {
   const light = cmd === 'sim' || cmd === 'help' || cmd === 'frobnicate';
@@ -30,15 +93,35 @@ const argv = fc.tuple(fc.constantFrom(...COMMANDS), fc.array(token, { maxLength:
 });
 
 /** A parameter value of any shape: right or wrong type, in or out of range. */
-const anyValue = fc.oneof(fc.integer({ min: -5, max: 5000 }), fc.double(), fc.boolean(), fc.constant(null), fc.string({ maxLength: 8 }), fc.constantFrom(...VALUES),
-  fc.record({ width: fc.integer({ min: -2, max: 40 }), frac: fc.integer({ min: -40, max: 70 }) }), fc.array(fc.integer(), { maxLength: 3 }));
+const anyValue = fc.oneof(
+  fc.integer({ min: -5, max: 5000 }),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.string({ maxLength: 8 }),
+  fc.constantFrom(...VALUES),
+  fc.record({ width: fc.integer({ min: -2, max: 40 }), frac: fc.integer({ min: -40, max: 70 }) }),
+  fc.array(fc.integer(), { maxLength: 3 }),
+);
 const paramName = fc.oneof(fc.constantFrom(...PARAM_NAMES, 'expLut.addrBits', 'inFmt.frac'), fc.string({ maxLength: 6 }));
 const params = fc.dictionary(paramName, anyValue, { maxKeys: 5 });
 /** A config file: mostly an object of parameters, sometimes any JSON at all. */
 const configJson = fc.oneof({ weight: 4, arbitrary: params.map((p) => ({ ...p, classes: 4, inputs: 8 })) }, { weight: 1, arbitrary: fc.jsonValue() });
 /** A sweep spec: base, grid, points, vectors, seed in any shape. */
 const specJson = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ base: params, grid: fc.dictionary(paramName, fc.array(anyValue, { maxLength: 3 }), { maxKeys: 3 }), points: fc.array(params, { maxLength: 3 }), vectors: anyValue, seed: anyValue }, { requiredKeys: [] }) },
+  {
+    weight: 4,
+    arbitrary: fc.record(
+      {
+        base: params,
+        grid: fc.dictionary(paramName, fc.array(anyValue, { maxLength: 3 }), { maxKeys: 3 }),
+        points: fc.array(params, { maxLength: 3 }),
+        vectors: anyValue,
+        seed: anyValue,
+      },
+      { requiredKeys: [] },
+    ),
+  },
   { weight: 1, arbitrary: fc.jsonValue() },
 );
 
@@ -91,6 +174,14 @@ describe('headsim argv fuzz', () => {
     );
   };
 
-  it('config files of any shape: exit 0, 1 or 2, no stack trace', fuzzFile('config.json', configJson, (f) => ['sim', '--config', f, '--vectors', '2', '--out', out], 7), 600_000);
-  it('sweep specs of any shape: exit 0 or 2 (dry run), no stack trace', fuzzFile('spec.json', specJson, (f) => ['sweep', f, '--dry-run', '--out', out], 11), 600_000);
+  it(
+    'config files of any shape: exit 0, 1 or 2, no stack trace',
+    fuzzFile('config.json', configJson, (f) => ['sim', '--config', f, '--vectors', '2', '--out', out], 7),
+    600_000,
+  );
+  it(
+    'sweep specs of any shape: exit 0 or 2 (dry run), no stack trace',
+    fuzzFile('spec.json', specJson, (f) => ['sweep', f, '--dry-run', '--out', out], 11),
+    600_000,
+  );
 });

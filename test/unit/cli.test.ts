@@ -70,7 +70,17 @@ describe('headsim sim', () => {
 
   it('loads JSON weights and takes classes/inputs from their shape', () => {
     const w = join(tmp, 'w2.json');
-    writeFileSync(w, JSON.stringify({ W: [[0.5, -0.25, 1], [-1, 0.75, 0.1], [9, 0, 0]], b: [0, 0.1, -0.2] }));
+    writeFileSync(
+      w,
+      JSON.stringify({
+        W: [
+          [0.5, -0.25, 1],
+          [-1, 0.75, 0.1],
+          [9, 0, 0],
+        ],
+        b: [0, 0.1, -0.2],
+      }),
+    );
     const json = join(tmp, 'w2-report.json');
     const r = headsim(['sim', '--weights', w, '--kPar', '2', '--topK', '2', '--vectors', '50', '--mode', 'argmax', '--json', json]);
     expect(r.code).toBe(0);

@@ -71,12 +71,16 @@ describe.each(modes)('generated processes (%s)', (_name, fused: Mode) => {
     const q = k.array('q', 8, 20); // nobody listens: block copy
     const w = k.array('w', 8, 3); // a combinational process listens
     const sum = k.signal('sum', 10);
-    k.posedgeCode('shift', clk, (c) => `
+    k.posedgeCode(
+      'shift',
+      clk,
+      (c) => `
       for (let i = 19; i > 0; i--) ${c.next(q, 'i')} = ${c.v(q, 'i - 1')};
       ${c.next(q, 0)} = ${c.v(q, 0)} + 1;
       ${c.nbaRange(q, 20)}
       ${c.next(w, `${c.v(q, 0)} % 3`)} = ${c.v(q, 0)};
-      ${c.nbaRange(w, 3)}`);
+      ${c.nbaRange(w, 3)}`,
+    );
     k.combCode('sum', (c) => c.set(sum, `${c.v(w, 0)} + ${c.v(w, 1)} + ${c.v(w, 2)}`), [w, w + 1, w + 2]);
     k.clock(clk, 10);
     k.elaborate();
@@ -137,11 +141,17 @@ describe.each(modes)('generated processes (%s)', (_name, fused: Mode) => {
     k.posedgeCode('r', clk, (c) => c.nba(r, c.v(x)));
     k.clock(clk, 10);
     k.elaborate();
-    k.schedule(15, k.action(() => k.set(x, 7))); // ordered before the clock's edge at 15
+    k.schedule(
+      15,
+      k.action(() => k.set(x, 7)),
+    ); // ordered before the clock's edge at 15
     k.run(15);
     expect(k.v[r]).toBe(7);
     k.run(20); // after the falling edge at 20 the clock holds its place for 25
-    k.schedule(5, k.action(() => k.set(x, 9))); // ordered after the clock's edge at 25
+    k.schedule(
+      5,
+      k.action(() => k.set(x, 9)),
+    ); // ordered after the clock's edge at 25
     k.run(25);
     expect(k.v[r]).toBe(9); // all same-time events run before the step settles
   });
@@ -173,13 +183,17 @@ describe('fused edges and the general scheduler agree', () => {
       const n = new Int32Array(1);
       k.negedgeCode('tb', clk, (c) => `const t = ++${c.ext(n)}[0]; ${c.set(valid, 't % 3 !== 0 ? 1 : 0')} ${c.set(ready, 't % 5 !== 1 ? 1 : 0')}`);
       k.combCode('fire', (c) => c.set(fire, `${c.v(valid)} && ${c.v(ready)} ? 1 : 0`), [valid, ready]);
-      k.posedgeCode('pipe', clk, (c) => `
+      k.posedgeCode(
+        'pipe',
+        clk,
+        (c) => `
         if (${c.v(fire)}) {
           for (let i = 3; i > 0; i--) ${c.next(data, 'i')} = ${c.v(data, 'i - 1')};
           ${c.next(data, 0)} = (${c.v(acc)} * 7 + 1) & 65535;
           ${c.nbaRange(data, 4)}
         }
-        ${c.nba(acc, `${c.v(acc)} + ${c.v(data, 3)}`)}`);
+        ${c.nba(acc, `${c.v(acc)} + ${c.v(data, 3)}`)}`,
+      );
       k.clock(clk, 10);
       k.elaborate();
       const rows: number[][] = [];
@@ -290,7 +304,13 @@ describe('generated code written out (HEADSIM_DUMP_CODE)', () => {
       const files = readdirSync(dir);
       expect(files.some((f) => f.includes('counter'))).toBe(true);
       expect(files.some((f) => f.endsWith('_rising_edge.js'))).toBe(true);
-      const src = readFileSync(join(dir, files.find((f) => f.includes('counter'))!), 'utf8');
+      const src = readFileSync(
+        join(
+          dir,
+          files.find((f) => f.includes('counter'))!,
+        ),
+        'utf8',
+      );
       expect(src).toMatch(/\/\/ counter \(test\/unit\/kernel-fast-path\.test\.ts:\d+\)/);
       k.set(boom, 1);
       let stack = '';

@@ -31,10 +31,14 @@ describe('event-driven kernel', () => {
     const z = k.signal('z', 8);
     let zRuns = 0;
     // declared consumer-first on purpose
-    k.comb('z=y+1', () => {
-      zRuns++;
-      k.set(z, k.v[y]! + 1);
-    }, [y]);
+    k.comb(
+      'z=y+1',
+      () => {
+        zRuns++;
+        k.set(z, k.v[y]! + 1);
+      },
+      [y],
+    );
     k.comb('y=2x', () => k.set(y, k.v[x]! * 2), [x]);
     const poke = k.action(() => k.set(x, 5));
     k.elaborate();

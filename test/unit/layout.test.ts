@@ -12,7 +12,11 @@ const SOURCE = ['lib', 'sim', 'models', 'waves', 'harness', 'bench', 'cli'];
 
 describe('layout', () => {
   it('no folder imports a later one, no cycles, no product code imports test/ (npm run deps)', () => {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', ...SOURCE], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), '--config', '.dependency-cruiser.cjs', ...SOURCE],
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    );
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/no dependency violations found/);
   });

@@ -82,7 +82,9 @@ describe('MNIST classifier head', () => {
     const s = loadMnistSplit(MNIST_SETTINGS.testPerDigit, MNIST_SETTINGS.seed);
     expect([s.trainY.length, s.testY.length]).toEqual([s.perDigit.reduce((a, n) => a + n, 0) - 2000, 2000]);
     const rowHash = (X: Float64Array, i: number) =>
-      createHash('sha1').update(new Uint8Array(X.buffer, i * PIXELS * 8, PIXELS * 8)).digest('hex');
+      createHash('sha1')
+        .update(new Uint8Array(X.buffer, i * PIXELS * 8, PIXELS * 8))
+        .digest('hex');
     const train = new Set<string>();
     for (let i = 0; i < s.trainY.length; i++) train.add(rowHash(s.trainX, i));
     for (let i = 0; i < s.testY.length; i++) expect(train.has(rowHash(s.testX, i))).toBe(false);

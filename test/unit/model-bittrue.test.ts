@@ -56,20 +56,27 @@ const configArb = fc
 describe('cycle model vs bit-true reference', () => {
   it('matches bit for bit with latency and II as the formulas, under random backpressure (in phases, with a reset mid-run, or not)', async () => {
     await fc.assert(
-      fc.asyncProperty(configArb, fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0.2, max: 1, noNaN: true }), fc.double({ min: 0.2, max: 1, noNaN: true }), fc.boolean(), async (raw, seed, validRate, readyRate, phases) => {
-        const cfg = parseConfig(raw);
-        const s = buildScenario(cfg, 9, seed);
-        const r = await runModel(s, { seed, validRate, readyRate, resetCycles: 2, probe: 4, phases, midRunReset: phases });
-        expect(r.tb.protocolErrors).toEqual([]);
-        expect(r.tb.done).toBe(9);
-        // 9 vectors, probe 4: with the phases every functional point is reached (harness/run/functional-coverage.ts)
-        expect(r.tb.coverage().missed).toEqual([]);
-        if (phases) expect(r.tb.coverage().required).toEqual(expect.arrayContaining(['stall', 'banksFull', 'outputBackpressure', 'midRunReset']));
-        const sc = score(s, r.tb.outIndex, r.tb.outValue, r.tb.done);
-        expect(sc.firstMismatch).toBeNull();
-        const t = timing(s.g);
-        expect(r.tb.timing()).toEqual({ latency: t.latency, ii: t.ii });
-      }),
+      fc.asyncProperty(
+        configArb,
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.double({ min: 0.2, max: 1, noNaN: true }),
+        fc.double({ min: 0.2, max: 1, noNaN: true }),
+        fc.boolean(),
+        async (raw, seed, validRate, readyRate, phases) => {
+          const cfg = parseConfig(raw);
+          const s = buildScenario(cfg, 9, seed);
+          const r = await runModel(s, { seed, validRate, readyRate, resetCycles: 2, probe: 4, phases, midRunReset: phases });
+          expect(r.tb.protocolErrors).toEqual([]);
+          expect(r.tb.done).toBe(9);
+          // 9 vectors, probe 4: with the phases every functional point is reached (harness/run/functional-coverage.ts)
+          expect(r.tb.coverage().missed).toEqual([]);
+          if (phases) expect(r.tb.coverage().required).toEqual(expect.arrayContaining(['stall', 'banksFull', 'outputBackpressure', 'midRunReset']));
+          const sc = score(s, r.tb.outIndex, r.tb.outValue, r.tb.done);
+          expect(sc.firstMismatch).toBeNull();
+          const t = timing(s.g);
+          expect(r.tb.timing()).toEqual({ latency: t.latency, ii: t.ii });
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -99,8 +106,40 @@ describe('the traffic reaches every point it promises', () => {
   // Two heads where the mid-run reset used to cut the backpressure phase short (no stall), or
   // cut off the release of the full banks (no transfer meeting a completion).
   it.each([
-    ['stream, N 2, slow traffic', { classes: 2, inputs: 29, kPar: 2, cPar: 2, relu: false, mode: 'softmax', topK: 1, expLut: { addrBits: 3, outBits: 8, range: 4 }, logitFmt: { width: 16, frac: 4 }, expImpl: 'table', select: 'stream' }, 2],
-    ['tree, N 2, kPar 1, slow traffic', { classes: 2, inputs: 6, kPar: 1, cPar: 2, relu: false, mode: 'argmax', topK: 1, divider: 'serial', expLut: { addrBits: 3, outBits: 8, range: 4 }, logitFmt: { width: 16, frac: 4 }, select: 'auto' }, 1],
+    [
+      'stream, N 2, slow traffic',
+      {
+        classes: 2,
+        inputs: 29,
+        kPar: 2,
+        cPar: 2,
+        relu: false,
+        mode: 'softmax',
+        topK: 1,
+        expLut: { addrBits: 3, outBits: 8, range: 4 },
+        logitFmt: { width: 16, frac: 4 },
+        expImpl: 'table',
+        select: 'stream',
+      },
+      2,
+    ],
+    [
+      'tree, N 2, kPar 1, slow traffic',
+      {
+        classes: 2,
+        inputs: 6,
+        kPar: 1,
+        cPar: 2,
+        relu: false,
+        mode: 'argmax',
+        topK: 1,
+        divider: 'serial',
+        expLut: { addrBits: 3, outBits: 8, range: 4 },
+        logitFmt: { width: 16, frac: 4 },
+        select: 'auto',
+      },
+      1,
+    ],
   ] as const)('%s', async (_name, raw, seed) => {
     const s = buildScenario(parseConfig(raw), 9, seed);
     const r = await runModel(s, { seed, validRate: 0.2, readyRate: 0.2, resetCycles: 2, probe: 4, phases: true, midRunReset: true });

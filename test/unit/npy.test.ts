@@ -17,11 +17,16 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const DTYPES: NpyDtype[] = ['f4', 'f8', 'i1', 'i2', 'i4'];
 const valueArb = (dtype: NpyDtype): fc.Arbitrary<number> => {
   switch (dtype) {
-    case 'f4': return fc.float(); // float32-representable, incl. -0, ±Infinity, NaN
-    case 'f8': return fc.double();
-    case 'i1': return fc.integer({ min: -128, max: 127 });
-    case 'i2': return fc.integer({ min: -32768, max: 32767 });
-    case 'i4': return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+    case 'f4':
+      return fc.float(); // float32-representable, incl. -0, ±Infinity, NaN
+    case 'f8':
+      return fc.double();
+    case 'i1':
+      return fc.integer({ min: -128, max: 127 });
+    case 'i2':
+      return fc.integer({ min: -32768, max: 32767 });
+    case 'i4':
+      return fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
   }
 };
 const arrayArb: fc.Arbitrary<NpyInput> = fc.constantFrom(...DTYPES).chain((dtype) =>
@@ -117,7 +122,8 @@ describe('npy malformed input', () => {
     f2d.set([0, 3, 1, 4, 2, 5], f2d.length - 6);
     expect(parseNpy(f2d, 'W.npy')).toEqual({ dtype: 'u1', shape: [2, 3], data: Float64Array.of(0, 1, 2, 3, 4, 5) });
     const f3d = handMade(hdr('<u2', '(2, 3, 4)', 'True'), 48);
-    for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) f3d.writeUInt16LE(100 * i + 10 * j + k, f3d.length - 48 + 2 * (i + 2 * j + 6 * k));
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < 3; j++) for (let k = 0; k < 4; k++) f3d.writeUInt16LE(100 * i + 10 * j + k, f3d.length - 48 + 2 * (i + 2 * j + 6 * k));
     const got = parseNpy(f3d, 'W.npy');
     expect(got.shape).toEqual([2, 3, 4]);
     expect(Array.from(got.data)).toEqual(Array.from({ length: 24 }, (_, c) => 100 * Math.floor(c / 12) + 10 * (Math.floor(c / 4) % 3) + (c % 4)));
@@ -183,7 +189,11 @@ describe('npy malformed input', () => {
   });
 
   it('shapes that cannot fit the file are refused before anything is allocated', () => {
-    expectInputError(() => parseNpy(handMade(hdr('<f8', '(1099511627776, 1099511627776, 1099511627776)'), 8), 'W.npy'), 'data is 8 bytes', 'needs 10633823966279326983230456482242756608');
+    expectInputError(
+      () => parseNpy(handMade(hdr('<f8', '(1099511627776, 1099511627776, 1099511627776)'), 8), 'W.npy'),
+      'data is 8 bytes',
+      'needs 10633823966279326983230456482242756608',
+    );
     expectInputError(() => parseNpy(handMade(hdr('<f8', '(100000000000000000000000,)'), 8), 'W.npy'), 'not a tuple of non-negative integers');
     expectInputError(() => parseNpy(handMade(hdr('<f8', '(-1,)'), 8), 'W.npy'), 'not a tuple of non-negative integers');
     expectInputError(() => parseNpy(handMade(hdr('<f8', `(${Array(65).fill(1).join(', ')})`), 8), 'W.npy'), 'has 65 dimensions');
@@ -198,12 +208,17 @@ describe('npy malformed input', () => {
     expectInputError(() => parseNpy(v9, 'W.npy'), 'W.npy', 'unsupported .npy format version 9.0');
     expectInputError(() => readNpy(join(dir, 'missing', 'W.npy')), 'W.npy', 'ENOENT');
     // found by the fuzz below: a flipped byte made a key hold a newline, and the message two lines
-    expectInputError(() => parseNpy(handMade("{'descr': '<f4', 'fo\ntran_order': False, 'shape': (2,), }", 8), 'W.npy'), 'header keys are {descr, fo\\x0atran_order, shape}');
+    expectInputError(
+      () => parseNpy(handMade("{'descr': '<f4', 'fo\ntran_order': False, 'shape': (2,), }", 8), 'W.npy'),
+      'header keys are {descr, fo\\x0atran_order, shape}',
+    );
     // deep nesting (no stack overflow), a long header (the message stays short)
     expectInputError(() => parseNpy(handMade(`{'descr': ${'('.repeat(100000)}`, 0, 2), 'W.npy'), 'malformed header (nested deeper than 32');
     const long = handMade(`{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': '${'z'.repeat(100000)}'}`, 8, 2);
     expect(expectInputError(() => parseNpy(long, 'W.npy'), 'W.npy: header keys are {descr, fortran_order, shape, x}').length).toBeLessThan(400);
-    expect(expectInputError(() => parseNpy(handMade(`{'descr': '<f4', 'x': ${'1'.repeat(100000)}!`, 0, 2), 'W.npy'), 'malformed header').length).toBeLessThan(400);
+    expect(expectInputError(() => parseNpy(handMade(`{'descr': '<f4', 'x': ${'1'.repeat(100000)}!`, 0, 2), 'W.npy'), 'malformed header').length).toBeLessThan(
+      400,
+    );
   });
 
   it('devices and directories: refused at their first bytes unless they start a .npy/.npz (no endless read of /dev/zero)', () => {
@@ -247,7 +262,8 @@ def values(a):
             out.append(int(x) if isinstance(x, bool) else x)
     return out
 `;
-const fromJson = (v: number | string): number => (typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v));
+const fromJson = (v: number | string): number =>
+  typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : Number(v);
 function expectValues(got: ArrayLike<number>, want: (number | string)[], what: string) {
   expect(got.length, what).toBe(want.length);
   for (let k = 0; k < want.length; k++) {
@@ -269,9 +285,16 @@ describe.skipIf(!hasNumpy)(`npy interoperability with ${NUMPY}`, () => {
   const NP_DTYPE: Record<NpyDtype, string> = { f4: '<f4', f8: '<f8', i1: '|i1', i2: '<i2', i4: '<i4' };
 
   it('parses numpy-written files identically (versions 1.0, 2.0, 3.0) and matches np.save byte for byte', () => {
-    const spec = cases.map((c, k) => ({ name: `np${k}`, descr: NP_DTYPE[c.dtype], shape: c.shape, values: Array.from(c.data, (v) => (Object.is(v, -0) ? '-0.0' : v)) })); // JSON drops the sign of -0
+    const spec = cases.map((c, k) => ({
+      name: `np${k}`,
+      descr: NP_DTYPE[c.dtype],
+      shape: c.shape,
+      values: Array.from(c.data, (v) => (Object.is(v, -0) ? '-0.0' : v)),
+    })); // JSON drops the sign of -0
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-    execFileSync('python3', ['-c', `
+    execFileSync('python3', [
+      '-c',
+      `
 import json, sys, numpy as np
 d = sys.argv[1]
 for c in json.load(open(d + '/spec.json')):
@@ -280,7 +303,9 @@ for c in json.load(open(d + '/spec.json')):
         with open(f"{d}/{c['name']}_v{v[0]}.npy", 'wb') as f:
             np.lib.format.write_array(f, a, version=v)
     np.save(f"{d}/{c['name']}_save.npy", a)
-`, dir]);
+`,
+      dir,
+    ]);
     cases.forEach((c, k) => {
       for (const v of [1, 2, 3]) {
         const buf = readFileSync(join(dir, `np${k}_v${v}.npy`));
@@ -293,14 +318,23 @@ for c in json.load(open(d + '/spec.json')):
 
   it('numpy reads what writeNpy writes', () => {
     cases.forEach((c, k) => writeNpy(join(dir, `ts${k}.npy`), c));
-    const out = execFileSync('python3', ['-c', `
+    const out = execFileSync(
+      'python3',
+      [
+        '-c',
+        `
 import json, sys, numpy as np
 res = []
 for k in range(int(sys.argv[2])):
     a = np.load(f"{sys.argv[1]}/ts{k}.npy")
     res.append({'descr': a.dtype.str, 'shape': list(a.shape), 'c': bool(a.flags.c_contiguous), 'values': a.ravel().tolist()})
 print(json.dumps(res))
-`, dir, String(cases.length)], { maxBuffer: 1 << 28 });
+`,
+        dir,
+        String(cases.length),
+      ],
+      { maxBuffer: 1 << 28 },
+    );
     const res = JSON.parse(out.toString()) as { descr: string; shape: number[]; c: boolean; values: number[] }[];
     cases.forEach((c, k) => {
       expect(res[k].descr).toBe(NP_DTYPE[c.dtype]);
@@ -313,11 +347,20 @@ print(json.dumps(res))
 describe.skipIf(!hasNumpy)(`every numeric dtype, written by ${NUMPY}`, () => {
   const ONE_BYTE = ['b1', 'i1', 'u1'];
   const MULTI_BYTE = ['f2', 'f4', 'f8', 'i2', 'i4', 'i8', 'u2', 'u4', 'u8'];
-  const LAYOUTS = [[[], 'C'], [[7], 'C'], [[0, 3], 'C'], [[3, 5], 'C'], [[3, 5], 'F'], [[2, 3, 4], 'C'], [[2, 3, 4], 'F']] as const;
+  const LAYOUTS = [
+    [[], 'C'],
+    [[7], 'C'],
+    [[0, 3], 'C'],
+    [[3, 5], 'C'],
+    [[3, 5], 'F'],
+    [[2, 3, 4], 'C'],
+    [[2, 3, 4], 'F'],
+  ] as const;
 
   it('b1 i1 i2 i4 i8 u1 u2 u4 u8 f2 f4 f8 × both byte orders × C and Fortran order × 0-d…3-D: values equal NumPy’s', () => {
     const descrs = [...ONE_BYTE.map((c) => `|${c}`), ...MULTI_BYTE.flatMap((c) => [`<${c}`, `>${c}`])];
-    const files = numpy<{ file: string; descr: string; shape: number[]; fortran: boolean; values: (number | string)[] }[]>(`${NP_VALUES}
+    const files = numpy<{ file: string; descr: string; shape: number[]; fortran: boolean; values: (number | string)[] }[]>(
+      `${NP_VALUES}
 pools = {
     'b': [True, False, False, True, True],
     'f2': [0.0, -0.0, 1.0, -2.5, 65504.0, 6.1e-05, 6e-08, float('inf'), float('-inf'), float('nan'), 0.1, -0.3333],
@@ -344,7 +387,10 @@ for descr in json.loads(sys.argv[2]):
         b = np.load(d + '/' + name)
         res.append({'file': name, 'descr': b.dtype.str, 'shape': list(b.shape), 'fortran': fortran, 'values': values(b)})
 print(json.dumps(res))
-`.replace('sys.argv[2]', JSON.stringify(JSON.stringify(descrs))).replace('sys.argv[3]', JSON.stringify(JSON.stringify(LAYOUTS))));
+`
+        .replace('sys.argv[2]', JSON.stringify(JSON.stringify(descrs)))
+        .replace('sys.argv[3]', JSON.stringify(JSON.stringify(LAYOUTS))),
+    );
     expect(files).toHaveLength(descrs.length * LAYOUTS.length); // 21 dtype/byte-order pairs × 7 layouts = 147
     const seen = new Set<string>();
     for (const f of files) {
@@ -392,8 +438,13 @@ print(json.dumps(res))
   });
 
   it('int64 beyond ±(2^53 − 1) is refused naming the first such element in C order (Fortran file)', () => {
-    numpy<null>(`np.save(d + '/big.npy', np.asfortranarray(np.array([[0, 2**53], [2**60, 5]]))); np.save(d + '/bigu.npy', np.array([1, 2**64 - 1], dtype=np.uint64)); print('null')`);
-    expectInputError(() => readNpy(join(dir, 'big.npy')), 'big.npy: element [0, 1] is 9007199254740992: int64 values beyond ±(2^53 − 1) cannot be held exactly');
+    numpy<null>(
+      `np.save(d + '/big.npy', np.asfortranarray(np.array([[0, 2**53], [2**60, 5]]))); np.save(d + '/bigu.npy', np.array([1, 2**64 - 1], dtype=np.uint64)); print('null')`,
+    );
+    expectInputError(
+      () => readNpy(join(dir, 'big.npy')),
+      'big.npy: element [0, 1] is 9007199254740992: int64 values beyond ±(2^53 − 1) cannot be held exactly',
+    );
     expectInputError(() => readNpy(join(dir, 'bigu.npy')), 'bigu.npy: element 1 is 18446744073709551615: uint64');
   });
 
@@ -412,11 +463,22 @@ for k, a in arrays.items():
     out[k] = a.dtype.str
 print(json.dumps(out))
 `);
-    const expectation: Record<string, string> = { c8: 'is complex', c16: 'is complex', obj: 'is Python objects', u: 'is unicode strings', s: 'is byte strings', dt: 'is datetime64', td: 'is timedelta64', v: 'is raw bytes', ld: 'is long double' };
+    const expectation: Record<string, string> = {
+      c8: 'is complex',
+      c16: 'is complex',
+      obj: 'is Python objects',
+      u: 'is unicode strings',
+      s: 'is byte strings',
+      dt: 'is datetime64',
+      td: 'is timedelta64',
+      v: 'is raw bytes',
+      ld: 'is long double',
+    };
     for (const [k, descr] of Object.entries(written)) {
       const file = join(dir, `rej_${k}.npy`);
       if (k === 'rec') expectInputError(() => readNpy(file), `rej_rec.npy: dtype is structured (fields 'w', 'b')`);
-      else if (k === 'ld' && descr === '<f8') continue; // a machine whose long double is double: that file is plain f8
+      else if (k === 'ld' && descr === '<f8')
+        continue; // a machine whose long double is double: that file is plain f8
       else expectInputError(() => readNpy(file), `rej_${k}.npy: `, `'${descr}' ${expectation[k]}`);
     }
   });
@@ -471,17 +533,20 @@ print('null')`);
     expect([named.main.label, named.main.array.shape, named.companion]).toEqual([`${m}:extra`, [1], undefined]);
     expect(loadArray(`${m}:W`, 'W', 'b').companion).toBeUndefined(); // a named member comes alone
     expect(loadArray(join(dir, 'only.npz'), 'W', 'b').main.label).toBe(`${join(dir, 'only.npz')}:coef`);
-    expect(loadArray(join(dir, 'plain.npy'), 'W', 'b')).toEqual({ main: { label: join(dir, 'plain.npy'), array: { dtype: 'f8', shape: [2], data: Float64Array.of(1, 1) } } });
+    expect(loadArray(join(dir, 'plain.npy'), 'W', 'b')).toEqual({
+      main: { label: join(dir, 'plain.npy'), array: { dtype: 'f8', shape: [2], data: Float64Array.of(1, 1) } },
+    });
     expectInputError(() => loadArray(join(dir, 'pos.npz'), 'W', 'b'), "pos.npz: holds 'arr_0', 'arr_1' but no 'W'; name the array, e.g.", 'pos.npz:arr_0');
     expectInputError(() => loadArray(`${m}:V`, 'W'), "model.npz: has no array 'V' (it holds 'W', 'b', 'extra')");
     expectInputError(() => loadArray(join(dir, 'none.npz'), 'X'), 'none.npz: holds no arrays');
-    expectInputError(() => loadArray(`${join(dir, 'plain.npy')}:W`, 'W'), "plain.npy:W: ", "plain.npy is not a .npz archive, so it has no member 'W'");
+    expectInputError(() => loadArray(`${join(dir, 'plain.npy')}:W`, 'W'), 'plain.npy:W: ', "plain.npy is not a .npz archive, so it has no member 'W'");
   });
 });
 
 /** A minimal zip writer (stored or deflated members; zip64 records on request) for fuzzing the .npz reader without NumPy. */
 function zip(members: [string, Buffer][], deflate: boolean, zip64 = false): Buffer {
-  const parts: Buffer[] = [], central: Buffer[] = [];
+  const parts: Buffer[] = [],
+    central: Buffer[] = [];
   let at = 0;
   for (const [name, data] of members) {
     const body = deflate ? deflateRawSync(data) : data;
@@ -553,7 +618,18 @@ describe('.npz reader on hand-built archives', () => {
   it('stored and deflated, with and without zip64 records', () => {
     for (const deflate of [false, true]) {
       for (const zip64 of [false, true]) {
-        const z = parseNpz(zip([['W.npy', W], ['b.npy', b], ['notes.txt', Buffer.from('skipped')]], deflate, zip64), 'm.npz');
+        const z = parseNpz(
+          zip(
+            [
+              ['W.npy', W],
+              ['b.npy', b],
+              ['notes.txt', Buffer.from('skipped')],
+            ],
+            deflate,
+            zip64,
+          ),
+          'm.npz',
+        );
         expect(z.names).toEqual(['W', 'b']);
         expect(Array.from(z.read('W').data)).toEqual([1, 2, 3, 4]);
         expect(Array.from(z.read('b').data)).toEqual([-1, 1]);
@@ -571,7 +647,13 @@ describe('.npz reader on hand-built archives', () => {
     const cd = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
     lying.writeUInt32LE(0xfffffff0, cd + 24); // declared size far beyond what the deflated bytes can give
     expectInputError(() => parseNpz(lying, 'm.npz').read('W'), 'm.npz: member W.npy: declares 4294967280 bytes, impossible');
-    const dup = zip([['W.npy', W], ['W.npy', W]], false);
+    const dup = zip(
+      [
+        ['W.npy', W],
+        ['W.npy', W],
+      ],
+      false,
+    );
     expectInputError(() => parseNpz(dup, 'm.npz'), 'm.npz: holds the member W.npy twice');
     const member = zip([['W.npy', Buffer.from('not numpy')]], false);
     expectInputError(() => parseNpz(member, 'm.npz').read('W'), 'm.npz:W: bad magic');
@@ -582,7 +664,13 @@ describe('fuzz: mutated .npy and .npz files → an array or one InputError, quic
   const DESCRS = ['|b1', '|i1', '|u1', '<i2', '>u2', '<i4', '>i4', '<u4', '<i8', '>u8', '<f2', '>f2', '<f4', '>f4', '<f8', '>f8', '<c8', '|O', '<U2'];
   const SIZE: Record<string, number> = { b1: 1, i1: 1, u1: 1, i2: 2, u2: 2, i4: 4, u4: 4, i8: 8, u8: 8, f2: 2, f4: 4, f8: 8, c8: 8, O: 8, U2: 8 };
   const validArb = fc
-    .record({ descr: fc.constantFrom(...DESCRS), shape: fc.array(fc.nat(4), { maxLength: 3 }), fortran: fc.boolean(), version: fc.constantFrom(1, 2, 3), seed: fc.nat() })
+    .record({
+      descr: fc.constantFrom(...DESCRS),
+      shape: fc.array(fc.nat(4), { maxLength: 3 }),
+      fortran: fc.boolean(),
+      version: fc.constantFrom(1, 2, 3),
+      seed: fc.nat(),
+    })
     .map(({ descr, shape, fortran, version, seed }) => {
       const n = shape.reduce((a, d) => a * d, 1) * SIZE[descr.slice(1)]!;
       const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
@@ -592,21 +680,28 @@ describe('fuzz: mutated .npy and .npz files → an array or one InputError, quic
     });
   const mutationArb = fc.oneof(
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('flip' as const), flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 }), headerOnly: fc.boolean() }),
+    fc.record({
+      kind: fc.constant('flip' as const),
+      flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 6 }),
+      headerOnly: fc.boolean(),
+    }),
     fc.record({ kind: fc.constant('shape' as const), shape: fc.array(fc.oneof(fc.nat(9), fc.constantFrom(2 ** 31, 2 ** 53, -1, 1e30)), { maxLength: 70 }) }),
     fc.record({ kind: fc.constant('header' as const), text: fc.string({ maxLength: 80 }) }),
   );
   function mutate(buf: Buffer, m: typeof mutationArb extends fc.Arbitrary<infer T> ? T : never): Buffer {
     const out = Buffer.from(buf);
     switch (m.kind) {
-      case 'truncate': return out.subarray(0, m.at % (out.length + 1));
+      case 'truncate':
+        return out.subarray(0, m.at % (out.length + 1));
       case 'flip': {
         const span = m.headerOnly ? Math.min(out.length, 128) : out.length;
         for (const [at, x] of m.flips) if (span) out[at % span] = out[at % span]! ^ x;
         return out;
       }
-      case 'shape': return Buffer.from(out.toString('latin1').replace(/'shape': \([^)]*\)/, `'shape': (${m.shape.join(', ')},)`), 'latin1');
-      case 'header': return Buffer.concat([out.subarray(0, 10), Buffer.from(m.text, 'utf8'), out.subarray(10)]);
+      case 'shape':
+        return Buffer.from(out.toString('latin1').replace(/'shape': \([^)]*\)/, `'shape': (${m.shape.join(', ')},)`), 'latin1');
+      case 'header':
+        return Buffer.concat([out.subarray(0, 10), Buffer.from(m.text, 'utf8'), out.subarray(10)]);
     }
   }
   // NPY_FUZZ_RUNS=40000 for a longer hunt. No time limit per case: the work is bounded by the
@@ -625,15 +720,22 @@ describe('fuzz: mutated .npy and .npz files → an array or one InputError, quic
   };
 
   it('.npy: truncation, byte flips, random shapes, junk headers', () => {
-    fc.assert(fc.property(validArb, mutationArb, (buf, m) => {
-      const bytes = mutate(buf, m);
-      check(bytes.length, () => parseNpy(bytes, 'f.npy'));
-    }), { numRuns: Number(process.env.NPY_FUZZ_RUNS ?? 2000) });
+    fc.assert(
+      fc.property(validArb, mutationArb, (buf, m) => {
+        const bytes = mutate(buf, m);
+        check(bytes.length, () => parseNpy(bytes, 'f.npy'));
+      }),
+      { numRuns: Number(process.env.NPY_FUZZ_RUNS ?? 2000) },
+    );
   });
 
   it('.npz: the same mutations of archives (stored, deflated, zip64)', () => {
     const archiveArb = fc.tuple(fc.array(validArb, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean()).map(([bufs, deflate, z64]) =>
-      zip(bufs.map((b, k) => [`a${k}.npy`, b]), deflate, z64),
+      zip(
+        bufs.map((b, k) => [`a${k}.npy`, b]),
+        deflate,
+        z64,
+      ),
     );
     fc.assert(
       // (an archive's members may inflate past its size: no bound on the values read here)

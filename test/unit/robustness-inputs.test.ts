@@ -2,7 +2,21 @@
 // reads, errors that name the thing): each case failed before. Each asserts the exit status, the
 // one-line message and that nothing is left behind. Runs the real CLI; no simulator needed.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, constants, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,8 +60,7 @@ const oneLine = (r: Result, code: number, re: RegExp) => {
   expect(r.stderr).toMatch(re);
 };
 /** A directory's entries, recursively (what a case left behind). */
-const tree = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort() : [];
+const tree = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort() : []);
 /** A fresh directory per case. */
 let n = 0;
 const fresh = () => {
@@ -61,7 +74,12 @@ const hasTime = hasCommand('/usr/bin/time', '-f', '%M', 'true');
 function shell(script: string, cwd = tmp): Result & { rssMiB: number | null } {
   const rss = join(cwd, `.rss-${n++}`);
   const cmd = hasTime ? `/usr/bin/time -q -f %M -o ${rss} ${script}` : script;
-  const r = spawnSync('sh', ['-c', cmd], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, HS: `${process.execPath} --import ${TS_REGISTER} ${CLI}` } });
+  const r = spawnSync('sh', ['-c', cmd], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, HS: `${process.execPath} --import ${TS_REGISTER} ${CLI}` },
+  });
   const kib = hasTime && existsSync(rss) ? Number(readFileSync(rss, 'utf8').trim().split('\n').pop()) : null;
   rmSync(rss, { force: true });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, rssMiB: kib === null ? null : kib / 1024 };
@@ -165,8 +183,27 @@ describe('--help and the header line say which head runs', () => {
   it('the header line names the resolved select, expPar, expImpl and recipImpl', async () => {
     const d = fresh();
     const r = await cli(['sim', '--classes', '40', '--cPar', '10', '--inputs', '128', '--mode', 'argmax', '--vectors', '5', '--out', d]);
-    expect(r.stdout.split('\n')[0]).toMatch(/^sim: classes 40, .*select stream \(auto\), divider reciprocal, recipImpl divide, expImpl split, expPar \d+ \(auto\), 5 vectors/);
-    const t = await cli(['sim', ...TINY, '--select', 'tree', '--expPar', '2', '--expImpl', 'table', '--recipImpl', 'table', '--mode', 'argmax', '--vectors', '5', '--out', d]);
+    expect(r.stdout.split('\n')[0]).toMatch(
+      /^sim: classes 40, .*select stream \(auto\), divider reciprocal, recipImpl divide, expImpl split, expPar \d+ \(auto\), 5 vectors/,
+    );
+    const t = await cli([
+      'sim',
+      ...TINY,
+      '--select',
+      'tree',
+      '--expPar',
+      '2',
+      '--expImpl',
+      'table',
+      '--recipImpl',
+      'table',
+      '--mode',
+      'argmax',
+      '--vectors',
+      '5',
+      '--out',
+      d,
+    ]);
     expect(t.stdout.split('\n')[0]).toMatch(/select tree, .*recipImpl table, expImpl table, expPar 2, /);
   });
 });
@@ -178,7 +215,11 @@ describe('no unbounded reads: every reader has a limit, checked before it reads 
     ['sweep /dev/zero', '$HS sweep /dev/zero --dry-run', /\/dev\/zero: sweep spec larger than 16 MiB/],
     ['bench --from-json /dev/zero', '$HS bench --from-json /dev/zero --results none', /--from-json \/dev\/zero: bench report larger than 64 MiB/],
     ['--config /dev/zero', '$HS sim --config /dev/zero', /\/dev\/zero: config file larger than 1 MiB/],
-    ['--weights W.json from /dev/zero', 'ln -sf /dev/zero zero.json && $HS sim --weights zero.json --out ../weights-out', /zero\.json: weights file larger than 128 MiB/],
+    [
+      '--weights W.json from /dev/zero',
+      'ln -sf /dev/zero zero.json && $HS sim --weights zero.json --out ../weights-out',
+      /zero\.json: weights file larger than 128 MiB/,
+    ],
   ])('%s: exit 2, one line, bounded memory', (_, script, re) => {
     const d = fresh();
     const r = shell(script, d);
@@ -221,7 +262,10 @@ describe('no unbounded reads: every reader has a limit, checked before it reads 
     const d = fresh();
     const fifo = join(d, 'W.npy');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
-    for (const args of [['sim', '--weights', fifo, '--out', d], ['waves', fifo]]) {
+    for (const args of [
+      ['sim', '--weights', fifo, '--out', d],
+      ['waves', fifo],
+    ]) {
       const c = spawn(process.execPath, [...tsNodeArgs(), CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       const exited = new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
       // the CLI has the pipe open once a writer can open it without blocking; then the writer stays silent
@@ -246,7 +290,10 @@ describe('no command ignores SIGTERM', () => {
   it('a long waves diff stops on SIGTERM (its reads let the event loop turn), exit 143, no verdict', async () => {
     const d = fresh();
     const f = join(d, 'long.vcd');
-    const head = '$timescale 1ns $end\n$scope module TOP $end\n$scope module head $end\n' + Array.from({ length: 8 }, (_, i) => `$var wire 8 s${i} sig${i} [7:0] $end\n`).join('') + '$upscope $end\n$upscope $end\n$enddefinitions $end\n';
+    const head =
+      '$timescale 1ns $end\n$scope module TOP $end\n$scope module head $end\n' +
+      Array.from({ length: 8 }, (_, i) => `$var wire 8 s${i} sig${i} [7:0] $end\n`).join('') +
+      '$upscope $end\n$upscope $end\n$enddefinitions $end\n';
     const step = (t: number) => `#${t * 10}\n` + Array.from({ length: 8 }, (_, i) => `b${((t * 7 + i) & 255).toString(2)} s${i}\n`).join('');
     const block = Array.from({ length: 10_000 }, (_, t) => step(t)).join('');
     writeFileSync(f, head + Array.from({ length: 60 }, (_, k) => block.replace(/^#(\d+)$/gm, (_, x) => `#${Number(x) + k * 100_000}`)).join('')); // ~60 MB: seconds of parsing
@@ -271,7 +318,11 @@ describe('no command ignores SIGTERM', () => {
 
 describe('errors name the file or the flag the user gave', () => {
   it.each([
-    ['random bytes', () => Buffer.from(Array.from({ length: 3 * MiB }, (_, i) => (i * 2654435761) >>> 24)), /rand\.bin: not a VCD file \(no \$end in 64 KiB after byte 0\)/],
+    [
+      'random bytes',
+      () => Buffer.from(Array.from({ length: 3 * MiB }, (_, i) => (i * 2654435761) >>> 24)),
+      /rand\.bin: not a VCD file \(no \$end in 64 KiB after byte 0\)/,
+    ],
     ['text', () => Buffer.from('hello world, this is not a dump\n'.repeat(100_000)), /text\.bin: not a VCD file/],
     ['zeros', () => Buffer.alloc(3 * MiB), /zeros\.bin: not a VCD file/],
   ])('waves on a large file that is not a dump (%s): exit 2 naming it', async (what, bytes, re) => {
@@ -300,7 +351,11 @@ describe('errors name the file or the flag the user gave', () => {
     const d = fresh();
     const f = join(d, 'W.npy');
     writeFileSync(f, encodeNpy({ dtype: 'f8', shape: [4, 8], data: new Float64Array(32).fill(1e30) }));
-    oneLine(await cli(['sim', '--weights', f, '--auto-formats', '--out', d]), 2, /--auto-formats: the weights reach 1\.00e\+30, more than any 16-bit format holds .*; rescale them or give --wFmt/);
+    oneLine(
+      await cli(['sim', '--weights', f, '--auto-formats', '--out', d]),
+      2,
+      /--auto-formats: the weights reach 1\.00e\+30, more than any 16-bit format holds .*; rescale them or give --wFmt/,
+    );
   });
 
   it("sweep --slurm when sbatch fails: sbatch's own reason on the one line", () => {
@@ -324,7 +379,9 @@ describe('errors name the file or the flag the user gave', () => {
       writeFileSync(join(small, 'filler'), Buffer.alloc(12 * 1024));
       const cache = new SweepCache(join(small, 'c.jsonl'));
       try {
-        expect(() => cache.append({ kind: 'flat', synthKey: 'k', flat: { text: 'x'.repeat(64 * 1024) } } as never)).toThrow(/c\.jsonl: cannot write \(ENOSPC\)/);
+        expect(() => cache.append({ kind: 'flat', synthKey: 'k', flat: { text: 'x'.repeat(64 * 1024) } } as never)).toThrow(
+          /c\.jsonl: cannot write \(ENOSPC\)/,
+        );
       } finally {
         cache.close();
       }
@@ -372,7 +429,11 @@ describe('reports and output paths', () => {
   it('an --out longer than the system allows is refused before anything is made', async () => {
     const d = fresh();
     const deep = join(d, ...Array.from({ length: 40 }, (_, i) => `level-${i}-${'x'.repeat(100)}`));
-    oneLine(await cli(['sim', '--vectors', '5', '--out', deep]), 2, /--out .*: the path is \d+ bytes; the system allows 4095, and the files under it need 256 more/);
+    oneLine(
+      await cli(['sim', '--vectors', '5', '--out', deep]),
+      2,
+      /--out .*: the path is \d+ bytes; the system allows 4095, and the files under it need 256 more/,
+    );
     const wide = join(d, 'y'.repeat(300));
     oneLine(await cli(['sim', '--vectors', '5', '--out', wide]), 2, /--out .*: a path component is 300 bytes, more than the system's 255/);
     oneLine(await cli(['sim', '--vectors', '5', '--out', d, '--json', join(deep, 'r.json')]), 2, /--json .*: the path is \d+ bytes; the system allows 4095/);

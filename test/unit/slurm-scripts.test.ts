@@ -18,9 +18,25 @@ const spec = join(tmp, 'two.json');
 writeFileSync(spec, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2 }, grid: { mode: ['argmax', 'approx'] }, vectors: 30 }));
 
 const inv = (over: Partial<SweepInvocation> = {}): SweepInvocation => ({
-  project: PROJECT_DIR, spec, name: 'two', outRoot: join(tmp, 'out'), outDir: join(tmp, 'out', 'sweep', 'two'),
-  params: { kPar: 4 }, modes: null, data: [], vectors: 30, seed: 1, keepBramInit: false, jobs: 1, timeoutSeconds: 600, modules: false,
-  verifyVectors: null, json: null, rtlHash: rtlHash(), tasks: 2, ...over,
+  project: PROJECT_DIR,
+  spec,
+  name: 'two',
+  outRoot: join(tmp, 'out'),
+  outDir: join(tmp, 'out', 'sweep', 'two'),
+  params: { kPar: 4 },
+  modes: null,
+  data: [],
+  vectors: 30,
+  seed: 1,
+  keepBramInit: false,
+  jobs: 1,
+  timeoutSeconds: 600,
+  modules: false,
+  verifyVectors: null,
+  json: null,
+  rtlHash: rtlHash(),
+  tasks: 2,
+  ...over,
 });
 const resources = { partition: 'debug', time: '10:00', cpus: 1, mem: '2G', extra: ['--account=fpga'] };
 const by = { submittedBy: 'test', statusCommand: 'headsim sweep status', retryCommand: 'headsim sweep --slurm --retry-failed' };
@@ -37,7 +53,14 @@ describe('Slurm job scripts', () => {
     const a = arrayScript(odd, resources, { ...by, shards: [1, 2], retryFailed: false });
     const m = mergeScript(odd, resources, by);
     for (const s of [a, m]) expect(spawnSync('bash', ['-n'], { input: s }).status).toBe(0);
-    for (const line of ['#SBATCH --array=1-2', '#SBATCH --cpus-per-task=1', '#SBATCH --partition=debug', '#SBATCH --time=10:00', '#SBATCH --mem=2G', '#SBATCH --account=fpga'])
+    for (const line of [
+      '#SBATCH --array=1-2',
+      '#SBATCH --cpus-per-task=1',
+      '#SBATCH --partition=debug',
+      '#SBATCH --time=10:00',
+      '#SBATCH --mem=2G',
+      '#SBATCH --account=fpga',
+    ])
       expect(a).toContain(line);
     expect(a).toMatch(/--shard "\$\{SLURM_ARRAY_TASK_ID\}\/2"/);
     expect(a).toContain(`RTL_HASH=${rtlHash()}`);
@@ -45,7 +68,12 @@ describe('Slurm job scripts', () => {
     expect(m).toContain('--spec "$SPEC" --rtl-hash "$RTL_HASH"');
     // The #SBATCH block must come before the first command, or Slurm ignores the rest of it.
     const firstCommand = a.split('\n').findIndex((l) => l && !l.startsWith('#'));
-    expect(a.split('\n').map((l) => l.startsWith('#SBATCH')).lastIndexOf(true)).toBeLessThan(firstCommand);
+    expect(
+      a
+        .split('\n')
+        .map((l) => l.startsWith('#SBATCH'))
+        .lastIndexOf(true),
+    ).toBeLessThan(firstCommand);
     // The task's cache, as bash expands it, is shard i's cache.
     const cacheExpr = /--cache (.*) \\$/m.exec(a)![1]!;
     const r = spawnSync('bash', ['-c', `SLURM_ARRAY_TASK_ID=2; printf %s ${cacheExpr}`], { encoding: 'utf8' });
@@ -62,7 +90,15 @@ describe('Slurm job scripts', () => {
   });
 
   it('the parameter flags they carry parse back to the same parameters', () => {
-    const params = { expLut: { addrBits: 8, outBits: 16, range: 16 }, cPar: null, relu: false, inFmt: { width: 8, frac: 4 }, labels: ['a b', "c'd"], divider: 'serial', classes: 12 };
+    const params = {
+      expLut: { addrBits: 8, outBits: 16, range: 16 },
+      cPar: null,
+      relu: false,
+      inFmt: { width: 8, frac: 4 },
+      labels: ['a b', "c'd"],
+      divider: 'serial',
+      classes: 12,
+    };
     const args = keyArgs(inv({ params }));
     const back: Record<string, unknown> = {};
     for (let i = 0; i < args.length; i += 2) if (args[i]!.slice(2) in params) back[args[i]!.slice(2)] = paramValue(args[i]!.slice(2), args[i + 1]!);
@@ -83,9 +119,14 @@ describe('Slurm job scripts', () => {
     expect(r.code, r.out).toBe(2);
     expect(r.out).toMatch(/cannot cd to .*nowhere: the project must be on a file system this node mounts/);
 
-    r = bash(arrayScript(inv({ rtlHash: 'f'.repeat(64) }), resources, { ...by, shards: [1, 2], retryFailed: false }), { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_JOB_ID: '7' });
+    r = bash(arrayScript(inv({ rtlHash: 'f'.repeat(64) }), resources, { ...by, shards: [1, 2], retryFailed: false }), {
+      SLURM_ARRAY_TASK_ID: '1',
+      SLURM_ARRAY_JOB_ID: '7',
+    });
     expect(r.code, r.out).toBe(2);
-    expect(r.out).toMatch(/--rtl-hash: rtl\/\*\.v is not the RTL this sweep was submitted with \(submitted ffffffffffff…, here [0-9a-f]{12}…\): a sweep must not mix RTL versions/);
+    expect(r.out).toMatch(
+      /--rtl-hash: rtl\/\*\.v is not the RTL this sweep was submitted with \(submitted ffffffffffff…, here [0-9a-f]{12}…\): a sweep must not mix RTL versions/,
+    );
     expect(existsSync(shardCache(inv(), 1))).toBe(false);
   });
 });

@@ -21,13 +21,16 @@ const file = (name: string, content: Buffer | string) => {
 const npy = (name: string, a: NpyInput) => file(name, encodeNpy(a));
 
 // A small head: 3 classes, 6 inputs, 40 labelled vectors (labels = float argmax, but 5 flipped).
-const N = 3, K = 6, V = 40;
+const N = 3,
+  K = 6,
+  V = 40;
 const rand = mulberry32(7);
 const W = Float64Array.from({ length: N * K }, () => rand() * 1.8 - 0.9);
 const b = Float64Array.from({ length: N }, () => rand() - 0.5);
 const X = Float64Array.from({ length: V * K }, () => Math.fround(rand() * 4 - 1));
 const floatClass = (v: number) => {
-  let best = 0, bestZ = -Infinity;
+  let best = 0,
+    bestZ = -Infinity;
   for (let n = 0; n < N; n++) {
     let z = b[n]!;
     for (let k = 0; k < K; k++) z += Math.max(0, X[v * K + k]!) * W[n * K + k]!; // relu on (default)
@@ -114,25 +117,71 @@ describe('users’ files → scenario', () => {
 });
 
 describe('malformed or mismatched files → exit 2 naming the file and the problem', () => {
-  const complex = Buffer.from(encodeNpy({ dtype: 'i4', shape: [V], data: y }).toString('latin1').replace("'<i4'", "'<c8'"), 'latin1');
+  const complex = Buffer.from(
+    encodeNpy({ dtype: 'i4', shape: [V], data: y })
+      .toString('latin1')
+      .replace("'<i4'", "'<c8'"),
+    'latin1',
+  );
   const i8 = (v: bigint) => {
-    const buf = Buffer.from(encodeNpy({ dtype: 'f8', shape: [V], data: new Float64Array(V) }).toString('latin1').replace("'<f8'", "'<i8'"), 'latin1');
+    const buf = Buffer.from(
+      encodeNpy({ dtype: 'f8', shape: [V], data: new Float64Array(V) })
+        .toString('latin1')
+        .replace("'<f8'", "'<i8'"),
+      'latin1',
+    );
     buf.writeBigInt64LE(v, buf.length - 8 * (V - 3));
     return buf;
   };
   const cases: [string, string[], RegExp][] = [
     ['bad magic', ['--weights', wPath, '--input-vectors', file('junk.npy', 'GIF89a, not numpy')], /junk\.npy: bad magic/],
     ['a broken zip', ['--weights', wPath, '--input-vectors', file('junk.npz', 'PK\x03\x04 a zip, not numpy')], /junk\.npz: not a valid \.npz \(zip\) archive/],
-    ['not a number (complex labels)', ['--weights', wPath, '--input-vectors', xPath, '--labels', file('yc.npy', complex)], /yc\.npy: dtype '<c8' is complex, not real numbers/],
-    ['int64 label beyond 2^53', ['--weights', wPath, '--input-vectors', xPath, '--labels', file('y64.npy', i8(2n ** 62n))], /y64\.npy: element 3 is 4611686018427387904: int64 values beyond/],
-    ['int64 label out of range', ['--weights', wPath, '--input-vectors', xPath, '--labels', file('y64b.npy', i8(-5n))], /y64b\.npy: label 3 is -5, expected an integer class index in 0…2/],
+    [
+      'not a number (complex labels)',
+      ['--weights', wPath, '--input-vectors', xPath, '--labels', file('yc.npy', complex)],
+      /yc\.npy: dtype '<c8' is complex, not real numbers/,
+    ],
+    [
+      'int64 label beyond 2^53',
+      ['--weights', wPath, '--input-vectors', xPath, '--labels', file('y64.npy', i8(2n ** 62n))],
+      /y64\.npy: element 3 is 4611686018427387904: int64 values beyond/,
+    ],
+    [
+      'int64 label out of range',
+      ['--weights', wPath, '--input-vectors', xPath, '--labels', file('y64b.npy', i8(-5n))],
+      /y64b\.npy: label 3 is -5, expected an integer class index in 0…2/,
+    ],
     ['a member of a .npy', ['--weights', `${wPath}:W`], /W\.npy:W: .*W\.npy is not a \.npz archive, so it has no member 'W'/],
-    ['features ≠ weights’ inputs', ['--weights', wPath, '--input-vectors', npy('X7.npy', { dtype: 'f4', shape: [4, 7], data: new Float64Array(28) })], /X7\.npy: input vectors have 7 features but .*W\.npy implies inputs=6/],
-    ['bias of the wrong length', ['--weights', wPath, '--bias', npy('b4.npy', { dtype: 'f8', shape: [4], data: new Float64Array(4) })], /b4\.npy: bias must have shape \[3\]/],
-    ['weights not 2-D', ['--weights', npy('W1.npy', { dtype: 'f8', shape: [6], data: new Float64Array(6) })], /W1\.npy: weights must be 2-D \[classes, inputs\]/],
-    ['input vectors not 2-D', ['--input-vectors', npy('X1.npy', { dtype: 'f4', shape: [6], data: new Float64Array(6) })], /X1\.npy: input vectors must be 2-D \[vectors, inputs\]/],
-    ['labels of the wrong length', ['--weights', wPath, '--input-vectors', xPath, '--labels', npy('y5.npy', { dtype: 'i4', shape: [5], data: new Int32Array(5) })], /y5\.npy: labels must have shape \[40\]/],
-    ['label out of range', ['--weights', wPath, '--input-vectors', xPath, '--labels', npy('y9.npy', { dtype: 'i4', shape: [V], data: new Int32Array(V).fill(9) })], /y9\.npy: label 0 is 9, expected an integer class index in 0…2/],
+    [
+      'features ≠ weights’ inputs',
+      ['--weights', wPath, '--input-vectors', npy('X7.npy', { dtype: 'f4', shape: [4, 7], data: new Float64Array(28) })],
+      /X7\.npy: input vectors have 7 features but .*W\.npy implies inputs=6/,
+    ],
+    [
+      'bias of the wrong length',
+      ['--weights', wPath, '--bias', npy('b4.npy', { dtype: 'f8', shape: [4], data: new Float64Array(4) })],
+      /b4\.npy: bias must have shape \[3\]/,
+    ],
+    [
+      'weights not 2-D',
+      ['--weights', npy('W1.npy', { dtype: 'f8', shape: [6], data: new Float64Array(6) })],
+      /W1\.npy: weights must be 2-D \[classes, inputs\]/,
+    ],
+    [
+      'input vectors not 2-D',
+      ['--input-vectors', npy('X1.npy', { dtype: 'f4', shape: [6], data: new Float64Array(6) })],
+      /X1\.npy: input vectors must be 2-D \[vectors, inputs\]/,
+    ],
+    [
+      'labels of the wrong length',
+      ['--weights', wPath, '--input-vectors', xPath, '--labels', npy('y5.npy', { dtype: 'i4', shape: [5], data: new Int32Array(5) })],
+      /y5\.npy: labels must have shape \[40\]/,
+    ],
+    [
+      'label out of range',
+      ['--weights', wPath, '--input-vectors', xPath, '--labels', npy('y9.npy', { dtype: 'i4', shape: [V], data: new Int32Array(V).fill(9) })],
+      /y9\.npy: label 0 is 9, expected an integer class index in 0…2/,
+    ],
     ['non-finite weight', ['--weights', npy('Wnan.npy', { dtype: 'f8', shape: [2, 2], data: [1, NaN, 0, 0] })], /Wnan\.npy: element 1 is NaN/],
     ['classes given ≠ file', ['--weights', wPath, '--classes', '4'], /W\.npy: weights imply classes=3 but classes=4 was given/],
     ['--inputs N ≠ file', ['--input-vectors', xPath, '--inputs', '5'], /X\.npy: input vectors have 6 features but inputs=5 was given/],
@@ -178,7 +227,9 @@ describe.skipIf(!hasNumpy)(`files NumPy writes, through the CLI${hasNumpy ? '' :
   const d = mkdtempSync(join(tmp, 'np-'));
   const p = (f: string) => join(d, f);
   if (hasNumpy)
-    execFileSync('python3', ['-c', `
+    execFileSync('python3', [
+      '-c',
+      `
 import sys, numpy as np
 d = sys.argv[1]
 rng = np.random.default_rng(15)
@@ -194,7 +245,9 @@ np.save(d + '/W_C.npy', np.ascontiguousarray(W)); np.save(d + '/X_f4.npy', X.ast
 np.savez(d + '/model.npz', W=Wf, b=b)
 np.savez_compressed(d + '/data.npz', X=X, y=y)
 np.savez(d + '/positional.npz', W, b)
-`, d]);
+`,
+      d,
+    ]);
 
   it('acceptance: Fortran float32 W, uint8 X, int64 y give the report of the same data in f4/i4 C order', () => {
     sameRun(
@@ -213,8 +266,16 @@ np.savez(d + '/positional.npz', W, b)
 
   it.each([
     ['no member W', ['--weights', p('positional.npz')], /positional\.npz: holds 'arr_0', 'arr_1' but no 'W'; name the array, e.g\. .*positional\.npz:arr_0/],
-    ['a bias twice', ['--weights', p('model.npz'), '--bias', p('b.npy')], /b\.npy: .*model\.npz holds a bias "b" already; to use --bias, name the weights: .*model\.npz:W/],
-    ['labels twice', ['--input-vectors', p('data.npz'), '--input-labels', p('y_i4.npy')], /y_i4\.npy: .*data\.npz holds labels "y" already; to use --input-labels, name the vectors: .*data\.npz:X/],
+    [
+      'a bias twice',
+      ['--weights', p('model.npz'), '--bias', p('b.npy')],
+      /b\.npy: .*model\.npz holds a bias "b" already; to use --bias, name the weights: .*model\.npz:W/,
+    ],
+    [
+      'labels twice',
+      ['--input-vectors', p('data.npz'), '--input-labels', p('y_i4.npy')],
+      /y_i4\.npy: .*data\.npz holds labels "y" already; to use --input-labels, name the vectors: .*data\.npz:X/,
+    ],
     ['a missing member', ['--weights', `${p('model.npz')}:coef`], /model\.npz: has no array 'coef' \(it holds 'W', 'b'\)/],
     ['a member of the wrong shape', ['--weights', `${p('model.npz')}:b`], /model\.npz:b: weights must be 2-D/],
   ] as [string, string[], RegExp][])('%s → exit 2, one line', (_, args, msg) => {

@@ -23,7 +23,9 @@ const file = (name: string, content: Buffer | string) => {
 };
 const npy = (name: string, a: NpyInput) => file(name, encodeNpy(a));
 
-const N = 3, K = 8, V = 30;
+const N = 3,
+  K = 8,
+  V = 30;
 const rand = mulberry32(3);
 const W = Float64Array.from({ length: N * K }, () => rand() * 1.6 - 0.8);
 const X = Float32Array.from({ length: V * K }, () => rand() * 2);
@@ -34,7 +36,12 @@ npy('y.npy', { dtype: 'i4', shape: [V], data: y });
 const SPEC = { base: { kPar: 4, topK: 2 }, grid: { mode: ['argmax', 'softmax'] }, data: { weights: 'W.npy', inputVectors: 'X.npy', inputLabels: 'y.npy' } };
 const specPath = file('spec.json', JSON.stringify(SPEC));
 
-const keysOf = (stdout: string) => stdout.trim().split('\n').filter((l) => /^\s*\d+\s+shard/.test(l)).map((l) => l.trim().split(/\s+/)[5]);
+const keysOf = (stdout: string) =>
+  stdout
+    .trim()
+    .split('\n')
+    .filter((l) => /^\s*\d+\s+shard/.test(l))
+    .map((l) => l.trim().split(/\s+/)[5]);
 const data = (o: Record<string, unknown> = {}) => ({ params: {}, vectors: null, seed: 1, out: join(tmp, 'out'), ...o });
 
 describe('sweep spec: the data field', () => {
@@ -65,11 +72,18 @@ describe('sweep spec: the data field', () => {
 
 describe('sweep --auto-formats: per point, as sim --mode <its mode> --auto-formats chooses', () => {
   it('an argmax point has no exp-table cap on logitFmt; a 6-bit softmax table caps it', async () => {
-    const spec = parseSpec({ ...SPEC, grid: { mode: ['argmax', 'softmax'], 'expLut.addrBits': [6, 12] }, data: { ...SPEC.data, autoFormats: true } }, 'spec', tmp);
+    const spec = parseSpec(
+      { ...SPEC, grid: { mode: ['argmax', 'softmax'], 'expLut.addrBits': [6, 12] }, data: { ...SPEC.data, autoFormats: true } },
+      'spec',
+      tmp,
+    );
     const d = await sweepData(spec.data, data());
     const pts = resolvePoints(expandSpec({ ...spec, base: mergeParams(d.implied, spec.base) }, d.params), d, 1);
     for (const p of pts) {
-      const sim = await sourcedScenario({ ...data(), params: p.params, weights: join(tmp, 'W.npy'), inputVectors: join(tmp, 'X.npy'), inputLabels: join(tmp, 'y.npy'), autoFormats: true }, [p.config.mode]);
+      const sim = await sourcedScenario(
+        { ...data(), params: p.params, weights: join(tmp, 'W.npy'), inputVectors: join(tmp, 'X.npy'), inputLabels: join(tmp, 'y.npy'), autoFormats: true },
+        [p.config.mode],
+      );
       expect(p.config, `${p.config.mode} exp ${p.config.expLut.addrBits}`).toEqual(sim.config);
     }
     const frac = (mode: string, bits: number) => pts.find((p) => p.config.mode === mode && p.config.expLut.addrBits === bits)!.config.logitFmt.frac;
@@ -98,7 +112,10 @@ describe('sweep on the user’s data: keys and accuracy', () => {
     const d = await sweepData(spec.data, data());
     const X2 = Float32Array.from(X);
     X2[0]! += 0.5;
-    const d2 = await sweepData(spec.data, data({ weights: join(tmp, 'W.npy'), inputVectors: npy('X2.npy', { dtype: 'f4', shape: [V, K], data: X2 }), inputLabels: join(tmp, 'y.npy') }));
+    const d2 = await sweepData(
+      spec.data,
+      data({ weights: join(tmp, 'W.npy'), inputVectors: npy('X2.npy', { dtype: 'f4', shape: [V, K], data: X2 }), inputLabels: join(tmp, 'y.npy') }),
+    );
     const c = resolvePoints(expandSpec({ ...spec, base: mergeParams(d.implied, spec.base) }, d.params), d, 1)[0]!.config;
     const ctx = { seed: 1, vectors: V, rtlHash: 'r' };
     const [a, b, none] = [pointKeys(c, { ...ctx, data: d.ref }), pointKeys(c, { ...ctx, data: d2.ref }), pointKeys(c, ctx)];
@@ -121,10 +138,34 @@ describe('sweep on the user’s data: keys and accuracy', () => {
     }
     // `sim` on the same data and mode gives the same label accuracy.
     const json = join(tmp, 'sim.json');
-    const r = headsim(['sim', '--weights', join(tmp, 'W.npy'), '--input-vectors', join(tmp, 'X.npy'), '--input-labels', join(tmp, 'y.npy'), '--kPar', '4', '--topK', '2', '--mode', 'softmax', '--json', json]);
+    const r = headsim([
+      'sim',
+      '--weights',
+      join(tmp, 'W.npy'),
+      '--input-vectors',
+      join(tmp, 'X.npy'),
+      '--input-labels',
+      join(tmp, 'y.npy'),
+      '--kPar',
+      '4',
+      '--topK',
+      '2',
+      '--mode',
+      'softmax',
+      '--json',
+      json,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const sim = JSON.parse(readFileSync(json, 'utf8'));
-    const soft = await figures({ params: { ...pts.find((p) => p.config.mode === 'softmax')!.config }, vectors: d.vectors, seed: 1, data: d.ref, rtlHash: 'r', timeoutMs: 1, keepBramInit: false });
+    const soft = await figures({
+      params: { ...pts.find((p) => p.config.mode === 'softmax')!.config },
+      vectors: d.vectors,
+      seed: 1,
+      data: d.ref,
+      rtlHash: 'r',
+      timeoutMs: 1,
+      keepBramInit: false,
+    });
     expect(soft.labelAccuracy).toBe(sim.runs[0].accuracy.labelAccuracy);
     expect(soft.floatLabelAccuracy).toBe(sim.quantizationReport.labelAccuracy.float);
   });

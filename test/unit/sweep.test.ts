@@ -84,8 +84,18 @@ describe('sweep spec expansion', () => {
   it('the default spec is valid and covers N = 10, 100 and 1000 in all three modes, both selects (the N = 1000 tree in its own spec), both dividers and exp tables of 8–12 bits', () => {
     const pts = expandSpec(readSpec(DEFAULT_SPEC));
     const has = (f: (c: (typeof pts)[number]['config']) => boolean) => pts.some((p) => f(p.config));
-    for (const N of [10, 100, 1000]) for (const m of ['argmax', 'softmax', 'approx']) expect(has((c) => c.classes === N && c.mode === m), `${m} N=${N}`).toBe(true);
-    for (const N of [10, 100]) for (const sel of ['tree', 'stream']) expect(has((c) => c.classes === N && c.mode === 'argmax' && c.select === sel), `argmax N=${N} ${sel}`).toBe(true);
+    for (const N of [10, 100, 1000])
+      for (const m of ['argmax', 'softmax', 'approx'])
+        expect(
+          has((c) => c.classes === N && c.mode === m),
+          `${m} N=${N}`,
+        ).toBe(true);
+    for (const N of [10, 100])
+      for (const sel of ['tree', 'stream'])
+        expect(
+          has((c) => c.classes === N && c.mode === 'argmax' && c.select === sel),
+          `argmax N=${N} ${sel}`,
+        ).toBe(true);
     const tree1000 = expandSpec(readSpec(new URL('../../harness/sweep/specs/n1000-tree.json', import.meta.url).pathname));
     expect(tree1000.map((p) => [p.config.classes, p.config.select, p.config.mode])).toEqual([[1000, 'tree', 'argmax']]);
     expect(has((c) => c.divider === 'serial' && c.mode === 'softmax')).toBe(true);
@@ -121,7 +131,20 @@ describe('sweep: a point that fails synthesis is recorded as failed and the swee
     writeFileSync(join(dir, 'head.v'), readFileSync(join(dir, 'head.v'), 'utf8').replace('module head', 'module head oops'));
     const points = expandSpec(parseSpec({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2 }, grid: { mode: ['argmax', 'approx'] } }));
     const cachePath = join(tmp, 'failed.jsonl');
-    const res = await runSweep({ points, vectors: 20, seed: 1, cachePath, jobs: 1, timeoutMs: 120_000, modules: false, verify: null, shard: null, retryFailed: false, rtlDir: dir, progress: false });
+    const res = await runSweep({
+      points,
+      vectors: 20,
+      seed: 1,
+      cachePath,
+      jobs: 1,
+      timeoutMs: 120_000,
+      modules: false,
+      verify: null,
+      shard: null,
+      retryFailed: false,
+      rtlDir: dir,
+      progress: false,
+    });
     expect(res.rows).toHaveLength(2);
     expect(res.failed).toBe(2);
     for (const r of res.rows) {
@@ -134,7 +157,20 @@ describe('sweep: a point that fails synthesis is recorded as failed and the swee
     }
     expect(readJsonl(cachePath).rows).toHaveLength(2);
     // Failed points are cached too (not retried unless asked).
-    const again = await runSweep({ points, vectors: 20, seed: 1, cachePath, jobs: 1, timeoutMs: 120_000, modules: false, verify: null, shard: null, retryFailed: false, rtlDir: dir, progress: false });
+    const again = await runSweep({
+      points,
+      vectors: 20,
+      seed: 1,
+      cachePath,
+      jobs: 1,
+      timeoutMs: 120_000,
+      modules: false,
+      verify: null,
+      shard: null,
+      retryFailed: false,
+      rtlDir: dir,
+      progress: false,
+    });
     expect(again.ran).toBe(0);
     // Outputs list the failure.
     const out = join(tmp, 'failed-out');

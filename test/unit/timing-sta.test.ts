@@ -12,7 +12,11 @@ import { cyclesToNs } from '../../harness/synth/timing-types.ts';
 
 const cell = (type: string, inst: string, body: string) => `  (CELL (CELLTYPE "${type}") (INSTANCE ${inst})\n${body}\n  )\n`;
 const ff = (inst: string, setupPin: string, setup: number) =>
-  cell('ICESTORM_LC', inst, `    (DELAY (ABSOLUTE (IOPATH CLK O (1390:1390:1390) (1390:1390:1390))))\n    (TIMINGCHECK (SETUPHOLD (posedge ${setupPin}) (posedge CLK) (${setup}:${setup}:${setup}) (0:0:0)))`);
+  cell(
+    'ICESTORM_LC',
+    inst,
+    `    (DELAY (ABSOLUTE (IOPATH CLK O (1390:1390:1390) (1390:1390:1390))))\n    (TIMINGCHECK (SETUPHOLD (posedge ${setupPin}) (posedge CLK) (${setup}:${setup}:${setup}) (0:0:0)))`,
+  );
 const lut = (inst: string, d: number) => cell('ICESTORM_LC', inst, `    (DELAY (ABSOLUTE (IOPATH I0 O (${d}:${d}:${d}) (${d}:${d}:${d}))))`);
 const ic = (from: string, to: string, d: number) => `      (INTERCONNECT ${from} ${to} (${d}:${d}:${d}) (${d}:${d}:${d}))\n`;
 
@@ -30,11 +34,26 @@ ${ff('a_SB_DFF_Q_DFFLC', 'I0', 500)}${lut('l_SB_LUT4_O_LC', 449)}${ff('b_SB_DFF_
       top: {
         ports: {},
         cells: {
-          'a_SB_DFF_Q': { type: 'SB_DFF', attributes: { src: 'mac_array.v:12.3-14.6' }, port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [2], D: [3], Q: [4] } },
-          'l_SB_LUT4_O': { type: 'SB_LUT4', port_directions: { I0: 'input', O: 'output' }, connections: { I0: [4], O: [5] } },
-          'b_SB_DFF_Q': { type: 'SB_DFF', attributes: { src: 'logit_bank.v:40.3-41.6' }, port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [2], D: [5], Q: [6] } },
-          'c_SB_DFF_Q': { type: 'SB_DFF', attributes: { src: 'exp_unit.v:40.3-41.6' }, port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [2], D: [7], Q: [8] } },
-          'm_SB_MAC16_O': { type: 'SB_MAC16', parameters: dspParams, port_directions: { A: 'input', O: 'output' }, connections: { A: [4], O: bits(32) } },
+          a_SB_DFF_Q: {
+            type: 'SB_DFF',
+            attributes: { src: 'mac_array.v:12.3-14.6' },
+            port_directions: { C: 'input', D: 'input', Q: 'output' },
+            connections: { C: [2], D: [3], Q: [4] },
+          },
+          l_SB_LUT4_O: { type: 'SB_LUT4', port_directions: { I0: 'input', O: 'output' }, connections: { I0: [4], O: [5] } },
+          b_SB_DFF_Q: {
+            type: 'SB_DFF',
+            attributes: { src: 'logit_bank.v:40.3-41.6' },
+            port_directions: { C: 'input', D: 'input', Q: 'output' },
+            connections: { C: [2], D: [5], Q: [6] },
+          },
+          c_SB_DFF_Q: {
+            type: 'SB_DFF',
+            attributes: { src: 'exp_unit.v:40.3-41.6' },
+            port_directions: { C: 'input', D: 'input', Q: 'output' },
+            connections: { C: [2], D: [7], Q: [8] },
+          },
+          m_SB_MAC16_O: { type: 'SB_MAC16', parameters: dspParams, port_directions: { A: 'input', O: 'output' }, connections: { A: [4], O: bits(32) } },
         },
         netnames: {
           'core.mac_array.a_group': { bits: [4] },
@@ -48,7 +67,7 @@ ${ff('a_SB_DFF_Q_DFFLC', 'I0', 500)}${lut('l_SB_LUT4_O_LC', 449)}${ff('b_SB_DFF_
   return { sdf: readSdf(sdf), json };
 }
 
-describe('routed timing from nextpnr\'s SDF', () => {
+describe("routed timing from nextpnr's SDF", () => {
   it('reads cells, arcs, setups and connections (escaped names, the largest of min:typ:max)', () => {
     const { sdf } = design({});
     expect(sdf.cells.get('m_SB_MAC16_O_DSP')).toBe('ICESTORM_DSP');
@@ -69,7 +88,7 @@ describe('routed timing from nextpnr\'s SDF', () => {
     expect(r.stages).toEqual({ exp_unit: r.period, logit_bank: (1390 + 700 + 449 + 800 + 1234) / 1000 });
   });
 
-  it('with its output registered the multiply is the input\'s setup; the register chain is then critical', () => {
+  it("with its output registered the multiply is the input's setup; the register chain is then critical", () => {
     const { sdf, json } = design({ TOPOUTPUT_SELECT: '01', BOTOUTPUT_SELECT: '01' });
     const r = analyzeRouted(sdf, json, 'top');
     // a → DSP: 1390 + 2000 + 9050 setup = 12.44 ns; DSP → c: 2009 + 1500 + 1000 = 4.509; a → b: 1390 + 700 + 449 + 800 + 1234
@@ -101,26 +120,36 @@ describe('pre-route estimate from Yosys sta arrivals', () => {
         ports: { clk: { direction: 'input', bits: [2] }, m_valid: { direction: 'output', bits: [6] } },
         cells: {
           bufg: { type: 'BUFG', port_directions: { I: 'input', O: 'output' }, connections: { I: [2], O: [3] } },
-          q0: { type: 'FDRE', attributes: { src: 'reciprocal.v:80.3-90.6' }, port_directions: { C: 'input', D: 'input', CE: 'input', R: 'input', Q: 'output' }, connections: { C: [3], D: ['0'], CE: ['1'], R: ['0'], Q: [4] } },
+          q0: {
+            type: 'FDRE',
+            attributes: { src: 'reciprocal.v:80.3-90.6' },
+            port_directions: { C: 'input', D: 'input', CE: 'input', R: 'input', Q: 'output' },
+            connections: { C: [3], D: ['0'], CE: ['1'], R: ['0'], Q: [4] },
+          },
           lut: { type: 'LUT2', port_directions: { I0: 'input', I1: 'input', O: 'output' }, connections: { I0: [4], I1: [4], O: [5] } },
-          q1: { type: 'FDRE', attributes: { src: 'output_stage.v:100.3-120.6' }, port_directions: { C: 'input', D: 'input', CE: 'input', R: 'input', Q: 'output' }, connections: { C: [3], D: [5], CE: ['1'], R: ['0'], Q: [6] } },
+          q1: {
+            type: 'FDRE',
+            attributes: { src: 'output_stage.v:100.3-120.6' },
+            port_directions: { C: 'input', D: 'input', CE: 'input', R: 'input', Q: 'output' },
+            connections: { C: [3], D: [5], CE: ['1'], R: ['0'], Q: [6] },
+          },
           carry: { type: 'CARRY4', port_directions: { S: 'input', O: 'output' }, connections: { S: [5, 5, 5, 5], O: [7, 8, 9, 10] } },
         },
         netnames: {
           clk: { bits: [2], attributes: { sta_arrival: '0' } },
-          'clk_buf': { bits: [3], attributes: { sta_arrival: '96' } },
+          clk_buf: { bits: [3], attributes: { sta_arrival: '96' } },
           'reciprocal.rc_t': { bits: [4], attributes: { sta_arrival: '399' } },
           'divider.recip_q': { bits: [4] },
-          '$lut_o': { bits: [5], attributes: { sta_arrival: '700' } },
+          $lut_o: { bits: [5], attributes: { sta_arrival: '700' } },
           'output_stage.m_valid': { bits: [6], attributes: { sta_arrival: '399' } },
           m_valid: { bits: [6] },
-          '$carry_o': { bits: [7, 8, 9, 10], attributes: { sta_arrival: '800 850 880 900' } },
+          $carry_o: { bits: [7, 8, 9, 10], attributes: { sta_arrival: '800 850 880 900' } },
         },
       },
     },
   });
 
-  it('the latest register input, not the latest net; the clock tree is taken off; names from the register\'s module', () => {
+  it("the latest register input, not the latest net; the clock tree is taken off; names from the register's module", () => {
     const r = analyzeEstimate(json, 'xc7');
     expect(r.kind).toBe('estimate');
     expect(r.period).toBeCloseTo((700 - 96) / 1000, 6);
@@ -149,10 +178,15 @@ describe('pre-route estimate from Yosys sta arrivals', () => {
             x: { type: 'FDRE', port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [3], D: ['0'], Q: [4] } },
             d1: dsp([4], ['0'], [5]),
             d2: dsp([4], [5], [6]),
-            acc: { type: 'FDRE', attributes: { src: 'mac_array.v:110.7-111.30' }, port_directions: { C: 'input', D: 'input', Q: 'output' }, connections: { C: [3], D: [6], Q: [7] } },
+            acc: {
+              type: 'FDRE',
+              attributes: { src: 'mac_array.v:110.7-111.30' },
+              port_directions: { C: 'input', D: 'input', Q: 'output' },
+              connections: { C: [3], D: [6], Q: [7] },
+            },
           },
           netnames: {
-            'clk_buf': { bits: [3], attributes: { sta_arrival: '96' } },
+            clk_buf: { bits: [3], attributes: { sta_arrival: '96' } },
             'mac_array.w_data': { bits: [4], attributes: { sta_arrival: '399' } },
             'mac_array.g_row[0].g_sum[0].s': { bits: [5], attributes: { sta_arrival: '3048' } },
             'mac_array.g_row[0].g_sum[1].s': { bits: [6], attributes: { sta_arrival: '4500' } },

@@ -93,7 +93,10 @@ describe('diffVcd', () => {
   it('reads large dumps of different density in lockstep, chunk by chunk', async () => {
     const a = await dump('big-a.vcd', { cycles: 8000 });
     const b = await dump('big-b.vcd', {
-      cycles: 8000, extra: true, timescale: '1ps', scale: 1000,
+      cycles: 8000,
+      extra: true,
+      timescale: '1ps',
+      scale: 1000,
       edit: (n, t, v) => (n === 'head.mac_array.acc_1' && t >= 61_230 && t <= 70_000 ? v ^ 4 : v),
     });
     expect(fs.statSync(a).size).toBeGreaterThan(4 * 65536); // several parser chunks
@@ -114,7 +117,8 @@ describe('diffVcd', () => {
   });
 
   it('compares values numerically, and x differs from 0', async () => {
-    const head = '$timescale 1ns $end\n$scope module TOP $end\n$scope module head $end\n$var wire 8 ! v [7:0] $end\n$var wire 1 " f $end\n$upscope $end\n$upscope $end\n$enddefinitions $end\n';
+    const head =
+      '$timescale 1ns $end\n$scope module TOP $end\n$scope module head $end\n$var wire 8 ! v [7:0] $end\n$var wire 1 " f $end\n$upscope $end\n$upscope $end\n$enddefinitions $end\n';
     const a = path.join(dir, 'num-a.vcd');
     const b = path.join(dir, 'num-b.vcd');
     const c = path.join(dir, 'num-c.vcd');
@@ -145,7 +149,10 @@ describe('bad dumps', () => {
   it('reports syntax errors as input errors instead of stopping silently', async () => {
     const good = await dump('good.vcd');
     const bad = path.join(dir, 'bad.vcd');
-    fs.writeFileSync(bad, '$timescale 1ns $end\n$scope module TOP $end\n$var wire 8 ! v [7:0] $end\n$upscope $end\n$enddefinitions $end\n#0\nb1 !\n#5\n%garbage\n#7\nb11 !\n');
+    fs.writeFileSync(
+      bad,
+      '$timescale 1ns $end\n$scope module TOP $end\n$var wire 8 ! v [7:0] $end\n$upscope $end\n$enddefinitions $end\n#0\nb1 !\n#5\n%garbage\n#7\nb11 !\n',
+    );
     await expect(diffVcd(good, bad)).rejects.toThrow(/bad\.vcd: VCD syntax error 4/);
     fs.writeFileSync(bad, 'not a dump\n');
     await expect(diffVcd(bad, good)).rejects.toThrow(/bad\.vcd: VCD syntax error 1/);

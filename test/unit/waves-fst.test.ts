@@ -38,7 +38,13 @@ const SIGNALS: Sig[] = [
 ];
 
 /** The same run into a VCD and an FST; `edit` may change one value of the FST. */
-async function pair(name: string, steps: number, seed: number, blockBytes: number, edit?: (sig: number, t: number, v: number) => number): Promise<{ vcd: string; fst: string }> {
+async function pair(
+  name: string,
+  steps: number,
+  seed: number,
+  blockBytes: number,
+  edit?: (sig: number, t: number, v: number) => number,
+): Promise<{ vcd: string; fst: string }> {
   const vcd = path.join(dir, `${name}.vcd`);
   const fst = path.join(dir, `${name}.fst`);
   const w1 = new VcdWriter(vcd, { date: 'fixed' });
@@ -139,7 +145,9 @@ describe('reading FST', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 300 }), fc.nat(SIGNALS.length - 1), async (step, sig) => {
         const t = 5 + step * 5;
         const base = await pair(`base${n}`, 300, 11, 2000);
-        const { fst } = await pair(`edit${n++}`, 300, 11, 2000, (i, tt, v) => (i === sig && tt === t ? (SIGNALS[i]!.width === 1 ? v ^ 1 : v === 0 ? 1 : v - 1) : v));
+        const { fst } = await pair(`edit${n++}`, 300, 11, 2000, (i, tt, v) =>
+          i === sig && tt === t ? (SIGNALS[i]!.width === 1 ? v ^ 1 : v === 0 ? 1 : v - 1) : v,
+        );
         const d = await diffVcd(base.fst, fst);
         // the edited value may equal the one it replaced only if the signal had no change there
         if (d.identical) return;

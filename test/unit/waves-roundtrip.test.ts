@@ -32,10 +32,7 @@ const signalSet = fc.uniqueArray(
   }),
   { minLength: 1, maxLength: 12, selector: (s) => [...s.path, s.leaf].join('.') },
 );
-const ops = fc.array(
-  fc.record({ dt: fc.nat(3), sig: fc.nat(), value: fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }) }),
-  { maxLength: 200 },
-);
+const ops = fc.array(fc.record({ dt: fc.nat(3), sig: fc.nat(), value: fc.bigInt({ min: 0n, max: 2n ** 53n - 1n }) }), { maxLength: 200 });
 
 describe('VcdWriter / readVcd round trip', () => {
   it('reads back the value history of every signal', async () => {
@@ -79,7 +76,7 @@ describe('VcdWriter / readVcd round trip', () => {
     );
   });
 
-  it('writes negative numbers in two\'s complement and rejects values that do not fit', async () => {
+  it("writes negative numbers in two's complement and rejects values that do not fit", async () => {
     const file = path.join(dir, 'neg.vcd');
     const w = new VcdWriter(file);
     const a = w.declare('head.acc', 8);
@@ -94,8 +91,14 @@ describe('VcdWriter / readVcd round trip', () => {
     expect(() => w.time(0)).toThrow(RangeError);
     await w.close();
     const d = await readVcd(file);
-    expect(d.signals.get('head.acc')!.changes).toEqual([[0, 0], [1, 255]]);
-    expect(d.signals.get('head.big')!.changes).toEqual([[0, 0], [1, 2 ** 52]]);
+    expect(d.signals.get('head.acc')!.changes).toEqual([
+      [0, 0],
+      [1, 255],
+    ]);
+    expect(d.signals.get('head.big')!.changes).toEqual([
+      [0, 0],
+      [1, 2 ** 52],
+    ]);
   });
 
   it('uses compact printable identifiers', () => {
@@ -133,15 +136,24 @@ b101 #
 #10
 x+
 bx %`, // and no newline at the end
-
     );
     const d = await readVcd(file);
     expect(d.timescale).toBe('1ps');
     expect([...d.signals.keys()].sort()).toEqual(['clk', 'head.clk', 'head.logits[0]', 'head.q', 'head.wide']);
-    expect(d.signals.get('head.clk')!.changes).toEqual([[0, 0], [5, 1], [10, 'x']]);
+    expect(d.signals.get('head.clk')!.changes).toEqual([
+      [0, 0],
+      [5, 1],
+      [10, 'x'],
+    ]);
     expect(d.signals.get('clk')!.changes).toEqual(d.signals.get('head.clk')!.changes);
-    expect(d.signals.get('head.logits[0]')!.changes).toEqual([[0, 5], [5, 5]]);
+    expect(d.signals.get('head.logits[0]')!.changes).toEqual([
+      [0, 5],
+      [5, 5],
+    ]);
     expect(d.signals.get('head.wide')!.changes).toEqual([[0, 2n ** 64n - 1n]]);
-    expect(d.signals.get('head.q')!.changes).toEqual([[0, 'z1x'], [10, 'x']]);
+    expect(d.signals.get('head.q')!.changes).toEqual([
+      [0, 'z1x'],
+      [10, 'x'],
+    ]);
   });
 });

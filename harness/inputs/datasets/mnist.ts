@@ -82,7 +82,10 @@ export function loadMnistSplit(testPerDigit: number, seed: number): MnistSplit {
   const testX = new Float64Array(nTest * PIXELS);
   const testY = new Int32Array(nTest);
   // Test rows are placed in a seeded random order so any prefix (--vectors N) mixes classes.
-  const testSlot = shuffleInPlace(Int32Array.from({ length: nTest }, (_, i) => i), mulberry32(seed ^ 0x7e57));
+  const testSlot = shuffleInPlace(
+    Int32Array.from({ length: nTest }, (_, i) => i),
+    mulberry32(seed ^ 0x7e57),
+  );
   let tr = 0;
   let te = 0;
   for (let d = 0; d < CLASSES; d++) {
@@ -242,7 +245,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   const t0 = performance.now();
   prepareMnist(process.argv[2]).then((r) => {
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
-    console.log(`MNIST head ${r.cached ? '(cached)' : `(trained in ${secs} s)`}: float test accuracy ${r.floatTestAccuracy.toFixed(4)}, max |W| ${r.maxAbsWeight.toFixed(3)}`);
+    console.log(
+      `MNIST head ${r.cached ? '(cached)' : `(trained in ${secs} s)`}: float test accuracy ${r.floatTestAccuracy.toFixed(4)}, max |W| ${r.maxAbsWeight.toFixed(3)}`,
+    );
     for (const p of [r.weightsPath, r.biasPath, r.inputsPath, r.labelsPath]) console.log(`  ${p}`);
   });
 }

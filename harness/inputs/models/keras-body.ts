@@ -17,8 +17,18 @@ interface Act {
 /** A layer as a function of one row. */
 export type LayerFn = (a: Act) => Act;
 
-const IDENTITY = new Set(['InputLayer', 'Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'SpatialDropout1D', 'SpatialDropout2D', 'ActivityRegularization']);
-export const KERAS_BODY_LAYERS = 'InputLayer, Dense, Activation, ReLU, LeakyReLU, Softmax, Flatten, Reshape, Dropout, Rescaling, Normalization, BatchNormalization';
+const IDENTITY = new Set([
+  'InputLayer',
+  'Dropout',
+  'AlphaDropout',
+  'GaussianDropout',
+  'GaussianNoise',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'ActivityRegularization',
+]);
+export const KERAS_BODY_LAYERS =
+  'InputLayer, Dense, Activation, ReLU, LeakyReLU, Softmax, Flatten, Reshape, Dropout, Rescaling, Normalization, BatchNormalization';
 
 const f32 = (v: Float64Array) => {
   for (let i = 0; i < v.length; i++) v[i] = Math.fround(v[i]!);
@@ -87,7 +97,7 @@ export function layerFn(l: KerasLayer, vars: Var[], where: string): LayerFn {
       need(1, 'a kernel');
       const [K, N] = vars[0]!.shape as [number, number];
       const kernel = vars[0]!.data;
-      const bias = c.use_bias === false ? null : vars[1]?.data ?? null;
+      const bias = c.use_bias === false ? null : (vars[1]?.data ?? null);
       const act = activation(String(c.activation ?? 'linear'), where);
       return (a) => {
         if (a.shape[a.shape.length - 1] !== K) throw new InputError(`${where}: expects ${K} features, gets shape [${a.shape}]`);
@@ -108,7 +118,8 @@ export function layerFn(l: KerasLayer, vars: Var[], where: string): LayerFn {
       return activation('softmax', where);
     case 'ReLU': {
       const max = c.max_value === null || c.max_value === undefined ? Infinity : Number(c.max_value);
-      const slope = Number(c.negative_slope ?? 0), thr = Number(c.threshold ?? 0);
+      const slope = Number(c.negative_slope ?? 0),
+        thr = Number(c.threshold ?? 0);
       return (a) => ({ v: a.v.map((x) => (x >= thr ? Math.min(x, max) : slope * (x - thr))), shape: a.shape });
     }
     case 'LeakyReLU': {
@@ -125,7 +136,8 @@ export function layerFn(l: KerasLayer, vars: Var[], where: string): LayerFn {
       };
     }
     case 'Rescaling': {
-      const scale = param(c.scale ?? 1), offset = param(c.offset ?? 0);
+      const scale = param(c.scale ?? 1),
+        offset = param(c.offset ?? 0);
       return (a) => {
         const n = a.shape[a.shape.length - 1] ?? 1;
         return { v: a.v.map((x, i) => x * chan(scale, i, n) + chan(offset, i, n)), shape: a.shape };
@@ -133,10 +145,12 @@ export function layerFn(l: KerasLayer, vars: Var[], where: string): LayerFn {
     }
     case 'Normalization': {
       const axis = c.axis;
-      if (Array.isArray(axis) && (axis.length !== 1 || axis[0] !== -1)) throw new InputError(`${where}: Normalization over axis ${JSON.stringify(axis)} is not evaluated (only the last axis)`);
+      if (Array.isArray(axis) && (axis.length !== 1 || axis[0] !== -1))
+        throw new InputError(`${where}: Normalization over axis ${JSON.stringify(axis)} is not evaluated (only the last axis)`);
       const fromConfig = c.mean !== null && c.mean !== undefined;
       if (!fromConfig) need(2, 'mean and variance');
-      const mean = fromConfig ? param(c.mean) : vars[0]!.data, variance = fromConfig ? param(c.variance) : vars[1]!.data;
+      const mean = fromConfig ? param(c.mean) : vars[0]!.data,
+        variance = fromConfig ? param(c.variance) : vars[1]!.data;
       const invert = c.invert === true;
       return (a) => {
         const n = a.shape[a.shape.length - 1] ?? 1;
@@ -152,12 +166,17 @@ export function layerFn(l: KerasLayer, vars: Var[], where: string): LayerFn {
     }
     case 'BatchNormalization': {
       const axis = c.axis;
-      if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) throw new InputError(`${where}: BatchNormalization over axis ${JSON.stringify(axis)} is not evaluated (only the last axis)`);
-      const scale = c.scale !== false, center = c.center !== false;
+      if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1))
+        throw new InputError(`${where}: BatchNormalization over axis ${JSON.stringify(axis)} is not evaluated (only the last axis)`);
+      const scale = c.scale !== false,
+        center = c.center !== false;
       need((scale ? 1 : 0) + (center ? 1 : 0) + 2, 'gamma, beta, moving mean and variance');
       let i = 0;
-      const gamma = scale ? vars[i++]!.data : null, beta = center ? vars[i++]!.data : null;
-      const mean = vars[i++]!.data, variance = vars[i++]!.data, eps = Number(c.epsilon ?? 1e-3);
+      const gamma = scale ? vars[i++]!.data : null,
+        beta = center ? vars[i++]!.data : null;
+      const mean = vars[i++]!.data,
+        variance = vars[i]!.data,
+        eps = Number(c.epsilon ?? 1e-3);
       return (a) => {
         const n = a.shape[a.shape.length - 1] ?? 1;
         return {

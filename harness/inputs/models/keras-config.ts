@@ -38,17 +38,20 @@ export function kerasChain(raw: unknown, label: string): KerasChain {
     // Functional: walk back from the output through each layer's one inbound tensor
     const byName = new Map(rawLayers.map((l) => [layer(l).name, l]));
     const outs = historyNames(cfg.output_layers);
-    if (outs.length !== 1) throw new InputError(`${label}: the model has ${outs.length} outputs; headsim's Keras reader takes one (export to ONNX for other graphs)`);
+    if (outs.length !== 1)
+      throw new InputError(`${label}: the model has ${outs.length} outputs; headsim's Keras reader takes one (export to ONNX for other graphs)`);
     layers = [];
     const seen = new Set<string>();
-    for (let name: string | undefined = outs[0]; name !== undefined; ) {
+    for (let name: string | undefined = outs[0]; name !== undefined;) {
       const l = byName.get(name);
       if (!l || seen.has(name)) throw new InputError(`${label}: its config names a layer '${name}' it does not define`);
       seen.add(name);
       layers.unshift(layer(l));
       const inbound = historyNames(l.inbound_nodes);
       if (inbound.length > 1)
-        throw new InputError(`${label}: layer '${name}' takes ${inbound.length} inputs; headsim's Keras reader evaluates a chain of layers (export the model to ONNX and give the .onnx)`);
+        throw new InputError(
+          `${label}: layer '${name}' takes ${inbound.length} inputs; headsim's Keras reader evaluates a chain of layers (export the model to ONNX and give the .onnx)`,
+        );
       name = inbound[0];
     }
   }

@@ -53,7 +53,10 @@ function guard<T>(label: string, f: () => T): T {
   }
 }
 
-const oneLine = (e: unknown) => String(e instanceof Error ? e.message : e).split('\n')[0]!.slice(0, 160);
+const oneLine = (e: unknown) =>
+  String(e instanceof Error ? e.message : e)
+    .split('\n')[0]!
+    .slice(0, 160);
 
 function toVar(d: hdf5.Dataset): Var {
   const v = d.value;
@@ -85,7 +88,11 @@ export function keras3Vars(f: hdf5.File, label: string): Map<string, Var[]> {
         if (k === 'vars') {
           const name = typeof c.attrs.name === 'string' ? c.attrs.name : key;
           const ds = c.keys.filter((x) => /^\d+$/.test(x)).sort((a, b) => Number(a) - Number(b));
-          if (!out.has(name)) out.set(name, ds.map((x) => toVar(c.get(x) as hdf5.Dataset)));
+          if (!out.has(name))
+            out.set(
+              name,
+              ds.map((x) => toVar(c.get(x) as hdf5.Dataset)),
+            );
         } else walk(c, k, depth + 1);
       }
     };
@@ -114,7 +121,10 @@ export function legacyH5(f: hdf5.File, label: string): { config: unknown; vars: 
       if (!isGroup(g)) continue;
       const names = g.attrs.weight_names;
       const list = Array.isArray(names) ? names.map((n) => text(n) ?? String(n)) : [];
-      vars.set(layer, list.map((w) => toVar(g.get(w) as hdf5.Dataset)));
+      vars.set(
+        layer,
+        list.map((w) => toVar(g.get(w) as hdf5.Dataset)),
+      );
     }
     return { config, vars };
   });

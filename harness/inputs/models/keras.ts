@@ -20,7 +20,8 @@ export function loadKeras(path: string, buf: Buffer, headLayer: string | undefin
     throw new InputError(`${path}: ${p}`);
   };
   const members = new Map(zipDirectory(buf, fail, '.keras').map((e) => [e.name, e]));
-  const need = (name: string) => members.get(name) ?? fail(`not a Keras model: the archive has no ${name} (it holds ${[...members.keys()].slice(0, 6).join(', ') || 'nothing'})`);
+  const need = (name: string) =>
+    members.get(name) ?? fail(`not a Keras model: the archive has no ${name} (it holds ${[...members.keys()].slice(0, 6).join(', ') || 'nothing'})`);
   const cfgEntry = need('config.json');
   let config: unknown;
   try {
@@ -31,7 +32,13 @@ export function loadKeras(path: string, buf: Buffer, headLayer: string | undefin
   }
   const chain = kerasChain(config, path);
   const wLabel = `${path}:model.weights.h5`;
-  const vars = keras3Vars(openH5(zipMember(buf, need('model.weights.h5'), (p) => fail(`model.weights.h5: ${p}`)), wLabel), wLabel);
+  const vars = keras3Vars(
+    openH5(
+      zipMember(buf, need('model.weights.h5'), (p) => fail(`model.weights.h5: ${p}`)),
+      wLabel,
+    ),
+    wLabel,
+  );
   return assemble(path, 'Keras 3 (.keras)', chain, vars, headLayer);
 }
 
@@ -49,7 +56,10 @@ function assemble(path: string, format: string, chain: KerasChain, vars: Map<str
   let h: number;
   if (headLayer !== undefined) {
     h = layers.findIndex((l) => l.name === headLayer && l.className === 'Dense');
-    if (h < 0) throw new InputError(`--head-layer ${headLayer}: ${path} has no Dense layer of that name (Dense layers: ${denseAt.map((i) => layers[i]!.name).join(', ')})`);
+    if (h < 0)
+      throw new InputError(
+        `--head-layer ${headLayer}: ${path} has no Dense layer of that name (Dense layers: ${denseAt.map((i) => layers[i]!.name).join(', ')})`,
+      );
   } else h = denseAt[denseAt.length - 1]!;
   const head = layers[h]!;
   const hv = vars.get(head.name) ?? [];
@@ -66,7 +76,8 @@ function assemble(path: string, format: string, chain: KerasChain, vars: Map<str
     const l = layers[i]!;
     if (PASS.has(l.className)) continue;
     const act = l.config.activation ?? null; // Dense, Activation, Conv…: a layer's own activation
-    const plainRelu = l.className === 'ReLU' && (l.config.max_value ?? null) === null && !Number(l.config.negative_slope ?? 0) && !Number(l.config.threshold ?? 0);
+    const plainRelu =
+      l.className === 'ReLU' && (l.config.max_value ?? null) === null && !Number(l.config.negative_slope ?? 0) && !Number(l.config.threshold ?? 0);
     if (act === 'relu' || plainRelu) reluFrom = l.name;
     break;
   }
@@ -92,7 +103,8 @@ function assemble(path: string, format: string, chain: KerasChain, vars: Map<str
   const output: HeadOutput = ending;
 
   // the body: every layer before the head, then the rest for the model's own prediction
-  let body: ModelBody | null = null, bodyError: string | null = null;
+  let body: ModelBody | null = null,
+    bodyError: string | null = null;
   try {
     const fns = layers.map((l) => layerFn(l, vars.get(l.name) ?? [], where(l)));
     body = kerasBody(chain, fns, h, K);
@@ -120,13 +132,17 @@ function assemble(path: string, format: string, chain: KerasChain, vars: Map<str
     },
     body,
     bodyError,
-    bodyLayers: layers.slice(0, h).filter((l) => l.className !== 'InputLayer').map((l) => l.className),
+    bodyLayers: layers
+      .slice(0, h)
+      .filter((l) => l.className !== 'InputLayer')
+      .map((l) => l.className),
   };
 }
 
 function kerasBody(chain: KerasChain, fns: LayerFn[], h: number, K: number): ModelBody {
   const inputShape = chain.inputShape ?? [];
-  const before = fns.slice(0, h), rest = fns.slice(h);
+  const before = fns.slice(0, h),
+    rest = fns.slice(h);
   return {
     inputShape,
     describe: `TypeScript, Keras' layers in float32 (${chain.layers.map((l) => l.className).join(', ')})`,

@@ -17,11 +17,13 @@ export async function onnxBody(path: string, source: Model, headInput: string, i
   const graph = model.graph!;
   const inits = new Set((graph.initializer ?? []).map((t) => t.name));
   const feeds = (graph.input ?? []).filter((i) => !inits.has(i.name));
-  if (feeds.length !== 1) throw new InputError(`${path}: the model has ${feeds.length} inputs (${feeds.map((i) => i.name).join(', ')}); headsim feeds models of one input`);
+  if (feeds.length !== 1)
+    throw new InputError(`${path}: the model has ${feeds.length} inputs (${feeds.map((i) => i.name).join(', ')}); headsim feeds models of one input`);
   const input = feeds[0]!;
   const tt = input.type?.tensorType;
   const T = onnx.TensorProto.DataType;
-  if (tt?.elemType !== T.FLOAT && tt?.elemType !== T.DOUBLE) throw new InputError(`${path}: input '${input.name}' has element type ${tt?.elemType}; headsim feeds float or double inputs`);
+  if (tt?.elemType !== T.FLOAT && tt?.elemType !== T.DOUBLE)
+    throw new InputError(`${path}: input '${input.name}' has element type ${tt?.elemType}; headsim feeds float or double inputs`);
   const dims = (tt.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && int(d.dimValue) > 0 ? int(d.dimValue) : null));
   if (!dims.length) throw new InputError(`${path}: input '${input.name}' has no shape; headsim needs [batch, …]`);
   const outputName = graph.output?.[0]?.name;
@@ -64,11 +66,13 @@ export async function onnxBody(path: string, source: Model, headInput: string, i
           throw new InputError(`${path}: onnxruntime failed on inputs ${r0}…${r0 + rows - 1} (${String((e as Error).message).split('\n')[0]})`);
         }
         const f = direct ? data : (out[headInput]!.data as Float32Array);
-        if (f.length !== n * inputs) throw new InputError(`${path}: the head's input '${headInput}' holds ${f.length / n} values per input, not the head's ${inputs}`);
+        if (f.length !== n * inputs)
+          throw new InputError(`${path}: the head's input '${headInput}' holds ${f.length / n} values per input, not the head's ${inputs}`);
         for (let i = 0; i < rows * inputs; i++) features[r0 * inputs + i] = Number(f[i]);
         const y = out[outputName]!;
         const per = (y.data as ArrayLike<unknown>).length / n;
-        for (let r = 0; r < rows; r++) predicted[r0 + r] = per === 1 ? Number((y.data as ArrayLike<number | bigint>)[r]) : argmax(y.data as Float32Array, r * per, per);
+        for (let r = 0; r < rows; r++)
+          predicted[r0 + r] = per === 1 ? Number((y.data as ArrayLike<number | bigint>)[r]) : argmax(y.data as Float32Array, r * per, per);
       }
       return { features, predicted };
     },

@@ -42,7 +42,8 @@ const RAW: Record<number, [number, (v: DataView, o: number) => number]> = {
 };
 
 function half(h: number): number {
-  const e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  const e = (h >> 10) & 0x1f,
+    m = h & 0x3ff;
   const mag = e === 0 ? m * 2 ** -24 : e === 31 ? (m ? NaN : Infinity) : (1024 + m) * 2 ** (e - 25);
   return h & 0x8000 ? -mag : mag;
 }
@@ -85,7 +86,10 @@ export class Graph {
   readonly producer = new Map<string, Node>();
   readonly consumers = new Map<string, Node[]>();
   readonly initializers = new Map<string, Tensor>();
-  constructor(readonly path: string, readonly model: Model) {
+  constructor(
+    readonly path: string,
+    readonly model: Model,
+  ) {
     const g = model.graph!;
     this.nodes = g.node ?? [];
     for (const t of g.initializer ?? []) this.initializers.set(t.name ?? '', t);
@@ -131,7 +135,15 @@ export class Graph {
       for (let k = 0; k < count; k++) data[k] = spec[1](v, k * spec[0]);
     } else {
       const typed: ArrayLike<Int64> | null | undefined =
-        type === T.FLOAT || type === T.COMPLEX64 ? t.floatData : type === T.DOUBLE ? t.doubleData : type === T.INT64 ? t.int64Data : type === T.UINT64 || type === T.UINT32 ? t.uint64Data : t.int32Data;
+        type === T.FLOAT || type === T.COMPLEX64
+          ? t.floatData
+          : type === T.DOUBLE
+            ? t.doubleData
+            : type === T.INT64
+              ? t.int64Data
+              : type === T.UINT64 || type === T.UINT32
+                ? t.uint64Data
+                : t.int32Data;
       const vals = typed ?? [];
       if (vals.length !== count) bad(`holds ${vals.length} values, its shape [${shape}] needs ${count}`);
       for (let k = 0; k < count; k++) data[k] = type === T.FLOAT16 ? half(int(vals[k])) : int(vals[k]);
@@ -144,14 +156,16 @@ export class Graph {
     const kv = Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value]));
     const dir = resolve(dirname(this.path));
     const file = resolve(join(dir, kv.location ?? ''));
-    if (!kv.location || !file.startsWith(dir)) throw new InputError(`${this.path}: tensor '${name}': external data location '${kv.location ?? ''}' is not a file beside the model`);
+    if (!kv.location || !file.startsWith(dir))
+      throw new InputError(`${this.path}: tensor '${name}': external data location '${kv.location ?? ''}' is not a file beside the model`);
     let all: Buffer;
     try {
       all = readFileSync(file);
     } catch (e) {
       throw new InputError(`${this.path}: tensor '${name}': its external data ${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? e})`);
     }
-    const off = Number(kv.offset ?? 0), len = kv.length !== undefined ? Number(kv.length) : all.length - off;
+    const off = Number(kv.offset ?? 0),
+      len = kv.length !== undefined ? Number(kv.length) : all.length - off;
     if (off + len > all.length) throw new InputError(`${file}: truncated (tensor '${name}' needs bytes ${off}…${off + len}, the file has ${all.length})`);
     return all.subarray(off, off + len);
   }

@@ -49,7 +49,8 @@ export async function loadOnnx(path: string, buf: Buffer, headLayer: string | un
   const W = d.storedLayout === 'out-in' ? d.W.data : transpose(d.W.data, K!, N!);
   let b: Float64Array | null = null;
   if (d.b) {
-    if (d.b.data.length !== N && d.b.data.length !== 1) throw new InputError(`${path}: the bias of '${g.name(d.node)}' has ${d.b.data.length} values for ${N} classes`);
+    if (d.b.data.length !== N && d.b.data.length !== 1)
+      throw new InputError(`${path}: the bias of '${g.name(d.node)}' has ${d.b.data.length} values for ${N} classes`);
     b = d.b.data.length === 1 ? new Float64Array(N!).fill(d.b.data[0]!) : d.b.data;
   }
   const formats: ModelHead['formats'] = {};
@@ -82,7 +83,8 @@ export async function loadOnnx(path: string, buf: Buffer, headLayer: string | un
   };
   const producer = model.producerName ? `, ${model.producerName}${model.producerVersion ? ' ' + model.producerVersion : ''}` : '';
   const bodyLayers = ancestors(g, d.input).map((n) => n.opType ?? '?');
-  let body: LoadedModel['body'] = null, bodyError: string | null = null;
+  let body: LoadedModel['body'] = null,
+    bodyError: string | null = null;
   try {
     body = await onnxBody(path, model, d.input, K!);
   } catch (e) {
@@ -100,7 +102,8 @@ function denseLayers(g: Graph): Dense[] {
       const [a, bName, c] = n.input ?? [];
       const w = constChain(g, bName ?? '');
       if (!w || w.value.shape.length !== 2 || (g.attr(n, 'transA')?.i ?? 0) !== 0) continue;
-      const alpha = g.attr(n, 'alpha')?.f ?? 1, beta = g.attr(n, 'beta')?.f ?? 1;
+      const alpha = g.attr(n, 'alpha')?.f ?? 1,
+        beta = g.attr(n, 'beta')?.f ?? 1;
       const bias = c ? constChain(g, c) : null;
       if (c && !bias) continue; // a computed C is not a bias
       out.push({
@@ -120,7 +123,8 @@ function denseLayers(g: Graph): Dense[] {
       const w = constChain(g, bName ?? '');
       if (!w || w.value.shape.length !== 2) continue;
       const next = g.onlyConsumer(n.output![0]!);
-      let add: Node | null = null, bias: ReturnType<typeof constChain> = null;
+      let add: Node | null = null,
+        bias: ReturnType<typeof constChain> = null;
       if (next?.opType === 'Add') {
         const other = next.input!.find((i) => i !== n.output![0]);
         bias = other ? constChain(g, other) : null;
@@ -252,4 +256,3 @@ export function transpose(a: Float64Array, rows: number, cols: number): Float64A
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c]!;
   return t;
 }
-

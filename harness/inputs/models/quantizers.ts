@@ -19,7 +19,13 @@ export const isQuantizer = (n: Node) => isQuant(n) || n.opType === 'QuantizeLine
 
 const T = onnx.TensorProto.DataType;
 /** integer element type of a QDQ tensor → [bits, signed] */
-const INT_TYPES: Record<number, [number, boolean]> = { [T.INT8]: [8, true], [T.UINT8]: [8, false], [T.INT16]: [16, true], [T.UINT16]: [16, false], [T.INT32]: [32, true] };
+const INT_TYPES: Record<number, [number, boolean]> = {
+  [T.INT8]: [8, true],
+  [T.UINT8]: [8, false],
+  [T.INT16]: [16, true],
+  [T.UINT16]: [16, false],
+  [T.INT32]: [32, true],
+};
 
 /** Round half to even, as ONNX Round, QuantizeLinear and QONNX's ROUND do. */
 export function roundEven(x: number): number {
@@ -46,9 +52,12 @@ function specOf(g: Graph, n: Node): QuantSpec | null {
   const name = g.name(n);
   if (isQuant(n)) {
     const [, s, z, b] = n.input ?? [];
-    const scale = g.constant(s ?? ''), zero = g.constant(z ?? ''), bits = scalar(g.constant(b ?? ''));
+    const scale = g.constant(s ?? ''),
+      zero = g.constant(z ?? ''),
+      bits = scalar(g.constant(b ?? ''));
     if (!scale || !zero || bits === null) return null;
-    const signed = (g.attr(n, 'signed')?.i ?? 1) === 1, narrow = (g.attr(n, 'narrow')?.i ?? 0) === 1;
+    const signed = (g.attr(n, 'signed')?.i ?? 1) === 1,
+      narrow = (g.attr(n, 'narrow')?.i ?? 0) === 1;
     return { scale, zero, bits, signed, narrow, what: `Quant '${name}'` };
   }
   if (n.opType === 'DequantizeLinear' || n.opType === 'QuantizeLinear') {
@@ -68,7 +77,8 @@ function specOf(g: Graph, n: Node): QuantSpec | null {
 export function formatOf(g: Graph, n: Node): ModelFormat | { why: string } {
   const q = specOf(g, n);
   if (!q) return { why: `${g.name(n)}: its scale, zero point or bit width is not a constant` };
-  const s = scalar(q.scale), z = scalar(q.zero);
+  const s = scalar(q.scale),
+    z = scalar(q.zero);
   if (s === null) return { why: `${q.what}: a scale per channel (${q.scale.data.length} scales) is not one fixed-point format` };
   if (z !== 0) return { why: `${q.what}: zero point ${z} (an offset) is not a signed fixed-point format` };
   const frac = -Math.log2(s);
@@ -90,7 +100,8 @@ export function quantizeConst(g: Graph, n: Node, x: Const): Const {
   const out = new Float64Array(x.data.length);
   const dequantOnly = n.opType === 'DequantizeLinear' && INT_TYPES[x.type] !== undefined;
   for (let k = 0; k < out.length; k++) {
-    const s = at(q.scale, k, inner), z = at(q.zero, k, inner);
+    const s = at(q.scale, k, inner),
+      z = at(q.zero, k, inner);
     const v = dequantOnly ? x.data[k]! : Math.min(hi, Math.max(lo, roundEven(x.data[k]! / s + z)));
     out[k] = Math.fround((v - z) * s);
   }

@@ -50,7 +50,9 @@ export async function modelHead(path: string, headLayer: string | undefined, giv
   const params: Record<string, unknown> = { classes: h.classes, inputs: h.inputs, relu: h.relu };
   for (const [field, v] of Object.entries(params))
     if (given[field] !== undefined && given[field] !== v)
-      throw new InputError(`${path}: the model implies ${field}=${v} (head '${h.layer}'${field === 'relu' ? (h.relu ? `, fed by ReLU '${h.reluFrom}'` : ', fed by no ReLU') : ''}) but ${field}=${String(given[field])} was given`);
+      throw new InputError(
+        `${path}: the model implies ${field}=${v} (head '${h.layer}'${field === 'relu' ? (h.relu ? `, fed by ReLU '${h.reluFrom}'` : ', fed by no ReLU') : ''}) but ${field}=${String(given[field])} was given`,
+      );
   if (h.labels && given.labels === undefined) params.labels = h.labels;
   const formats = Object.fromEntries(Object.entries(h.formats).map(([k, f]) => [k, { fmt: f!.fmt, from: f!.from }]));
   return {
@@ -89,14 +91,18 @@ export async function modelFeatures(src: ModelHeadSource, X: NpyArray, label: st
   const want = model.body.inputShape;
   const row = X.shape.slice(1);
   const squeeze = (s: (number | null)[]) => s.filter((d) => d !== 1);
-  const a = squeeze(row), b = squeeze(want);
+  const a = squeeze(row),
+    b = squeeze(want);
   const fits = a.length === b.length && a.every((d, i) => b[i] === null || b[i] === d);
   if (X.shape.length < 2 || !fits)
-    throw new InputError(`${label}: model inputs of shape [${X.shape}] do not fit the input of ${model.path}, [batch, ${want.map((d) => d ?? '?').join(', ')}]`);
+    throw new InputError(
+      `${label}: model inputs of shape [${X.shape}] do not fit the input of ${model.path}, [batch, ${want.map((d) => d ?? '?').join(', ')}]`,
+    );
   const size = row.reduce((x, y) => x * y, 1);
   const { features, predicted } = await model.body.run(X.data.subarray(0, count * size), count);
   const bad = features.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) throw new InputError(`${label}: the model's body gives ${features[bad]} for input ${Math.floor(bad / model.head.inputs)} (values must be finite)`);
+  if (bad >= 0)
+    throw new InputError(`${label}: the model's body gives ${features[bad]} for input ${Math.floor(bad / model.head.inputs)} (values must be finite)`);
   info.body = `${model.body.describe}, on ${count} inputs of ${label} [${X.shape}]`;
   info.predicted = predicted;
   return features;

@@ -123,7 +123,23 @@ export class CocotbBackend implements RtlBackend {
     const xInit = opts.xInit ?? 'zero';
     await writeFile(
       config,
-      JSON.stringify({ top, sources, includes, params, plusargs: opts.plusargs ?? [], buildDir, testDir: path.resolve(opts.cwd ?? '.'), resultsXml, socket: sockPath, xInit, waveFormat: opts.waveFormat ?? 'vcd' }, null, 2),
+      JSON.stringify(
+        {
+          top,
+          sources,
+          includes,
+          params,
+          plusargs: opts.plusargs ?? [],
+          buildDir,
+          testDir: path.resolve(opts.cwd ?? '.'),
+          resultsXml,
+          socket: sockPath,
+          xInit,
+          waveFormat: opts.waveFormat ?? 'vcd',
+        },
+        null,
+        2,
+      ),
     );
     const logPath = path.join(outDir, 'sim.log');
     const logSink = createWriteStream(logPath);
@@ -225,7 +241,14 @@ async function buildKey(o: { top: string; params: Record<string, number>; source
   };
   part('tools', JSON.stringify(o.setup));
   part('top', o.top);
-  part('params', JSON.stringify(Object.keys(o.params).sort().map((k) => [k, o.params[k]])));
+  part(
+    'params',
+    JSON.stringify(
+      Object.keys(o.params)
+        .sort()
+        .map((k) => [k, o.params[k]]),
+    ),
+  );
   part('launch', await readFile(LAUNCH_PY));
   part('trace', await readFile(TRACE_V));
   for (const s of o.sources) {

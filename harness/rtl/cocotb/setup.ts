@@ -54,7 +54,9 @@ async function doCheck(python: string): Promise<CocotbSetup> {
     throw new CocotbSetupError(`cocotb backend: ${python} does not run (${(e as Error).message.split('\n')[0]}): ${fix}`);
   }
   if (!/^2\./.test(cocotbVersion))
-    throw new CocotbSetupError(`cocotb backend: cocotb ${cocotbVersion} in ${python}, need 2.1 (harness/rtl/cocotb/requirements.txt): rm -rf .venv && make venv`);
+    throw new CocotbSetupError(
+      `cocotb backend: cocotb ${cocotbVersion} in ${python}, need 2.1 (harness/rtl/cocotb/requirements.txt): rm -rf .venv && make venv`,
+    );
   let iverilogVersion: string;
   try {
     const r = await runCommand('iverilog', ['-V'], { timeoutMs: 30_000 });

@@ -28,7 +28,8 @@ export class ModuleClient extends RequestChannel {
 
   async run(batch: WordBatch, n: number): Promise<void> {
     if (!Number.isInteger(n) || n < 0 || n > batch.capacity) throw new RangeError(`run: n=${n} outside 0..${batch.capacity}`);
-    if (batch.layout.signature !== this.layout.signature) throw new RangeError(`run: a batch of ${batch.layout.module}'s ports for ${this.layout.module}'s driver`);
+    if (batch.layout.signature !== this.layout.signature)
+      throw new RangeError(`run: a batch of ${batch.layout.module}'s ports for ${this.layout.module}'s driver`);
     const { inWords, outWords } = this.layout;
     await this.chunked(n, async (t0, m) => {
       this.head[0] = OP_BATCH;

@@ -117,8 +117,11 @@ function parse(text: string): Map<string, ElaboratedModule> {
     modules.set(attr(m, 'name')!, e);
   }
   const cells = new Map<string, ElaboratedModule>();
-  walk(kids(root).find((n) => tag(n) === 'cells')!, (n) => {
-    if (tag(n) === 'cell') cells.set(attr(n, 'hier')!, modules.get(attr(n, 'submodname')!)!);
-  });
+  walk(
+    kids(root).find((n) => tag(n) === 'cells')!,
+    (n) => {
+      if (tag(n) === 'cell') cells.set(attr(n, 'hier')!, modules.get(attr(n, 'submodname')!)!);
+    },
+  );
   return cells;
 }

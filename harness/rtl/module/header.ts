@@ -19,7 +19,8 @@ function setInput(p: PlacedPort): string {
 function getOutput(p: PlacedPort): string {
   const d = (i: number) => `d[${p.word + i}]`;
   if (p.bits <= 32) return `${d(0)} = static_cast<uint32_t>(top->${p.name}) & ${topMask(p)};`;
-  if (p.bits <= 64) return `{ const uint64_t v = top->${p.name}; ${d(0)} = static_cast<uint32_t>(v); ${d(1)} = static_cast<uint32_t>(v >> 32) & ${topMask(p)}; }`;
+  if (p.bits <= 64)
+    return `{ const uint64_t v = top->${p.name}; ${d(0)} = static_cast<uint32_t>(v); ${d(1)} = static_cast<uint32_t>(v >> 32) & ${topMask(p)}; }`;
   return `for (uint32_t w = 0; w < ${p.words}; ++w) d[${p.word} + w] = top->${p.name}[w];\n    ${d(p.words - 1)} &= ${topMask(p)};`;
 }
 

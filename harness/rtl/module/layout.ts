@@ -50,7 +50,15 @@ export function moduleLayout(module: string, ports: readonly ModulePort[]): Modu
   const o = place('out');
   const clk = ports.find((p) => p.name === 'clk');
   if (clk && (clk.dir !== 'in' || clk.bits !== 1)) throw new InputError(`${module}: clk must be a 1-bit input`);
-  return { module, inputs: i.placed, outputs: o.placed, inWords: Math.max(i.words, 1), outWords: Math.max(o.words, 1), hasClk: !!clk, signature: fnv1a(ports.map((p) => `${p.name}:${p.dir}:${p.bits}`).join(';')) };
+  return {
+    module,
+    inputs: i.placed,
+    outputs: o.placed,
+    inWords: Math.max(i.words, 1),
+    outWords: Math.max(o.words, 1),
+    hasClk: !!clk,
+    signature: fnv1a(ports.map((p) => `${p.name}:${p.dir}:${p.bits}`).join(';')),
+  };
 }
 
 function fnv1a(text: string): number {

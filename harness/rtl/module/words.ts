@@ -29,7 +29,7 @@ export function packPort(words: Uint32Array, base: number, p: PlacedPort, entrie
   for (let i = 0; i < entries.length; i++) {
     let bits = toBits(entries[i]!, width);
     let pos = i * width;
-    for (let left = width; left > 0; ) {
+    for (let left = width; left > 0;) {
       const word = pos >>> 5;
       const off = pos & 31;
       const take = Math.min(left, 32 - off);

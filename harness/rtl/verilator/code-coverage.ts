@@ -28,6 +28,7 @@ export function parseCoverageDat(text: string): { line: CoverageFigure; toggle: 
   for (const l of text.split('\n')) {
     const m = /^C '(.*)' (\d+)$/.exec(l);
     if (!m) continue;
+    // eslint-disable-next-line no-control-regex -- Verilator separates a point's fields with \x01 and \x02
     const page = /\x01page\x02([^\x01]*)/.exec(m[1]!)?.[1] ?? '';
     const kind = page.startsWith('v_toggle') ? out.toggle : page.startsWith('v_line') || page.startsWith('v_branch') ? out.line : null;
     if (!kind) continue;

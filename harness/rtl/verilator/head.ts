@@ -36,7 +36,15 @@ export interface HeadVerilatorOptions {
 
 export async function startHeadVerilator(s: Scenario, o: HeadVerilatorOptions): Promise<VerilatorBackend> {
   const { design } = o;
-  const build = await buildHeadVerilator(s, { rtlDir: o.rtlDir, design, outRoot: o.outRoot, trace: o.trace, coverage: o.coverage !== undefined, onBuild: o.onBuild, optimize: o.optimize });
+  const build = await buildHeadVerilator(s, {
+    rtlDir: o.rtlDir,
+    design,
+    outRoot: o.outRoot,
+    trace: o.trace,
+    coverage: o.coverage !== undefined,
+    onBuild: o.onBuild,
+    optimize: o.optimize,
+  });
   // Paths are absolute: an exported design runs in its own directory.
   const args = [
     ...(design?.cwd ? [] : plusargs(o.mem)),

@@ -133,17 +133,38 @@ const mainSource = (o: VerilatorBuildOptions) => makeSafe(path.resolve(o.main ??
 function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs: string[]): string[] {
   const defines = o.widths ? ['-CFLAGS', `-DS_W=${o.widths.sW} -DIDX_W=${o.widths.idxW} -DVAL_W=${o.widths.valW}`] : [];
   return [
-    '--cc', '--exe', '--build', '-j', '2',
-    '--top-module', o.top, '--prefix', 'Vdut', '-o', EXE_NAME,
-    '--x-assign', 'fast', '--x-initial', 'fast',
+    '--cc',
+    '--exe',
+    '--build',
+    '-j',
+    '2',
+    '--top-module',
+    o.top,
+    '--prefix',
+    'Vdut',
+    '-o',
+    EXE_NAME,
+    '--x-assign',
+    'fast',
+    '--x-initial',
+    'fast',
     // One time unit everywhere (VCDs of model and RTL share #10t stamps); the RTL has no delays.
-    ...({ vcd: ['--trace'], fst: ['--trace-fst'], none: [] } as const)[o.trace === false ? 'none' : (o.trace ?? 'vcd')], '--no-timing', '--timescale-override', '1ns/1ns',
+    ...({ vcd: ['--trace'], fst: ['--trace-fst'], none: [] } as const)[o.trace === false ? 'none' : (o.trace ?? 'vcd')],
+    '--no-timing',
+    '--timescale-override',
+    '1ns/1ns',
     '-Wno-fatal', // lint warnings are printed (build.log) but do not stop a simulation build
     ...defines,
     // OPT_FAST (model, driver) and OPT_GLOBAL (Verilator runtime) default to -Os; -O2 is ~1.5x faster.
-    ...{ run: ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2'], build: ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'], default: [] }[o.optimize ?? 'run'],
+    ...{
+      run: ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2'],
+      build: ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'],
+      default: [],
+    }[o.optimize ?? 'run'],
     ...includeDirs.map((d) => `-I${d}`),
-    ...Object.keys(o.params).sort().map((k) => paramArg(k, o.params[k])),
+    ...Object.keys(o.params)
+      .sort()
+      .map((k) => paramArg(k, o.params[k])),
     ...(o.extraArgs ?? []),
     mainSource(o),
     ...sources,

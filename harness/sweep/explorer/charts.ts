@@ -98,7 +98,8 @@ const enc = (a: Axis) => ({
 
 /** 1, 2, 5 × 10^k (fewer over many decades) spanning the values. */
 function logTicks(v: number[]): number[] {
-  const lo = Math.floor(Math.log10(Math.min(...v))), hi = Math.ceil(Math.log10(Math.max(...v)));
+  const lo = Math.floor(Math.log10(Math.min(...v))),
+    hi = Math.ceil(Math.log10(Math.max(...v)));
   const steps = hi - lo > 4 ? [1] : hi - lo > 2 ? [1, 3] : [1, 2, 5];
   const out: number[] = [];
   for (let e = lo; e <= hi; e++) for (const m of steps) out.push(+(m * 10 ** e).toPrecision(6));
@@ -107,7 +108,8 @@ function logTicks(v: number[]): number[] {
 
 /** About five ticks spanning the values, a step of 1, 2, 2.5 or 5 × 10^k and at least `minStep`. */
 function linearTicks(v: number[], minStep: number): number[] {
-  const lo = Math.min(...v), hi = Math.max(...v);
+  const lo = Math.min(...v),
+    hi = Math.max(...v);
   const raw = Math.max(minStep, (hi - lo) / 5);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((x) => x >= raw && x % minStep === 0) ?? 10 * mag;
@@ -133,7 +135,14 @@ const TOOLTIP = [
  * A scatter of the points that have x and y: coloured by series, the selected and the cheapest
  * point ringed; `extra` layers (the Pareto front) go underneath.
  */
-function scatter(id: string, title: string, x: Axis, y: Axis, series: string[], o: { filter?: string; transform?: Spec[]; extra?: Spec[]; width?: number } = {}): Spec {
+function scatter(
+  id: string,
+  title: string,
+  x: Axis,
+  y: Axis,
+  series: string[],
+  o: { filter?: string; transform?: Spec[]; extra?: Spec[]; width?: number } = {},
+): Spec {
   const name = (layer: string) => `${id.replace(/-/g, '_')}_${layer}`;
   const has = (a: Axis) => `isValid(datum.${a.field})${a.log ? ` && datum.${a.field} > 0` : ''}`;
   const xy = { x: enc(x), y: enc(y) };
@@ -157,7 +166,11 @@ function scatter(id: string, title: string, x: Axis, y: Axis, series: string[], 
       {
         name: name('points'),
         mark: { type: 'point', shape: 'circle', filled: true, size: 55, opacity: 0.85 },
-        encoding: { ...xy, color: { field: 'series', type: 'nominal', title: 'mode', scale: { domain: series, range: series.map((s) => PALETTE[s] ?? '#7f7f7f') } }, tooltip: TOOLTIP },
+        encoding: {
+          ...xy,
+          color: { field: 'series', type: 'nominal', title: 'mode', scale: { domain: series, range: series.map((s) => PALETTE[s] ?? '#7f7f7f') } },
+          tooltip: TOOLTIP,
+        },
       },
       { name: name('selected'), ...ring('selected', '#000', 220) },
       { name: name('cheapest'), ...ring('cheapest', '#f0a000', 380) },
@@ -183,8 +196,18 @@ function pareto(id: string, resource: Axis, y: Axis, series: string[]): Spec {
       { calculate: `!isValid(datum.latencyBefore) || datum.${lat} < datum.latencyBefore`, as: 'pareto' },
     ],
     extra: [
-      { name: 'front', transform: [{ filter: 'datum.pareto' }], mark: { type: 'line', interpolate: 'step-after', color: '#888', strokeDash: [4, 3] }, encoding: { x: enc(resource), y: enc(y), order: { field: resource.field } } },
-      { name: 'pareto', transform: [{ filter: 'datum.pareto' }], mark: { type: 'point', shape: 'diamond', size: 150, color: '#333', filled: false }, encoding: { x: enc(resource), y: enc(y) } },
+      {
+        name: 'front',
+        transform: [{ filter: 'datum.pareto' }],
+        mark: { type: 'line', interpolate: 'step-after', color: '#888', strokeDash: [4, 3] },
+        encoding: { x: enc(resource), y: enc(y), order: { field: resource.field } },
+      },
+      {
+        name: 'pareto',
+        transform: [{ filter: 'datum.pareto' }],
+        mark: { type: 'point', shape: 'diamond', size: 150, color: '#333', filled: false },
+        encoding: { x: enc(resource), y: enc(y) },
+      },
     ],
   });
 }
@@ -219,14 +242,22 @@ export function charts(rows: ChartRow[]): ChartDef[] {
   const bramAxis = linear('bram', ice40 ? 'EBR (4 kbit)' : 'BRAM (RAMB36 eq.)', ice40 ? 1 : 0.5);
   const dspAxis = linear('dsp', ice40 ? 'SB_MAC16' : 'DSP48E1', 1);
   const maxProbError = log('maxProbError', 'maxProbError', '.0e');
-  const acc: Axis = labels ? { field: 'labelAccuracy', title: 'label accuracy', format: '.2~%' } : { field: 'top1VsFloat', title: 'top-1 vs float64', format: '.2~%' };
+  const acc: Axis = labels
+    ? { field: 'labelAccuracy', title: 'label accuracy', format: '.2~%' }
+    : { field: 'top1VsFloat', title: 'top-1 vs float64', format: '.2~%' };
   const expX = linear('addrBits', 'expLut.addrBits', 1);
   const exp = (id: string, y: Axis, title: string): ChartDef => ({
     id,
     group: 'exp',
     spec: scatter(id, title, expX, y, series, {
       filter: "datum.mode !== 'argmax'",
-      extra: [{ name: 'lines', mark: { type: 'line', strokeWidth: 1.2, opacity: 0.6 }, encoding: { x: enc(expX), y: enc(y), detail: { field: 'line' }, color: { field: 'series', type: 'nominal' } } }],
+      extra: [
+        {
+          name: 'lines',
+          mark: { type: 'line', strokeWidth: 1.2, opacity: 0.6 },
+          encoding: { x: enc(expX), y: enc(y), detail: { field: 'line' }, color: { field: 'series', type: 'nominal' } },
+        },
+      ],
       width: 240,
     }),
   });
@@ -238,7 +269,11 @@ export function charts(rows: ChartRow[]): ChartDef[] {
     { id: 'pareto-bram-ns', group: 'pareto-ns', spec: pareto('pareto-bram-ns', bramAxis, latencyNs, series) },
     { id: 'pareto-dsp-ns', group: 'pareto-ns', spec: pareto('pareto-dsp-ns', dspAxis, latencyNs, series) },
     { id: 'error-vs-lut', group: 'accuracy', spec: scatter('error-vs-lut', 'Softmax maxProbError vs LUT', LUT, maxProbError, series, { filter: 'datum.ok' }) },
-    { id: 'accuracy-vs-lut', group: 'accuracy', spec: scatter('accuracy-vs-lut', `${labels ? 'Label accuracy' : 'Top-1 vs float64'} vs LUT`, LUT, acc, series, { filter: 'datum.ok' }) },
+    {
+      id: 'accuracy-vs-lut',
+      group: 'accuracy',
+      spec: scatter('accuracy-vs-lut', `${labels ? 'Label accuracy' : 'Top-1 vs float64'} vs LUT`, LUT, acc, series, { filter: 'datum.ok' }),
+    },
     exp('exp-error', maxProbError, 'Softmax maxProbError vs exp table'),
     exp('exp-order', { field: 'valueOrder', title: 'valueOrder', format: '.0%' }, 'Sorted values keep the logit order'),
     exp('exp-accuracy', acc, `${labels ? 'Label accuracy' : 'Top-1 vs float64'} vs exp table`),
@@ -268,7 +303,10 @@ export function staticCharts(rows: ChartRow[]): Record<string, Spec> {
   });
   return {
     'latency-vs-lut.svg': side(['pareto-lut', 'pareto-bram', 'pareto-dsp'], 'Latency vs resources; ◇ Pareto-optimal'),
-    'latency-ns-vs-lut.svg': side(['pareto-lut-ns', 'pareto-bram-ns', 'pareto-dsp-ns'], 'Latency in ns (cycles at each point\'s clock: xc7 estimated, iCE40 routed) vs resources; ◇ Pareto-optimal'),
+    'latency-ns-vs-lut.svg': side(
+      ['pareto-lut-ns', 'pareto-bram-ns', 'pareto-dsp-ns'],
+      "Latency in ns (cycles at each point's clock: xc7 estimated, iCE40 routed) vs resources; ◇ Pareto-optimal",
+    ),
     'accuracy-vs-exp.svg': side(['exp-error', 'exp-order', 'exp-accuracy'], 'Accuracy vs the exp table (bit-true vs float64)'),
     'accuracy-vs-lut.svg': side(['error-vs-lut', 'accuracy-vs-lut'], 'Accuracy vs cost'),
     'resources-vs-classes.svg': side(['classes-lut', 'classes-ff', 'classes-dsp', 'classes-bram'], 'Resources vs classes'),

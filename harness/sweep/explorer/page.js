@@ -3,11 +3,15 @@
 // selected point and the accuracy bar; every change re-renders the table, the answer, the
 // module breakdown and feeds the filtered points to every plot.
 'use strict';
+/* global vega, vegaEmbed -- loaded by their own script tags in index.html */
 const D = JSON.parse(document.getElementById('sweep-data').textContent);
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...kids) => {
   const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) k.startsWith('on') ? e.addEventListener(k.slice(2), v) : e.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
   e.append(...kids.filter((k) => k !== null && k !== undefined));
   return e;
 };
@@ -76,7 +80,13 @@ function cheapest(rows, bar) {
 
 function readBar() {
   const num = (id) => ($(id).value.trim() === '' ? null : Number($(id).value));
-  return { metric: $('bar-metric').value, value: num('bar-value') ?? 0, latency: num('bar-latency'), latencyNs: num('bar-latency-ns'), cost: $('bar-cost').value };
+  return {
+    metric: $('bar-metric').value,
+    value: num('bar-value') ?? 0,
+    latency: num('bar-latency'),
+    latencyNs: num('bar-latency-ns'),
+    cost: $('bar-cost').value,
+  };
 }
 
 const shown = () => D.rows.filter((r) => state.modes.has(r.mode) && Object.entries(state.params).every(([k, v]) => v === '' || String(r.params[k]) === v));
@@ -84,11 +94,33 @@ const shown = () => D.rows.filter((r) => state.modes.has(r.mode) && Object.entri
 function renderFilters() {
   const box = $('filters');
   box.append(
-    el('span', { class: 'group' }, 'mode: ', ...MODES.map((m) => el('label', {}, el('input', { type: 'checkbox', checked: '', 'data-mode': m, onchange: (e) => (e.target.checked ? state.modes.add(m) : state.modes.delete(m), update()) }), ` ${m}`))),
+    el(
+      'span',
+      { class: 'group' },
+      'mode: ',
+      ...MODES.map((m) =>
+        el(
+          'label',
+          {},
+          el('input', {
+            type: 'checkbox',
+            checked: '',
+            'data-mode': m,
+            onchange: (e) => (e.target.checked ? state.modes.add(m) : state.modes.delete(m), update()),
+          }),
+          ` ${m}`,
+        ),
+      ),
+    ),
   );
   for (const name of D.columns.filter((c) => c !== 'mode')) {
     const values = [...new Set(D.rows.map((r) => String(r.params[name])))];
-    const select = el('select', { 'data-param': name, onchange: (e) => ((state.params[name] = e.target.value), update()) }, el('option', { value: '' }, 'all'), ...values.map((v) => el('option', { value: v }, v)));
+    const select = el(
+      'select',
+      { 'data-param': name, onchange: (e) => ((state.params[name] = e.target.value), update()) },
+      el('option', { value: '' }, 'all'),
+      ...values.map((v) => el('option', { value: v }, v)),
+    );
     box.append(el('span', { class: 'group' }, `${name}: `, select));
   }
 }
@@ -97,16 +129,35 @@ function renderTable(rows, best) {
   const { key, dir } = state.sort;
   const col = COLUMNS.find((c) => c.key === key);
   const sorted = [...rows].sort((a, b) => {
-    const x = col.get(a), y = col.get(b);
+    const x = col.get(a),
+      y = col.get(b);
     if (x === y) return a.index - b.index;
     if (x === null || x === undefined) return 1;
     if (y === null || y === undefined) return -1;
     return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
   });
-  const head = el('tr', {}, ...COLUMNS.map((c) => el('th', { 'data-key': c.key, class: c.key === key ? (dir > 0 ? 'asc' : 'desc') : '', onclick: () => ((state.sort = { key: c.key, dir: c.key === key ? -dir : 1 }), update()) }, c.title)));
+  const head = el(
+    'tr',
+    {},
+    ...COLUMNS.map((c) =>
+      el(
+        'th',
+        {
+          'data-key': c.key,
+          class: c.key === key ? (dir > 0 ? 'asc' : 'desc') : '',
+          onclick: () => ((state.sort = { key: c.key, dir: c.key === key ? -dir : 1 }), update()),
+        },
+        c.title,
+      ),
+    ),
+  );
   const body = sorted.map((r) => {
     const cls = [r.index === state.selected ? 'selected' : '', best && r.index === best.index ? 'cheapest' : '', r.ok ? '' : 'failed'].join(' ').trim();
-    return el('tr', { 'data-index': r.index, class: cls, onclick: () => select(r.index) }, ...COLUMNS.map((c) => el('td', {}, (c.show ?? int)(c.get(r) ?? null))));
+    return el(
+      'tr',
+      { 'data-index': r.index, class: cls, onclick: () => select(r.index) },
+      ...COLUMNS.map((c) => el('td', {}, (c.show ?? int)(c.get(r) ?? null))),
+    );
   });
   $('points').replaceChildren(el('thead', {}, head), el('tbody', {}, ...body));
   $('count').textContent = `${rows.length} of ${D.rows.length} points`;
@@ -117,7 +168,13 @@ function renderAnswer(best, bar) {
   const what = `${barText(bar.metric, bar.value)}${bar.latency === null ? '' : `, latency ≤ ${bar.latency}`}${bar.latencyNs === null ? '' : `, latency ≤ ${bar.latencyNs} ns`}`;
   $('answer').replaceChildren(
     best
-      ? el('span', { 'data-index': best.index }, el('b', {}, best.label), ` — ${bar.cost.toUpperCase()} ${best[bar.cost]}, latency ${best.latency}${best.latencyNs === null ? '' : ` = ${best.latencyNs} ns at ${best.fmax} MHz`}, ${bar.metric} ${m.atLeast ? pct(best[bar.metric]) : sci(best[bar.metric])} `, el('a', { href: '#', onclick: (e) => (e.preventDefault(), select(best.index)) }, 'select'))
+      ? el(
+          'span',
+          { 'data-index': best.index },
+          el('b', {}, best.label),
+          ` — ${bar.cost.toUpperCase()} ${best[bar.cost]}, latency ${best.latency}${best.latencyNs === null ? '' : ` = ${best.latencyNs} ns at ${best.fmax} MHz`}, ${bar.metric} ${m.atLeast ? pct(best[bar.metric]) : sci(best[bar.metric])} `,
+          el('a', { href: '#', onclick: (e) => (e.preventDefault(), select(best.index)) }, 'select'),
+        )
       : el('span', { 'data-index': '' }, `no point shown meets ${what}`),
   );
 }
@@ -129,7 +186,15 @@ function renderModules() {
   const mods = D.modules[r.index];
   if (!mods) return box.replaceChildren(el('p', { 'data-index': r.index }, `${r.label}: no per-module synthesis (--no-modules, or it failed).`));
   const max = Math.max(1, ...mods.map((m) => m.lut * m.instances));
-  const row = (name, m, n, bar) => el('tr', { 'data-module': name }, el('td', {}, name), el('td', {}, bar ? String(n) : ''), ...['lut', 'ff', 'dsp', 'bram', 'carry', 'logicDepth'].map((k) => el('td', {}, m[k] === undefined ? '–' : String(k === 'logicDepth' ? m[k] : m[k] * n))), el('td', {}, bar ? el('div', { class: 'bar', style: `width:${(100 * m.lut * n) / max}%` }) : ''));
+  const row = (name, m, n, bar) =>
+    el(
+      'tr',
+      { 'data-module': name },
+      el('td', {}, name),
+      el('td', {}, bar ? String(n) : ''),
+      ...['lut', 'ff', 'dsp', 'bram', 'carry', 'logicDepth'].map((k) => el('td', {}, m[k] === undefined ? '–' : String(k === 'logicDepth' ? m[k] : m[k] * n))),
+      el('td', {}, bar ? el('div', { class: 'bar', style: `width:${(100 * m.lut * n) / max}%` }) : ''),
+    );
   box.replaceChildren(
     el('h3', { 'data-index': r.index }, r.label),
     el(
@@ -137,7 +202,12 @@ function renderModules() {
       { class: 'modules' },
       el('thead', {}, el('tr', {}, ...['module', 'instances', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', 'LUT share'].map((t) => el('th', {}, t)))),
       el('tbody', {}, ...mods.map((m) => row(m.module, m, m.instances, true))),
-      el('tfoot', {}, D.totals[r.index] ? row('sum of modules', D.totals[r.index], 1, false) : null, row('flattened total', { lut: r.lut, ff: r.ff, dsp: r.dsp, bram: r.bram, carry: r.carry, logicDepth: r.depth }, 1, false)),
+      el(
+        'tfoot',
+        {},
+        D.totals[r.index] ? row('sum of modules', D.totals[r.index], 1, false) : null,
+        row('flattened total', { lut: r.lut, ff: r.ff, dsp: r.dsp, bram: r.bram, carry: r.carry, logicDepth: r.depth }, 1, false),
+      ),
     ),
   );
 }
@@ -169,7 +239,11 @@ function initBar() {
   $('bar-cost').replaceChildren(...COSTS.map((c) => el('option', { value: c }, c.toUpperCase())));
   // A first question: the best label accuracy any point reaches, else the --max-prob-error default.
   const best = Math.max(...D.rows.map((r) => r.labelAccuracy ?? 0));
-  const [metric, value] = LABELS ? ['labelAccuracy', Math.floor(best * 10000) / 100] : D.rows.some((r) => r.maxProbError !== null) ? ['maxProbError', 0.001] : ['top1VsFloat', 99];
+  const [metric, value] = LABELS
+    ? ['labelAccuracy', Math.floor(best * 10000) / 100]
+    : D.rows.some((r) => r.maxProbError !== null)
+      ? ['maxProbError', 0.001]
+      : ['top1VsFloat', 99];
   $('bar-metric').value = metric;
   $('bar-value').value = String(value);
   $('bar-metric').addEventListener('change', () => {

@@ -36,7 +36,9 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 /** What the points were synthesized for, and what their clock is. */
 function targetsLine(points: PointRow[]): string {
   const targets = [...new Set(points.map((p) => p.target ?? 'xc7'))];
-  return targets.map((t) => (t === 'xc7' ? 'synth_xilinx (xc7), clock: Yosys sta estimate without routing' : `synth_ice40 + nextpnr-ice40 (${t}), clock: routed`)).join('; ');
+  return targets
+    .map((t) => (t === 'xc7' ? 'synth_xilinx (xc7), clock: Yosys sta estimate without routing' : `synth_ice40 + nextpnr-ice40 (${t}), clock: routed`))
+    .join('; ');
 }
 
 export function explorerHtml(report: ExplorerReport, columns: ParamColumn[]): string {
@@ -58,7 +60,9 @@ export function explorerHtml(report: ExplorerReport, columns: ParamColumn[]): st
     report.description,
     `${report.points.length} points; accuracy on ${report.vectors ?? '?'} vectors ${report.data ? `of ${report.data}` : `generated from seed ${report.seed ?? '?'}`}`,
     `${report.yosysVersion ?? 'Yosys ?'}, ${targetsLine(report.points)}, rtl ${report.rtlHash?.slice(0, 12) ?? '?'}`,
-  ].filter(Boolean).map((s) => esc(s!));
+  ]
+    .filter(Boolean)
+    .map((s) => esc(s!));
   const links = ['sweep.json', 'sweep.csv', 'modules.csv', 'sweep.md'].map((f) => `<a href="${f}">${f}</a>`).join(' · ');
   const parts: Record<string, string> = {
     '<!--META-->': `${meta.join('<br>')}<br>${links}`,

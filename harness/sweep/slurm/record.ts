@@ -56,15 +56,25 @@ export function planShards(points: SweepPoint[], inv: SweepInvocation): PlannedP
 
 export function newRecord(inv: SweepInvocation, plan: PlannedPoint[][], retryCommand: string): SlurmRecord {
   return {
-    version: 1, spec: inv.spec, name: inv.name, outRoot: inv.outRoot, outDir: inv.outDir, rtlHash: inv.rtlHash, tasks: inv.tasks,
-    plan, caches: plan.map((_, i) => shardCache(inv, i + 1)), retryCommand, submissions: [],
+    version: 1,
+    spec: inv.spec,
+    name: inv.name,
+    outRoot: inv.outRoot,
+    outDir: inv.outDir,
+    rtlHash: inv.rtlHash,
+    tasks: inv.tasks,
+    plan,
+    caches: plan.map((_, i) => shardCache(inv, i + 1)),
+    retryCommand,
+    submissions: [],
   };
 }
 
 export function readRecord(path: string): SlurmRecord | null {
   if (!existsSync(path)) return null;
   const r = readJsonFile(path, { what: 'Slurm submission record', maxBytes: 64 << 20 }) as SlurmRecord;
-  if (r?.version !== 1 || !Array.isArray(r.plan) || !Array.isArray(r.submissions) || !Array.isArray(r.caches)) throw new InputError(`${path}: not a headsim Slurm submission record`);
+  if (r?.version !== 1 || !Array.isArray(r.plan) || !Array.isArray(r.submissions) || !Array.isArray(r.caches))
+    throw new InputError(`${path}: not a headsim Slurm submission record`);
   return r;
 }
 

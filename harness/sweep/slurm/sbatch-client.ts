@@ -7,7 +7,20 @@ import { InputError } from '../../../lib/errors.ts';
 import { CommandNotFoundError, runCommand, tail, unmarkedEnv } from '../../../lib/proc.ts';
 
 /** Job states of a job that is not over yet (squeue's long names). */
-const ACTIVE = new Set(['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESIZING', 'SIGNALING', 'STAGE_OUT', 'STOPPED']);
+const ACTIVE = new Set([
+  'PENDING',
+  'RUNNING',
+  'CONFIGURING',
+  'COMPLETING',
+  'SUSPENDED',
+  'REQUEUED',
+  'REQUEUE_HOLD',
+  'REQUEUE_FED',
+  'RESIZING',
+  'SIGNALING',
+  'STAGE_OUT',
+  'STOPPED',
+]);
 export const isActive = (state: string | null | undefined) => !!state && ACTIVE.has(state);
 export const isRunning = (state: string | null | undefined) => state === 'RUNNING' || state === 'COMPLETING' || state === 'CONFIGURING';
 
@@ -25,7 +38,10 @@ const onPath = (tool: string) =>
 
 /** Exit 2 before writing anything when a Slurm tool is missing here. */
 export function requireTool(tool: string, flag: string): void {
-  if (!onPath(tool)) throw new InputError(`${flag}: ${tool} not found on PATH: this machine cannot submit to Slurm (install Slurm's client commands, or run the sweep without ${flag})`);
+  if (!onPath(tool))
+    throw new InputError(
+      `${flag}: ${tool} not found on PATH: this machine cannot submit to Slurm (install Slurm's client commands, or run the sweep without ${flag})`,
+    );
 }
 
 /** `sbatch --parsable ARGS SCRIPT`: the job id. */
@@ -35,7 +51,11 @@ export async function sbatch(script: string, args: string[] = []): Promise<strin
   const id = r.stdout.trim().split('\n').pop()?.split(';')[0] ?? '';
   if (r.code !== 0 || !/^\d+$/.test(id)) {
     // sbatch's own reason on the first line (the one line the CLI prints), the rest with --debug
-    const reason = (r.stderr || r.stdout).split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+    const reason =
+      (r.stderr || r.stdout)
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean) ?? '';
     const what = r.code !== 0 ? `exit status ${r.code}` : `no job id in '${r.stdout.trim()}'`;
     throw new Error(`sbatch ${script}: ${what}${reason ? `: ${reason}` : ''}\n$ sbatch ${args.join(' ')} ${script}\n${tail(r.stderr || r.stdout, 5)}`);
   }

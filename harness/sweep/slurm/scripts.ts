@@ -34,7 +34,7 @@ export const scriptPaths = (inv: SweepInvocation): ScriptPaths => {
 export function indexList(xs: number[]): string {
   const s = [...new Set(xs)].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < s.length; ) {
+  for (let i = 0; i < s.length;) {
     let j = i;
     while (j + 1 < s.length && s[j + 1] === s[j]! + 1) j++;
     parts.push(j > i ? `${s[i]}-${s[j]}` : `${s[i]}`);
@@ -66,7 +66,7 @@ function preamble(inv: SweepInvocation, who: string): string[] {
     `RTL_HASH=${inv.rtlHash}   # rtl/*.v at submission; other RTL fails the task`,
     `export PATH=${shellWord(nodeDir)}:"$PATH"   # node ${process.version}, as on the submitting machine`,
     '',
-    `fail() { echo "${who}: \$*" >&2; exit 2; }`,
+    `fail() { echo "${who}: $*" >&2; exit 2; }`,
     'cd "$PROJECT" || fail "cannot cd to $PROJECT: the project must be on a file system this node mounts"',
     'command -v node >/dev/null || fail "node not found on PATH ($PATH): install Node >= 20 on this node"',
     `node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || fail "node $(node --version) is too old: headsim needs Node >= 20"`,
@@ -77,7 +77,11 @@ function preamble(inv: SweepInvocation, who: string): string[] {
 }
 
 /** The array job: task i runs shard i of n and resumes from its cache when resubmitted. */
-export function arrayScript(inv: SweepInvocation, r: SlurmResources, o: { shards: number[]; retryFailed: boolean; submittedBy: string; statusCommand: string }): string {
+export function arrayScript(
+  inv: SweepInvocation,
+  r: SlurmResources,
+  o: { shards: number[]; retryFailed: boolean; submittedBy: string; statusCommand: string },
+): string {
   const p = scriptPaths(inv);
   const n = inv.tasks;
   // The task's cache: the path around "${SLURM_ARRAY_TASK_ID}", each part quoted for bash.

@@ -67,8 +67,18 @@ export async function sweepStatus(rec: SlurmRecord): Promise<SweepStatus> {
     const job = taskIds[i] ?? null;
     const st = stateOf(job);
     const s: ShardStatus = {
-      shard: i + 1, job, state: st?.state ?? null, reason: st?.reason ?? null, points: planned.length,
-      done: 0, failed: 0, running: 0, queued: 0, missing: 0, missingPoints: [], failedPoints: [],
+      shard: i + 1,
+      job,
+      state: st?.state ?? null,
+      reason: st?.reason ?? null,
+      points: planned.length,
+      done: 0,
+      failed: 0,
+      running: 0,
+      queued: 0,
+      missing: 0,
+      missingPoints: [],
+      failedPoints: [],
       syntheses: cache.lines.length - cache.rows.length,
     };
     for (const p of planned) {
@@ -84,11 +94,22 @@ export async function sweepStatus(rec: SlurmRecord): Promise<SweepStatus> {
     s.missing = s.missingPoints.length;
     return s;
   });
-  const merge = latest?.mergeJob ? { job: latest.mergeJob, state: stateOf(latest.mergeJob)?.state ?? null, reason: stateOf(latest.mergeJob)?.reason ?? null } : null;
+  const merge = latest?.mergeJob
+    ? { job: latest.mergeJob, state: stateOf(latest.mergeJob)?.state ?? null, reason: stateOf(latest.mergeJob)?.reason ?? null }
+    : null;
   const sum = (f: (s: ShardStatus) => number) => shards.reduce((a, s) => a + f(s), 0);
-  const points = sum((s) => s.points), done = sum((s) => s.done), failed = sum((s) => s.failed);
+  const points = sum((s) => s.points),
+    done = sum((s) => s.done),
+    failed = sum((s) => s.failed);
   return {
-    spec: rec.spec, rtlHash: rec.rtlHash, shards, merge, points, done, failed, missing: sum((s) => s.missing),
+    spec: rec.spec,
+    rtlHash: rec.rtlHash,
+    shards,
+    merge,
+    points,
+    done,
+    failed,
+    missing: sum((s) => s.missing),
     active: shards.some((s) => isActive(s.state)) || isActive(merge?.state),
     complete: done === points,
     schedulerError: error,
@@ -101,7 +122,18 @@ export const shardsToRetry = (s: SweepStatus) => s.shards.filter((x) => !isActiv
 const showState = (state: string | null, reason: string | null) => (state ? `${state}${reason && reason !== 'None' ? ` (${reason})` : ''}` : '-');
 
 export function statusText(s: SweepStatus, rec: SlurmRecord): string {
-  const body = s.shards.map((x) => [x.shard, x.job ?? '-', showState(x.state, x.reason), x.points, x.done, x.failed, x.running, x.queued, x.missing, x.syntheses]);
+  const body = s.shards.map((x) => [
+    x.shard,
+    x.job ?? '-',
+    showState(x.state, x.reason),
+    x.points,
+    x.done,
+    x.failed,
+    x.running,
+    x.queued,
+    x.missing,
+    x.syntheses,
+  ]);
   const t = (f: (x: ShardStatus) => number) => s.shards.reduce((a, x) => a + f(x), 0);
   body.push(['all', '', '', s.points, s.done, s.failed, t((x) => x.running), t((x) => x.queued), s.missing, t((x) => x.syntheses)]);
   const out = [
@@ -112,7 +144,10 @@ export function statusText(s: SweepStatus, rec: SlurmRecord): string {
   if (s.schedulerError) out.push(`scheduler not asked: ${s.schedulerError} (states from the caches alone)`);
   for (const x of s.shards) for (const p of x.failedPoints) out.push(`failed: point ${p.index} (${p.label}), shard ${x.shard}: ${p.error.split('\n')[0]}`);
   const missing = s.shards.filter((x) => x.missing);
-  for (const x of missing) out.push(`missing: shard ${x.shard}${x.state ? ` (task ${showState(x.state, x.reason)})` : ''}: point${x.missing > 1 ? 's' : ''} ${x.missingPoints.map((p) => `${p.index} (${p.label})`).join(', ')}`);
+  for (const x of missing)
+    out.push(
+      `missing: shard ${x.shard}${x.state ? ` (task ${showState(x.state, x.reason)})` : ''}: point${x.missing > 1 ? 's' : ''} ${x.missingPoints.map((p) => `${p.index} (${p.label})`).join(', ')}`,
+    );
   if (s.complete) out.push(`complete: all ${s.points} points done${s.active ? '' : `; outputs in ${rec.outDir}`}`);
   else if (!s.active && (missing.length || s.failed)) out.push(`resubmit the incomplete or failed shards with:\n  ${rec.retryCommand}`);
   return out.join('\n');

@@ -29,20 +29,40 @@ export interface SlurmRequest {
 /** The headsim command line of a submission, as a person would type it again. */
 export function submitCommand(inv: SweepInvocation, r: SlurmResources, retryFailed: boolean): string {
   const slurm = [
-    '--slurm', ...(retryFailed ? ['--retry-failed'] : []), '--tasks', String(inv.tasks), '--cpus', String(r.cpus),
-    ...(r.partition ? ['--partition', r.partition] : []), ...(r.time ? ['--time', r.time] : []), ...(r.mem ? ['--mem', r.mem] : []),
+    '--slurm',
+    ...(retryFailed ? ['--retry-failed'] : []),
+    '--tasks',
+    String(inv.tasks),
+    '--cpus',
+    String(r.cpus),
+    ...(r.partition ? ['--partition', r.partition] : []),
+    ...(r.time ? ['--time', r.time] : []),
+    ...(r.mem ? ['--mem', r.mem] : []),
     ...r.extra.map((x) => `--sbatch-arg=${x}`),
   ];
-  const words = ['npx', 'headsim', 'sweep', inv.spec, ...slurm, ...keyArgs(inv), ...runArgs(inv), '--out', inv.outRoot, ...(inv.json ? ['--json', inv.json] : [])];
+  const words = [
+    'npx',
+    'headsim',
+    'sweep',
+    inv.spec,
+    ...slurm,
+    ...keyArgs(inv),
+    ...runArgs(inv),
+    '--out',
+    inv.outRoot,
+    ...(inv.json ? ['--json', inv.json] : []),
+  ];
   return inProject(inv.project, words);
 }
 
 /** A headsim command line that works from any directory: its TypeScript runtime is found from the project. */
 export const inProject = (project: string, words: string[]) => `cd ${shellWord(project)} && ${shellLine(words)}`;
 
-export const statusCommand = (inv: Pick<SweepInvocation, 'project' | 'spec' | 'outRoot'>, watch = false) => inProject(inv.project, ['npx', 'headsim', 'sweep', 'status', inv.spec, '--out', inv.outRoot, ...(watch ? ['--watch'] : [])]);
+export const statusCommand = (inv: Pick<SweepInvocation, 'project' | 'spec' | 'outRoot'>, watch = false) =>
+  inProject(inv.project, ['npx', 'headsim', 'sweep', 'status', inv.spec, '--out', inv.outRoot, ...(watch ? ['--watch'] : [])]);
 
-const samePlan = (a: PlannedPoint[][], b: PlannedPoint[][]) => JSON.stringify(a.map((s) => s.map((p) => p.key))) === JSON.stringify(b.map((s) => s.map((p) => p.key)));
+const samePlan = (a: PlannedPoint[][], b: PlannedPoint[][]) =>
+  JSON.stringify(a.map((s) => s.map((p) => p.key))) === JSON.stringify(b.map((s) => s.map((p) => p.key)));
 
 function writeScript(path: string, text: string): void {
   writeFileAtomic(path, text);
@@ -59,27 +79,43 @@ interface Chosen {
 async function allShards(prev: SlurmRecord | null, plan: PlannedPoint[][]): Promise<Chosen> {
   if (prev) {
     const busy = (await sweepStatus(prev)).shards.filter((s) => isActive(s.state));
-    if (busy.length) throw new InputError(`--slurm: this sweep's shards ${indexList(busy.map((s) => s.shard))} are still queued or running (${busy.map((s) => s.job).join(', ')}): wait for them, scancel them, or resubmit what is missing with --retry-failed`);
+    if (busy.length)
+      throw new InputError(
+        `--slurm: this sweep's shards ${indexList(busy.map((s) => s.shard))} are still queued or running (${busy.map((s) => s.job).join(', ')}): wait for them, scancel them, or resubmit what is missing with --retry-failed`,
+      );
   }
   return { shards: plan.map((_, i) => i + 1), alive: [] };
 }
 
 /** A retry runs the shards that are incomplete or have failed points and no task alive; null: nothing to do. */
-async function retryShards(prev: SlurmRecord | null, inv: SweepInvocation, plan: PlannedPoint[][], path: string, log: (l: string) => void): Promise<Chosen | null> {
+async function retryShards(
+  prev: SlurmRecord | null,
+  inv: SweepInvocation,
+  plan: PlannedPoint[][],
+  path: string,
+  log: (l: string) => void,
+): Promise<Chosen | null> {
   if (!prev) throw new InputError(`--retry-failed: ${path}: no earlier Slurm submission of this sweep to retry; submit it with --slurm first`);
   if (prev.rtlHash !== inv.rtlHash)
-    throw new InputError(`--retry-failed: rtl/*.v changed since the sweep was submitted (hash ${prev.rtlHash.slice(0, 12)}…, now ${inv.rtlHash.slice(0, 12)}…): a sweep must not mix RTL versions; restore the RTL, or submit a new sweep (another --out)`);
+    throw new InputError(
+      `--retry-failed: rtl/*.v changed since the sweep was submitted (hash ${prev.rtlHash.slice(0, 12)}…, now ${inv.rtlHash.slice(0, 12)}…): a sweep must not mix RTL versions; restore the RTL, or submit a new sweep (another --out)`,
+    );
   if (prev.tasks !== inv.tasks) throw new InputError(`--tasks ${inv.tasks}: the sweep was submitted in ${prev.tasks} shards; retry with --tasks ${prev.tasks}`);
-  if (!samePlan(prev.plan, plan)) throw new InputError(`--retry-failed: the spec or the flags give other points than the submission in ${path}; retry with the submission's own: ${prev.retryCommand}`);
+  if (!samePlan(prev.plan, plan))
+    throw new InputError(
+      `--retry-failed: the spec or the flags give other points than the submission in ${path}; retry with the submission's own: ${prev.retryCommand}`,
+    );
   const st = await sweepStatus(prev);
   if (st.schedulerError) throw new Error(`--retry-failed: cannot ask the scheduler which tasks are alive (${st.schedulerError})`);
   const shards = shardsToRetry(st);
   const busy = st.shards.filter((s) => isActive(s.state));
   const alive = [...new Set(busy.map((s) => s.job!.split('_')[0]!))];
   if (shards.length) return { shards, alive };
-  log(busy.length
-    ? `sweep: nothing to resubmit: shards ${indexList(busy.map((s) => s.shard))} are still queued or running (jobs ${alive.join(', ')}), the others are complete`
-    : `sweep: nothing to resubmit: all ${st.points} points are done`);
+  log(
+    busy.length
+      ? `sweep: nothing to resubmit: shards ${indexList(busy.map((s) => s.shard))} are still queued or running (jobs ${alive.join(', ')}), the others are complete`
+      : `sweep: nothing to resubmit: all ${st.points} points are done`,
+  );
   return null;
 }
 
@@ -107,7 +143,9 @@ export async function submitSweep(req: SlurmRequest): Promise<number> {
   writeScript(paths.merge, mergeScript(inv, req.resources, { submittedBy, retryCommand, statusCommand: statusCommand(inv) }));
   writeRecord(path, rec);
   const pointCount = shards.reduce((a, s) => a + plan[s - 1]!.length, 0);
-  log(`sweep: ${req.points.length} points in ${tasks} shards${req.retryFailed ? `; resubmitting shard${shards.length > 1 ? 's' : ''} ${indexList(shards)} (${pointCount} points, the finished ones come from the caches)` : ''}; scripts ${script}, ${paths.merge}`);
+  log(
+    `sweep: ${req.points.length} points in ${tasks} shards${req.retryFailed ? `; resubmitting shard${shards.length > 1 ? 's' : ''} ${indexList(shards)} (${pointCount} points, the finished ones come from the caches)` : ''}; scripts ${script}, ${paths.merge}`,
+  );
   if (req.dryRun) {
     log(`sweep: --dry-run: nothing submitted. Submit with:\n  sbatch ${script}\n  sbatch --dependency=afterany:<array job id> ${paths.merge}`);
     return 0;
@@ -122,7 +160,9 @@ export async function submitSweep(req: SlurmRequest): Promise<number> {
   });
   rec.submissions.at(-1)!.mergeJob = mergeJob;
   writeRecord(path, rec);
-  log(`sweep: submitted array job ${arrayJob} (shard${shards.length > 1 ? 's' : ''} ${indexList(shards)} of ${tasks}) and merge job ${mergeJob} (runs when ${alive.length ? `jobs ${[arrayJob, ...alive].join(', ')} have` : 'the array has'} ended)`);
+  log(
+    `sweep: submitted array job ${arrayJob} (shard${shards.length > 1 ? 's' : ''} ${indexList(shards)} of ${tasks}) and merge job ${mergeJob} (runs when ${alive.length ? `jobs ${[arrayJob, ...alive].join(', ')} have` : 'the array has'} ended)`,
+  );
   log(`sweep: watch: ${statusCommand(inv, true)}   (or: squeue -j ${arrayJob},${mergeJob})`);
   log(`sweep: logs in ${paths.logs}; the merged outputs go to ${inv.outDir}`);
   return 0;

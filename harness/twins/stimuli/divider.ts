@@ -12,7 +12,7 @@ export const dividerTwin: StageTwin = {
   configs: {
     'reciprocal, divided': { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', recipImpl: 'divide' },
     'reciprocal, table': { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', recipImpl: 'table' },
-    'serial': { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', divider: 'serial' },
+    serial: { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', divider: 'serial' },
   },
   stimulus: (s, r) => {
     const { g, t: tables } = s;

@@ -29,10 +29,11 @@ export const outputStageTwin: StageTwin = {
         i.state![0] = seq.state;
         lastRst = i.rst![0] = rst(t);
         i.sum_done![0] = r.bit(0.5);
-        if (t === 0 || r.bit(0.1)) for (let k = 0; k < g.R; k++) {
-          i.rank_idx_bus![k] = r.uint(g.idxW);
-          i.rank_val_bus![k] = r.sint(g.logitW);
-        }
+        if (t === 0 || r.bit(0.1))
+          for (let k = 0; k < g.R; k++) {
+            i.rank_idx_bus![k] = r.uint(g.idxW);
+            i.rank_val_bus![k] = r.sint(g.logitW);
+          }
         for (let j = 0; j < g.expPar; j++) i.z_rd_data_bus![j] = r.sint(g.logitW);
         i.em_e![0] = r.uint(g.expOutBits);
         i.div_ready![0] = r.bit(0.3);

@@ -9,8 +9,8 @@ import { State } from '../../../models/head/context.ts';
 export const reciprocalTwin: StageTwin = {
   module: 'reciprocal',
   configs: {
-    'divided': { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', recipImpl: 'divide' },
-    'table': { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', recipImpl: 'table' },
+    divided: { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', recipImpl: 'divide' },
+    table: { classes: 10, inputs: 24, kPar: 8, mode: 'softmax', recipImpl: 'table' },
   },
   stimulus: (s, r) => {
     const { N, e0, expOutBits } = s.g;

@@ -27,13 +27,18 @@ describe('speed guard', () => {
     const slow = copyTree('slow', (src) => {
       expect(src).toContain(anchor);
       // about 300 square roots per cycle the MAC array is clocked: several times its own work
-      return src.replace(anchor, 'const sink = new Float64Array(1);\n      ' + anchor).replace(
-        'if (${c.v(stall)}) ${c.exit}',
-        'if (${c.v(stall)}) ${c.exit}\n        { let s_ = 0; for (let i_ = 0; i_ < 300; i_++) s_ += Math.sqrt(i_ + ${c.v(inp.beat)}); ${c.ext(sink)}[0] = s_; }',
-      );
+      return src
+        .replace(anchor, 'const sink = new Float64Array(1);\n      ' + anchor)
+        .replace(
+          'if (${c.v(stall)}) ${c.exit}',
+          'if (${c.v(stall)}) ${c.exit}\n        { let s_ = 0; for (let i_ = 0; i_ < 300; i_++) s_ += Math.sqrt(i_ + ${c.v(inp.beat)}); ${c.ext(sink)}[0] = s_; }',
+        );
     });
     const r = await guard(slow, REPO, quick);
-    expect(r.rows.map((x) => x.ratio!.median).every((x) => x < 0.9), JSON.stringify(r.rows.map((x) => x.ratio))).toBe(true);
+    expect(
+      r.rows.map((x) => x.ratio!.median).every((x) => x < 0.9),
+      JSON.stringify(r.rows.map((x) => x.ratio)),
+    ).toBe(true);
     expect(r.pass).toBe(false);
   }, 300_000);
 

@@ -8,7 +8,6 @@ import { hasIcarus, hasVerilator, headsim } from '../../helpers/cli-and-tools.ts
 import { stats } from '../../../bench/stats.ts';
 import { rate, ratioStats } from '../../../bench/report.ts';
 
-
 describe('bench helpers', () => {
   it('stats: median (even and odd counts), min, max; non-finite rounds dropped', () => {
     expect(stats([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3, runs: [3, 1, 2] });
@@ -40,8 +39,25 @@ describe('headsim bench --quick', () => {
   it('measures a tiny head and writes the report fields', () => {
     const json = join(tmp, 'bench.json');
     const md = join(tmp, 'results.md');
-    const r = headsim(['bench', '--quick', '--scenario', 'seed', '--runs', '1', '--out', 'out/test-bench', // builds are content-cached there across runs
-       '--vcd-dir', join(tmp, 'vcd'), '--json', json, '--results', md], 170_000);
+    const r = headsim(
+      [
+        'bench',
+        '--quick',
+        '--scenario',
+        'seed',
+        '--runs',
+        '1',
+        '--out',
+        'out/test-bench', // builds are content-cached there across runs
+        '--vcd-dir',
+        join(tmp, 'vcd'),
+        '--json',
+        json,
+        '--results',
+        md,
+      ],
+      170_000,
+    );
     expect(r.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(r.code).toBe(0);
     const rep = JSON.parse(readFileSync(json, 'utf8'));

@@ -14,14 +14,26 @@ import { headsim } from '../../helpers/cli-and-tools.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
-const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 // A 4-class head on 16 features, with labels: small enough that each synthesis takes seconds.
-const N = 4, K = 16, V = 60;
+const N = 4,
+  K = 16,
+  V = 60;
 function writeData(dir: string): void {
   let s = 12345;
   const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-  const W = Float64Array.from({ length: N * K }, rnd), b = Float64Array.from({ length: N }, rnd);
+  const W = Float64Array.from({ length: N * K }, rnd),
+    b = Float64Array.from({ length: N }, rnd);
   const X = Float32Array.from({ length: V * K }, () => Math.abs(rnd()));
   // Labels: the float argmax, one in four moved to the next class (so accuracy is not 100 %).
   const y = Int32Array.from({ length: V }, (_, v) => {
@@ -72,7 +84,13 @@ function paretoCount(rows: PointRow[], res: 'lut' | 'bram' | 'dsp', unit: 'cycle
   return distinct.size;
 }
 
-type Bar = { metric: 'labelAccuracy' | 'top1VsFloat' | 'valueOrder' | 'maxProbError'; value: number; latency: number | null; latencyNs?: number; cost: 'lut' | 'bram' | 'dsp' | 'ff' };
+type Bar = {
+  metric: 'labelAccuracy' | 'top1VsFloat' | 'valueOrder' | 'maxProbError';
+  value: number;
+  latency: number | null;
+  latencyNs?: number;
+  cost: 'lut' | 'bram' | 'dsp' | 'ff';
+};
 /** The cheapest point that meets the bar, from sweep.json (docs/sweep.md §Explorer). */
 function cheapest(rows: PointRow[], bar: Bar): number | null {
   const metric = (r: PointRow) => (bar.metric === 'valueOrder' ? r.valueOrderAgreement : r[bar.metric]);
@@ -134,7 +152,12 @@ describe.skipIf(!hasChromium)(`sweep explorer in Chromium${hasChromium ? '' : ` 
     seconds = (performance.now() - t0) / 1000;
     expect(r.code, r.stdout + r.stderr).toBe(0);
     rows = (JSON.parse(readFileSync(join(tmp, 'out', 'sweep', 'explorer', 'sweep.json'), 'utf8')) as { points: PointRow[] }).points;
-    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1000 } });
+    ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmp, 'chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1400, height: 1000 },
+    });
   }, 900_000);
 
   afterAll(async () => {
@@ -196,14 +219,19 @@ describe.skipIf(!hasChromium)(`sweep explorer in Chromium${hasChromium ? '' : ` 
     const r = rows.find((x) => cfg(x).mode === 'softmax')!;
     await changed(page, () => page.locator(`#points tr[data-index="${r.index}"]`).click());
     expect(await page.locator('#modules h3').getAttribute('data-index')).toBe(String(r.index));
-    const shown = await page.locator('#modules tbody tr').evaluateAll((trs) => trs.map((t) => [t.getAttribute('data-module'), Number(t.children[2]!.textContent)]));
+    const shown = await page
+      .locator('#modules tbody tr')
+      .evaluateAll((trs) => trs.map((t) => [t.getAttribute('data-module'), Number(t.children[2]!.textContent)]));
     const want = Object.values(r.synth!.modules!).map((m) => [m.module, m.lut * m.instances]);
     expect(shown.sort()).toEqual(want.sort());
     expect(await marks(page, 'pareto-lut', 'selected')).toBe(1);
   });
 
   it('"the cheapest point that meets" equals the one computed from sweep.json', async () => {
-    const errs = rows.map((r) => r.maxProbError).filter((e): e is number => e !== null).sort((a, b) => a - b);
+    const errs = rows
+      .map((r) => r.maxProbError)
+      .filter((e): e is number => e !== null)
+      .sort((a, b) => a - b);
     const bars: Bar[] = [
       { metric: 'maxProbError', value: (errs[0]! + errs[1]!) / 2, latency: null, cost: 'lut' }, // only the 8-bit table meets it
       { metric: 'labelAccuracy', value: 50, latency: null, cost: 'lut' },
@@ -225,14 +253,18 @@ describe.skipIf(!hasChromium)(`sweep explorer in Chromium${hasChromium ? '' : ` 
     }
     expect(cheapest(rows, bars[0]!)).toBe(rows.find((r) => (r.config as { expLut: { addrBits: number } }).expLut.addrBits === 8)!.index);
   });
-
 });
 
 // Not a check but the README's picture, from the committed default sweep's page (no sweep run here).
 describe.runIf(hasChromium && process.env.HEADSIM_SCREENSHOT === '1')('README screenshot (HEADSIM_SCREENSHOT=1)', () => {
   it('docs/sweep/index.html → docs/img/sweep-explorer.png', async () => {
     const docs = fileURLToPath(new URL('../../../docs/', import.meta.url));
-    const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'headsim-chromium-')), { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 1370 } });
+    const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'headsim-chromium-')), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1400, height: 1370 },
+    });
     try {
       const { page, problems } = await openPage(ctx, join(docs, 'sweep', 'index.html'));
       // The README's question: the cheapest head whose probabilities are within 1e-3, and its modules.

@@ -18,14 +18,25 @@ import { missingSlurm, startCluster, type LocalCluster } from '../../helpers/slu
 const why = missingSlurm();
 const tmp = mkdtempSync(join(tmpdir(), 'headsim-slurm-'));
 const spec = join(tmp, 'six.json');
-writeFileSync(spec, JSON.stringify({ base: { inputs: 4, kPar: 4, topK: 2 }, grid: { classes: [2, 3], mode: ['argmax', 'softmax', 'approx'] }, vectors: 30, seed: 1 }));
+writeFileSync(
+  spec,
+  JSON.stringify({ base: { inputs: 4, kPar: 4, topK: 2 }, grid: { classes: [2, 3], mode: ['argmax', 'softmax', 'approx'] }, vectors: 30, seed: 1 }),
+);
 const flags = ['--no-modules', '--jobs', '1'];
 const slurmFlags = ['--slurm', '--tasks', '3', '--cpus', '1', ...flags];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Report points without what differs between runs (timings). */
 const stable = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(stable) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'seconds' && k !== 'finishedAt').map(([k, x]) => [k, stable(x)])) : v;
+  Array.isArray(v)
+    ? v.map(stable)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => k !== 'seconds' && k !== 'finishedAt')
+            .map(([k, x]) => [k, stable(x)]),
+        )
+      : v;
 const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { points: Record<string, unknown>[] };
 const record = (out: string) => JSON.parse(readFileSync(join(out, 'sweep', 'six', 'slurm', 'submission.json'), 'utf8')) as SlurmRecord;
 const submitted = (stdout: string) => {
@@ -38,7 +49,12 @@ let local: ReturnType<typeof report> | null = null;
 
 describe.skipIf(why !== null)(`sweeps on a live one-node Slurm cluster${why ? ` (skipped: ${why})` : ''}`, () => {
   let cluster: LocalCluster;
-  const state = (id: string) => cluster.run('squeue', ['--noheader', '--states=all', `--jobs=${id.split('_')[0]}`, '--array', '--format=%i %T']).stdout.split('\n').find((l) => l.startsWith(`${id} `))?.split(' ')[1] ?? null;
+  const state = (id: string) =>
+    cluster
+      .run('squeue', ['--noheader', '--states=all', `--jobs=${id.split('_')[0]}`, '--array', '--format=%i %T'])
+      .stdout.split('\n')
+      .find((l) => l.startsWith(`${id} `))
+      ?.split(' ')[1] ?? null;
   const waitEnd = async (id: string, timeoutMs = 600_000) => {
     const t0 = Date.now();
     for (;;) {

@@ -68,7 +68,17 @@ describe('GTKWave save files', () => {
     const end = await sampleDump(vcd);
     const save = writeGtkw(vcd, {
       endTime: end,
-      groups: [{ name: 'out', signals: [{ name: 'head.m_valid', width: 1 }, { name: 'head.m_index', width: 4 }, { name: 'head.m_value', width: 16, radix: 'sdec' }, { name: 'head.s_data', width: 16, radix: 'hex' }] }],
+      groups: [
+        {
+          name: 'out',
+          signals: [
+            { name: 'head.m_valid', width: 1 },
+            { name: 'head.m_index', width: 4 },
+            { name: 'head.m_value', width: 16, radix: 'sdec' },
+            { name: 'head.s_data', width: 16, radix: 'hex' },
+          ],
+        },
+      ],
     });
     expect(save).toBe(path.join(dir, 'flags.gtkw'));
     const text = fs.readFileSync(save, 'utf8');
@@ -78,7 +88,9 @@ describe('GTKWave save files', () => {
     expect(signalsWidth).toBe(60 + 8 * 'm_value[15:0]'.length); // the longest leaf name
     // 400 ticks, at 2^-zoom / 200 ticks per pixel, fill the wave pane with a 3% margin.
     expect(Number(zoom?.[1])).toBeCloseTo(-Math.log2((200 * 400 * 1.03) / (1600 - signalsWidth - 70)), 5);
-    expect(text).toContain('@800200\n-out\n@28\nTOP.head.m_valid\n@24\nTOP.head.m_index[3:0]\n@420\nTOP.head.m_value[15:0]\n@22\nTOP.head.s_data[15:0]\n@1000200\n-out\n');
+    expect(text).toContain(
+      '@800200\n-out\n@28\nTOP.head.m_valid\n@24\nTOP.head.m_index[3:0]\n@420\nTOP.head.m_value[15:0]\n@22\nTOP.head.s_data[15:0]\n@1000200\n-out\n',
+    );
   });
 
   it('prints the command when there is no display', () => {
@@ -98,9 +110,24 @@ describe('GTKWave save files', () => {
     const save = writeGtkw(vcd, {
       endTime: end,
       groups: [
-        { name: 'input', signals: [{ name: 'head.clk', width: 1 }, { name: 'head.s_valid', width: 1 }, { name: 'head.s_ready', width: 1 }, { name: 'head.s_data', width: 16, radix: 'sdec' }] },
+        {
+          name: 'input',
+          signals: [
+            { name: 'head.clk', width: 1 },
+            { name: 'head.s_valid', width: 1 },
+            { name: 'head.s_ready', width: 1 },
+            { name: 'head.s_data', width: 16, radix: 'sdec' },
+          ],
+        },
         { name: 'mac_array', signals: [{ name: 'head.mac_array.acc_0', width: 41, radix: 'sdec' }] },
-        { name: 'output', signals: [{ name: 'head.m_valid', width: 1 }, { name: 'head.m_index', width: 4 }, { name: 'head.m_value', width: 16, radix: 'sdec' }] },
+        {
+          name: 'output',
+          signals: [
+            { name: 'head.m_valid', width: 1 },
+            { name: 'head.m_index', width: 4 },
+            { name: 'head.m_value', width: 16, radix: 'sdec' },
+          ],
+        },
       ],
     });
     const png = await screenshotGtkwave(vcd, save, path.join(dir, 'head.png'), { timeoutMs: 60_000 });
@@ -110,12 +137,16 @@ describe('GTKWave save files', () => {
     expect(traceFraction(png)).toBeGreaterThan(0.002); // green traces drawn: the names resolved
 
     // Control: a save file naming no existing signal shows no traces.
-    const none = writeGtkw(vcd, { endTime: end, savePath: path.join(dir, 'none.gtkw'), groups: [{ name: 'g', signals: [{ name: 'head.nothing', width: 8 }] }] });
+    const none = writeGtkw(vcd, {
+      endTime: end,
+      savePath: path.join(dir, 'none.gtkw'),
+      groups: [{ name: 'g', signals: [{ name: 'head.nothing', width: 8 }] }],
+    });
     const png2 = await screenshotGtkwave(vcd, none, path.join(dir, 'none.png'));
     expect(traceFraction(png2)).toBe(0);
   });
 
-  it.skipIf(!canScreenshot())('shows fixed-point values as reals and enumerations by name (GTKWave\'s own rendering)', async () => {
+  it.skipIf(!canScreenshot())("shows fixed-point values as reals and enumerations by name (GTKWave's own rendering)", async () => {
     const vcd = path.join(dir, 'fmt.vcd');
     const w = new VcdWriter(vcd, { date: 'fixed' });
     const z = w.declare('head.logit_bank.z_hold[0]', 16);
@@ -156,7 +187,11 @@ describe('GTKWave save files', () => {
     const save = writeGtkw(fst, { ...layout, size: [1600, 1250] });
     // a time in the back end of the first vector: state SELECT or later, logits held
     const d = await readVcd(fst, { signals: (n) => n === 'head.state' || n === 'head.logit_bank.z_hold[0]' });
-    const valueAt = (sig: string, t: number) => d.signals.get(sig)!.changes.filter(([ct]) => ct <= t).at(-1)![1] as number;
+    const valueAt = (sig: string, t: number) =>
+      d.signals
+        .get(sig)!
+        .changes.filter(([ct]) => ct <= t)
+        .at(-1)![1] as number;
     const at = d.signals.get('head.state')!.changes.find(([, v]) => v === State.NORM)![0] + 5;
     const z = valueAt('head.logit_bank.z_hold[0]', at);
     const zSigned = z >= 2 ** 15 ? z - 2 ** 16 : z;

@@ -70,7 +70,8 @@ describe.skipIf(!hasIcarus || !hasVenv)('cocotb bridge (Icarus) on the fixture D
       // From cycle 0: X/Z left after the initial blocks start at 0, as under Verilator.
       for (let t = 0; t < len; t++) {
         if (!c.sameOutputs(t, m)) throw new Error(`batch ${k} cycle ${t}: cocotb ${JSON.stringify(c.getOutputs(t))} model ${JSON.stringify(m.getOutputs(t))}`);
-        if (verilator && !c.sameOutputs(t, v)) throw new Error(`batch ${k} cycle ${t}: cocotb ${JSON.stringify(c.getOutputs(t))} verilator ${JSON.stringify(v.getOutputs(t))}`);
+        if (verilator && !c.sameOutputs(t, v))
+          throw new Error(`batch ${k} cycle ${t}: cocotb ${JSON.stringify(c.getOutputs(t))} verilator ${JSON.stringify(v.getOutputs(t))}`);
         compared++;
       }
     }
@@ -103,7 +104,10 @@ describe.skipIf(!hasIcarus || !hasVenv)('cocotb bridge (Icarus) on the fixture D
     batch.flags.fill(IN_S_VALID | IN_M_READY);
     batch.flags[0] |= IN_RST;
     batch.setData(50, [0xdeaddead]);
-    const err = await b.run(batch, 100).then(() => undefined, (e: unknown) => e);
+    const err = await b.run(batch, 100).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CocotbBridgeError);
     const msg = (err as Error).message;
     expect(msg).toMatch(/simulation exited with status \d+ during batch of 100 cycles/);
@@ -192,7 +196,10 @@ endmodule
     const file = path.join(OUT, 'broken.v');
     mkdirSync(OUT, { recursive: true });
     writeFileSync(file, 'module head(input wire clk); this is not verilog; endmodule\n');
-    const err = await start({ sW: 32, idxW: 8, valW: 32 }, { sources: [file] }).then(() => undefined, (e: unknown) => e);
+    const err = await start({ sW: 32, idxW: 8, valW: 32 }, { sources: [file] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(CocotbBridgeError);
     expect((err as Error).message).toMatch(/exited with status 3 before the bridge connected[\s\S]*broken\.v:1: syntax error/);
   });

@@ -37,9 +37,26 @@ describe('export pieces', () => {
       const cfg = parseConfig(c);
       return geometry(cfg, provenAccWidth(cfg));
     };
-    expect(axisLayout(g({}))).toMatchObject({ sUsedW: 128, sDataW: 128, valueW: 16, valueFieldW: 16, indexLsb: 16, indexFieldW: 8, mDataW: 24, valueSigned: false });
+    expect(axisLayout(g({}))).toMatchObject({
+      sUsedW: 128,
+      sDataW: 128,
+      valueW: 16,
+      valueFieldW: 16,
+      indexLsb: 16,
+      indexFieldW: 8,
+      mDataW: 24,
+      valueSigned: false,
+    });
     expect(axisLayout(g({ mode: 'argmax', inFmt: { width: 12, frac: 8 }, kPar: 3, inputs: 9, classes: 300, logitFmt: { width: 12, frac: 4 } }))).toMatchObject({
-      sUsedW: 36, sDataW: 40, valueW: 12, valueFieldW: 16, valueSigned: true, indexW: 9, indexLsb: 16, indexFieldW: 16, mDataW: 32,
+      sUsedW: 36,
+      sDataW: 40,
+      valueW: 12,
+      valueFieldW: 16,
+      valueSigned: true,
+      indexW: 9,
+      indexLsb: 16,
+      indexFieldW: 16,
+      mDataW: 32,
     });
   });
 
@@ -128,7 +145,11 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('export: N = 100 stream h
     // On Icarus (a quick build; the seed test runs Verilator): 12 vectors, every port every cycle.
     const c = headsim(['cosim', '--rtl', dir, '--weights', W, '--bias', b, '--backend', 'cocotb', '--vectors', '12', '--out', work, '--json', json], 600_000);
     expect(c.code, c.stdout + c.stderr).toBe(0);
-    const run = (JSON.parse(readFileSync(json, 'utf8')) as { runs: { mismatches: number; scoreboard: { checked: number; mismatches: number }; latency: { rtl: number } }[] }).runs[0]!;
+    const run = (
+      JSON.parse(readFileSync(json, 'utf8')) as {
+        runs: { mismatches: number; scoreboard: { checked: number; mismatches: number }; latency: { rtl: number } }[];
+      }
+    ).runs[0]!;
     expect(run).toMatchObject({ mismatches: 0, scoreboard: { checked: 36, mismatches: 0 } });
     expect(run.latency.rtl).toBe(m.timing.latency);
 
@@ -141,14 +162,39 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('export: N = 100 stream h
 describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('export: embedded memories, padded and sign-extended fields', () => {
   it('approx with the contents in the Verilog: no .mem file, no $readmemh; lint, testbench and cosim --rtl pass', () => {
     const dir = path.join(tmp, 'embed');
-    const e = headsim(['export', '--mode', 'approx', '--classes', '12', '--inputs', '32', '--kPar', '4', '--embed-memories', '--name', 'tiny', '--out', dir, '--verify', 'lint,tb', '--work', work], 600_000);
+    const e = headsim(
+      [
+        'export',
+        '--mode',
+        'approx',
+        '--classes',
+        '12',
+        '--inputs',
+        '32',
+        '--kPar',
+        '4',
+        '--embed-memories',
+        '--name',
+        'tiny',
+        '--out',
+        dir,
+        '--verify',
+        'lint,tb',
+        '--work',
+        work,
+      ],
+      600_000,
+    );
     expect(e.code, e.stdout + e.stderr).toBe(0);
     const files = readdirSync(dir);
     expect(files.filter((f) => f.endsWith('.mem'))).toEqual([]);
     expect(files).toContain('tiny_head.v');
     for (const f of files.filter((f) => f.endsWith('.v'))) expect(readFileSync(path.join(dir, f), 'utf8'), f).not.toMatch(/\$readmemh/);
     expect(readFileSync(path.join(dir, 'tiny_approx_scaler.v'), 'utf8')).toMatch(/scale\[0\] = 16'h[0-9a-f]{4};/);
-    expect(verified(manifest(dir)).map(([s, ok]) => [s, ok])).toEqual([['lint', true], ['tb', true]]);
+    expect(verified(manifest(dir)).map(([s, ok]) => [s, ok])).toEqual([
+      ['lint', true],
+      ['tb', true],
+    ]);
     const c = headsim(['cosim', '--rtl', dir, '--backend', 'cocotb', '--vectors', '8', '--out', work], 600_000);
     expect(c.code, c.stdout + c.stderr).toBe(0);
     expect(c.stdout).toMatch(/cosim: all checks passed/);
@@ -156,7 +202,26 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('export: embedded memorie
 
   it('argmax, 12-bit lanes (40-bit TDATA, 4 bits ignored), a 12-bit logit sign-extended to 16: lint, testbench and cosim --rtl pass', () => {
     const dir = path.join(tmp, 'padded');
-    const flags = ['--mode', 'argmax', '--classes', '5', '--inputs', '9', '--kPar', '3', '--inFmt', '12,8', '--wFmt', '12,8', '--biasFmt', '12,8', '--logitFmt', '12,4', '--topK', '5'];
+    const flags = [
+      '--mode',
+      'argmax',
+      '--classes',
+      '5',
+      '--inputs',
+      '9',
+      '--kPar',
+      '3',
+      '--inFmt',
+      '12,8',
+      '--wFmt',
+      '12,8',
+      '--biasFmt',
+      '12,8',
+      '--logitFmt',
+      '12,4',
+      '--topK',
+      '5',
+    ];
     const e = headsim(['export', ...flags, '--name', 'padded', '--out', dir, '--verify', 'lint,tb', '--work', work], 600_000);
     expect(e.code, e.stdout + e.stderr).toBe(0);
     const top = readFileSync(path.join(dir, 'padded.v'), 'utf8');

@@ -7,18 +7,29 @@ import { describe, expect, it } from 'vitest';
 import { MUTANTS, runMutant } from '../../../harness/mutants/campaign.ts';
 import { RTL_DIR } from '../../../harness/rtl/head-build.ts';
 
-
-const SAMPLE = ['move-ignores-backpressure', 'tie-goes-right', 'exp-table-entry', 'lane-past-n-not-zeroed', 'recip-done-a-cycle-early', 'stream-tie-goes-late', 'ram-reads-the-write-bank'];
+const SAMPLE = [
+  'move-ignores-backpressure',
+  'tie-goes-right',
+  'exp-table-entry',
+  'lane-past-n-not-zeroed',
+  'recip-done-a-cycle-early',
+  'stream-tie-goes-late',
+  'ram-reads-the-write-bank',
+];
 
 describe.skipIf(!hasVerilator)('fault injection', () => {
   const out = mkdtempSync(join(tmpdir(), 'headsim-mutants-'));
-  it.each(SAMPLE)('%s is caught with a first-divergence report', async (name) => {
-    const m = MUTANTS.find((x) => x.name === name)!;
-    const r = await runMutant(m, out, 40);
-    expect(r.caught).toBe(true);
-    expect(r.mismatch!.cycle).toBeGreaterThan(0);
-    expect(r.mismatch!.ports.length).toBeGreaterThan(0);
-  }, 1_200_000);
+  it.each(SAMPLE)(
+    '%s is caught with a first-divergence report',
+    async (name) => {
+      const m = MUTANTS.find((x) => x.name === name)!;
+      const r = await runMutant(m, out, 40);
+      expect(r.caught).toBe(true);
+      expect(r.mismatch!.cycle).toBeGreaterThan(0);
+      expect(r.mismatch!.ports.length).toBeGreaterThan(0);
+    },
+    1_200_000,
+  );
 });
 
 // Needs no simulator: an RTL edit that stops matching would make its mutant a silent no-op.

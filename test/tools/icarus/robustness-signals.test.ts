@@ -124,7 +124,11 @@ describe.skipIf(!ready)('a signal by PID to npx or npm reaches the whole run', (
   for (const wrapper of ['npx', 'npm'] as const) {
     for (const phase of ['build', 'run', 'cocotb'] as const) {
       for (const sig of Object.keys(SIGNALS) as Sig[]) {
-        it.skipIf(phase === 'cocotb' && !(hasIcarus && hasVenv))(`${sig} to ${wrapper === 'npx' ? 'npx headsim cosim' : 'npm run cosim --'} during the ${phase} phase`, () => stopAt(wrapper, phase, sig, out), 120_000);
+        it.skipIf(phase === 'cocotb' && !(hasIcarus && hasVenv))(
+          `${sig} to ${wrapper === 'npx' ? 'npx headsim cosim' : 'npm run cosim --'} during the ${phase} phase`,
+          () => stopAt(wrapper, phase, sig, out),
+          120_000,
+        );
       }
     }
   }

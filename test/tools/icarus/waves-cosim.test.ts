@@ -100,7 +100,9 @@ describe.skipIf(!hasVerilator)('a divergence', () => {
     expect(text).toContain('x_first <= (beat == 0);');
     writeFileSync(file, text.replace('x_first <= (beat == 0);', 'x_first <= (beat == 1);')); // a mutant
     const s = buildScenario(parseConfig({ classes: 10, inputs: 48, kPar: 8, mode: 'argmax' }), 20, 5);
-    const r = await cosimMode(s, DEFAULT_TRAFFIC, { dir: out }, (sc, mem, _dir, waves) => startHeadVerilator(sc, { mem, rtlDir, outRoot: join(out, 'verilator'), trace: waves.format }));
+    const r = await cosimMode(s, DEFAULT_TRAFFIC, { dir: out }, (sc, mem, _dir, waves) =>
+      startHeadVerilator(sc, { mem, rtlDir, outRoot: join(out, 'verilator'), trace: waves.format }),
+    );
     expect(r.portMismatch).not.toBeNull();
     const first = r.divergence!.firstInternalDifference!;
     expect(first.signal).toMatch(/^head\./);

@@ -1,5 +1,6 @@
 // MNIST end to end through the CLI: the trained head (harness/inputs/datasets/mnist.ts) on the 2000
 // test digits in argmax, softmax and approx, with default and --auto-formats, against labels.
+import type { QuantizationReport } from '../../../harness/check/quant-report.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +29,7 @@ function cli(command: string, args: string[], outDir = out) {
   const r = headsim([command, '--dataset', 'mnist', '--out', outDir, '--json', json, ...args], 900_000);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
-  return { stdout: r.stdout, rep: JSON.parse(readFileSync(json, 'utf8')) as { runs: Run[]; quantizationReport: any } };
+  return { stdout: r.stdout, rep: JSON.parse(readFileSync(json, 'utf8')) as { runs: Run[]; quantizationReport: QuantizationReport } };
 }
 
 beforeAll(async () => {
@@ -39,7 +40,7 @@ describe('headsim sim --dataset mnist', () => {
   it.each([[[]], [['--auto-formats']]])('%j: all 2000 digits, fixed point within 0.5 points of float, modes agree', (extra) => {
     const { rep, stdout } = cli('sim', extra);
     const q = rep.quantizationReport;
-    expect(q.labelAccuracy.float).toBeGreaterThanOrEqual(0.88);
+    expect(q.labelAccuracy!.float).toBeGreaterThanOrEqual(0.88);
     expect(rep.runs.map((r) => r.mode)).toEqual(['argmax', 'softmax', 'approx']);
     for (const r of rep.runs) {
       expect(r.vectors).toBe(2000);
@@ -47,9 +48,9 @@ describe('headsim sim --dataset mnist', () => {
       expect(r.latency.stages.input).toBe(98); // 784 / 8 beats
       expect(r.accuracy.modesAgree).toBe(1);
       expect(r.scoreboard.mismatches).toBe(0);
-      expect(Math.abs(r.accuracy.labelAccuracy - q.labelAccuracy.float)).toBeLessThanOrEqual(0.005);
+      expect(Math.abs(r.accuracy.labelAccuracy - q.labelAccuracy!.float)).toBeLessThanOrEqual(0.005);
     }
-    for (const k of ['inputs', 'weights', 'bias', 'logits']) expect(q[k].saturated).toBe(0);
+    for (const k of ['inputs', 'weights', 'bias', 'logits'] as const) expect(q[k].saturated).toBe(0);
     if (extra.length) {
       expect(q.inputs).toMatchObject({ source: 'auto', fmt: { width: 16, frac: 14 } }); // pixels in [0, 1]
       expect(q.weights).toMatchObject({ source: 'auto', fmt: { width: 16, frac: 15 } }); // max |W| < 1

@@ -48,7 +48,16 @@ describe('hangs and unbounded work are bad input, found at once', () => {
 
   it('a 10-million-point sweep grid is refused before it is listed', () => {
     const spec = join(tmp, 'huge.json');
-    writeFileSync(spec, JSON.stringify({ grid: { classes: Array.from({ length: 100 }, (_, i) => i + 2), inputs: Array.from({ length: 100 }, (_, i) => i + 1), topK: Array.from({ length: 1000 }, (_, i) => i + 1) } }));
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        grid: {
+          classes: Array.from({ length: 100 }, (_, i) => i + 2),
+          inputs: Array.from({ length: 100 }, (_, i) => i + 1),
+          topK: Array.from({ length: 1000 }, (_, i) => i + 1),
+        },
+      }),
+    );
     oneLine(headsim(['sweep', spec, '--dry-run'], 60_000), 2, /grid: .* = 10,000,000 points exceeds 100,000/);
   });
 });
@@ -98,7 +107,9 @@ describe('signals', () => {
   it('npx headsim passes SIGTERM on to the run and exits with its status', async () => {
     // 100,000 seed vectors: about 25 s of work on a quiet machine (the first seconds build the
     // scenario and its bit-true reference, which does not yield; then the model runs in batches)
-    const child = spawn(process.execPath, [BIN, 'sim', '--vectors', '100000', '--mode', 'argmax', '--out', join(tmp, 'sig')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'sim', '--vectors', '100000', '--mode', 'argmax', '--out', join(tmp, 'sig')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
@@ -118,7 +129,24 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
     const out = join(tmp, 'shared');
     const run = (seed: number) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const c = spawn(process.execPath, [...tsNodeArgs(), fileURLToPath(new URL('../../../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--mode', 'argmax', '--vectors', '30', '--seed', String(seed), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const c = spawn(
+          process.execPath,
+          [
+            ...tsNodeArgs(),
+            fileURLToPath(new URL('../../../cli/main.ts', import.meta.url)),
+            'cosim',
+            ...TINY,
+            '--mode',
+            'argmax',
+            '--vectors',
+            '30',
+            '--seed',
+            String(seed),
+            '--out',
+            out,
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
         let text = '';
         c.stdout.on('data', (d) => (text += d));
         c.stderr.on('data', (d) => (text += d));
@@ -139,11 +167,17 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
   it('an --out path with a space works; a dump window past the end is an error, no stale dump listed', () => {
     const out = join(tmp, 'with space');
     const json = join(out, 'r.json');
-    const r = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--json', json, '--waves', 'vcd', '--waves-from', '0', '--waves-to', '100'], 300_000);
+    const r = headsim(
+      ['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--json', json, '--waves', 'vcd', '--waves-from', '0', '--waves-to', '100'],
+      300_000,
+    );
     expect(r.code, r.stderr).toBe(0);
     const waves = JSON.parse(readFileSync(json, 'utf8')).runs[0].waves as string[];
     expect(waves.some((w) => w.endsWith('rtl.vcd'))).toBe(true);
-    const late = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--waves', '--waves-from', '900000', '--waves-to', '900100'], 300_000);
+    const late = headsim(
+      ['cosim', ...TINY, '--mode', 'argmax', '--vectors', '10', '--out', out, '--waves', '--waves-from', '900000', '--waves-to', '900100'],
+      300_000,
+    );
     oneLine(late, 2, /--waves-from 900000: the run ended at cycle \d+, before the dump window/);
     const dir = JSON.parse(readFileSync(json, 'utf8')).runs[0].dir as string;
     expect(readdirSync(dir).filter((f) => /\.(vcd|fst)$/.test(f))).toEqual([]); // the earlier run's dumps are not this run's
@@ -151,7 +185,24 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
 
   it('Ctrl-C during a Verilator build leaves no temp directory', async () => {
     const out = join(tmp, 'interrupted');
-    const c = spawn(process.execPath, [...tsNodeArgs(), fileURLToPath(new URL('../../../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--topK', '2', '--mode', 'argmax', '--vectors', '5', '--out', out], { stdio: 'ignore' });
+    const c = spawn(
+      process.execPath,
+      [
+        ...tsNodeArgs(),
+        fileURLToPath(new URL('../../../cli/main.ts', import.meta.url)),
+        'cosim',
+        ...TINY,
+        '--topK',
+        '2',
+        '--mode',
+        'argmax',
+        '--vectors',
+        '5',
+        '--out',
+        out,
+      ],
+      { stdio: 'ignore' },
+    );
     const root = join(out, 'verilator');
     await waitUntil(() => existsSync(root) && readdirSync(root).some((d) => d.startsWith('.tmp-')), 'a Verilator build in its temp directory');
     c.kill('SIGINT');
@@ -165,7 +216,8 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
     expect(r.code, r.stderr).toBe(0);
     const run = JSON.parse(readFileSync(json, 'utf8')).runs[0];
     expect(run.coverage.missed).toEqual([]);
-    for (const p of ['stall', 'banksFull', 'transferWithCompletion', 'inputGap', 'outputBackpressure', 'midRunReset', 'state.SELECT', 'state.NORM']) expect(run.coverage.required).toContain(p);
+    for (const p of ['stall', 'banksFull', 'transferWithCompletion', 'inputGap', 'outputBackpressure', 'midRunReset', 'state.SELECT', 'state.NORM'])
+      expect(run.coverage.required).toContain(p);
     for (const kind of ['line', 'toggle']) {
       expect(run.rtlCoverage[kind].total).toBeGreaterThan(0);
       expect(run.rtlCoverage[kind].hit).toBeGreaterThan(run.rtlCoverage[kind].total / 2);
@@ -176,8 +228,15 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
   it('a failed Verilator build is one line naming its log', () => {
     const bin = join(tmp, 'fakebin');
     mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, 'verilator'), '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Verilator 5.006 fake"; exit 0; fi\necho "%Error: rtl/head.v:1:1: injected failure" >&2\nexit 1\n', { mode: 0o755 });
-    const r = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '5', '--out', join(tmp, 'fail')], 120_000, { ...process.env, PATH: `${bin}:${process.env.PATH}` });
+    writeFileSync(
+      join(bin, 'verilator'),
+      '#!/bin/sh\nif [ "$1" = "--version" ]; then echo "Verilator 5.006 fake"; exit 0; fi\necho "%Error: rtl/head.v:1:1: injected failure" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
+    const r = headsim(['cosim', ...TINY, '--mode', 'argmax', '--vectors', '5', '--out', join(tmp, 'fail')], 120_000, {
+      ...process.env,
+      PATH: `${bin}:${process.env.PATH}`,
+    });
     oneLine(r, 1, /verilator build of 'head' failed \(exit 1\): %Error: rtl\/head\.v:1:1: injected failure; log: .*failed-\w+\.log/);
   }, 180_000);
 });

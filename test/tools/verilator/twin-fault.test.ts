@@ -14,11 +14,23 @@ import { hasVerilator } from '../../helpers/cli-and-tools.ts';
 
 const FAULTS = [
   // ties go to the right (the higher class index) at the first level
-  { module: 'comparator_tree', find: 'wire take_a = (ao && (!bo || av >= bv)) || (!ao && !bo);', replace: 'wire take_a = (ao && (!bo || av > bv)) || (!ao && !bo);' },
+  {
+    module: 'comparator_tree',
+    find: 'wire take_a = (ao && (!bo || av >= bv)) || (!ao && !bo);',
+    replace: 'wire take_a = (ao && (!bo || av > bv)) || (!ao && !bo);',
+  },
   // the division's first step adds Σe masked instead of flipped
-  { module: 'reciprocal', find: 'wire [T_W-1:0] t1 = {rc_t[T_W-2:0], 1\'b0} + (s ^ {T_W{b1}})', replace: 'wire [T_W-1:0] t1 = {rc_t[T_W-2:0], 1\'b0} + (s & {T_W{b1}})' },
+  {
+    module: 'reciprocal',
+    find: "wire [T_W-1:0] t1 = {rc_t[T_W-2:0], 1'b0} + (s ^ {T_W{b1}})",
+    replace: "wire [T_W-1:0] t1 = {rc_t[T_W-2:0], 1'b0} + (s & {T_W{b1}})",
+  },
   // the accumulator saturates when the sum fits
-  { module: 'mac_array', find: 'wire fits = (t[T_W-1:ACC_W-1] == {(T_W-ACC_W+1){t[T_W-1]}});', replace: 'wire fits = (t[T_W-1:ACC_W-1] != {(T_W-ACC_W+1){t[T_W-1]}});' },
+  {
+    module: 'mac_array',
+    find: 'wire fits = (t[T_W-1:ACC_W-1] == {(T_W-ACC_W+1){t[T_W-1]}});',
+    replace: 'wire fits = (t[T_W-1:ACC_W-1] != {(T_W-ACC_W+1){t[T_W-1]}});',
+  },
 ];
 
 const twin = (module: string) => TWINS.find((t) => t.module === module)!;
@@ -34,16 +46,20 @@ describe.skipIf(!hasVerilator)('a fault in one stage of rtl/', () => {
     writeFileSync(file, text.replace(f.find, f.replace));
   }
 
-  it.each(FAULTS.map((f) => [f.module, f] as const))("is reported by %s's twin test, naming it", async (module) => {
-    const t = twin(module);
-    const reports: string[] = [];
-    for (const config of Object.keys(t.configs)) {
-      const r = await runTwin(t, config, { cycles: 4000, seed: 1, dir, rtlDir });
-      if (r.mismatch) reports.push(mismatchText(r.mismatch));
-    }
-    expect(reports.length).toBeGreaterThan(0);
-    for (const text of reports) expect(text).toMatch(new RegExp(`^${module} \\[`));
-  }, 300_000);
+  it.each(FAULTS.map((f) => [f.module, f] as const))(
+    "is reported by %s's twin test, naming it",
+    async (module) => {
+      const t = twin(module);
+      const reports: string[] = [];
+      for (const config of Object.keys(t.configs)) {
+        const r = await runTwin(t, config, { cycles: 4000, seed: 1, dir, rtlDir });
+        if (r.mismatch) reports.push(mismatchText(r.mismatch));
+      }
+      expect(reports.length).toBeGreaterThan(0);
+      for (const text of reports) expect(text).toMatch(new RegExp(`^${module} \\[`));
+    },
+    300_000,
+  );
 
   it('leaves the other stages passing, on the builds of rtl/', async () => {
     const t = twin('stream_selector');

@@ -25,12 +25,16 @@ describe('twin tests', () => {
 describe.skipIf(!hasVerilator)('every stage against its RTL module alone, on random port traffic', () => {
   const dir = mkdtempSync(join(tmpdir(), 'headsim-twins-'));
   const cases = TWINS.flatMap((t) => Object.keys(t.configs).map((c) => [`${t.module} [${c}]`, t, c] as const));
-  it.each(cases)('%s', async (_name, twin, config) => {
-    const r = await runTwin(twin, config, { cycles: CYCLES, seed: 1, dir });
-    expect(r.mismatch && mismatchText(r.mismatch)).toBeNull();
-    expect(r.cycles).toBe(CYCLES);
-    expect(r.untoggled).toEqual([]);
-  }, 300_000);
+  it.each(cases)(
+    '%s',
+    async (_name, twin, config) => {
+      const r = await runTwin(twin, config, { cycles: CYCLES, seed: 1, dir });
+      expect(r.mismatch && mismatchText(r.mismatch)).toBeNull();
+      expect(r.cycles).toBe(CYCLES);
+      expect(r.untoggled).toEqual([]);
+    },
+    300_000,
+  );
 });
 
 describe('headsim twins', () => {
@@ -38,11 +42,15 @@ describe('headsim twins', () => {
     expect(await run(['twins', 'no_such_stage'])).toBe(2);
   });
 
-  it.skipIf(!hasVerilator)('runs the stages asked for and reports them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'headsim-twins-cli-'));
-    const json = join(dir, 'twins.json');
-    expect(await run(['twins', 'approx_scaler', '--cycles', '500', '--out', dir, '--json', json])).toBe(0);
-    const report = JSON.parse(readFileSync(json, 'utf8')) as { stage: string; cycles: number; mismatch: unknown }[];
-    expect(report.map((r) => [r.stage, r.cycles, r.mismatch])).toEqual([['approx_scaler', 500, null]]);
-  }, 300_000);
+  it.skipIf(!hasVerilator)(
+    'runs the stages asked for and reports them',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'headsim-twins-cli-'));
+      const json = join(dir, 'twins.json');
+      expect(await run(['twins', 'approx_scaler', '--cycles', '500', '--out', dir, '--json', json])).toBe(0);
+      const report = JSON.parse(readFileSync(json, 'utf8')) as { stage: string; cycles: number; mismatch: unknown }[];
+      expect(report.map((r) => [r.stage, r.cycles, r.mismatch])).toEqual([['approx_scaler', 500, null]]);
+    },
+    300_000,
+  );
 });

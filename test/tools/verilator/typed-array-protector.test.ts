@@ -32,7 +32,23 @@ describe('no ArrayBuffer is detached in a run', () => {
 
   it.skipIf(!hasVerilator)('cosim: lockstep with Verilator, VCD and FST waves', () => {
     for (const waves of ['vcd', 'fst']) {
-      const r = run(['cosim', '--classes', '4', '--inputs', '16', '--kPar', '8', '--mode', 'softmax', '--vectors', '12', '--waves', waves, '--out', join(out, waves)]);
+      const r = run([
+        'cosim',
+        '--classes',
+        '4',
+        '--inputs',
+        '16',
+        '--kPar',
+        '8',
+        '--mode',
+        'softmax',
+        '--vectors',
+        '12',
+        '--waves',
+        waves,
+        '--out',
+        join(out, waves),
+      ]);
       expect(r.code, r.stdout).toBe(0);
       expect(r.invalidated).not.toContain('Invalidating protector cell ArrayBufferDetaching');
     }

@@ -90,7 +90,10 @@ describe.skipIf(!hasVerilator)('verilator bridge on the fixture DUT', () => {
     batch.flags.fill(IN_S_VALID | IN_M_READY);
     batch.flags[0] |= 1; // reset
     batch.setData(50, [0xdeaddead]);
-    const err = await b.run(batch, 100).then(() => undefined, (e: unknown) => e);
+    const err = await b.run(batch, 100).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(VerilatorDriverError);
     expect((err as Error).message).toMatch(/magic fatal beat/);
     expect(isAlive(b.pid)).toBe(false);

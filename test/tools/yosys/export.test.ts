@@ -42,11 +42,28 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('headsim export: the seed
 
   it('ships the top, the unchanged modules, the images it reads, the datasheet, tb/, the core, the TCL', () => {
     const files = walk(moved).sort();
-    for (const f of ['seed_softmax.v', 'seed_softmax.md', 'seed_softmax.core', 'seed_softmax.tcl', 'seed_softmax.f', MANIFEST, 'tb/Makefile', 'tb/test_head.py', 'tb/golden.json', 'tb/requirements.txt'])
+    for (const f of [
+      'seed_softmax.v',
+      'seed_softmax.md',
+      'seed_softmax.core',
+      'seed_softmax.tcl',
+      'seed_softmax.f',
+      MANIFEST,
+      'tb/Makefile',
+      'tb/test_head.py',
+      'tb/golden.json',
+      'tb/requirements.txt',
+    ])
       expect(files).toContain(f);
     // split exp, divided reciprocal: weights, bias and the two exp tables; no reciprocal table, no scale
-    expect(files.filter((f) => f.endsWith('.mem'))).toEqual(['seed_softmax_bias.mem', 'seed_softmax_exp_hi.mem', 'seed_softmax_exp_lo.mem', 'seed_softmax_weights.mem']);
-    for (const f of readdirSync(path.join(ROOT, 'rtl')).filter((f) => f.endsWith('.v'))) expect(readFileSync(path.join(moved, f), 'utf8'), f).toBe(readFileSync(path.join(ROOT, 'rtl', f), 'utf8'));
+    expect(files.filter((f) => f.endsWith('.mem'))).toEqual([
+      'seed_softmax_bias.mem',
+      'seed_softmax_exp_hi.mem',
+      'seed_softmax_exp_lo.mem',
+      'seed_softmax_weights.mem',
+    ]);
+    for (const f of readdirSync(path.join(ROOT, 'rtl')).filter((f) => f.endsWith('.v')))
+      expect(readFileSync(path.join(moved, f), 'utf8'), f).toBe(readFileSync(path.join(ROOT, 'rtl', f), 'utf8'));
     const top = readFileSync(path.join(moved, 'seed_softmax.v'), 'utf8');
     expect(top).toMatch(/input\s+wire\s+aresetn/);
     expect(top).toMatch(/output wire \[23:0\]\s+m_axis_tdata/);
@@ -58,7 +75,11 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('headsim export: the seed
   });
 
   it('passed its own checks: lint clean, synthesis equal to headsim synth, every golden vector through the testbench', () => {
-    expect(m.verify.map((v) => [v.step, v.ok])).toEqual([['lint', true], ['synth', true], ['tb', true]]);
+    expect(m.verify.map((v) => [v.step, v.ok])).toEqual([
+      ['lint', true],
+      ['synth', true],
+      ['tb', true],
+    ]);
     const r = m.resources!;
     // headsim synth's script on the directory's own files: every figure equal
     expect(r.sameScript).toEqual(r.headsimSynth);
@@ -75,11 +96,19 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('headsim export: the seed
   });
 
   it('NAME.core is a FuseSoC CAPI2 core whose files exist; NAME.tcl and NAME.f name every source', (ctx) => {
-    const y = spawnSync('python3', ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path.join(moved, 'seed_softmax.core')], { encoding: 'utf8' });
+    const y = spawnSync(
+      'python3',
+      ['-c', 'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))', path.join(moved, 'seed_softmax.core')],
+      { encoding: 'utf8' },
+    );
     if (y.status !== 0 && /No module named 'yaml'/.test(y.stderr)) return ctx.skip(); // PyYAML reads it; FuseSoC itself is not installed here
     expect(y.status, y.stderr).toBe(0);
     expect(readFileSync(path.join(moved, 'seed_softmax.core'), 'utf8').split('\n')[0]).toBe('CAPI=2:');
-    const core = JSON.parse(y.stdout) as { name: string; filesets: Record<string, { files: (string | Record<string, unknown>)[]; file_type: string }>; targets: Record<string, { toplevel: string; filesets: string[] }> };
+    const core = JSON.parse(y.stdout) as {
+      name: string;
+      filesets: Record<string, { files: (string | Record<string, unknown>)[]; file_type: string }>;
+      targets: Record<string, { toplevel: string; filesets: string[] }>;
+    };
     expect(core.name).toBe('headsim:head:seed_softmax:1.0.0');
     const listed = Object.values(core.filesets).flatMap((f) => f.files.map((x) => (typeof x === 'string' ? x : Object.keys(x)[0]!)));
     for (const f of listed) expect(statSync(path.join(moved, f)).isFile(), f).toBe(true);
@@ -107,20 +136,22 @@ describe.skipIf(!hasVerilator || !hasIcarus || !hasTb)('headsim export: the seed
     const json = path.join(tmp, 'cosim.json');
     const r = headsim(['cosim', '--rtl', moved, '--vectors', '150', '--out', work, '--json', json], 600_000);
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const rep = JSON.parse(readFileSync(json, 'utf8')) as { runs: { mode: string; mismatches: number; cyclesCompared: number; scoreboard: { checked: number; mismatches: number } }[] };
+    const rep = JSON.parse(readFileSync(json, 'utf8')) as {
+      runs: { mode: string; mismatches: number; cyclesCompared: number; scoreboard: { checked: number; mismatches: number } }[];
+    };
     expect(rep.runs.map((x) => x.mode)).toEqual(['softmax']);
     expect(rep.runs[0]!.mismatches).toBe(0);
     expect(rep.runs[0]!.cyclesCompared).toBeGreaterThan(150 * 64);
     expect(rep.runs[0]!.scoreboard).toMatchObject({ checked: 450, mismatches: 0 });
   }, 600_000);
 
-  it('a run whose data is not the export\'s is refused, one line, exit 2', () => {
+  it("a run whose data is not the export's is refused, one line, exit 2", () => {
     const r = headsim(['cosim', '--rtl', moved, '--seed', '2', '--vectors', '5', '--out', work]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^headsim cosim: --rtl .*: this run's weights image differs from the export's \(exported with generated weights, seed 1\)/);
   });
 
-  it("the testbench fails on a wrong golden word; the lockstep on a changed module copy", () => {
+  it('the testbench fails on a wrong golden word; the lockstep on a changed module copy', () => {
     const bad = path.join(tmp, 'bad');
     cpSync(moved, bad, { recursive: true });
     const gold = path.join(bad, 'tb', 'golden.json');

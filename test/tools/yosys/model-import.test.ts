@@ -64,7 +64,8 @@ describe('every model: its head, and its float accuracy equal to the framework�
     expect(floats.filter((f, v) => f.order[0] === m.predicted![v]).length).toBe(labels.length);
     // fixed point (the bit-true reference of the RTL) agrees with float on ≥ 99 %
     let same = 0;
-    for (let v = 0; v < base.vectors.count; v++) if (topIndices(logits(base.g, base.w, relu, base.vectors.xQ, v * base.g.K), 1)[0] === floats[v]!.order[0]) same++;
+    for (let v = 0; v < base.vectors.count; v++)
+      if (topIndices(logits(base.g, base.w, relu, base.vectors.xQ, v * base.g.K), 1)[0] === floats[v]!.order[0]) same++;
     expect(same / base.vectors.count).toBeGreaterThanOrEqual(0.99);
   });
 
@@ -124,11 +125,36 @@ describe('malformed models: exit 2, one line naming the file and the reason', ()
     ['not a model: text', () => textFile, [], /notes\.txt: not a model/],
     ['no dense layer (ONNX)', () => fx('nodense.onnx'), [], /nodense\.onnx: no dense layer/],
     ['no dense layer (Keras)', () => fx('keras-nodense.keras'), [], /keras-nodense\.keras: no Dense layer/],
-    ['a layer the Keras evaluator refuses', () => fx('keras-conv.keras'), ['--model-inputs', fx('X.npy')], /keras-conv\.keras: layer 'conv2d' \(Conv2D\) is not evaluated .*export the model to ONNX/],
-    ['--head-layer naming a missing layer', () => fx('torch-mlp.onnx'), ['--head-layer', 'fc9'], /--head-layer fc9: .*torch-mlp\.onnx has no dense layer of that name \(dense layers: node_linear, node_linear_1\)/],
-    ['a model whose relu the flags contradict', () => fx('torch-mlp.onnx'), ['--relu', 'false'], /torch-mlp\.onnx: the model implies relu=true .* but relu=false was given/],
-    ['model inputs of another shape', () => fx('torch-cnn.onnx'), ['--model-inputs', fx('y.npy')], /y\.npy: model inputs of shape \[200\] do not fit the input of .*torch-cnn\.onnx, \[batch, 1, 8, 8\]/],
-    ['--model with --weights', () => fx('torch-mlp.onnx'), ['--weights', fx('X.npy')], /^headsim sim: --model .*torch-mlp\.onnx: provides the weights and bias; drop --weights$/],
+    [
+      'a layer the Keras evaluator refuses',
+      () => fx('keras-conv.keras'),
+      ['--model-inputs', fx('X.npy')],
+      /keras-conv\.keras: layer 'conv2d' \(Conv2D\) is not evaluated .*export the model to ONNX/,
+    ],
+    [
+      '--head-layer naming a missing layer',
+      () => fx('torch-mlp.onnx'),
+      ['--head-layer', 'fc9'],
+      /--head-layer fc9: .*torch-mlp\.onnx has no dense layer of that name \(dense layers: node_linear, node_linear_1\)/,
+    ],
+    [
+      'a model whose relu the flags contradict',
+      () => fx('torch-mlp.onnx'),
+      ['--relu', 'false'],
+      /torch-mlp\.onnx: the model implies relu=true .* but relu=false was given/,
+    ],
+    [
+      'model inputs of another shape',
+      () => fx('torch-cnn.onnx'),
+      ['--model-inputs', fx('y.npy')],
+      /y\.npy: model inputs of shape \[200\] do not fit the input of .*torch-cnn\.onnx, \[batch, 1, 8, 8\]/,
+    ],
+    [
+      '--model with --weights',
+      () => fx('torch-mlp.onnx'),
+      ['--weights', fx('X.npy')],
+      /^headsim sim: --model .*torch-mlp\.onnx: provides the weights and bias; drop --weights$/,
+    ],
   ] as const)('%s', async (_, model, extra, msg) => {
     errors.length = 0;
     vi.spyOn(console, 'error').mockImplementation((s: string) => void errors.push(s));
@@ -142,7 +168,9 @@ describe('malformed models: exit 2, one line naming the file and the reason', ()
 
   it('--model-inputs and --head-layer need --model', async () => {
     await expect(sourcedScenario(data('x', { model: undefined }), ['argmax'])).rejects.toThrow(/^--model-inputs: needs --model/);
-    await expect(sourcedScenario(data('x', { model: undefined, modelInputs: undefined, inputLabels: undefined, headLayer: 'fc' }), ['argmax'])).rejects.toThrow(/^--head-layer: needs --model$/);
+    await expect(sourcedScenario(data('x', { model: undefined, modelInputs: undefined, inputLabels: undefined, headLayer: 'fc' }), ['argmax'])).rejects.toThrow(
+      /^--head-layer: needs --model$/,
+    );
   });
 
   it('the Keras model it refuses to evaluate still gives its head (synthesis needs no body)', async () => {
@@ -154,7 +182,15 @@ describe('malformed models: exit 2, one line naming the file and the reason', ()
 
 describe('sweep --model: the model’s weights in the ROMs, label accuracy per point', () => {
   it('a spec with data.model: every point on the model’s head and body', async () => {
-    const spec = parseSpec({ base: { kPar: 4 }, grid: { mode: ['argmax', 'softmax'] }, data: { model: 'keras-mlp.h5', modelInputs: 'X.npy', inputLabels: 'y.npy', headLayer: 'dense_1' } }, 'spec', DIR);
+    const spec = parseSpec(
+      {
+        base: { kPar: 4 },
+        grid: { mode: ['argmax', 'softmax'] },
+        data: { model: 'keras-mlp.h5', modelInputs: 'X.npy', inputLabels: 'y.npy', headLayer: 'dense_1' },
+      },
+      'spec',
+      DIR,
+    );
     const d = await sweepData(spec.data, { params: {}, vectors: null, seed: 1, out: tmp });
     expect(d.implied).toMatchObject({ classes: 4, inputs: 16, relu: true });
     const head = (await loadModel(fx('keras-mlp.h5'))).head;
@@ -170,7 +206,21 @@ describe('sweep --model: the model’s weights in the ROMs, label accuracy per p
     const specPath = join(tmp, 'one.json');
     writeFileSync(specPath, JSON.stringify({ base: { mode: 'argmax', kPar: 4 }, vectors: 200 }));
     const json = join(tmp, 'sweep.json');
-    const r = headsim(['sweep', specPath, '--model', fx('torch-mlp.onnx'), '--model-inputs', fx('X.npy'), '--input-labels', fx('y.npy'), '--no-modules', '--out', tmp, '--json', json]);
+    const r = headsim([
+      'sweep',
+      specPath,
+      '--model',
+      fx('torch-mlp.onnx'),
+      '--model-inputs',
+      fx('X.npy'),
+      '--input-labels',
+      fx('y.npy'),
+      '--no-modules',
+      '--out',
+      tmp,
+      '--json',
+      json,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const row = JSON.parse(readFileSync(json, 'utf8')).points[0];
     expect(row.status).toBe('ok');
@@ -185,18 +235,40 @@ describe('sweep --model: the model’s weights in the ROMs, label accuracy per p
 describe.skipIf(!hasVerilator)('cosim --model: lockstep with the RTL on Verilator', () => {
   // one model keeps CI lean: the Keras and ONNX readers are checked in process above, and the
   // lockstep does not care where the weights came from (docs/real-data.md has all four runs)
-  it.each(['torch-cnn.onnx'])('%s: 0 mismatches, model float accuracy = the framework’s, fixed-point top-1 = float on ≥ 0.99', (model) => {
-    const json = join(tmp, `cosim-${model}.json`);
-    const r = headsim(['cosim', '--model', fx(model), '--model-inputs', fx('X.npy'), '--input-labels', fx('y.npy'), '--auto-formats', '--mode', 'argmax', '--out', tmp, '--json', json], 600_000);
-    expect(r.code, r.stderr).toBe(0);
-    const rep = JSON.parse(readFileSync(json, 'utf8'));
-    const run0 = rep.runs[0];
-    expect(run0.vectors).toBe(200);
-    expect(run0.cyclesCompared).toBeGreaterThan(0);
-    expect(run0.mismatches + run0.scoreboard.mismatches).toBe(0);
-    expect(run0.accuracy.top1VsFloat).toBeGreaterThanOrEqual(0.99);
-    expect(rep.quantizationReport.labelAccuracy.model).toBe(EXPECTED[model]!.accuracy);
-    expect(rep.model).toMatchObject({ path: fx(model), headOp: model.endsWith('.onnx') ? 'Gemm' : 'Dense' });
-    expect(r.stdout).toMatch(/accuracy vs labels: model \(float, as its framework computes it\) \d+\.\d\d%/);
-  }, 600_000);
+  it.each(['torch-cnn.onnx'])(
+    '%s: 0 mismatches, model float accuracy = the framework’s, fixed-point top-1 = float on ≥ 0.99',
+    (model) => {
+      const json = join(tmp, `cosim-${model}.json`);
+      const r = headsim(
+        [
+          'cosim',
+          '--model',
+          fx(model),
+          '--model-inputs',
+          fx('X.npy'),
+          '--input-labels',
+          fx('y.npy'),
+          '--auto-formats',
+          '--mode',
+          'argmax',
+          '--out',
+          tmp,
+          '--json',
+          json,
+        ],
+        600_000,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const rep = JSON.parse(readFileSync(json, 'utf8'));
+      const run0 = rep.runs[0];
+      expect(run0.vectors).toBe(200);
+      expect(run0.cyclesCompared).toBeGreaterThan(0);
+      expect(run0.mismatches + run0.scoreboard.mismatches).toBe(0);
+      expect(run0.accuracy.top1VsFloat).toBeGreaterThanOrEqual(0.99);
+      expect(rep.quantizationReport.labelAccuracy.model).toBe(EXPECTED[model]!.accuracy);
+      expect(rep.model).toMatchObject({ path: fx(model), headOp: model.endsWith('.onnx') ? 'Gemm' : 'Dense' });
+      expect(r.stdout).toMatch(/accuracy vs labels: model \(float, as its framework computes it\) \d+\.\d\d%/);
+    },
+    600_000,
+  );
 });

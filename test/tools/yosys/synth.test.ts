@@ -80,10 +80,14 @@ describe('Yosys stat and ltp parsing', () => {
 
 describe('the split synth_xilinx is synth_xilinx', () => {
   it('MAP_MEMORY is exactly what synth_xilinx -family xc7 runs in its map_memory step', async () => {
-    const v = 'module t(input clk, input [9:0] a, output reg [15:0] q);\n(* rom_style = "block" *) reg [15:0] rom [0:1023];\ninitial $readmemh("t.hex", rom);\nalways @(posedge clk) q <= rom[a];\nendmodule\n';
+    const v =
+      'module t(input clk, input [9:0] a, output reg [15:0] q);\n(* rom_style = "block" *) reg [15:0] rom [0:1023];\ninitial $readmemh("t.hex", rom);\nalways @(posedge clk) q <= rom[a];\nendmodule\n';
     const hex = Array.from({ length: 1024 }, (_, i) => ((i * 40503) & 0xffff).toString(16)).join('\n') + '\n';
     const r = await runYosysIsolated(
-      ['-p', 'read_verilog t.v; synth_xilinx -family xc7 -noiopad -top t -run :map_memory; echo on; debug synth_xilinx -family xc7 -noiopad -top t -run map_memory:map_ffram'],
+      [
+        '-p',
+        'read_verilog t.v; synth_xilinx -family xc7 -noiopad -top t -run :map_memory; echo on; debug synth_xilinx -family xc7 -noiopad -top t -run map_memory:map_ffram',
+      ],
       { 't.v': v, 't.hex': hex },
       { timeoutMs: 300_000 },
     );
@@ -124,54 +128,84 @@ describe('Yosys failures', () => {
 });
 
 describe('headsim synth on a tiny configuration (real Yosys)', () => {
-  it(
-    'reports non-zero LUT/FF and one DSP48E1 per multiplier: cPar·kPar in the MAC array, one in the reciprocal divider',
-    () => {
-      const dir = mkdtempSync(join(tmpdir(), 'headsim-synth-'));
-      const json = join(dir, 'synth.json');
-      // classes 2, inputs 4, kPar 4: cPar = 2 rows × 4 lanes = 8 multipliers.
-      const r = headsim(['synth', '--classes', '2', '--inputs', '4', '--kPar', '4', '--topK', '2', '--mode', 'softmax', '--json', json, '--timeout', '900'], 1_800_000);
-      expect(r.code, r.stderr).toBe(0);
-      const rep = JSON.parse(readFileSync(json, 'utf8'));
-      expect(rep.lut).toBeGreaterThan(0);
-      expect(rep.ff).toBeGreaterThan(0);
-      expect(rep.carry).toBeGreaterThan(0);
-      expect(rep.logicDepth).toBeGreaterThan(0);
-      expect(rep.modules.mac_array.dsp).toBe(2 * 4);
-      expect(rep.modules.divider.dsp).toBe(1);
-      expect(Object.keys(rep.modules).sort()).toEqual(['comparator_tree', 'divider', 'exp_unit', 'input_stage', 'logit_bank', 'mac_array', 'normalizer', 'output_stage', 'reciprocal']);
-      expect(rep.modulesTotal.dsp).toBe(rep.dsp);
-      // the MAC array, the split exp product per exp lane (expPar auto = 2: with one beat per
-      // vector the back end bounds the II, and two lanes are the fewest that reach cPar's), the reciprocal multiply
-      expect(rep.modules.exp_unit.dsp).toBe(2);
-      expect(rep.dsp).toBe(2 * 4 + 2 + 1);
-      // The split exp tables are LUTs, the reciprocal is a division: the back end has no block RAM.
-      expect(rep.modules.exp_unit.bram + rep.modules.reciprocal.bram + rep.modules.output_stage.bram).toBe(0);
-      expect(rep.yosysVersion).toMatch(/^Yosys 0\.55/);
-      // the pre-route estimate: a clock, its kind, the critical path between two registers of rtl/
-      expect(rep.fmaxKind).toBe('estimate');
-      expect(rep.timing.kind).toBe('estimate');
-      expect(rep.fmax).toBe(rep.timing.fmax);
-      expect(rep.timing.fmax).toBeGreaterThan(50);
-      expect(rep.timing.fmax).toBeCloseTo(1000 / rep.timing.period, 0);
-      for (const end of [rep.timing.path.from, rep.timing.path.to]) expect([...HEAD_MODULES, 'head', 'port']).toContain(end.module);
-      expect(rep.timing.path.steps.length).toBeGreaterThan(1);
-      expect(rep.latencyNs).toBeCloseTo((rep.latency * 1000) / rep.fmax, 0);
-      expect(r.stdout).toMatch(/pre-route estimate .*MHz/);
-      expect(rep.script).toContain('synth_xilinx -family xc7 -flatten -noiopad');
-      expect(r.stdout).toMatch(/total \(flattened\)/);
+  it('reports non-zero LUT/FF and one DSP48E1 per multiplier: cPar·kPar in the MAC array, one in the reciprocal divider', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headsim-synth-'));
+    const json = join(dir, 'synth.json');
+    // classes 2, inputs 4, kPar 4: cPar = 2 rows × 4 lanes = 8 multipliers.
+    const r = headsim(
+      ['synth', '--classes', '2', '--inputs', '4', '--kPar', '4', '--topK', '2', '--mode', 'softmax', '--json', json, '--timeout', '900'],
+      1_800_000,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const rep = JSON.parse(readFileSync(json, 'utf8'));
+    expect(rep.lut).toBeGreaterThan(0);
+    expect(rep.ff).toBeGreaterThan(0);
+    expect(rep.carry).toBeGreaterThan(0);
+    expect(rep.logicDepth).toBeGreaterThan(0);
+    expect(rep.modules.mac_array.dsp).toBe(2 * 4);
+    expect(rep.modules.divider.dsp).toBe(1);
+    expect(Object.keys(rep.modules).sort()).toEqual([
+      'comparator_tree',
+      'divider',
+      'exp_unit',
+      'input_stage',
+      'logit_bank',
+      'mac_array',
+      'normalizer',
+      'output_stage',
+      'reciprocal',
+    ]);
+    expect(rep.modulesTotal.dsp).toBe(rep.dsp);
+    // the MAC array, the split exp product per exp lane (expPar auto = 2: with one beat per
+    // vector the back end bounds the II, and two lanes are the fewest that reach cPar's), the reciprocal multiply
+    expect(rep.modules.exp_unit.dsp).toBe(2);
+    expect(rep.dsp).toBe(2 * 4 + 2 + 1);
+    // The split exp tables are LUTs, the reciprocal is a division: the back end has no block RAM.
+    expect(rep.modules.exp_unit.bram + rep.modules.reciprocal.bram + rep.modules.output_stage.bram).toBe(0);
+    expect(rep.yosysVersion).toMatch(/^Yosys 0\.55/);
+    // the pre-route estimate: a clock, its kind, the critical path between two registers of rtl/
+    expect(rep.fmaxKind).toBe('estimate');
+    expect(rep.timing.kind).toBe('estimate');
+    expect(rep.fmax).toBe(rep.timing.fmax);
+    expect(rep.timing.fmax).toBeGreaterThan(50);
+    expect(rep.timing.fmax).toBeCloseTo(1000 / rep.timing.period, 0);
+    for (const end of [rep.timing.path.from, rep.timing.path.to]) expect([...HEAD_MODULES, 'head', 'port']).toContain(end.module);
+    expect(rep.timing.path.steps.length).toBeGreaterThan(1);
+    expect(rep.latencyNs).toBeCloseTo((rep.latency * 1000) / rep.fmax, 0);
+    expect(r.stdout).toMatch(/pre-route estimate .*MHz/);
+    expect(rep.script).toContain('synth_xilinx -family xc7 -flatten -noiopad');
+    expect(r.stdout).toMatch(/total \(flattened\)/);
 
-      // Plain synth_xilinx (BRAM contents kept through mapping) gives the same FF, DSP, BRAM and
-      // CARRY4; LUTs differ only by ABC's sensitivity to cell order.
-      const plainJson = join(dir, 'plain.json');
-      const p = headsim(['synth', '--classes', '2', '--inputs', '4', '--kPar', '4', '--topK', '2', '--mode', 'softmax', '--json', plainJson, '--timeout', '900', '--no-modules', '--keep-bram-init'], 1_800_000);
-      expect(p.code, p.stderr).toBe(0);
-      const plain = JSON.parse(readFileSync(plainJson, 'utf8'));
-      expect(plain.script).not.toContain('setparam -unset INIT');
-      expect(rep.script).toContain('setparam -unset INIT');
-      for (const k of ['ff', 'dsp', 'bram', 'ramb36', 'ramb18', 'carry']) expect(rep[k], k).toBe(plain[k]);
-      expect(Math.abs(rep.lut - plain.lut) / plain.lut).toBeLessThan(0.02);
-    },
-    1_800_000,
-  );
+    // Plain synth_xilinx (BRAM contents kept through mapping) gives the same FF, DSP, BRAM and
+    // CARRY4; LUTs differ only by ABC's sensitivity to cell order.
+    const plainJson = join(dir, 'plain.json');
+    const p = headsim(
+      [
+        'synth',
+        '--classes',
+        '2',
+        '--inputs',
+        '4',
+        '--kPar',
+        '4',
+        '--topK',
+        '2',
+        '--mode',
+        'softmax',
+        '--json',
+        plainJson,
+        '--timeout',
+        '900',
+        '--no-modules',
+        '--keep-bram-init',
+      ],
+      1_800_000,
+    );
+    expect(p.code, p.stderr).toBe(0);
+    const plain = JSON.parse(readFileSync(plainJson, 'utf8'));
+    expect(plain.script).not.toContain('setparam -unset INIT');
+    expect(rep.script).toContain('setparam -unset INIT');
+    for (const k of ['ff', 'dsp', 'bram', 'ramb36', 'ramb18', 'carry']) expect(rep[k], k).toBe(plain[k]);
+    expect(Math.abs(rep.lut - plain.lut) / plain.lut).toBeLessThan(0.02);
+  }, 1_800_000);
 });

@@ -11,14 +11,34 @@ import { HEAD_MODULES } from '../../../harness/synth/netlist.ts';
 import { headsim } from '../../helpers/cli-and-tools.ts';
 
 // an HX1K has 1280 logic cells and no DSP: one 8 × 8 product in LUTs (8-bit logits: a negative EXP_SHIFT on chparam)
-const TINY_HX = ['--classes', '2', '--inputs', '4', '--kPar', '1', '--cPar', '1', '--topK', '1', '--inFmt', '8,4', '--wFmt', '8,6', '--biasFmt', '8,4', '--logitFmt', '8,3'];
+const TINY_HX = [
+  '--classes',
+  '2',
+  '--inputs',
+  '4',
+  '--kPar',
+  '1',
+  '--cPar',
+  '1',
+  '--topK',
+  '1',
+  '--inFmt',
+  '8,4',
+  '--wFmt',
+  '8,6',
+  '--biasFmt',
+  '8,4',
+  '--logitFmt',
+  '8,3',
+];
 const modules = [...HEAD_MODULES, 'head'];
 const tmp = mkdtempSync(join(tmpdir(), 'headsim-timing-'));
 
 describe('headsim synth --target ice40-hx1k (real Yosys and nextpnr)', () => {
-  it('places and routes: the routed clock is nextpnr\'s (no DSP blocks), above it the estimate; the same seed places the same; the second run is cached', () => {
+  it("places and routes: the routed clock is nextpnr's (no DSP blocks), above it the estimate; the same seed places the same; the second run is cached", () => {
     const json = (n: number) => join(tmp, `hx1k-${n}.json`);
-    const run = (n: number, ...extra: string[]) => headsim(['synth', '--target', 'ice40-hx1k', ...TINY_HX, '--mode', 'argmax', '--out', tmp, '--json', json(n), ...extra], 900_000);
+    const run = (n: number, ...extra: string[]) =>
+      headsim(['synth', '--target', 'ice40-hx1k', ...TINY_HX, '--mode', 'argmax', '--out', tmp, '--json', json(n), ...extra], 900_000);
     const a = run(1);
     expect(a.code, a.stderr).toBe(0);
     const r = JSON.parse(readFileSync(json(1), 'utf8'));
@@ -50,7 +70,10 @@ describe('headsim synth --target ice40-hx1k (real Yosys and nextpnr)', () => {
 
   it('a head that does not fit exits 2 with the numbers; a run past --timeout exits 2 naming it', () => {
     // 2 × 8 products: 16 SB_MAC16 on a part with 8
-    const big = headsim(['synth', '--target', 'ice40-up5k', '--classes', '2', '--inputs', '8', '--kPar', '8', '--cPar', '2', '--topK', '1', '--mode', 'argmax', '--out', tmp], 900_000);
+    const big = headsim(
+      ['synth', '--target', 'ice40-up5k', '--classes', '2', '--inputs', '8', '--kPar', '8', '--cPar', '2', '--topK', '1', '--mode', 'argmax', '--out', tmp],
+      900_000,
+    );
     expect(big.code).toBe(2);
     expect(big.stderr).toMatch(/does not fit ice40-up5k: 16 SB_MAC16 > 8/);
     const slow = headsim(['synth', '--target', 'ice40-hx1k', ...TINY_HX, '--mode', 'argmax', '--timeout', '1', '--no-cache'], 300_000);
@@ -65,7 +88,10 @@ describe('headsim synth --target ice40-hx1k (real Yosys and nextpnr)', () => {
 describe('an iCE40 sweep (real Yosys and nextpnr)', () => {
   it('carries the routed clock and latency in ns per point, cached like synthesis; SB_MAC16 paths cost their multiply', () => {
     const spec = join(tmp, 'ice40-tiny.json');
-    writeFileSync(spec, JSON.stringify({ target: 'ice40-up5k', vectors: 20, base: { classes: 2, inputs: 4, kPar: 2, cPar: 1, topK: 1 }, points: [{ mode: 'softmax' }] }));
+    writeFileSync(
+      spec,
+      JSON.stringify({ target: 'ice40-up5k', vectors: 20, base: { classes: 2, inputs: 4, kPar: 2, cPar: 1, topK: 1 }, points: [{ mode: 'softmax' }] }),
+    );
     const out = join(tmp, 'sweep');
     const first = headsim(['sweep', spec, '--out', out, '--jobs', '1'], 1_200_000);
     expect(first.code, first.stderr + first.stdout).toBe(0);
