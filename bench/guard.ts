@@ -57,7 +57,7 @@ export interface GuardResult {
 export async function guard(
   after: string,
   before: string,
-  o: { baseline: string; rounds: number; scenarios: string[]; scale?: number; log: (s: string) => void },
+  o: { baseline: string; rounds: number; scenarios: string[]; scale?: number; log: (s: string) => void; /** the bar (default GUARD_MIN) */ min?: number },
 ): Promise<GuardResult> {
   const make = { before: await modelFactory(before), after: await modelFactory(after) };
   const rows: GuardRow[] = [];
@@ -88,7 +88,7 @@ export async function guard(
       rows.push({ scenario: name, path, before: stats(b), after: stats(a), ratio: stats(a.map((x, i) => x / b[i]!)) });
     }
   }
-  return { baseline: o.baseline, rounds: o.rounds, rows, pass: rows.every((r) => (r.ratio?.median ?? 0) >= GUARD_MIN) };
+  return { baseline: o.baseline, rounds: o.rounds, rows, pass: rows.every((r) => (r.ratio?.median ?? 0) >= (o.min ?? GUARD_MIN)) };
 }
 
 export function guardText(g: GuardResult): string {

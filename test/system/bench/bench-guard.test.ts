@@ -1,5 +1,7 @@
 // The speed guard catches a slower model: a copy of this tree with a busy loop in one component
-// (the MAC array) measured against this tree fails it, an unchanged copy passes.
+// (the MAC array) measured against this tree fails it, an unchanged copy passes. The bar here is
+// 0.6, not the guard's 0.9: the test runs beside others on a loaded machine, where the same
+// tree measures 0.8–1.2× against itself, while the busy loop makes the model several times slower.
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,24 +21,24 @@ function copyTree(name: string, edit: (src: string) => string): string {
   return root;
 }
 
-const quick = { baseline: 'this tree', rounds: 5, scenarios: ['seed'], scale: 0.3, log: () => {} };
+const quick = { baseline: 'this tree', rounds: 7, scenarios: ['seed'], scale: 0.3, log: () => {}, min: 0.6 };
 
 describe('speed guard', () => {
   it('fails a model with a busy loop in one component', async () => {
     const anchor = '// Stages last first';
     const slow = copyTree('slow', (src) => {
       expect(src).toContain(anchor);
-      // about 300 square roots per cycle the MAC array is clocked: several times its own work
+      // about 1000 square roots per cycle the MAC array is clocked: several times the whole model's work
       return src
         .replace(anchor, 'const sink = new Float64Array(1);\n      ' + anchor)
         .replace(
           'if (${c.v(stall)}) ${c.exit}',
-          'if (${c.v(stall)}) ${c.exit}\n        { let s_ = 0; for (let i_ = 0; i_ < 300; i_++) s_ += Math.sqrt(i_ + ${c.v(inp.beat)}); ${c.ext(sink)}[0] = s_; }',
+          'if (${c.v(stall)}) ${c.exit}\n        { let s_ = 0; for (let i_ = 0; i_ < 1000; i_++) s_ += Math.sqrt(i_ + ${c.v(beat)}); ${c.ext(sink)}[0] = s_; }',
         );
     });
     const r = await guard(slow, REPO, quick);
     expect(
-      r.rows.map((x) => x.ratio!.median).every((x) => x < 0.9),
+      r.rows.map((x) => x.ratio!.median).every((x) => x < quick.min),
       JSON.stringify(r.rows.map((x) => x.ratio)),
     ).toBe(true);
     expect(r.pass).toBe(false);
