@@ -94,8 +94,18 @@ describe('headsim bench --quick', () => {
       expect(rep.icarusCyclesPerSecond).toBeGreaterThan(0);
       expect(sc.mismatches.icarus).toBe(0);
     } else expect(rep.icarusCyclesPerSecond).toBeNull();
-    // four goals, and the tracing goal in both formats, full and with the model's signals only
-    expect(rep.goals.map((g: { name: string }) => g.name)).toHaveLength(7);
+    // the seed scenario's goals (the large head's needs its scenario): speed against Verilator -O2,
+    // lockstep against it and in cycles/s, against cocotb, and tracing in both formats
+    const goals = rep.goals as Array<{ name: string; scenario: string; target: number; met: boolean | null }>;
+    expect(goals.map((g) => g.name)).toEqual([
+      'model ≥ 1.0× Verilator -O2 alone',
+      'Verilator lockstep ≥ 0.6× Verilator -O2 alone (wall)',
+      'Verilator lockstep ≥ 1,500,000 compared cycles/s',
+      'Verilator lockstep ≥ 500× cocotb lockstep',
+      'model with VCD ≥ 3× Verilator with full --trace',
+      'model with FST ≥ 9× Verilator with full --trace-fst',
+    ]);
+    expect(goals.every((g) => g.scenario === sc.name)).toBe(true);
     const text = readFileSync(md, 'utf8');
     expect(text).toMatch(/^# headsim bench results/);
     expect(text).toContain(rep.machine.cpu);
