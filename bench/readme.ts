@@ -1,6 +1,6 @@
 // The README's speed table, made from a bench report and written between its markers: `npm run
 // bench` regenerates it with bench/results.md and bench/results.json, so no README figure is
-// typed by hand (test/readme-figures.test.ts holds the README to bench/results.json).
+// typed by hand (test/unit/readme-figures.test.ts holds the README to bench/results.json).
 import type { BenchReport } from './report.ts';
 import { rate, ratioStats } from './report.ts';
 import type { Stats } from './stats.ts';
