@@ -7,6 +7,7 @@ import { InputError } from '../lib/errors.ts';
 import { benchCommand } from './commands/bench.ts';
 import { cosimCommand } from './commands/cosim.ts';
 import { mutantsCommand } from './commands/mutants.ts';
+import { proveCommand } from './commands/prove.ts';
 import { simCommand } from './commands/sim.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { synthCommand } from './commands/synth.ts';
@@ -21,7 +22,7 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // errors are printed once, as one line, by run()
   p.helpCommand('help [command]', 'show the help of a command');
-  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, benchCommand, mutantsCommand]) add(p);
+  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, benchCommand, mutantsCommand, proveCommand]) add(p);
   return p;
 }
 

@@ -1,0 +1,70 @@
+// `headsim prove` for one configuration: build the formal model (build.ts), check every
+// property (engine.ts), turn each counterexample into a VCD with its GTKWave layout (cex.ts).
+// Verdicts: proved (by an inductive invariant: pdr), failed (at a depth, with its trace), or
+// unknown at the depth the bounded check reached; the run passes only when every property is
+// proved.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Scenario } from '../inputs/scenario.ts';
+import { buildFormalModel, type FormalModel } from './build.ts';
+import { checkProperty, type EngineOptions, type PropertyResult } from './engine.ts';
+import { counterexample, type Counterexample } from './cex.ts';
+
+export interface ProveReport {
+  dir: string;
+  properties: (PropertyResult & { cex: Counterexample | null })[];
+  proved: number;
+  failed: number;
+  unknown: number;
+  buildSeconds: number;
+  seconds: number;
+}
+
+/** AIGER output index of each property (the model's .aim: `output <i> 0 bad_<name>`). */
+export function outputIndex(aim: string): Map<string, number> {
+  return new Map([...readFileSync(aim, 'utf8').matchAll(/^output (\d+) \d+ bad_(\w+)$/gm)].map((m) => [m[2]!, Number(m[1])]));
+}
+
+export async function prove(
+  s: Scenario,
+  dir: string,
+  opts: EngineOptions & { only?: string[]; rtlDir?: string },
+  onResult?: (r: PropertyResult) => void,
+): Promise<ProveReport> {
+  const t0 = performance.now();
+  mkdirSync(dir, { recursive: true });
+  const model: FormalModel = await buildFormalModel(s, dir, { rtlDir: opts.rtlDir });
+  const index = outputIndex(model.aim);
+  const results: ProveReport['properties'] = [];
+  for (const p of model.properties) {
+    if (opts.only && !opts.only.includes(p.name)) continue;
+    const i = index.get(p.name);
+    if (i === undefined) throw new Error(`property ${p.name}: no output bad_${p.name} in ${model.aim}`);
+    const t = performance.now();
+    const verdict = await checkProperty(model, i, opts);
+    const r = { name: p.name, lemma: p.lemma, doc: p.doc, verdict, seconds: (performance.now() - t) / 1000 };
+    const cex = verdict.status === 'failed' ? await counterexample(model, p.name, verdict.witness, verdict.depth) : null;
+    results.push({ ...r, cex });
+    onResult?.(r);
+  }
+  const count = (st: string) => results.filter((r) => r.verdict.status === st).length;
+  return {
+    dir,
+    properties: results,
+    proved: count('proved'),
+    failed: count('failed'),
+    unknown: count('unknown'),
+    buildSeconds: model.seconds,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** One line per property, as the CLI prints it. */
+export function verdictText(r: PropertyResult): string {
+  const v = r.verdict;
+  if (v.status === 'proved') return `proved (inductive invariant, ${v.clauses} clauses at frame ${v.frame})`;
+  if (v.status === 'failed') return `FAILED at depth ${v.depth} (${v.engine})`;
+  return `unknown at depth ${v.depth}`;
+}
+
+export const runDirOf = (out: string, s: Scenario) => join(out, 'prove', `${s.g.mode}-n${s.g.N}-k${s.g.K}-kp${s.g.kPar}-cp${s.g.cPar}-t${s.config.topK}-${s.g.stream ? 'stream' : 'tree'}-${s.g.emitAll ? 'all' : 'topk'}-e${s.g.expPar}`);
