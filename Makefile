@@ -2,7 +2,7 @@
 #   make cosim   — installs what it needs, runs the seed scenario in lockstep (model vs Verilator)
 #   make test    — installs what it needs, runs the test suite
 SHELL := /bin/bash
-APT_PACKAGES := verilator iverilog gtkwave xvfb imagemagick x11-utils slurm-wlm munge chromium
+APT_PACKAGES := verilator iverilog gtkwave xvfb imagemagick x11-utils slurm-wlm munge chromium yosys
 VENV := .venv
 
 .PHONY: deps apt node venv cosim test sim sweep bench clean

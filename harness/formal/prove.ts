@@ -34,12 +34,15 @@ export async function prove(
   const t0 = performance.now();
   mkdirSync(dir, { recursive: true });
   const model: FormalModel = await buildFormalModel(s, dir, { rtlDir: opts.rtlDir });
+  // The outputs are the bad_* ports in property order; the map names those not constant.
   const index = outputIndex(model.aim);
+  model.properties.forEach((p, i) => {
+    const at = index.get(p.name);
+    if (at !== undefined && at !== i) throw new Error(`property ${p.name}: output ${at} in ${model.aim}, expected ${i}`);
+  });
   const results: ProveReport['properties'] = [];
-  for (const p of model.properties) {
+  for (const [i, p] of model.properties.entries()) {
     if (opts.only && !opts.only.includes(p.name)) continue;
-    const i = index.get(p.name);
-    if (i === undefined) throw new Error(`property ${p.name}: no output bad_${p.name} in ${model.aim}`);
     const t = performance.now();
     const verdict = await checkProperty(model, i, opts);
     const r = { name: p.name, lemma: p.lemma, doc: p.doc, verdict, seconds: (performance.now() - t) / 1000 };
