@@ -21,7 +21,7 @@ export interface Counterexample {
 export const CYCLE_TIME = 10;
 
 const PORTS = ['rst', 's_valid', 'dut.s_ready', 's_last', 'dut.m_valid', 'm_ready', 'dut.m_index', 'dut.m_value', 'dut.m_last'];
-const GHOSTS = ['f_beat', 'f_inflight', 'f_entry', 'f_in_count', 'f_out_count', 'f_tag', 'f_tag_state', 'f_tag_entries', 'f_tag_wait', 'f_cyc', 'f_since'].map((g) => `props.${g}`);
+const GHOSTS = ['f_beat', 'f_inflight', 'f_entry', 'f_in_count', 'f_out_count', 'f_tag', 'f_tag_state', 'f_tag_entries', 'f_lat_on', 'f_lat_wait', 'f_cyc', 'f_since'].map((g) => `props.${g}`);
 const INTERNAL = ['state', 'input_stage.beat', 'input_stage.pass', 'logit_bank.z_work_full', 'logit_bank.z_hold_full', 'output_stage.em_k', 'output_stage.em_full'].map((n) => `dut.${n}`);
 
 /** Signals of the dump (one scope, formal_top, flattened names) → widths. */

@@ -78,7 +78,7 @@ export async function checkEquivalence(s: Scenario, goldDir: string, gateDir: st
     '',
   ].join('\n');
   await runYosys(dir, script, 'model');
-  const out = await abc(dir, `read_aiger model.aig; strash; dprove -T ${opts.timeout}; write_cex -a cex-equiv.aiw`, opts.timeout * 1000 + 60_000);
+  const out = (await abc(dir, `read_aiger model.aig; strash; dprove -T ${opts.timeout}; write_cex -a cex-equiv.aiw`, opts.timeout * 1000 + 60_000)) ?? "";
   if (/Networks are equivalent|Property proved|UNSATISFIABLE/.test(out)) return { status: 'equivalent' };
   const f = /asserted in frame (\d+)|Networks are NOT EQUIVALENT/.exec(out);
   if (f) {

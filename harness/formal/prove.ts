@@ -28,7 +28,7 @@ export function outputIndex(aim: string): Map<string, number> {
 export async function prove(
   s: Scenario,
   dir: string,
-  opts: EngineOptions & { only?: string[]; rtlDir?: string },
+  opts: EngineOptions & { only?: string[]; rtlDir?: string; /** stop at the first failed property (mutants) */ stopAtFailure?: boolean },
   onResult?: (r: PropertyResult) => void,
 ): Promise<ProveReport> {
   const t0 = performance.now();
@@ -40,15 +40,25 @@ export async function prove(
     const at = index.get(p.name);
     if (at !== undefined && at !== i) throw new Error(`property ${p.name}: output ${at} in ${model.aim}, expected ${i}`);
   });
+  // Lemmas first (each under the ones before it), then the rest; with --property, the lemmas
+  // the chosen properties assume are checked too (a proof under an unchecked lemma is none).
+  const wanted = new Set(opts.only ?? model.properties.map((p) => p.name));
+  for (let size = 0; size !== wanted.size; ) {
+    size = wanted.size;
+    for (const p of model.properties) if (wanted.has(p.name)) for (const l of p.assumes) wanted.add(l);
+  }
+  const order = [...model.properties.entries()].filter(([, p]) => wanted.has(p.name)).sort(([a, p], [b, q]) => Number(q.lemma) - Number(p.lemma) || a - b);
   const results: ProveReport['properties'] = [];
-  for (const [i, p] of model.properties.entries()) {
-    if (opts.only && !opts.only.includes(p.name)) continue;
+  for (const [i, p] of order) {
     const t = performance.now();
-    const verdict = await checkProperty(model, i, opts);
+    let verdict = await checkProperty(model, i, opts);
+    const unproved = p.assumes.filter((l) => results.find((r) => r.name === l)?.verdict.status !== 'proved');
+    if (verdict.status === 'proved' && unproved.length) verdict = { status: 'unknown', depth: 0, unprovedLemmas: unproved };
     const r = { name: p.name, lemma: p.lemma, doc: p.doc, verdict, seconds: (performance.now() - t) / 1000 };
     const cex = verdict.status === 'failed' ? await counterexample(model, p.name, verdict.witness, verdict.depth) : null;
     results.push({ ...r, cex });
     onResult?.(r);
+    if (opts.stopAtFailure && verdict.status === 'failed') break;
   }
   const count = (st: string) => results.filter((r) => r.verdict.status === st).length;
   return {
@@ -65,8 +75,9 @@ export async function prove(
 /** One line per property, as the CLI prints it. */
 export function verdictText(r: PropertyResult): string {
   const v = r.verdict;
-  if (v.status === 'proved') return `proved (inductive invariant, ${v.clauses} clauses at frame ${v.frame})`;
+  if (v.status === 'proved') return v.engine === 'scorr' ? 'proved (induction: signal correspondence)' : `proved (inductive invariant, ${v.clauses} clauses at frame ${v.frame})`;
   if (v.status === 'failed') return `FAILED at depth ${v.depth} (${v.engine})`;
+  if (v.unprovedLemmas) return `unknown: proved only under ${v.unprovedLemmas.join(', ')}, not proved`;
   return `unknown at depth ${v.depth}`;
 }
 

@@ -9,11 +9,17 @@ import { timing, type Geometry } from '../../models/geometry.ts';
 export const PROPS_DIR = fileURLToPath(new URL('./props/', import.meta.url));
 export const HEAD_PROPS = `${PROPS_DIR}head_props.v`;
 
-/** A property: `wire p_<name> = …;` in a property file. */
+/** A property: `wire p_<name> = …;` in a property file, with its attributes. */
 export interface PropertyDecl {
   name: string;
-  /** (* lemma *): proved on its own; the other properties are checked on traces where every lemma held */
+  /** (* lemma *): proved on its own (assuming the lemmas before it); other properties may assume it */
   lemma: boolean;
+  /**
+   * The lemmas it is checked under: the property counts as violated only on traces where these
+   * held throughout. (* lemmas = "a,b" *) names them; by default every lemma (for a lemma, every
+   * one before it). A proof under a lemma that is not itself proved proves nothing (prove.ts).
+   */
+  assumes: string[];
   /** the comment lines above it: what it says */
   doc: string;
 }
@@ -21,15 +27,27 @@ export interface PropertyDecl {
 /** The properties of a property file, in order, with the comments that explain them. */
 export function propertiesOf(file: string): PropertyDecl[] {
   const lines = readFileSync(file, 'utf8').split('\n');
-  const out: PropertyDecl[] = [];
+  const found: { name: string; lemma: boolean; listed: string[] | null; doc: string }[] = [];
   lines.forEach((line, i) => {
-    const m = /^\s*(\(\*\s*lemma\s*\*\)\s*)?wire p_(\w+)\s*=/.exec(line);
+    const m = /^\s*(?:\(\*([^*]*)\*\)\s*)?wire p_(\w+)\s*=/.exec(line);
     if (!m) return;
+    const attrs = m[1] ?? '';
+    const listed = /\blemmas\s*=\s*"([^"]*)"/.exec(attrs);
     const doc: string[] = [];
     for (let j = i - 1; j >= 0 && /^\s*\/\//.test(lines[j]!); j--) doc.unshift(lines[j]!.replace(/^\s*\/\/\s?/, ''));
-    out.push({ name: m[2]!, lemma: m[1] !== undefined, doc: doc.join(' ') });
+    found.push({
+      name: m[2]!,
+      lemma: /(^|,)\s*lemma\s*(,|$)/.test(attrs),
+      listed: listed ? listed[1]!.split(',').map((n) => n.trim()).filter(Boolean) : null,
+      doc: doc.join(' '),
+    });
   });
-  return out;
+  const lemmas = found.filter((p) => p.lemma).map((p) => p.name);
+  return found.map(({ listed, ...p }) => {
+    const before = p.lemma ? lemmas.slice(0, lemmas.indexOf(p.name)) : lemmas;
+    for (const n of listed ?? []) if (!before.includes(n)) throw new Error(`${file}: p_${p.name} assumes '${n}', which is not a lemma${p.lemma ? ' before it' : ''}`);
+    return { ...p, assumes: listed ?? before };
+  });
 }
 
 /** Taps of a property file: wire name → path of the head's signal. */
@@ -57,6 +75,8 @@ export function propsParams(g: Geometry): Record<string, number> {
     LATENCY: t.latency,
     II: t.ii,
     ENTRY_CYCLES: div + 1,
+    // the timing counters count to the longest wait they check, and one past it (they stop at their maximum)
+    T_W: Math.max(4, Math.ceil(Math.log2(Math.max(t.latency, t.ii, t.latency - g.B + (div + 1) * g.E) + 2))),
   };
 }
 
@@ -69,22 +89,18 @@ const paramList = (p: Record<string, number | string>) =>
 export function topSource(g: Geometry, headParams: Record<string, number | string>, properties: PropertyDecl[]): string {
   const sW = g.kPar * g.inW;
   const bad = properties.map((p) => `  output wire bad_${p.name},\n`).join('');
-  // A property counts as violated only on a trace where the source kept its rules throughout,
-  // and (unless it is a lemma) where every lemma held: the lemmas are proved on their own, so
-  // this removes only unreachable traces, and the engine need not rediscover them.
-  // Lemma k is checked where lemmas 0..k−1 held (each is proved in turn, so the order is sound).
-  const held = (names: string[]) => (names.length ? names.map((n) => `held_${n}`).join(' && ') : "1'b1");
-  const lemmas: string[] = [];
+  // A property counts as violated only on a trace where the source kept its rules throughout
+  // and where the lemmas it assumes held: the lemmas are proved on their own (each under the
+  // ones before it, so the order is sound), so this removes only unreachable traces, and the
+  // engine need not rediscover them.
+  const held = (names: string[]) => names.map((n) => ` && held_${n}`).join('');
   const lines: string[] = ['  wire env_ok;  // driven by props.env_ok (build.ts)', "  reg env_held = 1'b1;", '  always @(posedge clk) env_held <= env_held && env_ok;'];
   for (const p of properties) lines.push(`  wire ok_${p.name};  // driven by props.p_${p.name} (build.ts)`);
-  for (const p of properties) {
-    lines.push(`  assign bad_${p.name} = env_held && env_ok && ${held(p.lemma ? lemmas : properties.filter((q) => q.lemma).map((q) => q.name))} && !ok_${p.name};`);
-    if (p.lemma) {
-      // held_<lemma>: it held in every cycle so far, this one included
-      lines.push(`  reg was_${p.name} = 1'b1;`, `  always @(posedge clk) was_${p.name} <= was_${p.name} && ok_${p.name};`, `  wire held_${p.name} = was_${p.name} && ok_${p.name};`);
-      lemmas.push(p.name);
-    }
+  for (const p of properties.filter((q) => q.lemma)) {
+    // held_<lemma>: it held in every cycle so far, this one included
+    lines.push(`  reg was_${p.name} = 1'b1;`, `  always @(posedge clk) was_${p.name} <= was_${p.name} && ok_${p.name};`, `  wire held_${p.name} = was_${p.name} && ok_${p.name};`);
   }
+  for (const p of properties) lines.push(`  assign bad_${p.name} = env_held && env_ok${held(p.assumes)} && !ok_${p.name};`);
   const okWires = lines.join('\n') + '\n';
   return `// Generated by harness/formal/top.ts: do not edit.
 module formal_top (

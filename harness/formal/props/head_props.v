@@ -24,6 +24,7 @@ module head_props #(
   parameter integer LATENCY = 25,
   parameter integer II = 20,
   parameter integer ENTRY_CYCLES = 1,
+  parameter integer T_W = 9,  // the timing counters (they stop at 2^T_W - 1)
   parameter integer BEAT_W = (BEATS - 1 < 1) ? 1 : $clog2(BEATS),
   parameter integer PASS_W = (PASSES - 1 < 1) ? 1 : $clog2(PASSES)
 ) (
@@ -48,10 +49,9 @@ module head_props #(
   localparam [31:0] LAST_ENTRY_32 = ENTRIES - 1;
   localparam [K_W-1:0] LAST_ENTRY = LAST_ENTRY_32[K_W-1:0];
   localparam [31:0] CLASSES_32 = CLASSES;
-  localparam integer T_W = 9;  // cycle counters; timing properties stop counting at 2^T_W - 1
   localparam [T_W-1:0] T_MAX = {T_W{1'b1}};
   // cycles from a vector's last beat to its first entry, with the head empty before it
-  localparam integer TAIL = LATENCY - BEATS;  // f_tag_wait is 0 in the cycle after the last beat
+  localparam integer TAIL = LATENCY - BEATS;  // f_lat_wait is 0 in the cycle after the last beat
   localparam [1:0] S_IDLE = 2'd0;
 
   // ---- taps: internal signals of head (paths as in rtl/, generate scopes included)
@@ -123,24 +123,31 @@ module head_props #(
   (* anyconst *) reg [2:0] f_tag;
   reg [1:0] f_tag_state;        // 0 not accepted, 1 accepted, 2 fully emitted
   reg [K_W-1:0] f_tag_entries;  // its entries accepted so far
-  reg f_tag_empty;              // the head was empty when it was accepted
-  reg [T_W-1:0] f_tag_wait;     // cycles since its last beat
   wire tag_in = in_done && f_tag_state == 2'd0 && f_in_count == f_tag;
   wire tag_out = f_tag_state == 2'd1 && f_out_count == f_tag;   // it is the vector going out
   always @(posedge clk)
     if (rst) begin
       f_tag_state <= 2'd0;
       f_tag_entries <= 0;
-      f_tag_empty <= 1'b0;
-      f_tag_wait <= 0;
     end else begin
-      if (tag_in) begin
-        f_tag_state <= 2'd1;
-        f_tag_empty <= f_inflight == 0;
-        f_tag_wait <= 0;
-      end else if (f_tag_wait != T_MAX) f_tag_wait <= f_tag_wait + 1'b1;
+      if (tag_in) f_tag_state <= 2'd1;
       if (tag_out && m_hs) f_tag_entries <= f_tag_entries + 1'b1;
       if (tag_out && out_done) f_tag_state <= 2'd2;
+    end
+
+  // A vector accepted into an empty head (the next one out): cycles since its last beat.
+  reg f_lat_on;
+  reg [T_W-1:0] f_lat_wait;
+  always @(posedge clk)
+    if (rst) begin
+      f_lat_on <= 1'b0;
+      f_lat_wait <= 0;
+    end else if (in_done && f_inflight == 0) begin
+      f_lat_on <= 1'b1;
+      f_lat_wait <= 0;
+    end else begin
+      if (out_done) f_lat_on <= 1'b0;
+      if (f_lat_wait != T_MAX) f_lat_wait <= f_lat_wait + 1'b1;
     end
 
   // Both handshakes always ready since reset (the probe's conditions: latency, II).
@@ -213,14 +220,14 @@ module head_props #(
   // Latency: with m_ready held high, a vector accepted into an empty head shows its first entry
   // TAIL cycles after its last beat (the formula's latency when its beats come back to back) and
   // its last ENTRY_CYCLES·(E−1) cycles later.
-  wire p_latency = rst || !(f_all_ready && f_tag_state == 2'd1 && f_tag_empty) || (
-      (m_valid && tag_out && f_tag_entries == 0) ? f_tag_wait == TAIL[T_W-1:0]
-      : (f_tag_wait <= TAIL[T_W-1:0] + ENTRY_CYCLES * (ENTRIES - 1)));
+  (* lemmas = "beat_frame,occupancy,no_spurious" *) wire p_latency = rst || !(f_all_ready && f_lat_on) || (
+      (m_valid && f_entry == 0) ? f_lat_wait == TAIL[T_W-1:0]
+      : (f_lat_wait <= TAIL[T_W-1:0] + ENTRY_CYCLES * (ENTRIES - 1)));
   // Throughput: inputs and outputs always ready: the first entries of consecutive vectors come
   // II cycles apart, and the first vector's LATENCY cycles after reset.
   wire first_entry = m_valid && f_entry == 0;
-  wire p_first_latency = rst || !probe || f_started || (first_entry == (f_cyc == LATENCY[T_W-1:0]));
-  wire p_ii = rst || !probe || !f_started || (first_entry ? f_since == II[T_W-1:0] : f_since < II[T_W-1:0]);
+  (* lemmas = "" *) wire p_first_latency = rst || !probe || f_started || (first_entry == (f_cyc == LATENCY[T_W-1:0]));
+  (* lemmas = "beat_frame,occupancy,no_spurious" *) wire p_ii = rst || !probe || !f_started || (first_entry ? f_since == II[T_W-1:0] : f_since < II[T_W-1:0]);
 
   always @(*) begin
     assert(p_reset_idle);
