@@ -73,6 +73,8 @@ export function propsParams(g: Geometry): Record<string, number> {
     CPAR: g.cPar,
     EMIT_ALL: g.emitAll ? 1 : 0,
     LATENCY: t.latency,
+    // cycles from the back end's first cycle (state leaves IDLE) to the first entry
+    BACK: (t.stages.select ?? 0) + (t.stages.normalize ?? 0) + (t.stages.emit ?? 0),
     II: t.ii,
     ENTRY_CYCLES: div + 1,
     // the timing counters count to the longest wait they check, and one past it (they stop at their maximum)

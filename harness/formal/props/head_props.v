@@ -22,6 +22,7 @@ module head_props #(
   parameter integer EMIT_ALL = 0,
   // timing (models/geometry.ts timing()): latency, II, cycles between two entries of a vector
   parameter integer LATENCY = 25,
+  parameter integer BACK = 17,
   parameter integer II = 20,
   parameter integer ENTRY_CYCLES = 1,
   parameter integer T_W = 9,  // the timing counters (they stop at 2^T_W - 1)
@@ -52,6 +53,7 @@ module head_props #(
   localparam [T_W-1:0] T_MAX = {T_W{1'b1}};
   // cycles from a vector's last beat to its first entry, with the head empty before it
   localparam integer TAIL = LATENCY - BEATS;  // f_lat_wait is 0 in the cycle after the last beat
+  localparam integer FRONT = TAIL - BACK;     // f_lat_wait in the back end's first cycle
   localparam [1:0] S_IDLE = 2'd0;
 
   // ---- taps: internal signals of head (paths as in rtl/, generate scopes included)
@@ -136,17 +138,21 @@ module head_props #(
     end
 
   // A vector accepted into an empty head (the next one out): cycles since its last beat.
-  reg f_lat_on;
+  // f_lat_back: the back end has taken it (the sequencer left IDLE since).
+  reg f_lat_on, f_lat_back;
   reg [T_W-1:0] f_lat_wait;
   always @(posedge clk)
     if (rst) begin
       f_lat_on <= 1'b0;
+      f_lat_back <= 1'b0;
       f_lat_wait <= 0;
     end else if (in_done && f_inflight == 0) begin
       f_lat_on <= 1'b1;
+      f_lat_back <= 1'b0;
       f_lat_wait <= 0;
     end else begin
       if (out_done) f_lat_on <= 1'b0;
+      if (state != S_IDLE) f_lat_back <= 1'b1;
       if (f_lat_wait != T_MAX) f_lat_wait <= f_lat_wait + 1'b1;
     end
 
@@ -211,23 +217,29 @@ module head_props #(
   (* lemma *) wire p_held_while_out = rst || !(m_valid && !m_last) || z_hold_full;
   // Nothing comes out that did not go in.
   (* lemma *) wire p_no_spurious = rst || !m_valid || f_inflight != 0;
+  // A vector partly emitted is still counted in flight.
+  (* lemma, lemmas = "no_spurious" *) wire p_entry_open = rst || f_entry == 0 || f_inflight != 0;
   // Ghost bookkeeping (lemmas about the counters alone): the counts agree with f_inflight; the
   // tagged vector is not passed before it is accepted; its entries are the ones going out.
   (* lemma *) wire p_counts = rst || (f_in_count - f_out_count) == f_inflight[2:0];
   (* lemma *) wire p_tag_before = rst || f_tag_state != 2'd0 || (f_in_count <= f_tag && f_inflight <= {1'b0, f_in_count});
-  (* lemma *) wire p_tag_entries = rst || (tag_out ? f_tag_entries == f_entry : (f_tag_state == 2'd2 || f_tag_entries == 0));
+  (* lemma, lemmas = "no_spurious,entry_open,counts,tag_before" *) wire p_tag_entries = rst || (tag_out ? f_tag_entries == f_entry : (f_tag_state == 2'd2 || f_tag_entries == 0));
   (* lemma *) wire p_tag_state = rst || f_tag_state != 2'd3;
+  // The latency's first part: such a vector reaches the back end (the sequencer leaves IDLE)
+  // FRONT cycles after its last beat, whatever follows it.
+  (* lemma, lemmas = "beat_frame,occupancy" *) wire p_latency_front = rst || !(f_lat_on && !f_lat_back) || (
+      state != S_IDLE ? f_lat_wait == FRONT[T_W-1:0] : f_lat_wait < FRONT[T_W-1:0]);
   // Latency: with m_ready held high, a vector accepted into an empty head shows its first entry
   // TAIL cycles after its last beat (the formula's latency when its beats come back to back) and
   // its last ENTRY_CYCLES·(E−1) cycles later.
-  (* lemmas = "beat_frame,occupancy,no_spurious" *) wire p_latency = rst || !(f_all_ready && f_lat_on) || (
+  (* lemmas = "latency_front" *) wire p_latency = rst || !(f_all_ready && f_lat_on) || (
       (m_valid && f_entry == 0) ? f_lat_wait == TAIL[T_W-1:0]
       : (f_lat_wait <= TAIL[T_W-1:0] + ENTRY_CYCLES * (ENTRIES - 1)));
   // Throughput: inputs and outputs always ready: the first entries of consecutive vectors come
   // II cycles apart, and the first vector's LATENCY cycles after reset.
   wire first_entry = m_valid && f_entry == 0;
   (* lemmas = "" *) wire p_first_latency = rst || !probe || f_started || (first_entry == (f_cyc == LATENCY[T_W-1:0]));
-  (* lemmas = "beat_frame,occupancy,no_spurious" *) wire p_ii = rst || !probe || !f_started || (first_entry ? f_since == II[T_W-1:0] : f_since < II[T_W-1:0]);
+  (* lemmas = "" *) wire p_ii = rst || !probe || !f_started || (first_entry ? f_since == II[T_W-1:0] : f_since < II[T_W-1:0]);
 
   always @(*) begin
     assert(p_reset_idle);
@@ -237,6 +249,7 @@ module head_props #(
     assert(p_index);
     assert(p_class_order);
     assert(p_no_spurious);
+    assert(p_entry_open);
     assert(p_tag_order);
     assert(p_tag_once);
     assert(p_beat_frame);
@@ -246,6 +259,7 @@ module head_props #(
     assert(p_tag_before);
     assert(p_tag_entries);
     assert(p_tag_state);
+    assert(p_latency_front);
     assert(p_latency);
     assert(p_first_latency);
     assert(p_ii);
