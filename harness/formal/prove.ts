@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../inputs/scenario.ts';
 import { buildFormalModel, type FormalModel } from './build.ts';
+import type { MemFiles } from '../rtl/memfiles.ts';
 import { checkProperty, type EngineOptions, type PropertyResult } from './engine.ts';
 import { counterexample, type Counterexample } from './cex.ts';
 
@@ -18,6 +19,8 @@ export interface ProveReport {
   unknown: number;
   buildSeconds: number;
   seconds: number;
+  /** the memory images the model was built with (a replay through lockstep loads the same) */
+  mem: MemFiles;
 }
 
 /** AIGER output index of each property (the model's .aim: `output <i> 0 bad_<name>`). */
@@ -68,6 +71,7 @@ export async function prove(
     failed: count('failed'),
     unknown: count('unknown'),
     buildSeconds: model.seconds,
+    mem: model.mem,
     seconds: (performance.now() - t0) / 1000,
   };
 }
