@@ -12,7 +12,8 @@ export function proofRow(p: MutantProof): string[] {
     : props.failed
       ? `FAILS ${props.failed.property} at depth ${props.failed.depth} (${props.failed.vcd})`
       : `${props.proved}/${props.checked} proved${props.unknown ? `, ${props.unknown} unknown` : ''}: not a stream-contract fault`;
-  const replay = props?.failed ? (props.failed.replay.mismatch ? `caught at cycle ${props.failed.replay.mismatch.cycle}` : 'not caught') : '-';
+  const f = props?.failed;
+  const replay = !f ? '-' : !f.replay ? `- (${f.harness} harness: not a trace of the ports)` : f.replay.mismatch ? `caught at cycle ${f.replay.mismatch.cycle}` : 'not caught';
   const eq = p.equivalence
     ? p.equivalence.map((e) => (e.verdict.status === 'different' ? `different at depth ${e.verdict.depth} (${e.verdict.vcd})` : e.verdict.status === 'unknown' ? `unknown (${e.verdict.reason})` : `equivalent`)).join('; ')
     : '-';

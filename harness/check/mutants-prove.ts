@@ -20,7 +20,7 @@ export interface MutantProof {
   /** null: a memory-image mutant (the proofs cut the ROM reads, so no property can see it) */
   properties: {
     /** the first property that failed, its trace, and that trace through lockstep */
-    failed: { property: string; depth: number; vcd: string; gtkw: string; replay: ReplayResult } | null;
+    failed: { property: string; harness: string; depth: number; vcd: string; gtkw: string; replay: ReplayResult | null } | null;
     proved: number;
     unknown: number;
     checked: number;
@@ -54,9 +54,9 @@ export async function proveMutant(m: Mutant, outRoot: string, opts: { timeout: n
     const bad = r.properties.find((p) => p.verdict.status === 'failed');
     let failed: NonNullable<MutantProof['properties']>['failed'] = null;
     if (bad && bad.cex && bad.verdict.status === 'failed') {
-      const stimulus = readStimulus(bad.verdict.witness, join(r.dir, 'model.aim'));
-      const replay = await replayThroughLockstep(s, stimulus, r.mem, { rtlDir, outRoot: dir });
-      failed = { property: bad.name, depth: bad.verdict.depth, vcd: bad.cex.vcd, gtkw: bad.cex.gtkw, replay };
+      // a trace of the head's ports replays through lockstep; a selector harness's trace drives the selector alone
+      const replay = bad.harness === 'head' ? await replayThroughLockstep(s, readStimulus(bad.verdict.witness, join(bad.modelDir, 'model.aim')), r.mem, { rtlDir, outRoot: dir }) : null;
+      failed = { property: bad.name, harness: bad.harness, depth: bad.verdict.depth, vcd: bad.cex.vcd, gtkw: bad.cex.gtkw, replay };
     }
     properties = { failed, proved: r.proved, unknown: r.unknown, checked: r.properties.length, seconds: r.seconds };
   }

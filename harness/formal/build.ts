@@ -20,7 +20,7 @@ import { writeMemFiles, type MemFiles } from '../rtl/memfiles.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { CommandNotFoundError, runCommand, tail } from '../../lib/proc.ts';
 import { InputError } from '../../lib/errors.ts';
-import { HEAD_PROPS, propertiesOf, tapsOf, topSource, type PropertyDecl } from './top.ts';
+import { HEAD_PROPS, PROPS_DIR, harnessTopSource, propertiesOf, tapsOf, topSource, type PropertyDecl } from './top.ts';
 
 /** Cells of the head whose result (or compared operands) is at least this wide are datapath. */
 export const DATA_W = 12;
@@ -121,5 +121,24 @@ export async function buildFormalModel(s: Scenario, dir: string, opts: { cut?: b
   writeFileSync(top, topSource(s.g, { ...rtlParams(s.g, s.config.relu), ...fileParams(mem) }, properties));
   const sources = [...rtlSources(opts.rtlDir), HEAD_PROPS, top];
   await runYosys(dir, buildScript(sources, properties, tapsOf(HEAD_PROPS), { cut: opts.cut !== false }), 'model');
+  return { dir, aig: join(dir, 'model.aig'), aim: join(dir, 'model.aim'), il: join(dir, 'model.il'), properties, mem, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * The ranking harness of the configuration's selector (props/tree_rank.v or stream_rank.v): the
+ * selector alone, its inputs driven as the head drives them, the logits free and not cut (the
+ * comparisons are what it checks).
+ */
+export async function buildSelectorModel(s: Scenario, dir: string, mem: MemFiles, opts: { rtlDir?: string } = {}): Promise<FormalModel> {
+  const t0 = performance.now();
+  const g = s.g;
+  const module = g.stream ? 'stream_rank' : 'tree_rank';
+  const file = `${PROPS_DIR}${module}.v`;
+  const properties = propertiesOf(file);
+  const params: Record<string, number> = { CLASSES: g.N, ROUNDS: g.R, IDX_W: g.idxW, LOGIT_W: g.logitW, ...(g.stream ? {} : { LEVELS: g.L }) };
+  const top = join(dir, 'formal_top.v');
+  writeFileSync(top, harnessTopSource(module, params, properties));
+  const sources = [...rtlSources(opts.rtlDir), file, top];
+  await runYosys(dir, buildScript(sources, properties, [], { cut: false }), 'model');
   return { dir, aig: join(dir, 'model.aig'), aim: join(dir, 'model.aim'), il: join(dir, 'model.il'), properties, mem, seconds: (performance.now() - t0) / 1000 };
 }

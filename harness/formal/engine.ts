@@ -22,6 +22,8 @@ export type Verdict =
 
 export interface PropertyResult {
   name: string;
+  /** the harness it belongs to: head (head_props.v) or the selector's (tree_rank, stream_rank) */
+  harness: string;
   lemma: boolean;
   doc: string;
   verdict: Verdict;
@@ -70,10 +72,10 @@ export function parseBmc(out: string): { failed: number } | { clean: number } {
   return { clean: n ? Number(n[1]) : 0 };
 }
 
-/** The cone of output `index`, all inputs kept (the witness has one value per design input). */
-const cone = (index: number) => `read_aiger model.aig; cone -a -s -O ${index}; strash; scleanup`;
+/** The cone of output `index`, all inputs and latches kept (a witness gives a value to each of the design's). */
+const cone = (index: number) => `read_aiger model.aig; cone -a -s -O ${index}; strash`;
 /** Sequential reductions that keep the output's behaviour from reset (proved by induction). */
-const REDUCE = 'scorr; dc2; scorr';
+const REDUCE = 'scleanup; scorr; dc2; scorr';
 
 /** One property (output `index` of the model). */
 export async function checkProperty(model: FormalModel, index: number, opts: EngineOptions): Promise<Verdict> {

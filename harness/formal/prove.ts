@@ -6,14 +6,16 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../inputs/scenario.ts';
-import { buildFormalModel, type FormalModel } from './build.ts';
+import { buildFormalModel, buildSelectorModel, type FormalModel } from './build.ts';
+import { InputError } from '../../lib/errors.ts';
 import type { MemFiles } from '../rtl/memfiles.ts';
 import { checkProperty, type EngineOptions, type PropertyResult } from './engine.ts';
 import { counterexample, type Counterexample } from './cex.ts';
 
 export interface ProveReport {
   dir: string;
-  properties: (PropertyResult & { cex: Counterexample | null })[];
+  /** modelDir: the model it was checked on (its map reads the counterexample's stimulus) */
+  properties: (PropertyResult & { modelDir: string; cex: Counterexample | null })[];
   proved: number;
   failed: number;
   unknown: number;
@@ -37,32 +39,15 @@ export async function prove(
   const t0 = performance.now();
   mkdirSync(dir, { recursive: true });
   const model: FormalModel = await buildFormalModel(s, dir, { rtlDir: opts.rtlDir });
-  // The outputs are the bad_* ports in property order; the map names those not constant.
-  const index = outputIndex(model.aim);
-  model.properties.forEach((p, i) => {
-    const at = index.get(p.name);
-    if (at !== undefined && at !== i) throw new Error(`property ${p.name}: output ${at} in ${model.aim}, expected ${i}`);
-  });
-  // Lemmas first (each under the ones before it), then the rest; with --property, the lemmas
-  // the chosen properties assume are checked too (a proof under an unchecked lemma is none).
-  const wanted = new Set(opts.only ?? model.properties.map((p) => p.name));
-  for (let size = 0; size !== wanted.size; ) {
-    size = wanted.size;
-    for (const p of model.properties) if (wanted.has(p.name)) for (const l of p.assumes) wanted.add(l);
-  }
-  const order = [...model.properties.entries()].filter(([, p]) => wanted.has(p.name)).sort(([a, p], [b, q]) => Number(q.lemma) - Number(p.lemma) || a - b);
+  // the selector's ranking, on its own harness
+  const selectorDir = join(dir, 'selector');
+  mkdirSync(selectorDir, { recursive: true });
+  const selector = await buildSelectorModel(s, selectorDir, model.mem, { rtlDir: opts.rtlDir });
+  const known = [...model.properties, ...selector.properties].map((p) => p.name);
+  for (const n of opts.only ?? []) if (!known.includes(n)) throw new InputError(`--property: no property named '${n}' (properties: ${known.join(', ')})`);
   const results: ProveReport['properties'] = [];
-  for (const [i, p] of order) {
-    const t = performance.now();
-    let verdict = await checkProperty(model, i, opts);
-    const unproved = p.assumes.filter((l) => results.find((r) => r.name === l)?.verdict.status !== 'proved');
-    if (verdict.status === 'proved' && unproved.length) verdict = { status: 'unknown', depth: 0, unprovedLemmas: unproved };
-    const r = { name: p.name, lemma: p.lemma, doc: p.doc, verdict, seconds: (performance.now() - t) / 1000 };
-    const cex = verdict.status === 'failed' ? await counterexample(model, p.name, verdict.witness, verdict.depth) : null;
-    results.push({ ...r, cex });
-    onResult?.(r);
-    if (opts.stopAtFailure && verdict.status === 'failed') break;
-  }
+  await checkModel(model, 'head', opts, results, onResult);
+  if (!(opts.stopAtFailure && results.some((r) => r.verdict.status === 'failed'))) await checkModel(selector, s.g.stream ? 'stream_rank' : 'tree_rank', opts, results, onResult);
   const count = (st: string) => results.filter((r) => r.verdict.status === st).length;
   return {
     dir,
@@ -70,10 +55,44 @@ export async function prove(
     proved: count('proved'),
     failed: count('failed'),
     unknown: count('unknown'),
-    buildSeconds: model.seconds,
+    buildSeconds: model.seconds + selector.seconds,
     mem: model.mem,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** The properties of one model (those asked for, and the lemmas they rest on), lemmas first. */
+async function checkModel(
+  model: FormalModel,
+  harness: string,
+  opts: EngineOptions & { only?: string[]; stopAtFailure?: boolean },
+  results: ProveReport['properties'],
+  onResult?: (r: PropertyResult) => void,
+): Promise<void> {
+  // The outputs are the bad_* ports in property order; the map names those not constant.
+  const index = outputIndex(model.aim);
+  model.properties.forEach((p, i) => {
+    const at = index.get(p.name);
+    if (at !== undefined && at !== i) throw new Error(`property ${p.name}: output ${at} in ${model.aim}, expected ${i}`);
+  });
+  // with --property, the lemmas the chosen properties assume are checked too (a proof under an unchecked lemma is none)
+  const wanted = new Set(opts.only ? opts.only.filter((n) => model.properties.some((p) => p.name === n)) : model.properties.map((p) => p.name));
+  for (let size = 0; size !== wanted.size; ) {
+    size = wanted.size;
+    for (const p of model.properties) if (wanted.has(p.name)) for (const l of p.assumes) wanted.add(l);
+  }
+  const order = [...model.properties.entries()].filter(([, p]) => wanted.has(p.name)).sort(([a, p], [b, q]) => Number(q.lemma) - Number(p.lemma) || a - b);
+  for (const [i, p] of order) {
+    const t = performance.now();
+    let verdict = await checkProperty(model, i, opts);
+    const unproved = p.assumes.filter((l) => results.find((r) => r.name === l && r.harness === harness)?.verdict.status !== 'proved');
+    if (verdict.status === 'proved' && unproved.length) verdict = { status: 'unknown', depth: 0, unprovedLemmas: unproved };
+    const r = { name: p.name, harness, lemma: p.lemma, doc: p.doc, verdict, seconds: (performance.now() - t) / 1000 };
+    const cex = verdict.status === 'failed' ? await counterexample(model, p.name, verdict.witness, verdict.depth) : null;
+    results.push({ ...r, modelDir: model.dir, cex });
+    onResult?.(r);
+    if (opts.stopAtFailure && verdict.status === 'failed') return;
+  }
 }
 
 /** One line per property, as the CLI prints it. */

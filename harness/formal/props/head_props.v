@@ -200,15 +200,13 @@ module head_props #(
   // AXI-Stream master: m_valid held, m_index, m_value, m_last stable until m_ready.
   wire p_m_held = !(past_ok && past_m_hold && !past_rst) || m_valid;
   wire p_m_stable = !(past_ok && past_m_hold && !past_rst) || (m_index == past_m_index && m_value == past_m_value && m_last == past_m_last);
-  // m_last on the last entry of each vector, ENTRIES entries (topK or N).
-  wire p_last_entry = rst || !m_valid || (m_last == (f_entry == LAST_ENTRY));
   wire p_index = rst || !m_valid || ({{(32-IDX_W){1'b0}}, m_index} < CLASSES_32);
   // emit = all: the entries in class order
   wire p_class_order = rst || EMIT_ALL == 0 || !m_valid || ({{(32-IDX_W){1'b0}}, m_index} == {{(32-K_W){1'b0}}, f_entry});
   // The tagged vector: not emitted before it is accepted (order), ENTRIES entries with m_last on
   // the last, and never again.
   wire p_tag_order = rst || !(m_valid && f_tag_state == 2'd0 && f_out_count == f_tag);
-  wire p_tag_once = rst || !(tag_out && out_done) || f_tag_entries == LAST_ENTRY;
+  (* lemmas = "last_entry,tag_entries,tag_state" *) wire p_tag_once = rst || !(tag_out && out_done) || f_tag_entries == LAST_ENTRY;
   // Inside the head: every accepted beat is framed as the port frames it, and every accepted
   // vector sits in exactly one stage (no loss, no duplication; at most 7 or 8 vectors inside).
   (* lemma *) wire p_beat_frame = rst || beat == f_beat;
@@ -218,12 +216,15 @@ module head_props #(
   // Nothing comes out that did not go in.
   (* lemma *) wire p_no_spurious = rst || !m_valid || f_inflight != 0;
   // A vector partly emitted is still counted in flight.
-  (* lemma, lemmas = "no_spurious" *) wire p_entry_open = rst || f_entry == 0 || f_inflight != 0;
+  // (occupancy bounds f_inflight: it never wraps)
+  (* lemma, lemmas = "occupancy,no_spurious" *) wire p_entry_open = rst || f_entry == 0 || f_inflight != 0;
+  // m_last on the last entry of each vector, ENTRIES entries (topK or N).
+  (* lemma *) wire p_last_entry = rst || !m_valid || (m_last == (f_entry == LAST_ENTRY));
   // Ghost bookkeeping (lemmas about the counters alone): the counts agree with f_inflight; the
   // tagged vector is not passed before it is accepted; its entries are the ones going out.
   (* lemma *) wire p_counts = rst || (f_in_count - f_out_count) == f_inflight[2:0];
   (* lemma *) wire p_tag_before = rst || f_tag_state != 2'd0 || (f_in_count <= f_tag && f_inflight <= {1'b0, f_in_count});
-  (* lemma, lemmas = "no_spurious,entry_open,counts,tag_before" *) wire p_tag_entries = rst || (tag_out ? f_tag_entries == f_entry : (f_tag_state == 2'd2 || f_tag_entries == 0));
+  (* lemma, lemmas = "occupancy,no_spurious,entry_open,counts,tag_before" *) wire p_tag_entries = rst || (tag_out ? f_tag_entries == f_entry : (f_tag_state == 2'd2 || f_tag_entries == 0));
   (* lemma *) wire p_tag_state = rst || f_tag_state != 2'd3;
   // The latency's first part: such a vector reaches the back end (the sequencer leaves IDLE)
   // FRONT cycles after its last beat, whatever follows it.
