@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const FAST = [
   'kernel', 'bench-kernel', 'numerics', 'npy', 'model-bittrue', 'seed-accuracy',
   'waves-header', 'waves-roundtrip', 'waves-diff', 'waves-memory', 'waves-fst', 'waves-scope',
-  'cli', 'cli-fuzz', 'sweep', 'verilator-proc', 'layout',
+  'cli', 'cli-fuzz', 'sweep', 'verilator-proc', 'layout', 'derived-sizes', 'timing-sta', 'readme-figures',
 ].map((n) => `test/${n}.test.ts`);
 
 const shared = { testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' as const };

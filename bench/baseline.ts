@@ -1,31 +1,19 @@
 /**
- * Before/after in one run: the kernel, head models, testbench and VCD writer of a baseline
- * revision (by default the commit before the fused kernel) are extracted from git into
- * <out>/baseline-<rev>/ and run against the current ones on the same scenario, interleaved,
- * in this process. Measures, as CPU cycles/s:
+ * The full bench's before / after: the model of a baseline revision (bench/revision-tree.ts;
+ * by default the speed guard's, bench/guard.ts) against this tree's, on the same scenario,
+ * interleaved, in this process. Measures, as CPU cycles/s:
  *   model            the model under its testbench (no recording);
- *   model, recorded  the same recording every cycle's ports into a PortBatch (the lockstep path);
- *   model + VCD      every signal traced (harness/run/trace.ts; the baseline revision has it at harness/model-trace.ts);
- * and for the current code, the general scheduler alone (`Kernel.fused = false`: generated
- * processes run through delta cycles, no fused edge functions), to show what fusing adds.
+ *   model, recorded  the same recording every cycle's ports (the lockstep path);
+ *   model + VCD      every signal traced;
+ * and for this tree the general scheduler alone (`Kernel.fused = false`: generated processes
+ * run through delta cycles, no fused edge functions), to show what fusing adds.
  */
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createModel } from '../harness/run/model.ts';
-import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
-import { ModelTrace } from '../harness/run/trace.ts';
-import { runCommand } from '../lib/proc.ts';
-import type { Scenario } from '../harness/inputs/scenario.ts';
-import { CLOCK_PERIOD } from '../harness/run/testbench.ts';
-import { STEADY_TRAFFIC } from '../harness/run/traffic.ts';
 import { selfCpu } from './proc-stat.ts';
 import { stats, type Stats } from './stats.ts';
-
-/** The last commit with the closure-based kernel, head models, testbench and VCD writer. */
-export const BASELINE_REV = '55e1830388955add14e9e449e9130f3bb01f180d';
-
-const FILES = ['sim', 'models', 'harness/testbench.ts', 'harness/model-trace.ts', 'harness/ports.ts', 'harness/errors.ts', 'waves/vcd-writer.ts'];
+import { extractRevision, modelFactory, REPO } from './revision-tree.ts';
+import type { GuardModel } from './guard-entry.ts';
 
 export interface BaselineResult {
   rev: string;
@@ -38,55 +26,27 @@ export interface BaselineResult {
   gain: { model: Stats | null; recorded: Stats | null; vcd: Stats | null; fusedVsGeneral: Stats | null };
 }
 
-interface Sim {
-  tb: { run(b: PortBatch | null, n: number): void };
-  k: { onStep: unknown; fused?: boolean };
-}
-
-/** Extracts the baseline files (once); an error when git or the revision is not there. */
-export async function extractBaseline(rev: string): Promise<string | { error: string }> {
-  // Inside the repository, so that the baseline's own imports (zod) resolve to node_modules.
-  const repo = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
-  const dir = path.join(repo, 'out', 'bench', `baseline-${rev.slice(0, 12)}`);
-  if (existsSync(path.join(dir, 'sim', 'kernel.ts'))) return dir;
-  mkdirSync(dir, { recursive: true });
-  try {
-    const tar = path.join(dir, 'baseline.tar');
-    const r = await runCommand('git', ['-C', repo, 'archive', '-o', tar, rev, ...FILES], { timeoutMs: 60_000 });
-    if (r.code !== 0) return { error: `git archive ${rev}: ${r.stderr.trim().split('\n')[0]}` };
-    const x = await runCommand('tar', ['-xf', tar, '-C', dir], { timeoutMs: 60_000 });
-    if (x.code !== 0) return { error: `tar: ${x.stderr.trim()}` };
-    rmSync(tar);
-  } catch (e) {
-    return { error: (e as Error).message.split('\n')[0]! };
-  }
-  return dir;
-}
-
-export async function beforeAfter(s: Scenario, rev: string, o: { warmup: number; model: number; vcd: number; rounds: number; vcdDir: string }, log: (s: string) => void): Promise<BaselineResult | { error: string }> {
-  const dir = await extractBaseline(rev);
+export async function beforeAfter(
+  config: Record<string, unknown>,
+  vectors: number,
+  rev: string,
+  o: { warmup: number; model: number; vcd: number; rounds: number; vcdDir: string },
+  log: (s: string) => void,
+): Promise<BaselineResult | { error: string }> {
+  const dir = await extractRevision(rev);
   if (typeof dir !== 'string') return dir;
-  const url = (f: string) => pathToFileURL(path.join(dir, f)).href;
-  const { Head } = (await import(url('models/head/head.ts'))) as { Head: new (...a: unknown[]) => { k: Sim['k'] & { clock(c: number, p: number): void; elaborate(): void }; ports: { clk: number } } };
-  const { Testbench } = (await import(url('harness/testbench.ts'))) as { Testbench: new (...a: unknown[]) => Sim['tb'] };
-  const { ModelTrace: OldTrace } = (await import(url('harness/model-trace.ts'))) as { ModelTrace: new (k: unknown, p: string) => { close(): Promise<string> } };
-  const traffic = STEADY_TRAFFIC;
-  const old = (): Sim & { head: unknown } => {
-    const head = new Head(s.g, s.t, s.w, s.config.relu);
-    const tb = new Testbench(head, s.g, s.vectors, traffic);
-    head.k.clock(head.ports.clk, CLOCK_PERIOD);
-    head.k.elaborate();
-    return { tb, k: head.k, head };
+  const make = { before: await modelFactory(dir), after: await modelFactory(REPO) };
+  const opts = (recorded: boolean) => ({ vectors, seed: 1, recorded, batch: o.model });
+  const sims: Record<string, GuardModel> = {
+    before: make.before(config, opts(false)),
+    after: make.after(config, opts(false)),
+    general: make.after(config, opts(false)),
+    beforeRec: make.before(config, opts(true)),
+    afterRec: make.after(config, opts(true)),
   };
-  const cur = (fused: boolean): Sim & { head: ReturnType<typeof createModel>['head'] } => {
-    const m = createModel(s, traffic);
-    m.head.k.fused = fused;
-    return { tb: m.tb, k: m.head.k, head: m.head };
-  };
-  const sims = { before: old(), after: cur(true), general: cur(false), beforeRec: old(), afterRec: cur(true) };
-  const batch = { beforeRec: new PortBatch(portWidths(s.g), o.model), afterRec: new PortBatch(portWidths(s.g), o.model) } as Record<string, PortBatch>;
+  sims.general!.generalScheduler();
   log(`baseline ${rev.slice(0, 12)}: warm-up`);
-  for (const [k, m] of Object.entries(sims)) m.tb.run(batch[k] ?? null, o.warmup);
+  for (const m of Object.values(sims)) for (let done = 0; done < o.warmup; done += o.model) m.run(Math.min(o.model, o.warmup - done));
   const series: Record<string, number[]> = {};
   const put = (k: string, x: number) => (series[k] ??= []).push(x);
   mkdirSync(o.vcdDir, { recursive: true });
@@ -95,16 +55,16 @@ export async function beforeAfter(s: Scenario, rev: string, o: { warmup: number;
     for (const [k, m] of Object.entries(sims)) {
       const n = k === 'general' ? Math.ceil(o.model / 4) : o.model;
       const c0 = selfCpu();
-      m.tb.run(batch[k] ?? null, n);
+      m.run(n);
       put(k, n / (selfCpu() - c0));
     }
     for (const k of ['before', 'after'] as const) {
-      const m = sims[k];
+      const m = sims[k]!;
       const file = path.join(o.vcdDir, `headsim-bench-${process.pid}-baseline-${k}.vcd`);
       const c0 = selfCpu();
-      const t = k === 'before' ? new OldTrace(m.k, file) : new ModelTrace(sims.after.head.k, file);
-      m.tb.run(null, o.vcd);
-      await t.close();
+      m.trace(file);
+      m.run(o.vcd);
+      await m.untrace();
       put(`${k}Vcd`, o.vcd / (selfCpu() - c0));
       rmSync(file, { force: true });
     }

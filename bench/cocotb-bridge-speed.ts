@@ -1,7 +1,7 @@
 /**
  * Raw round-trip speed of the RTL backends on the same stimulus (not a test):
- *   npx tsx bench/cocotb-bridge-speed.ts fixture [sW=128] [cycles=20000]
- *   npx tsx bench/cocotb-bridge-speed.ts seed [mode=argmax] [cycles=16384]
+ *   node --import ./lib/ts-runtime/register.mjs bench/cocotb-bridge-speed.ts fixture [sW=128] [cycles=20000]
+ *   node --import ./lib/ts-runtime/register.mjs bench/cocotb-bridge-speed.ts seed [mode=argmax] [cycles=16384]
  * `fixture`: head_fixture.v with random stimulus. `seed`: rtl/ on the seed scenario, stimulus
  * recorded from the model's testbench (random valid/ready backpressure). Prints cycles/s of
  * run() for the cocotb (Icarus) backend and the Verilator backend; startup and build excluded.
@@ -9,15 +9,15 @@
 import { parseConfig, type Mode } from '../models/config.ts';
 import { buildFixture, FIXTURE_RTL, randomStimulus, rng } from './fixtures/verilator/fixture.ts';
 import type { RtlBackend } from '../harness/rtl/backend.ts';
-import { plusargs, writeMemFiles } from '../harness/rtl/memfiles.ts';
+import { writeMemFiles } from '../harness/rtl/memfiles.ts';
 import { createModel } from '../harness/run/model.ts';
 import { portWidths, PortBatch } from '../harness/rtl/ports.ts';
-import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario } from '../harness/inputs/scenario.ts';
 import { STEADY_TRAFFIC } from '../harness/run/traffic.ts';
 import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
 import { CocotbBackend } from '../harness/rtl/cocotb/bridge.ts';
 import { startHeadCocotb } from '../harness/rtl/cocotb/head.ts';
+import { startHeadVerilator } from '../harness/rtl/verilator/head.ts';
 
 const what = process.argv[2] ?? 'fixture';
 
@@ -49,7 +49,7 @@ if (what === 'fixture') {
   const mem = writeMemFiles(s, 'out/speed/mem');
   const c = await startHeadCocotb(s, { dir: 'out/speed/cocotb', buildRoot: 'out/cocotb/build', mem });
   await time('cocotb', c, batch, n);
-  const v = await VerilatorBackend.start({ exe: (await buildHeadVerilator(s, { outRoot: 'out/verilator' })).exe, widths: portWidths(s.g), args: plusargs(mem) });
+  const v = await startHeadVerilator(s, { mem, outRoot: 'out/verilator', optimize: 'run' });
   await time('verilator', v, batch, n);
 } else {
   console.error('usage: speed.ts fixture [sW] [cycles] | seed [mode] [cycles]');

@@ -1,8 +1,12 @@
-// The heads the bench measures, and how many cycles each measurement runs on them (full and
-// --quick). Slow simulators run fewer cycles and rounds.
+// The heads the bench measures, what it measures on each, and how many cycles each measurement
+// runs on them (full and --quick). Slow simulators run fewer cycles and rounds.
 import type { ConfigInput } from '../models/config.ts';
 
 /** Cycles per round of each measurement. */
+/** What the bench measures (bench/run.ts's header says how); `--skip` names them. */
+export const MEASURES = ['model', 'vcd', 'fst', 'verilator', 'trace', 'trace-fst', 'icarus', 'cocotb', 'lockstep', 'lockstep-cocotb'] as const;
+export type Measure = (typeof MEASURES)[number];
+
 export interface Cycles {
   modelWarmup: number;
   model: number;

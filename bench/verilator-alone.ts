@@ -38,7 +38,7 @@ export function buildVerilatorAlone(s: Scenario, variant: VerilatorVariant, outR
     timeoutMs: 30 * 60_000,
     main: ALONE_SOURCE,
     trace: variant === 'trace' ? 'vcd' : variant === 'trace-fst' ? 'fst' : false,
-    optimize: variant !== 'default',
+    optimize: variant === 'default' ? 'default' : 'run',
     extraArgs: variant.startsWith('trace') ? ['--trace-max-array', '65536'] : [],
   });
 }

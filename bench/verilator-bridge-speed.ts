@@ -1,6 +1,6 @@
 /**
  * Round-trip speed of the Verilator bridge on the test fixture (not a test):
- *   npx tsx bench/verilator-bridge-speed.ts [sW=128] [batch=10000] [seconds=3]
+ *   node --import ./lib/ts-runtime/register.mjs bench/verilator-bridge-speed.ts [sW=128] [batch=10000] [seconds=3]
  * Prints build time and cycles/s of run() (stimulus written once, reused every batch).
  */
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, PortBatch } from '../harness/rtl/ports.ts';

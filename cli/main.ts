@@ -3,14 +3,17 @@
 // the flag, field or file). `--debug` adds the stack of an unexpected error.
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { ConfigError } from '../models/config.ts';
-import { InputError } from '../lib/errors.ts';
+import { InputError, isErrnoException } from '../lib/errors.ts';
+import { claimReport } from '../lib/files.ts';
 import { benchCommand } from './commands/bench.ts';
 import { cosimCommand } from './commands/cosim.ts';
+import { exportCommand } from './commands/export.ts';
 import { mutantsCommand } from './commands/mutants.ts';
 import { proveCommand } from './commands/prove.ts';
 import { simCommand } from './commands/sim.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { synthCommand } from './commands/synth.ts';
+import { twinsCommand } from './commands/twins.ts';
 import { wavesCommand } from './commands/waves.ts';
 
 function program(): Command {
@@ -22,9 +25,18 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ outputError: () => {} }); // errors are printed once, as one line, by run()
   p.helpCommand('help [command]', 'show the help of a command');
-  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, benchCommand, mutantsCommand, proveCommand]) add(p);
+  // Before any command's work: a report at its --json path is an earlier run's; moved aside, so
+  // that a run which crashes or is stopped leaves no older "pass" there (lib/files.ts).
+  p.hook('preAction', (_, action) => {
+    const json = (action.opts() as { json?: unknown }).json;
+    if (typeof json === 'string') claimReport(json, '--json');
+  });
+  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, exportCommand, benchCommand, mutantsCommand, twinsCommand, proveCommand]) add(p);
   return p;
 }
+
+/** Write failures that are the disk's, not the program's. */
+const DISK_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EFBIG']);
 
 /** Runs the CLI in this process and returns the exit status (tests call it directly). */
 export async function run(argv: string[]): Promise<number> {
@@ -45,6 +57,12 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (e instanceof InputError || e instanceof ConfigError) {
       console.error(`${where}: ${e.message}`);
+      return 2;
+    }
+    // The system refused a write the code did not name (a full disk under --out): name the place.
+    if (isErrnoException(e) && DISK_ERRORS.has(e.code!)) {
+      const out = args[args.indexOf('--out') + 1];
+      console.error(`${where}: ${e.path ?? `--out ${args.includes('--out') && out ? out : 'out'}`}: cannot write (${e.code})`);
       return 2;
     }
     // A tool or a simulator failed: its first line says what and where the log is; the rest
@@ -73,5 +91,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));
   process.on('SIGHUP', () => process.exit(129));
+  // Under cli/bin.mjs: if the supervisor is gone (killed outright), so is the run.
+  const supervisor = Number(process.env.HEADSIM_SUPERVISOR);
+  if (supervisor && process.ppid === supervisor) setInterval(() => process.ppid !== supervisor && process.exit(129), 500).unref();
   run(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,9 +1,10 @@
 // Flag groups that several commands share, each declared once with its type, range, default
-// and help: what a run writes (--out, --json, --seed), where its data comes from (--weights …),
+// and help: what a run writes (--out, --json, --seed), where its data comes from (--weights …, made
+// from the table of data sources, harness/inputs/data-sources.ts),
 // and the testbench traffic. A group adds typed options to a commander command.
 import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
 import type { DataOptions } from '../harness/inputs/sources.ts';
-import { DATASETS } from '../harness/inputs/datasets/index.ts';
+import { DATA_SOURCE_NAMES, flagOf, sourceDef, type DataSourceName, type DataSources } from '../harness/inputs/data-sources.ts';
 import { DEFAULT_TRAFFIC } from '../harness/run/traffic.ts';
 import { int, number, oneOf, text } from './values.ts';
 
@@ -21,15 +22,21 @@ export const outputOptions = <A extends unknown[], O extends OptionValues, G ext
 export const vectorsOption = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
   c.option('--vectors <n>', `input vectors (default: all of --input-vectors, else 1000; at most ${MAX_VECTORS})`, int(1, MAX_VECTORS));
 
-export const dataOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
-  c
-    .addOption(new Option('--weights <file>', 'trained weights: .npy [classes, inputs] or JSON {"W": [[…]], "b": […]}').argParser(text).helpGroup('Data:'))
-    .addOption(new Option('--bias <file>', 'bias .npy [classes] (with --weights)').argParser(text).helpGroup('Data:'))
-    .addOption(new Option('--weights-layout <layout>', 'out-in: [classes, inputs] (PyTorch); in-out: [inputs, classes] (Keras)').choices(['out-in', 'in-out'] as const).helpGroup('Data:'))
-    .addOption(new Option('--input-vectors <file>', 'input vectors .npy [vectors, inputs]').argParser(text).helpGroup('Data:'))
-    .addOption(new Option('--input-labels <file>', 'labels .npy [vectors] (with --input-vectors)').argParser(text).helpGroup('Data:'))
-    .addOption(new Option('--dataset <name>', `a built-in trained head and test set: ${Object.keys(DATASETS).join(', ')}`).argParser(oneOf(Object.keys(DATASETS))).helpGroup('Data:'))
-    .addOption(new Option('--auto-formats', 'choose the fractional bits of inputs, weights, bias and logits from the data').helpGroup('Data:'));
+/** The values of the data flags as commander gives them: a switch is true or absent. */
+export type DataFlags = { [K in DataSourceName]?: Exclude<DataSources[K], false> };
+
+/** The data flags, one per source of harness/inputs/data-sources.ts (flag, value, help). */
+export const dataOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) => {
+  for (const name of DATA_SOURCE_NAMES) c.addOption(dataOption(name));
+  return c as unknown as Command<A, O & DataFlags, G>;
+};
+
+function dataOption(name: DataSourceName): Option {
+  const d = sourceDef(name);
+  if (d.kind === 'switch') return new Option(flagOf(name), d.help).helpGroup('Data:');
+  const parse = d.kind === 'choice' ? oneOf(d.choices!) : text;
+  return new Option(`${flagOf(name)} <${d.arg}>`, d.help).argParser(parse).helpGroup('Data:');
+}
 
 export const trafficOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
   c
@@ -37,21 +44,7 @@ export const trafficOptions = <A extends unknown[], O extends OptionValues, G ex
     .option('--ready-rate <p>', `probability that the sink accepts in a cycle (${MIN_RATE}…1)`, number(MIN_RATE - 1e-12, 1, `a probability in [${MIN_RATE}, 1]`), DEFAULT_TRAFFIC.readyRate);
 
 /** The data flags as harness/inputs takes them. */
-export function dataOf(
-  o: { weights?: string; bias?: string; weightsLayout?: 'out-in' | 'in-out'; inputVectors?: string; inputLabels?: string; dataset?: string; autoFormats?: true; vectors?: number; seed: number; out: string },
-  params: Record<string, unknown>,
-): DataOptions {
-  return {
-    params,
-    weights: o.weights,
-    bias: o.bias,
-    weightsLayout: o.weightsLayout,
-    dataset: o.dataset,
-    inputVectors: o.inputVectors,
-    inputLabels: o.inputLabels,
-    autoFormats: o.autoFormats === true,
-    vectors: o.vectors ?? null,
-    seed: o.seed,
-    out: o.out,
-  };
+export function dataOf(o: DataFlags & { vectors?: number; seed: number; out: string }, params: Record<string, unknown>): DataOptions {
+  const sources = Object.fromEntries(DATA_SOURCE_NAMES.filter((k) => k !== 'autoFormats').map((k) => [k, o[k]])) as DataSources;
+  return { params, ...sources, autoFormats: o.autoFormats === true, vectors: o.vectors ?? null, seed: o.seed, out: o.out };
 }

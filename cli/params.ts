@@ -5,10 +5,10 @@
 // JSON array; anything may also be given as JSON. `--config FILE` gives the same names in a
 // JSON object; flags win over the file.
 import { InvalidArgumentError, Option, type Command } from '@commander-js/extra-typings';
-import { configSchema, SEED_CONFIG, type Mode } from '../models/config.ts';
+import { configSchema, type Mode } from '../models/config.ts';
 import { InputError } from '../lib/errors.ts';
-import { readJsonFile } from '../lib/files.ts';
-import { modeList } from './values.ts';
+import { LIMITS, readJsonCapped } from '../lib/limits.ts';
+import { DECIMAL, modeList } from './values.ts';
 
 type Kind = 'number' | 'boolean' | 'enum' | 'object' | 'array' | 'union';
 interface ZodLike {
@@ -42,9 +42,9 @@ export function paramValue(name: string, v: string): unknown {
   }
   switch (kindOf(name)) {
     case 'number': {
-      const n = Number(v);
-      // Not a number: kept as text for the places that take a file instead (--inputs X.npy), else the schema names the field.
-      return v.trim() !== '' && Number.isFinite(n) ? n : v === 'null' ? null : v;
+      // Not a decimal number: kept as text for the places that take a file instead (--inputs X.npy), else the schema names the field.
+      if (/^\s*[+-]?0[xob]/i.test(v)) bad(`expected a decimal number, got '${v}'`);
+      return DECIMAL.test(v) ? Number(v) : v === 'null' ? null : v;
     }
     case 'boolean':
       return v === 'true' ? true : v === 'false' ? false : bad(`expected true or false, got '${v}'`);
@@ -53,14 +53,20 @@ export function paramValue(name: string, v: string): unknown {
       const parts = v.split(',');
       if (parts.length !== fields.length) bad(`expected ${fields.join(',')} (${fields.length} numbers), got '${v}'`);
       // A field may be 'auto' (expSplit's loBits); the schema says which may.
-      return Object.fromEntries(fields.map((f, i) => [f, parts[i]!.trim() === 'auto' ? 'auto' : Number(parts[i])]));
+      return Object.fromEntries(
+        fields.map((f, i) => {
+          const p = parts[i]!.trim();
+          if (p === 'auto') return [f, 'auto'];
+          if (!DECIMAL.test(p)) bad(`${f}: expected a decimal number, got '${p}' in '${v}'`);
+          return [f, Number(p)];
+        }),
+      );
     }
     case 'array':
       return v; // --labels y.npy (the input labels file); names are a JSON array
-    case 'union': {
-      const n = Number(v);
-      return v.trim() !== '' && Number.isFinite(n) ? n : v;
-    }
+    case 'union': // expPar: 'auto' or a number
+      if (DECIMAL.test(v)) return Number(v);
+      return v === 'auto' ? v : bad(`expected 'auto' or a decimal number, got '${v}'`);
     default:
       return v;
   }
@@ -71,7 +77,9 @@ const show = (v: unknown) => (v === null ? null : typeof v === 'object' && !Arra
 /** Adds every parameter flag (but `mode`, which each command declares itself) and --config. */
 export function withParams<C extends Command<any, any, any>>(cmd: C): C {
   cmd.option('--config <file>', 'JSON file of parameters (flags win over it)');
-  const defaults = SEED_CONFIG as unknown as Record<string, unknown>;
+  // The schema's defaults as given, not as resolved for the seed: select and expPar are 'auto'
+  // (chosen per configuration), expSplit's loBits 'auto', cPar and accWidth derived.
+  const defaults = configSchema.parse({}) as Record<string, unknown>;
   for (const name of PARAM_NAMES) {
     if (name === 'mode') continue;
     const dflt = name === 'labels' ? null : show(defaults[name]);
@@ -89,9 +97,9 @@ export interface ParamFlags {
 }
 
 /** The parameters given to `cmd` (after parsing), merged over its --config file. */
-export function paramsOf(cmd: Command<any, any, any>, modeFlag: Mode[] | undefined): ParamFlags {
+export async function paramsOf(cmd: Command<any, any, any>, modeFlag: Mode[] | undefined): Promise<ParamFlags> {
   const o = cmd.opts() as Record<string, unknown>;
-  const file: Record<string, unknown> = typeof o.config === 'string' ? readConfigFile(o.config) : {};
+  const file: Record<string, unknown> = typeof o.config === 'string' ? await readConfigFile(o.config) : {};
   let modes: Mode[] | null = modeFlag ?? null;
   if ('mode' in file) {
     const m = file.mode;
@@ -107,11 +115,9 @@ export function paramsOf(cmd: Command<any, any, any>, modeFlag: Mode[] | undefin
   return { params: { ...file, ...flags }, modes };
 }
 
-/** Config files are small; anything past this is not one (e.g. /dev/zero). */
-const CONFIG_MAX_BYTES = 1 << 20;
-
-function readConfigFile(path: string): Record<string, unknown> {
-  const v = readJsonFile(path, { what: 'config file', maxBytes: CONFIG_MAX_BYTES });
+/** Config files are small (LIMITS.configBytes); anything past that is not one (e.g. /dev/zero). */
+async function readConfigFile(path: string): Promise<Record<string, unknown>> {
+  const v = await readJsonCapped(path, { what: 'config file', maxBytes: LIMITS.configBytes });
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InputError(`${path}: malformed config (not a JSON object)`);
   return v as Record<string, unknown>;
 }

@@ -1,21 +1,23 @@
-// What `sim` and `cosim` share: options → scenario → one run per mode → reports → table,
-// JSON and exit status. Only how a mode is executed differs (model alone, or lockstep).
+// The command-line side of `sim` and `cosim`: their flags, and the printing around the mode
+// loop and its checks (harness/check/modes.ts: options → scenario → one run per mode → reports
+// → checks): the header before the runs, then the table, the question's check, coverage, the
+// quantization report, the failed checks, and the exit status.
 import { Command, type OptionValues } from '@commander-js/extra-typings';
 import { MODES, type Mode } from '../models/config.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../lib/files.ts';
-import { buildReport, crossModeChecks, failedChecks, floatRefs, type RunReport } from '../harness/check/report.ts';
-import type { RunOutcome } from '../harness/run/outcome.ts';
+import type { RunReport } from '../harness/check/report.ts';
+import { checkModes } from '../harness/check/modes.ts';
+import type { ModeRunner } from '../harness/run/modes.ts';
 import { withMode, type Scenario } from '../harness/inputs/scenario.ts';
 import { fmt, textTable } from '../lib/table.ts';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../harness/run/traffic.ts';
 import { sourcedScenario } from '../harness/inputs/sources.ts';
-import { printQuantReport, quantReport } from '../harness/check/quant-report.ts';
+import { printQuantReport } from '../harness/check/quant-report.ts';
 import { dataOf, dataOptions, outputOptions, trafficOptions, vectorsOption } from './options.ts';
 import { paramsOf, withParams } from './params.ts';
 import { modeList, number } from './values.ts';
 
-/** Runs one mode of the scenario: the model alone, or model and RTL in lockstep. */
-export type ModeRunner = (s: Scenario, traffic: TrafficOptions) => Promise<RunOutcome>;
+export type { ModeRunner };
 
 /** The flags of `sim` and `cosim`. */
 export const modeRunOptions = <A extends unknown[], O extends OptionValues, G extends OptionValues>(c: Command<A, O, G>) =>
@@ -25,48 +27,56 @@ export const modeRunOptions = <A extends unknown[], O extends OptionValues, G ex
 const typed = () => modeRunOptions(new Command());
 export type ModeRunFlags = ReturnType<ReturnType<typeof typed>['opts']>;
 
-export async function runModes(command: string, cmd: Command<any, any, any>, o: ModeRunFlags, runner: ModeRunner): Promise<number> {
-  const { params, modes: given } = paramsOf(cmd, o.mode as Mode[] | undefined);
-  const modes = given ?? [...MODES];
+/**
+ * `concurrent`: the modes at once (cosim); `defaults`: parameters and modes under the flags and
+ * --config (cosim --rtl: the export's). Returns the exit status.
+ */
+export async function runModesCommand(
+  command: string,
+  cmd: Command<any, any, any>,
+  o: ModeRunFlags,
+  runner: ModeRunner,
+  opts: { concurrent?: boolean; defaults?: { params: Record<string, unknown>; modes: Mode[] } } = {},
+): Promise<number> {
+  const { defaults, concurrent = false } = opts;
+  const flags = await paramsOf(cmd, o.mode as Mode[] | undefined);
+  const params = { ...defaults?.params, ...flags.params };
+  const modes = flags.modes ?? defaults?.modes ?? [...MODES];
   // Found now, not after the run: where the reports and dumps go.
   checkWritableDir(o.out, '--out');
   if (o.json) checkWritableFile(o.json, '--json');
-  const { base, src, formats, autoFormats } = await sourcedScenario(dataOf(o, params), modes);
-  for (const note of src.notes) console.log(note);
+  const sourced = await sourcedScenario(dataOf(o, params), modes);
+  for (const note of sourced.src.notes) console.log(note);
   const traffic: TrafficOptions = { ...DEFAULT_TRAFFIC, seed: o.seed, validRate: o.validRate, readyRate: o.readyRate };
-  const bars = { maxProbError: o.maxProbError };
-  const floats = floatRefs(base);
-  const runs: RunReport[] = [];
-  const top1s: number[][] = [];
-  for (const mode of modes) {
-    const s = withMode(base, mode);
-    const outcome = await runner(s, traffic);
-    const { report, top1 } = buildReport(s, outcome, floats, bars);
-    runs.push(report);
-    top1s.push(top1);
-  }
-  if (modes.length === MODES.length) crossModeChecks(base, runs, top1s);
-  print(command, base, runs);
-  printQuestionCheck(runs);
-  printCoverage(runs);
-  const q = saturation(base);
-  console.log(`quantization: saturated ${q.weights} weights, ${q.bias} biases, ${q.inputs} input values`);
-  const qr = quantReport(base, floats, runs, formats, autoFormats);
-  printQuantReport(qr);
-  if (o.json) writeJson(o.json, { command, seed: o.seed, weights: src.describe, quantization: saturation(base), quantizationReport: qr, runs });
-  const failed = failedChecks(runs);
-  for (const f of failed) console.log(`FAIL ${f}`);
-  console.log(failed.length ? `${command}: ${failed.length} check(s) failed` : `${command}: all checks passed`);
-  return failed.length ? 1 : 0;
+  printHeader(command, sourced.base, params.select === undefined || params.select === 'auto');
+  const v = await checkModes({ command, sourced, modes, traffic, bars: { maxProbError: o.maxProbError }, concurrent }, runner);
+  print(v.runs);
+  printQuestionCheck(v.runs);
+  printCoverage(v.runs);
+  console.log(`quantization: saturated ${v.saturated.weights} weights, ${v.saturated.bias} biases, ${v.saturated.inputs} input values`);
+  printQuantReport(v.quantization);
+  if (o.json) writeJson(o.json, v.report);
+  for (const f of v.failed) console.log(`FAIL ${f}`);
+  console.log(v.failed.length ? `${command}: ${v.failed.length} check(s) failed` : `${command}: all checks passed`);
+  return v.failed.length ? 1 : 0;
 }
 
-const saturation = (s: Scenario) => ({ ...s.w.saturated, inputs: s.vectors.saturated });
-
-function print(command: string, s: Scenario, runs: RunReport[]): void {
+/**
+ * Which head runs, before it runs: the configuration as resolved — select and the exp unit's
+ * lanes as the rules chose them ('auto'), the exp and reciprocal implementations.
+ */
+function printHeader(command: string, s: Scenario, autoSelect: boolean): void {
   const c = s.config;
+  const given = s.config as unknown as { expPar: number | 'auto' };
+  const lanes = withMode(s, 'softmax').g.expPar; // the exp lanes a softmax run has
+  const expPar = `expPar ${lanes}${given.expPar === 'auto' ? ' (auto)' : ''}`;
   console.log(
-    `${command}: classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, relu ${c.relu}, topK ${c.topK}, emit ${c.emit}, divider ${c.divider}, ${s.vectors.count} vectors, seed ${s.seed}`,
+    `${command}: classes ${c.classes}, inputs ${c.inputs}, kPar ${c.kPar}, cPar ${c.cPar}, relu ${c.relu}, topK ${c.topK}, emit ${c.emit}, select ${c.select}${autoSelect ? ' (auto)' : ''}, ` +
+      `divider ${c.divider}, recipImpl ${c.recipImpl}, expImpl ${c.expImpl}, ${expPar}, ${s.vectors.count} vectors, seed ${s.seed}`,
   );
+}
+
+function print(runs: RunReport[]): void {
   const pct = (v: number | null) => (v === null ? '-' : (v * 100).toFixed(2) + '%');
   console.log(
     textTable(

@@ -7,12 +7,20 @@ const fail = (msg: string): never => {
   throw new InvalidArgumentError(msg);
 };
 
-/** An integer in [min, max]. */
+/**
+ * Numbers as people write them: decimal, with an optional fraction and exponent. Number()
+ * also takes 0x10, 0o20, 0b10000 and 'Infinity', which nobody means by 16.
+ */
+export const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+/** An integer in decimal digits. */
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+
+/** An integer in [min, max], in decimal digits. */
 export const int =
   (min: number, max = Number.MAX_SAFE_INTEGER) =>
   (v: string): number => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    if (!INTEGER.test(v) || !Number.isSafeInteger(n) || n < min || n > max)
       fail(`expected an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min}…${max}`}, got '${v}'`);
     return n;
   };
@@ -22,7 +30,7 @@ export const number =
   (lo: number, hi: number, what = `a number in (${lo}, ${hi}]`) =>
   (v: string): number => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || !(n > lo && n <= hi)) fail(`expected ${what}, got '${v}'`);
+    if (!DECIMAL.test(v) || !Number.isFinite(n) || !(n > lo && n <= hi)) fail(`expected ${what}, got '${v}'`);
     return n;
   };
 

@@ -6,12 +6,40 @@
  */
 import { spawn } from 'node:child_process';
 
+/**
+ * The one registry of live detached process groups of this process: runCommand's and
+ * streamCommand's children, and the RTL backends' peers (harness/rtl/protocol.ts). Each is
+ * killed when this process exits.
+ */
 const liveGroups = new Set<number>();
+
+/** Kill this process group (a child spawned detached) if this process exits before `untrackGroup`. */
+export function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+}
+
+/** The group is gone (reaped): no longer killed at exit. */
+export function untrackGroup(pid: number): void {
+  liveGroups.delete(pid);
+}
+
 /** How long a timed-out child gets between SIGTERM and SIGKILL. */
 const KILL_GRACE_MS = 2000;
 process.on('exit', () => {
   for (const pid of liveGroups) killGroup(pid);
 });
+
+/**
+ * The environment without the mark of this run (cli/bin.mjs kills what carries it when the run
+ * is stopped): for what must outlive the command, such as Slurm jobs and a GTKWave window.
+ */
+export function unmarkedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.HEADSIM_RUN;
+  delete env.HEADSIM_SUPERVISOR;
+  delete env.npm_lifecycle_event; // not run by this npm: a bin started there must not watch it
+  return env;
+}
 
 export interface RunOptions {
   timeoutMs?: number;

@@ -25,8 +25,27 @@ export interface BitTrueResult {
   entries: Entry[];
 }
 
-/** Logits of one vector: ReLU, dot products with per-beat accumulation, bias, requantize. */
+/**
+ * Logits of one vector: ReLU, dot products with per-beat accumulation, bias, requantize. They do
+ * not depend on the mode, so the scenario's modes (and the quantization report) share them: each
+ * vector's are computed once per weights, vectors and front-end geometry.
+ */
 export function logits(g: Geometry, w: HeadWeights, relu: boolean, xQ: ArrayLike<number>, off: number): Int32Array {
+  const key = `${relu} ${g.N} ${g.K} ${g.kPar} ${g.accW} ${g.accSat} ${g.biasShift} ${g.requantShift} ${g.logitW}`;
+  let byXq = memo.get(w);
+  if (!byXq) memo.set(w, (byXq = new WeakMap()));
+  let byKey = byXq.get(xQ);
+  if (!byKey) byXq.set(xQ, (byKey = new Map()));
+  let vectors = byKey.get(key);
+  if (!vectors) byKey.set(key, (vectors = new Map()));
+  let z = vectors.get(off);
+  if (!z) vectors.set(off, (z = computeLogits(g, w, relu, xQ, off)));
+  return z;
+}
+
+const memo = new WeakMap<HeadWeights, WeakMap<object, Map<string, Map<number, Int32Array>>>>();
+
+function computeLogits(g: Geometry, w: HeadWeights, relu: boolean, xQ: ArrayLike<number>, off: number): Int32Array {
   const z = new Int32Array(g.N);
   for (let n = 0; n < g.N; n++) {
     let acc = 0;

@@ -1,5 +1,5 @@
 // One schema for every parameter of the head: config file, CLI flags, SV parameters and
-// reports all use these names (docs/parameters.md).
+// reports all use these names (docs/contract.md §Parameters).
 import { z } from 'zod';
 import { expEntry, expHiEntry, expLoEntry, expShiftOf, splitProduct } from './exp-entry.ts';
 
@@ -143,6 +143,9 @@ export function parseConfig(input: unknown): HeadConfig {
     fail(c.cPar === null ? 'kPar' : 'cPar', `cPar × kPar = ${cPar * c.kPar} multipliers exceeds ${MAX_MULTIPLIERS} (the largest FPGAs have about 12,000 DSPs); lower cPar or kPar`);
   if (c.topK > c.classes) fail('topK', `must be ≤ classes (${c.classes}), got ${c.topK}`);
   if (!Number.isInteger(log2(c.expLut.range))) fail('expLut.range', `must be a power of two, got ${c.expLut.range}`);
+  // More fraction bits than bits leaves only values below 2^-(frac-width+1): a misread flag (16,20 for 20,16), not a format.
+  for (const f of ['inFmt', 'wFmt', 'biasFmt', 'logitFmt'] as const)
+    if (c[f].frac > c[f].width) fail(`${f}.frac`, `must be ≤ ${f}.width (${c[f].width}), got ${c[f].frac}`);
   if (c.biasFmt.frac > c.inFmt.frac + c.wFmt.frac)
     fail('biasFmt.frac', `must be ≤ inFmt.frac + wFmt.frac (${c.inFmt.frac + c.wFmt.frac}) so bias aligns without rounding`);
   if (c.probFmt.frac > c.probFmt.width) fail('probFmt.frac', `must be ≤ probFmt.width`);

@@ -1,6 +1,7 @@
 // The exp function's defining relations, shared by the config check (models/config.ts), the
 // geometry, the tables (models/tables.ts) and --auto-formats: how many logit steps one index
 // covers, the value of a table entry, and the split form exp(-d) = exp(-d_hi) · exp(-d_lo).
+import { pow2 } from './numerics.ts';
 
 /** log2 of the logit steps per table entry: the index is d >> expShift (left shift if negative). */
 export const expShiftOf = (logitFrac: number, lut: { addrBits: number; range: number }): number => logitFrac + Math.log2(lut.range) - lut.addrBits;
@@ -31,6 +32,6 @@ export function expLoEntry(l: number, expShift: number, logitFrac: number, width
 /** e = hi · lo >> shift, rounded half up, saturated to outBits (the split unit's multiplier output). */
 export function splitProduct(hi: number, lo: number, shift: number, outBits: number): number {
   const x = hi * lo;
-  const r = shift > 0 ? Math.floor((x + 2 ** (shift - 1)) / 2 ** shift) : x;
-  return Math.min(r, 2 ** outBits - 1);
+  const r = shift > 0 ? Math.floor((x + pow2(shift - 1)) * pow2(-shift)) : x;
+  return Math.min(r, pow2(outBits) - 1);
 }

@@ -14,33 +14,34 @@ export const SCALE_WIDTH = 16;
 export const SCALE_FRAC = 16;
 
 export interface Geometry {
+  /** classes, inputs (RTL: CLASSES, INPUTS); the RTL names of every field: docs/ARCHITECTURE.md §Derived sizes, models/rtl-params.ts */
   N: number;
   K: number;
   kPar: number;
   cPar: number;
-  /** beats per vector */
+  /** beats per vector (RTL: BEATS) */
   B: number;
-  /** passes over the input (class groups) */
+  /** passes over the input, class groups (RTL: PASSES) */
   P: number;
-  /** comparator tree levels */
+  /** comparator tree levels (RTL: LEVELS) */
   L: number;
-  /** selection rounds (tree) / ranked registers (stream) */
+  /** selection rounds (tree) / ranked registers (stream) (RTL: ROUNDS) */
   R: number;
   /** select = stream: the top-K is kept as the groups arrive, the logit bank is a RAM */
   stream: boolean;
   /** live rows of the last group: N − (P − 1)·cPar */
   rowsLast: number;
-  /** entries emitted per vector */
+  /** entries emitted per vector (RTL: ENTRIES) */
   E: number;
   /** emit all N entries in class order instead of the ranked top-K */
   emitAll: boolean;
-  /** serial divider quotient bits */
+  /** serial divider quotient bits (RTL: QBITS) */
   Q: number;
   mode: Mode;
   serial: boolean;
   /** exp lanes (expPar resolved; 1 outside softmax: only the output stage uses the exp unit) */
   expPar: number;
-  /** exp groups of one EXP pass: ⌈N / expPar⌉ */
+  /** exp groups of one EXP pass: ⌈N / expPar⌉ (RTL: EXP_GROUPS) */
   G: number;
   /** expImpl = split */
   split: boolean;

@@ -3,7 +3,7 @@
 // from memory images written by harness/rtl/memfiles.ts.
 import type { Geometry } from './geometry.ts';
 import { RECIP_BITS, RECIP_FRAC, SCALE_FRAC, SCALE_WIDTH } from './geometry.ts';
-import { msbIndex, roundShift, satU, uMax } from './numerics.ts';
+import { msbIndex, pow2, roundShift, satU, uMax } from './numerics.ts';
 import { expEntry, expHiEntry, expLoEntry, splitProduct } from './exp-entry.ts';
 
 /** exp(-d) at the centre of each index's bucket of logit steps, unsigned {outBits, outBits}. */
@@ -24,7 +24,7 @@ export function expLoTable(g: Geometry): number[] {
 /** Table index of d = max − z (integer logit steps); negative d (approx, z > 0) clamps to 0. */
 export function expIndex(d: number, g: Geometry): number {
   if (d <= 0) return 0;
-  const i = g.expShift >= 0 ? Math.floor(d / 2 ** g.expShift) : d * 2 ** -g.expShift;
+  const i = g.expShift >= 0 ? Math.floor(d * pow2(-g.expShift)) : d * pow2(-g.expShift);
   return Math.min(i, uMax(g.expAddrBits));
 }
 
@@ -32,7 +32,7 @@ export function expIndex(d: number, g: Geometry): number {
 export function expValue(d: number, g: Geometry, t: { exp: ArrayLike<number>; expHi: ArrayLike<number>; expLo: ArrayLike<number> }): number {
   const i = expIndex(d, g);
   if (!g.split) return t.exp[i]!;
-  return splitProduct(t.expHi[i >>> g.expLoBits]!, t.expLo[i & (2 ** g.expLoBits - 1)]!, g.expSplitShift, g.expOutBits);
+  return splitProduct(t.expHi[i >>> g.expLoBits]!, t.expLo[i & (pow2(g.expLoBits) - 1)]!, g.expSplitShift, g.expOutBits);
 }
 
 /** recipImpl = divide: floor(2^recipFrac / Σe), the restoring division's quotient. */
@@ -48,13 +48,25 @@ export function recipTable(): number[] {
 /** Leading-one position and mantissa bucket of the exp sum S > 0. */
 export function recipIndex(sum: number): { msb: number; index: number } {
   const msb = msbIndex(sum);
-  const index = Math.floor((sum * 2 ** RECIP_BITS) / 2 ** msb) - 2 ** RECIP_BITS;
+  const index = Math.floor(sum * pow2(RECIP_BITS - msb)) - pow2(RECIP_BITS);
   return { msb, index };
 }
 
 /** p = e · recip(S) in probFmt, rounded half up, saturated (divide: msb = 0, recip = floor(2^recipFrac / S)). */
 export function reciprocalProb(e: number, recip: number, msb: number, g: Geometry): number {
   return satU(roundShift(e * recip, g.recipFrac + msb - g.probFrac), g.probW);
+}
+
+/**
+ * recipImpl = divide: p as rtl/divider.v computes it for any e and recip. It keeps probFrac + 2 bits
+ * of e · recip >> (recipFrac − probFrac − 1), all there are when e ≤ Σe and recip = ⌊2^recipFrac / Σe⌋
+ * (e · recip ≤ 2^recipFrac): there it is reciprocalProb(e, recip, 0, g); elsewhere the bits above wrap.
+ */
+export function dividedProb(e: number, recip: number, g: Geometry): number {
+  const m = pow2(g.probFrac + 2); // the kept bits: the result's probFrac + 1 and the rounding bit
+  const y = Math.floor(e * recip * pow2(1 + g.probFrac - g.recipFrac)) % m;
+  const r = Math.floor(((y + 1) % m) / 2);
+  return g.probFrac + 1 > g.probW ? Math.min(r, uMax(g.probW)) : r;
 }
 
 /** p = e / S in probFmt, exactly rounded half up (the serial divider's result). */

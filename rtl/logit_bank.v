@@ -39,7 +39,7 @@ module logit_bank #(
   output wire [RD_LANES*LOGIT_W-1:0] z_rd_data_bus,
   // stream: the entry that drains at this edge, and the edge its vector becomes the held one
   output wire                       d_valid,
-  output wire [IDX_W-1:0]           d_idx,
+  output reg  [IDX_W-1:0]           d_idx,
   output wire signed [LOGIT_W-1:0]  d_val,
   output wire                       hold_load
 );
@@ -113,12 +113,10 @@ module logit_bank #(
   reg signed [LOGIT_W-1:0] grp [0:GN-1];
   reg [ROWS_W-1:0]         grp_rows;
   reg [POS_W-1:0]          grp_pos;
-  reg [IDX_W-1:0]          d_idx_q;
   reg                      wb;
   reg [LANE_W-1:0]         wr_lane;
   reg [GRP_W-1:0]          wr_addr;
   wire                     d_last;   // stream: the entry draining is the vector's last
-  assign d_idx = d_idx_q;
   generate
     for (j = 0; j < RD_LANES; j = j + 1) begin : g_rd_bus
       assign z_rd_data_bus[j*LOGIT_W +: LOGIT_W] = z_rd_data[j];
@@ -180,7 +178,7 @@ module logit_bank #(
         grp[0] <= {LOGIT_W{1'b0}};
         grp_rows <= {ROWS_W{1'b0}};
         grp_pos <= {POS_W{1'b0}};
-        d_idx_q <= {IDX_W{1'b0}};
+        d_idx <= {IDX_W{1'b0}};
         wb <= 1'b0;
         wr_lane <= {LANE_W{1'b0}};
         wr_addr <= {GRP_W{1'b0}};
@@ -192,7 +190,7 @@ module logit_bank #(
       localparam [31:0] ROWS_LAST_32 = ROWS_LAST;
       localparam [31:0] CPAR_32 = CPAR;
       wire drain = (grp_rows != {ROWS_W{1'b0}}) && !z_work_full;
-      assign d_last = drain && (d_idx_q == LAST_IDX);
+      assign d_last = drain && (d_idx == LAST_IDX);
       // grp takes the next group once its last row drains at this edge
       wire free = (grp_rows == {ROWS_W{1'b0}}) || (grp_rows == {{(ROWS_W-1){1'b0}}, 1'b1} && drain);
       wire [ROWS_W-1:0] rows = (a_group == LAST_PASS) ? ROWS_LAST_32[ROWS_W-1:0] : CPAR_32[ROWS_W-1:0];
@@ -216,10 +214,10 @@ module logit_bank #(
           z_hold_full <= 1'b0;
           grp_rows <= {ROWS_W{1'b0}};
           grp_pos <= {POS_W{1'b0}};
-          d_idx_q <= {IDX_W{1'b0}};
+          d_idx <= {IDX_W{1'b0}};
         end else begin
           if (drain) begin
-            d_idx_q <= d_last ? {IDX_W{1'b0}} : d_idx_q + 1'b1;
+            d_idx <= d_last ? {IDX_W{1'b0}} : d_idx + 1'b1;
             grp_pos <= grp_pos + 1'b1;
             grp_rows <= grp_rows - 1'b1;
           end

@@ -6,6 +6,9 @@
 // It also gives each process its standalone form for the general scheduler in sim/kernel.ts.
 // Generated code reaches the kernel only through `Runtime` (sim/runtime.ts). Design notes and
 // measurements: sim/fused-edges.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { BOUND, rt } from './runtime.ts';
 
 export type Process = () => void;
@@ -43,6 +46,15 @@ export interface Code {
    * next[base + i] = memory[offset + i], committed at this edge (a statement; `offset` is code).
    */
   nbaRangeFromMemory(base: number, len: number, memory: number, offset: string | number): string;
+  /**
+   * Edge processes: register `id` (or element `idx` of the register array at `id`) as an lvalue
+   * written in place: a register that no other process reads (checked at elaboration), so it
+   * needs no next value and no commit. The process reads it before it writes it in the edge:
+   * pipeline stages are written last stage first, as a synthesizer orders blocking assignments.
+   */
+  own(id: number, idx?: string | number): string;
+  /** `own` for a synchronous memory read: owned registers base … base+len−1 = memory[offset …] (a statement). */
+  ownFromMemory(base: number, len: number, memory: number, offset: string | number): string;
   /** Blocking write of signal `id` (a statement): combinational outputs, or a testbench driving inputs. */
   set(id: number, expr: string | number): string;
   /** Blocking write of element `idx` (code) of the array at `base` of length `len` (a statement). */
@@ -73,6 +85,12 @@ export interface ProcDef {
   writes: number[];
   /** edge processes: signals written with blocking writes (a testbench driving inputs) */
   sets: number[];
+  /** edge processes: registers written in place (`own`) */
+  owned: number[];
+  /** signals the generated body reads (an array read at a computed index: the whole array) */
+  reads: number[];
+  /** where the process was declared (file:line of the component's code), for dumped code */
+  site: string;
 }
 
 /** The elaborated design as the generator reads it (filled by Kernel.elaborate). */
@@ -93,6 +111,8 @@ export interface DesignTables {
   negStart: Int32Array;
   /** levelized combinational processes */
   levels: number;
+  /** the array a signal belongs to: [first id, length] ([id, 1] for a lone signal) */
+  arrayOf(id: number): [number, number];
 }
 
 type Mode = 'analyze' | 'edge' | 'comb-standalone' | 'fused' | 'fused-fn' | 'comb-inline';
@@ -108,13 +128,31 @@ export class CodeGenerator {
   /** standalone bodies of the generated edge processes, with their source */
   private readonly bodies = new Map<number, { src: string; fn: () => void }>();
 
+  /** functions dumped so far (their file names' order) */
+  private dumped = 0;
+
   /** `runtime` is what generated code calls `k`. */
   constructor(
     private readonly d: DesignTables,
     private readonly runtime: object,
     /** inline the edge processes' bodies into the fused function (false: one function each) */
     private readonly inlineProcesses: boolean,
+    /** a directory to write every compiled function to (HEADSIM_DUMP_CODE), or null */
+    private readonly dump: string | null = null,
   ) {}
+
+  /**
+   * Writes a compiled function's source to the dump directory, as V8 sees it (so that the line
+   * numbers of a stack trace or a debugger are the file's), and returns the sourceURL comment
+   * that names the file as the function's script.
+   */
+  private dumpSource(name: string, src: string): string {
+    mkdirSync(this.dump!, { recursive: true });
+    const file = join(resolve(this.dump!), `k${this.serial}-${String(this.dumped++).padStart(3, '0')}-${safeName(name)}.js`);
+    const tag = `\n//# sourceURL=${pathToFileURL(file).href}`;
+    writeFileSync(file, `function anonymous(k,X\n) {\n${src}${tag}\n}\n`);
+    return tag;
+  }
 
   /** Records what a generated process writes (before levelization). */
   analyze(p: ProcDef): void {
@@ -161,6 +199,7 @@ export class CodeGenerator {
       if (!p.gen) return null;
       p.scalars.forEach((id) => ids.add(id));
       p.sets.forEach((id) => ids.add(id));
+      p.owned.forEach((id) => ids.add(id));
       for (const r of p.ranges) {
         const [base, len] = this.rangeDefs[r]!;
         for (let id = base; id < base + len; id++) ids.add(id);
@@ -244,7 +283,30 @@ export class CodeGenerator {
     const c: Code = {
       v: (id, i) => {
         check(id, 'read');
+        if (analyze) {
+          if (typeof i === 'string') {
+            const [base, len] = this.d.arrayOf(id);
+            for (let j = base; j < base + len; j++) record(p.reads, j);
+          } else record(p.reads, id + (i ?? 0));
+        }
         return `v[${idx(id, i)}]`;
+      },
+      own: (id, i) => {
+        if (!edge) throw new Error(`${p.name}: own in a combinational process`);
+        check(id, 'own');
+        if (analyze) {
+          const [base, len] = typeof i === 'string' ? this.d.arrayOf(id) : [id + (i ?? 0), 1];
+          for (let j = base; j < base + len; j++) record(p.owned, j);
+        }
+        return `v[${idx(id, i)}]`;
+      },
+      ownFromMemory: (base, len, memory, offset) => {
+        if (!edge) throw new Error(`${p.name}: memory read in a combinational process`);
+        if (this.d.memLength[memory] === undefined) throw new Error(`${p.name}: unknown memory ${memory}`);
+        check(base, 'memory read');
+        check(base + len - 1, 'memory read');
+        for (let j = base; j < base + len; j++) record(p.owned, j);
+        return `{ const o_ = ${this.d.memOffset[memory]} + (${offset}); B.copyWithin(${base}, o_, o_ + ${len}); }`;
       },
       nba: (id, expr) => {
         if (!edge) throw new Error(`${p.name}: nba in a combinational process`);
@@ -290,7 +352,8 @@ export class CodeGenerator {
       ext: (value) => this.extName(value),
       exit: mode === 'fused' || mode === 'comb-inline' ? `break L${label};` : 'return;',
     };
-    const body = p.gen!(c);
+    // the process's name and where its component declares it, for a reader of dumped code
+    const body = `// ${p.name} (${p.site})\n${p.gen!(c)}`;
     return { body: mode === 'fused' || mode === 'comb-inline' ? `L${label}: {\n${body}\n}` : body };
   }
 
@@ -298,7 +361,9 @@ export class CodeGenerator {
   private inlineSet(id: number, expr: string, active: boolean): string {
     if (!this.plainRegister(id)) return `${rt('set')}(${id}, ${expr});`;
     const wake = this.wakeFlags(id);
-    return `{ const x_ = ${expr}; if (v[${id}] !== x_) { v[${id}] = x_; next[${id}] = x_;${wake}${wake && active ? ` ${rt('dirtyAny')} = true;` : ''} } }`;
+    // a signal that wakes nothing needs no change test
+    if (!wake) return `{ const x_ = ${expr}; v[${id}] = x_; next[${id}] = x_; }`;
+    return `{ const x_ = ${expr}; if (v[${id}] !== x_) { v[${id}] = x_; next[${id}] = x_;${wake}${active ? ` ${rt('dirtyAny')} = true;` : ''} } }`;
   }
 
   private wakeFlags(id: number): string {
@@ -369,11 +434,13 @@ export class CodeGenerator {
       `const ${arrays.map(([m, local]) => `${local}_ = k.${m}`).join(', ')}${binds ? ', ' + binds : ''};\n` +
       `return function ${safeName(name)}() {\nconst ${arrays.map(([, local]) => `${local} = ${local}_`).join(', ')};\n${body}\n};`;
     try {
-      return new Function('k', 'X', src)(this.runtime, this.exts) as () => void;
+      const dumped = this.dump ? this.dumpSource(name, src) : '';
+      return new Function('k', 'X', src + dumped)(this.runtime, this.exts) as () => void;
     } catch (e) {
       throw new Error(`generated process '${name}' does not compile: ${(e as Error).message}\n${src}`);
     }
   }
 }
 
-const safeName = (s: string) => s.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');
+/** The name a generated function gets for a process or edge name (a JavaScript identifier). */
+export const safeName = (s: string) => s.replace(/[^A-Za-z0-9_$]/g, '_').replace(/^(\d)/, '_$1');

@@ -23,6 +23,7 @@
 // the sequence number it would have had in the heap, and the fused function runs only when
 // the edge is alone in its time step.
 import { CodeGenerator, type CodeGen, type DesignTables, type Kind, type Process, type ProcDef, type SignalInfo, type SignalMeta } from './codegen.ts';
+import { relative } from 'node:path';
 import { EventQueue } from './event-queue.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -57,8 +58,15 @@ export class Kernel implements Runtime {
   fused = true;
   /** Inline the edge processes' bodies into the fused function (false: one function each, called in order). */
   inlineProcesses = false;
+  /**
+   * Write every generated function to this directory, named as its script (stack traces and
+   * debuggers point into the files; each process block names its component's source line).
+   */
+  dumpCode: string | null = process.env.HEADSIM_DUMP_CODE || null;
 
   private inits: number[] = [];
+  /** the arrays' extents, by element id */
+  private readonly arrays: Array<[number, number]> = [];
   private procList: ProcDef[] = [];
   private procs: Process[] = [];
   private combSensList: number[][] = [];
@@ -130,7 +138,13 @@ export class Kernel implements Runtime {
   array(name: string, width: number, length: number, init = 0, signed = false, meta?: SignalMeta): number {
     const base = this.signals.length;
     for (let i = 0; i < length; i++) this.signal(`${name}[${i}]`, width, init, signed, meta);
+    for (let i = 0; i < length; i++) this.arrays[base + i] = [base, length];
     return base;
+  }
+
+  /** The array signal `id` belongs to: [first id, length] ([id, 1] for a lone signal). */
+  arrayOf(id: number): [number, number] {
+    return this.arrays[id] ?? [id, 1];
   }
 
   /** A combinational process: runs at start and whenever a signal it reads changes. */
@@ -218,10 +232,12 @@ export class Kernel implements Runtime {
       memLength: this.memories.map((m) => m.length),
       combStart: empty, combProcs: empty, genStart: empty, genProcs: empty, edgeStart: empty, negStart: empty,
       levels: 0,
+      arrayOf: (id) => this.arrayOf(id),
     };
-    const gen = new CodeGenerator(d, this, this.inlineProcesses);
+    const gen = new CodeGenerator(d, this, this.inlineProcesses, this.dumpCode);
     // What the generated processes write (one expansion records it).
     for (const p of procs) if (p.gen) gen.analyze(p);
+    this.checkOwned(procs);
     this.rw = new Uint8Array(gen.rangeDefs.length);
 
     // Levelize the generated combinational processes: a process comes after every generated
@@ -360,9 +376,31 @@ export class Kernel implements Runtime {
         const v = this.v;
         const clk = one.clk;
         let t = one.next;
+        const half = one.half;
+        if (this.onStep === null) {
+          // Untraced: whole cycles, falling then rising edge, while no other event comes first.
+          if (v[clk] === 0 && t <= until && t < events.peekTime()) {
+            this.time = t;
+            one.seq = events.takeSeq();
+            rise();
+            t += half;
+          }
+          while (t + half <= until && t + half < events.peekTime()) {
+            this.time = t;
+            one.seq = events.takeSeq();
+            fall();
+            t += half;
+            if (!(t < events.peekTime())) break; // the falling edge scheduled something first
+            this.time = t;
+            one.seq = events.takeSeq();
+            rise();
+            t += half;
+          }
+          one.next = t;
+        }
         while (t <= until && t < events.peekTime()) {
           this.time = t;
-          one.next = t + one.half;
+          one.next = t + half;
           one.seq = events.takeSeq();
           if (v[clk] === 0) {
             rise();
@@ -392,6 +430,10 @@ export class Kernel implements Runtime {
     const i = this.signals.findIndex((s) => s.name === name);
     if (i < 0) throw new Error(`no signal named ${name}`);
     return i;
+  }
+
+  get processCount(): number {
+    return this.procList.length;
   }
 
   processName(p: number): string {
@@ -481,9 +523,27 @@ export class Kernel implements Runtime {
   private addProcess(name: string, kind: Kind, fn: Process | null, gen: CodeGen | null, sens: readonly number[]): void {
     this.assertElaborating();
     const p = this.procList.length;
-    this.procList.push({ name, kind, fn, gen, scalars: [], ranges: [], writes: [], sets: [] });
+    this.procList.push({ name, kind, fn, gen, scalars: [], ranges: [], writes: [], sets: [], owned: [], reads: [], site: declarationSite() });
     const lists = kind === 'comb' ? this.combSensList : kind === 'pos' ? this.edgeSensList : this.negSensList;
     for (const s of sens) lists[s]!.push(p);
+  }
+
+  /** A register written in place (`own`) is read by its writer alone, and wakes no process. */
+  private checkOwned(procs: ProcDef[]): void {
+    const owner = new Map<number, ProcDef>();
+    for (const p of procs) for (const id of p.owned) owner.set(id, p);
+    if (owner.size === 0) return;
+    const name = (id: number) => this.signals[id]!.name;
+    for (const [id, p] of owner) {
+      if (p.scalars.includes(id) || p.sets.includes(id)) throw new Error(`${p.name}: ${name(id)} is written both in place (own) and as a next value`);
+      const waking = this.combSensList[id]!.length + this.edgeSensList[id]!.length + this.negSensList[id]!.length;
+      if (waking) throw new Error(`${p.name}: ${name(id)} is written in place (own) but wakes ${this.procList[[...this.combSensList[id]!, ...this.edgeSensList[id]!, ...this.negSensList[id]!][0]!]!.name}`);
+    }
+    for (const q of procs)
+      for (const id of q.reads) {
+        const p = owner.get(id);
+        if (p && p !== q) throw new Error(`${p.name}: ${name(id)} is written in place (own) but ${q.name} reads it`);
+      }
   }
 
   private assertElaborating(): void {
@@ -491,6 +551,16 @@ export class Kernel implements Runtime {
   }
 }
 
+
+/** The file:line (relative to the working directory) of the first caller outside sim/: the component declaring a process. */
+function declarationSite(): string {
+  const frames = (new Error().stack ?? '').split('\n').slice(1);
+  for (const f of frames) {
+    const m = /\(?(?:file:\/\/)?([^()\s]+):(\d+):\d+\)?$/.exec(f.trim());
+    if (m && !/\/sim\/[^/]+$/.test(m[1]!) && !m[1]!.startsWith('node:')) return `${relative(process.cwd(), m[1]!)}:${m[2]}`;
+  }
+  return 'unknown';
+}
 
 /** Topological order of the generated combinational processes, or null on a cycle. */
 function levelize(combs: number[], procs: ProcDef[], combSens: number[][]): number[] | null {

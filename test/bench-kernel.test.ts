@@ -2,6 +2,9 @@
 // semantics: the same cases as test/kernel.test.ts written as generated processes, each run
 // with the fused edges and with the general delta-cycle scheduler alone, plus mixes with
 // closures, same-time events, memories and combinational loops.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kernel } from '../sim/kernel.ts';
 
@@ -187,5 +190,119 @@ describe('fused edges and the general scheduler agree', () => {
     const general = trace('general');
     expect(trace('call')).toEqual(general);
     expect(trace('inline')).toEqual(general);
+  });
+});
+
+describe('registers written in place (own)', () => {
+  /** A pipeline out <= s[1]; s[1] <= s[0] + r; s[0] <= r · 3 (s at a computed index), r <= r + 1: in place or as next values. */
+  const pipeline = (mode: Mode, own: boolean) => {
+    const { k, clk } = clocked(mode);
+    const r = k.signal('r', 16);
+    const s = k.array('s', 16, 2);
+    const out = k.signal('out', 16);
+    k.posedgeCode('stages', clk, (c) => {
+      const w = (i: number | string) => (own ? c.own(s, i) : c.next(s, i));
+      // last stage first: each register is read before it is written
+      return `${c.nba(out, c.v(s, 1))}
+        ${w(1)} = ${c.v(s, 0)} + ${c.v(r)};
+        const j = ${c.v(r)} & 0;
+        ${w('j')} = ${c.v(r)} * 3;
+        ${own ? '' : c.nbaRange(s, 2)}`;
+    });
+    k.posedgeCode('count', clk, (c) => c.nba(r, `${c.v(r)} + 1`));
+    k.clock(clk, 10);
+    k.elaborate();
+    const rows: number[][] = [];
+    k.onStep = () => rows.push(Array.from(k.v));
+    k.run(400);
+    return rows;
+  };
+
+  it.each(modes)('gives the values of next-value registers, every step (%s)', (_n, mode) => {
+    expect(pipeline(mode, true)).toEqual(pipeline('general', false));
+  });
+
+  it('is listed among the signals a fused edge can change (traces compare only those)', () => {
+    const { k, clk } = clocked('call');
+    const r = k.signal('r', 8);
+    const x = k.signal('x', 8);
+    k.posedgeCode('p', clk, (c) => `${c.own(x)} = ${c.v(x)} + 2; ${c.nba(r, `${c.v(r)} + 1`)}`);
+    k.clock(clk, 10);
+    k.elaborate();
+    const seen: number[][] = [];
+    k.onStep = () => seen.push(k.stepSignals ? Array.from(k.stepSignals) : []);
+    k.run(6);
+    expect(seen.at(-1)).toContain(x);
+    expect(k.v[x]).toBe(2);
+  });
+
+  it('is refused when another process reads it, or when it also has a next value', () => {
+    const read = clocked('call');
+    const a = read.k.signal('a', 8);
+    const b = read.k.signal('b', 8);
+    read.k.posedgeCode('writer', read.clk, (c) => `${c.own(a)} = ${c.v(a)} + 1;`);
+    read.k.posedgeCode('reader', read.clk, (c) => c.nba(b, c.v(a)));
+    expect(() => read.k.elaborate()).toThrow(/writer: a is written in place \(own\) but reader reads it/);
+
+    const both = clocked('call');
+    const m = both.k.array('m', 8, 4);
+    // a computed index owns the whole array, m[2] included
+    both.k.posedgeCode('p', both.clk, (c) => `const i = 0; ${c.own(m, 'i')} = 1; ${c.nba(m + 2, 3)}`);
+    expect(() => both.k.elaborate()).toThrow(/p: m\[2\] is written both in place \(own\) and as a next value/);
+  });
+});
+
+describe('untraced runs step whole cycles', () => {
+  it('a run in uneven pieces, with timed actions between edges and at edges, gives the steps of one traced run', () => {
+    const run = (pieces: number[], traced: boolean) => {
+      const { k, clk } = clocked('call');
+      const r = k.signal('r', 16);
+      const poke = k.signal('poke', 16);
+      const log: number[] = [];
+      const act = k.action(() => k.set(poke, k.v[poke]! + 100));
+      k.posedgeCode('r', clk, (c) => c.nba(r, `${c.v(r)} * 3 + ${c.v(poke)} & 65535`));
+      k.clock(clk, 10);
+      k.elaborate();
+      if (traced) k.onStep = () => {};
+      for (const until of pieces) {
+        k.run(until);
+        log.push(k.time, k.v[r]!);
+        k.schedule(until % 10 === 0 ? 5 : 3, act); // at the next rising edge, or between edges
+      }
+      return log;
+    };
+    const pieces = [7, 15, 33, 40, 41, 97, 100, 155, 160];
+    expect(run(pieces, false)).toEqual(run(pieces, true));
+  });
+});
+
+describe('generated code written out (HEADSIM_DUMP_CODE)', () => {
+  it('writes every compiled function, names its process and component line, and stack traces point into the files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headsim-dump-'));
+    try {
+      const { k, clk } = clocked('call');
+      k.dumpCode = dir;
+      const r = k.signal('r', 8);
+      const boom = k.signal('boom', 1);
+      k.posedgeCode('counter', clk, (c) => `${c.nba(r, `${c.v(r)} + 1`)} if (${c.v(r)} === 3 && ${c.v(boom)}) throw new Error('stop at 3');`);
+      k.clock(clk, 10);
+      k.elaborate();
+      const files = readdirSync(dir);
+      expect(files.some((f) => f.includes('counter'))).toBe(true);
+      expect(files.some((f) => f.endsWith('_rising_edge.js'))).toBe(true);
+      const src = readFileSync(join(dir, files.find((f) => f.includes('counter'))!), 'utf8');
+      expect(src).toMatch(/\/\/ counter \(test\/bench-kernel\.test\.ts:\d+\)/);
+      k.set(boom, 1);
+      let stack = '';
+      try {
+        k.run(100);
+      } catch (e) {
+        stack = (e as Error).stack ?? '';
+      }
+      expect(stack).toContain('stop at 3');
+      expect(stack).toContain(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

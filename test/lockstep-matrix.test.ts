@@ -8,12 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, type ConfigInput } from '../models/config.ts';
 import { timing } from '../models/geometry.ts';
 import { runLockstep } from '../harness/run/lockstep.ts';
-import { plusargs, writeMemFiles } from '../harness/rtl/memfiles.ts';
-import { portWidths } from '../harness/rtl/ports.ts';
-import { buildHeadVerilator } from '../harness/rtl/build.ts';
+import { writeMemFiles } from '../harness/rtl/memfiles.ts';
 import { buildScenario } from '../harness/inputs/scenario.ts';
 import { score } from '../harness/check/scoreboard.ts';
-import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
+import { startHeadVerilator } from '../harness/rtl/verilator/head.ts';
 
 
 const MATRIX: [string, ConfigInput, number][] = [
@@ -55,8 +53,7 @@ describe.skipIf(!hasVerilator)('lockstep matrix (Verilator)', () => {
   it.each(MATRIX)('%s', async (_name, raw, vectors) => {
     const s = buildScenario(parseConfig(raw), vectors, 11);
     const mem = writeMemFiles(s, join(out, _name.replace(/\W+/g, '_')));
-    const build = await buildHeadVerilator(s);
-    const backend = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args: plusargs(mem) });
+    const backend = await startHeadVerilator(s, { mem });
     try {
       const r = await runLockstep(s, backend, { seed: 3, validRate: 0.6, readyRate: 0.5, resetCycles: 2, probe: 4, phases: true, midRunReset: true });
       expect(r.mismatch).toBeNull();

@@ -94,3 +94,17 @@ describe('cycle model vs bit-true reference', () => {
     }
   });
 });
+
+describe('the traffic reaches every point it promises', () => {
+  // Two heads where the mid-run reset used to cut the backpressure phase short (no stall), or
+  // cut off the release of the full banks (no transfer meeting a completion).
+  it.each([
+    ['stream, N 2, slow traffic', { classes: 2, inputs: 29, kPar: 2, cPar: 2, relu: false, mode: 'softmax', topK: 1, expLut: { addrBits: 3, outBits: 8, range: 4 }, logitFmt: { width: 16, frac: 4 }, expImpl: 'table', select: 'stream' }, 2],
+    ['tree, N 2, kPar 1, slow traffic', { classes: 2, inputs: 6, kPar: 1, cPar: 2, relu: false, mode: 'argmax', topK: 1, divider: 'serial', expLut: { addrBits: 3, outBits: 8, range: 4 }, logitFmt: { width: 16, frac: 4 }, select: 'auto' }, 1],
+  ] as const)('%s', async (_name, raw, seed) => {
+    const s = buildScenario(parseConfig(raw), 9, seed);
+    const r = await runModel(s, { seed, validRate: 0.2, readyRate: 0.2, resetCycles: 2, probe: 4, phases: true, midRunReset: true });
+    expect(r.tb.coverage().required).toEqual(expect.arrayContaining(['stall', 'midRunReset']));
+    expect(r.tb.coverage().missed).toEqual([]);
+  });
+});

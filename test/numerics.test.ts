@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, SEED_CONFIG, provenAccWidth } from '../models/config.ts';
 import { autoExpPar, backEndCycles, frontCycles, geometry, RECIP_BITS, RECIP_FRAC } from '../models/geometry.ts';
 import { quantize, roundShift, satS, satU, msbIndex, fromBits, toBits } from '../models/numerics.ts';
-import { expHiTable, expIndex, expLoTable, expTable, expValue, recipDivide, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
+import { approxScore, dividedProb, expHiTable, expIndex, expLoTable, expTable, expValue, recipDivide, recipIndex, recipTable, reciprocalProb, serialProb } from '../models/tables.ts';
+import { splitProduct } from '../models/exp-entry.ts';
+import { approxScoreCode, dividedProbBitsCode, dividedProbCode, expIndexCode, reciprocalProbCode, roundShiftCode, satSCode, satUCode, splitProductCode, toBitsCode } from '../models/inline.ts';
+import type { Geometry } from '../models/geometry.ts';
 
 describe('fixed point', () => {
   it('rounds half up, also for negatives, and shifts left for s ≤ 0', () => {
@@ -113,5 +116,44 @@ describe('expPar auto', () => {
   it('is 1 at the seed and outside softmax', () => {
     expect(geometry(SEED_CONFIG, 41).expPar).toBe(1);
     expect(geometry(parseConfig({ mode: 'approx', classes: 12, inputs: 3, kPar: 3 }), 41).expPar).toBe(1);
+  });
+});
+
+describe('inline code twins (models/inline.ts) equal their functions', () => {
+  const fn = (params: string[], body: string) => new Function(...params, `return ${body};`) as (...a: number[]) => number;
+  const int = (bits: number) => fc.integer({ min: -(2 ** bits), max: 2 ** bits });
+  const geo = (o: Partial<Geometry>) => o as Geometry;
+  const runs = { numRuns: 2000 };
+
+  it('roundShift, satS, satU, toBits', () => {
+    fc.assert(fc.property(int(45), fc.integer({ min: -8, max: 30 }), (v, s) => fn(['v'], roundShiftCode('v', s))(v) === roundShift(v, s)), runs);
+    fc.assert(fc.property(int(45), fc.integer({ min: 2, max: 40 }), (v, w) => fn(['v'], satSCode('v', w))(v) === satS(v, w) && fn(['v'], satUCode('v', w))(v) === satU(v, w)), runs);
+    fc.assert(fc.property(fc.integer({ min: 2, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (w, f) => {
+      const v = Math.floor(f * 2 ** w) - 2 ** (w - 1);
+      return fn(['v'], toBitsCode('v', w))(v) === toBits(v, w);
+    }), runs);
+  });
+
+  it('expIndex, splitProduct, reciprocalProb, approxScore', () => {
+    fc.assert(fc.property(int(24), fc.integer({ min: -4, max: 12 }), fc.integer({ min: 1, max: 16 }), (d, expShift, expAddrBits) =>
+      fn(['d'], expIndexCode('d', { expShift, expAddrBits }))(d) === expIndex(d, geo({ expShift, expAddrBits }))), runs);
+    fc.assert(fc.property(fc.nat(2 ** 18), fc.nat(2 ** 18), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 4, max: 24 }), (hi, lo, shift, outBits) =>
+      fn(['hi', 'lo'], splitProductCode('hi', 'lo', shift, outBits))(hi, lo) === splitProduct(hi, lo, shift, outBits)), runs);
+    fc.assert(fc.property(fc.nat(2 ** 18), fc.nat(2 ** 22), fc.integer({ min: 8, max: 30 }), fc.integer({ min: 4, max: 16 }), fc.integer({ min: 4, max: 18 }), (e, recip, recipFrac, probFrac, probW) => {
+      const g = geo({ recipFrac, probFrac, probW });
+      return fn(['e', 'r'], reciprocalProbCode('e', 'r', 0, g))(e, recip) === reciprocalProb(e, recip, 0, g);
+    }), runs);
+    // the divided reciprocal's product: its inline twin on any input, reciprocalProb where e ≤ Σe
+    fc.assert(fc.property(fc.nat(2 ** 16), fc.integer({ min: 1, max: 2 ** 20 }), fc.nat(2 ** 16), fc.integer({ min: 8, max: 16 }), fc.integer({ min: 4, max: 18 }), fc.integer({ min: 4, max: 18 }), (e, sum, recip, outBits, probFrac, probW) => {
+      const g = geo({ recipFrac: outBits + probFrac + 2, probFrac, probW });
+      const code = fn(['e', 'r'], dividedProbCode(`(${dividedProbBitsCode('e', 'r', g)})`, g));
+      const inRange = Math.min(e, sum) % 2 ** outBits;
+      const r = Math.floor(2 ** g.recipFrac / Math.max(sum, inRange, 1));
+      return code(e, recip) === dividedProb(e, recip, g) && code(inRange, r) === reciprocalProb(inRange, r, 0, g);
+    }), runs);
+    fc.assert(fc.property(fc.nat(2 ** 18), fc.nat(2 ** 20), fc.integer({ min: 4, max: 18 }), fc.integer({ min: 4, max: 16 }), fc.integer({ min: 4, max: 18 }), (e, scale, expOutBits, probFrac, probW) => {
+      const g = geo({ expOutBits, probFrac, probW });
+      return fn(['e'], approxScoreCode('e', scale, g))(e) === approxScore(e, scale, g);
+    }), runs);
   });
 });

@@ -1,5 +1,6 @@
 // The defects of a careless user's afternoon (issue: no false verdicts, no hangs, no lost
 // output): each case failed before and must hold now. Runs the real CLI.
+import { tsNodeArgs } from '../lib/ts-runtime/node-args.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,7 +72,7 @@ describe('output is never lost or corrupted', () => {
     oneLine(headsim(['sweep', 'merge', empty, '--out', join(tmp, 'm')]), 2, /no sweep rows in/);
   });
 
-  it('a --json that cannot be written fails before the run, and a full disk keeps the old report', () => {
+  it('a --json that cannot be written fails before the run, and a full disk keeps the old report (aside)', () => {
     const small = join(tmp, 'small');
     mkdirSync(small);
     const mounted = spawnOk('mount', ['-t', 'tmpfs', '-o', 'size=16k', 'tmpfs', small]);
@@ -83,7 +84,9 @@ describe('output is never lost or corrupted', () => {
       const r = headsim(['sim', '--vectors', '50', ...TINY, '--out', join(tmp, 'o'), '--json', report]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/r\.json: cannot write/);
-      expect(readFileSync(report, 'utf8')).toBe('{"old": true}\n'); // intact, still valid JSON
+      // intact, still valid JSON — kept aside: a report at --json is only ever the run's own (issue 24)
+      expect(existsSync(report)).toBe(false);
+      expect(readFileSync(`${report}.previous`, 'utf8')).toBe('{"old": true}\n');
     } finally {
       spawnOk('umount', [small]);
     }
@@ -120,7 +123,7 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
     const out = join(tmp, 'shared');
     const run = (seed: number) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--mode', 'argmax', '--vectors', '30', '--seed', String(seed), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+        const c = spawn(process.execPath, [...tsNodeArgs(), fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--mode', 'argmax', '--vectors', '30', '--seed', String(seed), '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
         let text = '';
         c.stdout.on('data', (d) => (text += d));
         c.stderr.on('data', (d) => (text += d));
@@ -153,7 +156,7 @@ describe.skipIf(!hasVerilator)('cosim runs do not disturb each other (Verilator)
 
   it('Ctrl-C during a Verilator build leaves no temp directory', async () => {
     const out = join(tmp, 'interrupted');
-    const c = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--topK', '2', '--mode', 'argmax', '--vectors', '5', '--out', out], { stdio: 'ignore' });
+    const c = spawn(process.execPath, [...tsNodeArgs(), fileURLToPath(new URL('../cli/main.ts', import.meta.url)), 'cosim', ...TINY, '--topK', '2', '--mode', 'argmax', '--vectors', '5', '--out', out], { stdio: 'ignore' });
     const root = join(out, 'verilator');
     const t0 = Date.now();
     while (!(existsSync(root) && readdirSync(root).some((d) => d.startsWith('.tmp-'))) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));

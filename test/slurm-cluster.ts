@@ -1,7 +1,8 @@
 // A real one-node Slurm cluster for the tests (Debian's slurm-wlm and munge), every file in one
 // scratch directory: its own munge key and socket, its own slurm.conf (SLURM_CONF; the
 // machine's /etc/slurm and /run/munge are never touched), free ports, the node as `slurmd -C`
-// sees it. Recipe and measurements: ../shared/notes/slurm-local.md. stop() cancels every job,
+// sees it, as root without systemd (proctrack/linuxproc, task/none: the cgroup plugins need
+// systemd). stop() cancels every job,
 // waits for them to end, then stops slurmd, slurmctld and munged by the PIDs in their files.
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -78,7 +78,7 @@ describe('Slurm job scripts', () => {
     mkdirSync(bare);
     r = bash(arrayScript(inv({ project: bare }), resources, { ...by, shards: [1, 2], retryFailed: false }), { SLURM_ARRAY_TASK_ID: '1' });
     expect(r.code, r.out).toBe(2);
-    expect(r.out).toContain(`${bare}/node_modules lacks tsx: the project's dependencies are not installed (run 'npm ci' in ${bare})`);
+    expect(r.out).toContain(`${bare}/node_modules lacks esbuild: the project's dependencies are not installed (run 'npm ci' in ${bare})`);
     r = bash(mergeScript(inv({ project: join(tmp, 'nowhere') }), resources, by));
     expect(r.code, r.out).toBe(2);
     expect(r.out).toMatch(/cannot cd to .*nowhere: the project must be on a file system this node mounts/);

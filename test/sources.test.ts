@@ -238,15 +238,16 @@ describe('auto-formats rule', () => {
     expect(fracForRange(0, 1e-30, 16)).toBe(64); // the config's limit
   });
 
-  it('bias frac ≤ inFmt.frac + wFmt.frac; logits no finer than the exp table indexes (unless argmax only)', () => {
+  it('bias frac ≤ inFmt.frac + wFmt.frac and ≤ its width; logits no finer than the exp table indexes (unless argmax only)', () => {
     const c = parseConfig({ classes: 2, inputs: 2, kPar: 2, topK: 2 });
     const d = { wFloat: Float64Array.of(10, -12, 3, 4), bFloat: Float64Array.of(1e-9, 0), xFloat: Float64Array.of(100, 50), count: 1 };
     const ch = chooseFormats(c, {}, d);
     expect(ch.params.inFmt).toEqual({ width: 16, frac: 8 });
     expect(ch.params.wFmt).toEqual({ width: 16, frac: 11 });
-    expect(ch.params.biasFmt).toEqual({ width: 16, frac: 19 });
+    expect(ch.params.biasFmt).toEqual({ width: 16, frac: 16 }); // ≤ 19 (inFmt.frac + wFmt.frac) and ≤ its 16 bits
     expect(ch.params.logitFmt).toEqual({ width: 16, frac: 5 }); // z = (400, 500), ·(1+1/16) = 531: 10 integer bits
-    expect(ch.notes.join('\n')).toMatch(/biasFmt: frac 19, not the 44 the range allows/);
+    expect(ch.notes.join('\n')).toMatch(/biasFmt: frac 16, not the 44 the range allows, because a format has at most as many fraction bits as bits/);
+    expect(() => parseConfig({ ...c, biasFmt: { width: 16, frac: 19 } })).toThrow(/biasFmt\.frac: must be ≤ biasFmt\.width \(16\)/);
     const small = { ...d, xFloat: Float64Array.of(0.01, 0.01) };
     expect(chooseFormats(c, {}, small).params.logitFmt).toEqual({ width: 16, frac: 8 }); // capped: expLut {12, 16, 16}
     expect(chooseFormats(c, {}, small, false).params.logitFmt!.frac).toBeGreaterThan(8);

@@ -11,7 +11,7 @@ import { mulberry32 } from '../models/prng.ts';
 import { sourcedScenario } from '../harness/inputs/sources.ts';
 import { resolvePoints, sweepData } from '../harness/sweep/data.ts';
 import { figures } from '../harness/sweep/point.ts';
-import { pointKeys } from '../harness/sweep/run.ts';
+import { pointKeys } from '../harness/sweep/keys.ts';
 import { expandSpec, mergeParams, parseSpec } from '../harness/sweep/spec.ts';
 import { headsim } from './helpers.ts';
 

@@ -9,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNpy } from '../harness/inputs/npy.ts';
-import type { PointRow } from '../harness/sweep/point.ts';
+import type { PointRow } from '../harness/sweep/row.ts';
 import { headsim } from './helpers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,6 +51,9 @@ const PLOTS: Record<string, (r: PointRow) => boolean> = {
   'pareto-lut': (r) => r.status === 'ok' && pos(r.lut),
   'pareto-bram': (r) => r.status === 'ok' && has(r.bram),
   'pareto-dsp': (r) => r.status === 'ok' && has(r.dsp),
+  'pareto-lut-ns': (r) => r.status === 'ok' && pos(r.lut) && pos(r.latencyNs),
+  'pareto-bram-ns': (r) => r.status === 'ok' && has(r.bram) && pos(r.latencyNs),
+  'pareto-dsp-ns': (r) => r.status === 'ok' && has(r.dsp) && pos(r.latencyNs),
   'error-vs-lut': (r) => r.status === 'ok' && pos(r.lut) && pos(r.maxProbError),
   'accuracy-vs-lut': (r) => r.status === 'ok' && pos(r.lut) && has(r.labelAccuracy),
   'exp-error': (r) => cfg(r).mode !== 'argmax' && pos(r.maxProbError),
@@ -63,13 +66,13 @@ const PLOTS: Record<string, (r: PointRow) => boolean> = {
 };
 
 /** Pareto-optimal points of (resource, latency): none has both less of the resource and less latency. */
-function paretoCount(rows: PointRow[], res: 'lut' | 'bram' | 'dsp'): number {
-  const pts = rows.map((r) => [r[res]!, r.latency.total] as const);
+function paretoCount(rows: PointRow[], res: 'lut' | 'bram' | 'dsp', unit: 'cycles' | 'ns' = 'cycles'): number {
+  const pts = rows.map((r) => [r[res]!, unit === 'ns' ? r.latencyNs! : r.latency.total] as const);
   const distinct = new Set(pts.filter(([x, y]) => !pts.some(([a, b]) => a <= x && b <= y && (a < x || b < y))).map((p) => p.join()));
   return distinct.size;
 }
 
-type Bar = { metric: 'labelAccuracy' | 'top1VsFloat' | 'valueOrder' | 'maxProbError'; value: number; latency: number | null; cost: 'lut' | 'bram' | 'dsp' | 'ff' };
+type Bar = { metric: 'labelAccuracy' | 'top1VsFloat' | 'valueOrder' | 'maxProbError'; value: number; latency: number | null; latencyNs?: number; cost: 'lut' | 'bram' | 'dsp' | 'ff' };
 /** The cheapest point that meets the bar, from sweep.json (docs/sweep.md §Explorer). */
 function cheapest(rows: PointRow[], bar: Bar): number | null {
   const metric = (r: PointRow) => (bar.metric === 'valueOrder' ? r.valueOrderAgreement : r[bar.metric]);
@@ -77,6 +80,7 @@ function cheapest(rows: PointRow[], bar: Bar): number | null {
     const v = metric(r);
     if (r.status !== 'ok' || r[bar.cost] === null || v === null || v === undefined) return false;
     if (bar.metric === 'maxProbError' ? v > bar.value : v < bar.value / 100) return false;
+    if (bar.latencyNs !== undefined && !(r.latencyNs !== null && r.latencyNs !== undefined && r.latencyNs <= bar.latencyNs)) return false;
     return bar.latency === null || r.latency.total <= bar.latency;
   });
   const keys = [bar.cost, ...(['lut', 'bram', 'dsp', 'ff'] as const).filter((c) => c !== bar.cost)];
@@ -161,6 +165,7 @@ describe.skipIf(!hasChromium)(`sweep explorer in Chromium${hasChromium ? '' : ` 
       expect(await marks(page, id), id).toBe(want);
     }
     for (const res of ['lut', 'bram', 'dsp'] as const) expect(await marks(page, `pareto-${res}`, 'pareto'), res).toBe(paretoCount(rows, res));
+    for (const res of ['lut', 'bram', 'dsp'] as const) expect(await marks(page, `pareto-${res}-ns`, 'pareto'), `${res} ns`).toBe(paretoCount(rows, res, 'ns'));
     expect(opened.problems).toEqual([]);
     expect(opened.requests).toEqual([]);
   });
@@ -205,11 +210,14 @@ describe.skipIf(!hasChromium)(`sweep explorer in Chromium${hasChromium ? '' : ` 
       { metric: 'labelAccuracy', value: 50, latency: Math.min(...rows.map((r) => r.latency.total)), cost: 'bram' },
       { metric: 'valueOrder', value: 99, latency: null, cost: 'dsp' },
       { metric: 'maxProbError', value: 1e-9, latency: null, cost: 'lut' }, // nothing meets it
+      // a bound in ns at each point's clock: the fastest point in ns, whatever its cost
+      { metric: 'labelAccuracy', value: 50, latency: null, latencyNs: Math.min(...rows.map((r) => r.latencyNs ?? Infinity)), cost: 'lut' },
     ];
     for (const bar of bars) {
       await page.locator('#bar-metric').selectOption(bar.metric);
       await page.locator('#bar-cost').selectOption(bar.cost);
       await page.locator('#bar-latency').fill(bar.latency === null ? '' : String(bar.latency));
+      await page.locator('#bar-latency-ns').fill(bar.latencyNs === undefined ? '' : String(bar.latencyNs));
       await changed(page, () => page.locator('#bar-value').fill(String(bar.value)));
       const want = cheapest(rows, bar);
       expect(await page.locator('#answer [data-index]').getAttribute('data-index'), JSON.stringify(bar)).toBe(want === null ? '' : String(want));

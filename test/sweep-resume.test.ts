@@ -1,6 +1,7 @@
 // The sweep cache with real synthesis of tiny points (nothing mocked): shards and merge give the
 // unsharded result; an interrupted sweep (SIGKILLed mid-run, or its cache cut mid-line) resumes,
 // losing no finished point and redoing none; a second run with the cache does no synthesis.
+import { tsNodeArgs } from '../lib/ts-runtime/node-args.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -109,7 +110,7 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
       const cache = join(tmp, 'killed.jsonl');
       const rows = () => (existsSync(cache) ? readJsonl(cache).rows : []);
       const cli = fileURLToPath(new URL('../cli/main.ts', import.meta.url));
-      const child = spawn(process.execPath, ['--import', 'tsx', cli, 'sweep', three, '--cache', cache, '--out', tmp, ...common], { stdio: 'ignore' });
+      const child = spawn(process.execPath, [...tsNodeArgs(), cli, 'sweep', three, '--cache', cache, '--out', tmp, ...common], { stdio: 'ignore' });
       const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
       // Kill as soon as the first point's row is in the cache (a Yosys run is then under way).
       const t0 = Date.now();
@@ -133,7 +134,7 @@ describe('sweep cache, shards and merge (real Yosys on tiny points)', () => {
   );
 
   it.skipIf(!hasVerilator)(
-    '--verify runs cosim on the point in a child process and records it in the row',
+    '--verify runs cosim on the point (in its worker thread) and records it in the row',
     () => {
       const one = join(tmp, 'one.json');
       writeFileSync(one, JSON.stringify({ base: { classes: 2, inputs: 4, kPar: 4, topK: 2, mode: 'softmax' }, vectors: 30 }));

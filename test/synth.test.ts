@@ -10,6 +10,7 @@ import { buildScenario } from '../harness/inputs/scenario.ts';
 import { addResources, baseModuleName, parseLtp, parseStat, resources } from '../harness/synth/stat.ts';
 import { MAP_MEMORY, moduleScript, parseParamList, SynthError, synthesize, yosysScript } from '../harness/synth/synth.ts';
 import { runYosysIsolated } from '../harness/synth/yosys.ts';
+import { HEAD_MODULES } from '../harness/synth/netlist.ts';
 import { headsim } from './helpers.ts';
 
 const STAT = `
@@ -62,7 +63,8 @@ describe('Yosys stat and ltp parsing', () => {
     const s = yosysScript({ sources: ['head.v'], params: { CLASSES: 10, EXP_SHIFT: -2 } });
     expect(s).toContain('synth_xilinx -family xc7 -flatten -noiopad -top head -run :map_memory');
     expect(s).toContain('synth_xilinx -family xc7 -flatten -noiopad -top head -run map_ffram:');
-    expect(s).toContain('chparam -set CLASSES 10 -set EXP_SHIFT -2 head');
+    // a negative parameter as a signed 32-bit constant: Yosys cannot decode "-2"
+    expect(s).toContain("chparam -set CLASSES 10 -set EXP_SHIFT 32'shFFFFFFFE head");
     expect(s).toContain('delete t:FD* t:SRL* t:RAMB* t:DSP48E1');
     expect(s).toContain('ltp -noff');
     expect(yosysScript({ sources: ['head.v'], params: {} }, true)).toContain('synth_xilinx -family xc7 -flatten -noiopad -top head\n');
@@ -109,9 +111,12 @@ describe('Yosys failures', () => {
   });
 
   it('bad flags exit 2 naming the field', () => {
-    const r = headsim(['synth', '--mode', 'argmax,softmax']);
+    const r = headsim(['synth', '--target', 'xc9']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--mode: synth takes one mode/);
+    expect(r.stderr).toMatch(/--target: 'xc9' is not one of xc7, /);
+    const seed = headsim(['synth', '--pnr-seed', '2']);
+    expect(seed.code).toBe(2);
+    expect(seed.stderr).toMatch(/--pnr-seed: only iCE40 targets/);
     const t = headsim(['synth', '--timeout', '0']);
     expect(t.code).toBe(2);
     expect(t.stderr).toMatch(/--timeout: expected an integer ≥ 1/);
@@ -143,6 +148,16 @@ describe('headsim synth on a tiny configuration (real Yosys)', () => {
       // The split exp tables are LUTs, the reciprocal is a division: the back end has no block RAM.
       expect(rep.modules.exp_unit.bram + rep.modules.reciprocal.bram + rep.modules.output_stage.bram).toBe(0);
       expect(rep.yosysVersion).toMatch(/^Yosys 0\.55/);
+      // the pre-route estimate: a clock, its kind, the critical path between two registers of rtl/
+      expect(rep.fmaxKind).toBe('estimate');
+      expect(rep.timing.kind).toBe('estimate');
+      expect(rep.fmax).toBe(rep.timing.fmax);
+      expect(rep.timing.fmax).toBeGreaterThan(50);
+      expect(rep.timing.fmax).toBeCloseTo(1000 / rep.timing.period, 0);
+      for (const end of [rep.timing.path.from, rep.timing.path.to]) expect([...HEAD_MODULES, 'head', 'port']).toContain(end.module);
+      expect(rep.timing.path.steps.length).toBeGreaterThan(1);
+      expect(rep.latencyNs).toBeCloseTo((rep.latency * 1000) / rep.fmax, 0);
+      expect(r.stdout).toMatch(/pre-route estimate .*MHz/);
       expect(rep.script).toContain('synth_xilinx -family xc7 -flatten -noiopad');
       expect(r.stdout).toMatch(/total \(flattened\)/);
 

@@ -12,24 +12,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG } from '../models/config.ts';
 import { cosimMode, type BackendFactory } from '../harness/run/cosim.ts';
-import { plusargs } from '../harness/rtl/memfiles.ts';
-import { portWidths } from '../harness/rtl/ports.ts';
-import { buildHeadVerilator } from '../harness/rtl/build.ts';
 import { buildScenario, withMode } from '../harness/inputs/scenario.ts';
 import { DEFAULT_TRAFFIC } from '../harness/run/traffic.ts';
 import { createModel } from '../harness/run/model.ts';
 import { ModelTrace } from '../harness/run/trace.ts';
-import { VerilatorBackend } from '../harness/rtl/verilator/bridge.ts';
+import { startHeadVerilator } from '../harness/rtl/verilator/head.ts';
 import { diffVcd } from '../waves/vcd-diff.ts';
 import { readVcd } from '../waves/vcd-reader.ts';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseConfig } from '../models/config.ts';
 import { RTL_DIR } from '../harness/rtl/build.ts';
 
-const verilator: BackendFactory = async (sc, mem, _dir, waves) => {
-  const b = await buildHeadVerilator(sc, { trace: waves.format });
-  return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc.g), args: [...plusargs(mem), ...(waves.dumpvars ? [`+headsim_dumpvars=${waves.dumpvars}`] : [])] });
-};
+const verilator: BackendFactory = (sc, mem, _dir, waves) => startHeadVerilator(sc, { mem, trace: waves.format, dumpvars: waves.dumpvars });
 
 describe.skipIf(!hasVerilator)('model and RTL waveforms', () => {
   it('seed softmax with select = stream, VCD: dumps are identical on all shared signals', async () => {
@@ -106,10 +100,7 @@ describe.skipIf(!hasVerilator)('a divergence', () => {
     expect(text).toContain('x_first <= (beat == 0);');
     writeFileSync(file, text.replace('x_first <= (beat == 0);', 'x_first <= (beat == 1);')); // a mutant
     const s = buildScenario(parseConfig({ classes: 10, inputs: 48, kPar: 8, mode: 'argmax' }), 20, 5);
-    const r = await cosimMode(s, DEFAULT_TRAFFIC, { dir: out }, async (sc, mem, _dir, waves) => {
-      const b = await buildHeadVerilator(sc, { rtlDir, outRoot: join(out, 'verilator'), trace: waves.format });
-      return VerilatorBackend.start({ exe: b.exe, widths: portWidths(sc.g), args: plusargs(mem) });
-    });
+    const r = await cosimMode(s, DEFAULT_TRAFFIC, { dir: out }, (sc, mem, _dir, waves) => startHeadVerilator(sc, { mem, rtlDir, outRoot: join(out, 'verilator'), trace: waves.format }));
     expect(r.portMismatch).not.toBeNull();
     const first = r.divergence!.firstInternalDifference!;
     expect(first.signal).toMatch(/^head\./);

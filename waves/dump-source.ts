@@ -2,9 +2,8 @@
  * A dump read in pieces, whatever its format: VcdSource (VCD text, or FST through fst2vcd) or
  * FstSource (FST decoded natively). vcd-diff and vcd-reader pull changes through this.
  */
-import { looksLikeFst } from './input.ts';
-import * as fs from 'node:fs';
 import { FstSource } from './fst-source.ts';
+import { openInput } from './input.ts';
 import { VcdSource } from './vcd-source.ts';
 
 export type { DumpSource } from './dump.ts';
@@ -12,20 +11,15 @@ import type { DumpSource } from './dump.ts';
 
 /** An FST natively when its features allow, else through fst2vcd; a VCD as text. */
 export async function openDump(path: string): Promise<DumpSource> {
-  let head = new Uint8Array(0);
-  try {
-    const fd = fs.openSync(path, 'r');
-    head = new Uint8Array(9);
-    head = head.subarray(0, fs.readSync(fd, head, 0, 9, 0));
-    fs.closeSync(fd);
-  } catch {
-    /* VcdSource reports it */
-  }
-  if (looksLikeFst(head)) {
+  const input = await openInput(path); // a missing file, a directory, a silent pipe: an InputError naming it
+  if (input.format === 'fst') {
     const fst = FstSource.open(path);
-    if (fst) return fst;
+    if (fst) {
+      input.close();
+      return fst;
+    }
   }
-  return VcdSource.open(path);
+  return VcdSource.open(path, input);
 }
 
 /** Reads a dump's declarations (and an FST's block index): an InputError when it is unreadable. */

@@ -20,6 +20,7 @@
 import * as fs from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
+import { writingTo } from '../lib/files.ts';
 import type { WaveWriter, WaveWriterOptions } from './wave-writer.ts';
 import { BL_GEOM, BL_HDR, BL_HIER, BL_VCDATA_DYN_ALIAS2, Bytes, HDR_BYTES, packBits, ST_SCOPE, ST_UPSCOPE, ST_VCD_MODULE, timescaleExponent, varintLength, VD_IMPLICIT, VT_VCD_WIRE } from './fst-format.ts';
 
@@ -464,7 +465,9 @@ export class FstWriter implements WaveWriter {
 
   private writeAt(bytes: Uint8Array, at: number): void {
     let off = 0;
-    while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off, bytes.length - off, at + off);
+    writingTo(this.path, () => {
+      while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off, bytes.length - off, at + off);
+    });
   }
 
   private fit(h: number, width: number, value: number): number {

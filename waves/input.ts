@@ -2,9 +2,13 @@
  * The bytes of a dump as VCD text, chunk by chunk: a VCD file as it is, an FST file through
  * GTKWave's `fst2vcd` (a child process whose output is read as it comes, so a long dump never
  * sits in memory). The format is told by the file's first bytes, not its name.
+ *
+ * Any file is read asynchronously (a signal is handled between reads). A pipe or a device is
+ * read up to LIMITS.dumpStreamBytes and given up on when it stays silent (lib/limits.ts); an
+ * FST must be a regular file (it is read at random offsets).
  */
-import * as fs from 'node:fs';
-import { InputError, isErrnoException } from '../lib/errors.ts';
+import { InputError } from '../lib/errors.ts';
+import { closeInput, LIMITS, openInput as openFile, readSome, showBytes, type OpenedInput } from '../lib/limits.ts';
 import { CommandNotFoundError, streamCommand, type StreamedCommand } from '../lib/proc.ts';
 
 export interface DumpInput {
@@ -27,49 +31,77 @@ export function looksLikeFst(head: Uint8Array): boolean {
   return head.length >= 1 && head[0] === 254;
 }
 
-export function openInput(path: string): DumpInput {
-  let fd: number;
+/** Opens a dump: its text as VCD (an FST through fst2vcd, started on the first read). */
+export async function openInput(path: string): Promise<DumpInput> {
+  const file = await openFile(path, 'dump');
+  // The first bytes tell the format; from a pipe they are kept and read again as the text's start.
+  const head = Buffer.alloc(9);
+  let got = 0;
   try {
-    fd = fs.openSync(path, 'r');
+    if (file.size !== null) got = (await file.fh.read(head, 0, 9, 0)).bytesRead;
+    else {
+      for (let n; got < 9 && (n = await readSome(file, head.subarray(got), path, 'dump')) > 0; ) got += n;
+    }
   } catch (e) {
-    if (isErrnoException(e)) throw new InputError(`cannot read dump ${path}: ${e.code}`);
+    closeInput(file);
     throw e;
   }
-  const head = Buffer.alloc(9);
-  const got = fs.readSync(fd, head, 0, 9, 0);
   if (!looksLikeFst(head.subarray(0, got))) {
     if (/\.fst$/i.test(path)) {
-      fs.closeSync(fd);
+      closeInput(file);
       throw new InputError(`${path}: not an FST file (no FST header)`);
     }
-    return new FileInput(fd);
+    return new FileInput(path, file, file.size === null ? Buffer.from(head.subarray(0, got)) : Buffer.alloc(0));
   }
-  fs.closeSync(fd);
+  closeInput(file);
+  if (file.size === null) throw new InputError(`${path}: an FST is read at random offsets; a pipe or device cannot be one (save it to a file)`);
   return new FstInput(path);
+}
+
+/** Is the dump at `path` an FST (by its first bytes)? */
+export async function isFst(path: string): Promise<boolean> {
+  const input = await openInput(path);
+  input.close();
+  return input.format === 'fst';
 }
 
 class FileInput implements DumpInput {
   readonly format = 'vcd' as const;
-  constructor(private readonly fd: number) {}
+  private total = 0;
+  constructor(
+    private readonly path: string,
+    private readonly file: OpenedInput,
+    /** bytes already read from a pipe to tell its format */
+    private rest: Buffer,
+  ) {}
+
   async read(buf: Buffer): Promise<number> {
-    return fs.readSync(this.fd, buf, 0, buf.length, null);
+    let n: number;
+    if (this.rest.length) {
+      n = this.rest.copy(buf);
+      this.rest = this.rest.subarray(n);
+    } else n = await readSome(this.file, buf, this.path, 'dump');
+    this.total += n;
+    if (this.file.size === null && this.total > LIMITS.dumpStreamBytes)
+      throw new InputError(`${this.path}: more than ${showBytes(LIMITS.dumpStreamBytes)} from a pipe or device; save the dump to a file`);
+    return n;
   }
+
   close(): void {
-    fs.closeSync(this.fd);
+    closeInput(this.file);
   }
 }
 
 class FstInput implements DumpInput {
   readonly format = 'fst' as const;
-  private readonly proc: StreamedCommand;
+  private proc: StreamedCommand | null = null;
   private rest: Buffer = Buffer.alloc(0);
   private ended = false;
 
-  constructor(private readonly path: string) {
-    this.proc = streamCommand('fst2vcd', ['-f', path], { timeoutMs: FST2VCD_TIMEOUT_MS });
-  }
+  constructor(private readonly path: string) {}
 
   async read(buf: Buffer): Promise<number> {
+    this.proc ??= streamCommand('fst2vcd', ['-f', this.path], { timeoutMs: FST2VCD_TIMEOUT_MS });
     while (this.rest.length === 0 && !this.ended) {
       const next = await this.proc.read();
       if (next === null) {
@@ -87,7 +119,7 @@ class FstInput implements DumpInput {
   private async check(): Promise<void> {
     let r: Awaited<StreamedCommand['exited']>;
     try {
-      r = await this.proc.exited;
+      r = await this.proc!.exited;
     } catch (e) {
       if (e instanceof CommandNotFoundError) throw new InputError(`fst2vcd not found (reading ${this.path}): apt-get install -y gtkwave`);
       throw e;
@@ -98,7 +130,7 @@ class FstInput implements DumpInput {
   }
 
   close(): void {
-    if (!this.ended) this.proc.kill();
+    if (!this.ended) this.proc?.kill();
     this.ended = true;
   }
 }

@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { InputError } from '../lib/errors.ts';
+import { unmarkedEnv } from '../lib/proc.ts';
 
 export interface OpenResult {
   launched: boolean;
@@ -23,7 +24,7 @@ export function openWaves(vcdPath: string, gtkwPath?: string): OpenResult {
   const hasGtkwave = spawnSync('sh', ['-c', 'command -v gtkwave'], { stdio: 'ignore' }).status === 0;
   if (!process.env.DISPLAY || !hasGtkwave) return { launched: false, command, gtkwPath: save };
   // Detached and unreferenced: the viewer outlives this command.
-  const child = spawn('gtkwave', args, { detached: true, stdio: 'ignore' });
+  const child = spawn('gtkwave', args, { detached: true, stdio: 'ignore', env: unmarkedEnv() });
   child.on('error', () => {}); // PATH raced away; the command is still reported
   child.unref();
   return { launched: true, command, gtkwPath: save };

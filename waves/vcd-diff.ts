@@ -20,8 +20,9 @@ export interface DiffOptions {
 }
 
 export interface VcdDiff {
+  /** No compared signal differs (at least one is compared: dumps that share none are an InputError). */
   identical: boolean;
-  /** Number of signals compared (present in both dumps, after filtering). */
+  /** Number of signals compared (present in both dumps, after filtering); at least 1. */
   shared: number;
   onlyInA: string[];
   onlyInB: string[];
@@ -49,6 +50,9 @@ function same(a: VcdValue | undefined, b: VcdValue | undefined): boolean {
 
 const show = (v: VcdValue | undefined): string => (v === undefined ? 'x' : typeof v === 'string' ? `b${v}` : String(v));
 
+/** Changes queued at one time on one side before the other side catches up: beyond this a dump is not a dump. */
+const MAX_PENDING = 1 << 23;
+
 /**
  * One side of the comparison: its source, the pending changes (time-ordered, in typed queues:
  * a diff of two long dumps moves hundreds of millions of changes) and the current values
@@ -68,7 +72,7 @@ class Side {
   kind: Uint8Array;
   curObj: Array<VcdValue | undefined>;
 
-  constructor(readonly src: DumpSource, readonly scale: number, sharedIndex: Map<string, number>, n: number) {
+  constructor(readonly src: DumpSource, readonly path: string, readonly scale: number, sharedIndex: Map<string, number>, n: number) {
     this.cur = new Float64Array(n);
     this.kind = new Uint8Array(n);
     this.curObj = new Array<VcdValue | undefined>(n);
@@ -78,7 +82,10 @@ class Side {
       if (k < 0) return;
       if (this.len === this.t.length) this.grow();
       const at = this.len++;
-      this.t[at] = t * scale;
+      const time = t * scale;
+      // past 2^53 the common time unit no longer holds every time exactly
+      if (time > Number.MAX_SAFE_INTEGER) throw new InputError(`${path}: time ${t} (${src.timescale}) is past the exact range in the common unit of both timescales`);
+      this.t[at] = time;
       this.k[at] = k;
       if (typeof v === 'number') this.v[at] = v;
       else {
@@ -142,6 +149,8 @@ class Side {
 
   private grow(): void {
     if (this.head > this.len / 2) return this.compact();
+    if (this.len - this.head >= MAX_PENDING)
+      throw new InputError(`${this.path}: more than ${MAX_PENDING.toLocaleString('en-US')} changes at one time (t=${this.t[this.head]! / this.scale}); not a dump of a clocked design`);
     const n = this.t.length * 2;
     const t = new Float64Array(n);
     t.set(this.t);
@@ -175,14 +184,19 @@ export async function diffVcd(a: string, b: string, opts: DiffOptions = {}): Pro
       if (!namesA.has(s) && !namesB.has(s)) throw new InputError(`signal '${s}' is in neither ${a} nor ${b}`);
     }
     const shared = [...namesA].filter((n) => namesB.has(n)).sort();
+    // Nothing in common is nothing compared: not a verdict of "identical".
+    if (!shared.length) {
+      const filtered = opts.signals || opts.ignore ? ' after --signals/--ignore' : '';
+      throw new InputError(`${a} and ${b} share no signal${filtered} (${namesA.size} in A, ${namesB.size} in B; names are compared without a leading TOP and without bit ranges): nothing to compare`);
+    }
     const sharedIndex = new Map(shared.map((n, k) => [n, k]));
     // an FST decodes only what is compared
     for (const src of [srcA, srcB]) src.want?.(src.vars.flatMap((v, i) => (sharedIndex.has(v.name) ? [i] : [])));
     const fsA = timescaleFs(srcA.timescale, a);
     const fsB = timescaleFs(srcB.timescale, b);
     const unit = Math.min(fsA, fsB);
-    const A = new Side(srcA, fsA / unit, sharedIndex, shared.length);
-    const B = new Side(srcB, fsB / unit, sharedIndex, shared.length);
+    const A = new Side(srcA, a, fsA / unit, sharedIndex, shared.length);
+    const B = new Side(srcB, b, fsB / unit, sharedIndex, shared.length);
 
     const differs = new Uint8Array(shared.length);
     let differing = 0;

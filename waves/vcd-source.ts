@@ -18,14 +18,18 @@
  */
 import { createRequire } from 'node:module';
 import { InputError } from '../lib/errors.ts';
+import { breather, LIMITS, showBytes } from '../lib/limits.ts';
 import { openInput, type DumpInput } from './input.ts';
 
 export type VcdValue = number | bigint | string;
 
 export interface VcdVar {
+  /** the full name by the rule above (TOP and the instances' generate scopes dropped) */
   name: string;
   width: number;
   id: string;
+  /** the name as the dump declares it (every scope, TOP too; no bit range), as GTKWave shows it */
+  declared?: string;
 }
 
 interface ParserInst {
@@ -47,7 +51,10 @@ const vcdStream = {
   webVcdParser: load('vcd-stream/lib/web-vcd-parser.js') as (mod: unknown) => Promise<ParserInst>,
 };
 
+/** Bytes per write to the parser: it copies each write onto its wasm stack, which holds a few hundred KiB. */
 const CHUNK = 1 << 16;
+/** Chunks parsed between two turns of the event loop (signals, timers). */
+const CHUNKS_PER_BREATH = 16;
 const NO_TIME = 2n ** 63n - 1n; // the parser's time before the first '#'
 // Scalar commands from the parser: '0' = 14, '1' = 15, then x X z Z u U w W l L h H -.
 // Error codes of the parser (vcd-stream bin/build.js).
@@ -61,14 +68,30 @@ const PARSE_ERRORS: Record<number, string> = {
 const SCALARS: VcdValue[] = [0, 1, 'x', 'x', 'z', 'z', 'x', 'x', 'x', 'x', 0, 0, 1, 1, 'x'];
 
 /**
- * Full-name rule shared by reader and diff (see the file comment). A generate scope named
- * `g_select` is transparent: rtl/head.v instantiates its selector in one, the model names the
- * selector without it (harness/rtl/names.ts).
+ * The top of the lockstep on an exported head (harness/export/shim.ts): head's ports around the
+ * export's AXI4-Stream top, which holds `head`. Its scopes down to `head` are transparent.
+ */
+export const EXPORT_SHIM_SCOPE = 'headsim_export_shim';
+
+/**
+ * The generate scopes that hold an instance of a component: rtl/head.v's selector (`g_select`)
+ * and rtl/output_stage.v's approx scaler (`g_approx`). The model names those components without
+ * them (harness/rtl/names.ts puts them back in RTL paths).
+ */
+export const INSTANCE_SCOPES: readonly string[] = ['g_select', 'g_approx'];
+
+/**
+ * Full-name rule shared by reader and diff (see the file comment). The instances' generate
+ * scopes are transparent (INSTANCE_SCOPES); so is the export shim down to `head`.
  */
 export function fullName(scopes: string[], leaf: string): string {
-  const path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => s !== 'g_select');
+  let path = (scopes[0] === 'TOP' ? scopes.slice(1) : scopes).filter((s) => !INSTANCE_SCOPES.includes(s));
+  if (path[0] === EXPORT_SHIM_SCOPE && path.includes('head')) path = path.slice(path.indexOf('head'));
   return [...path, leaf.replace(/\[\d+:\d+\]$/, '')].join('.');
 }
+
+/** The name as declared: every scope and the leaf, without its bit range. */
+export const declaredName = (scopes: string[], leaf: string): string => [...scopes, leaf.replace(/\s*\[\d+:\d+\]$/, '')].join('.');
 
 export class VcdSource {
   /** Declared variables; aliases (one id, several names) appear once per name. */
@@ -83,16 +106,28 @@ export class VcdSource {
   private onChange: (v: number, time: number, value: VcdValue) => void = () => {};
   private readonly buf = Buffer.allocUnsafe(CHUNK);
   private offset = 0;
-  /** Header bytes held back until $enddefinitions: the parser loses a scope name split across writes. */
-  private header: Buffer[] = [];
+  /**
+   * Declaration bytes not yet given to the parser. The parser loses a name split across two
+   * writes, so the declarations go in pieces that end just after a `$end`.
+   */
+  private header: Buffer = Buffer.alloc(0);
   private headerFed = false;
+  private chunks = 0;
+  /** The end of the text read so far: a dump cut off mid-line is truncated, not short. */
+  private tail = '';
 
   private constructor(private readonly path: string, private readonly input: DumpInput, private readonly inst: ParserInst) {}
 
   /** Opens a dump (VCD, or FST through fst2vcd) and reads up to $enddefinitions. */
-  static async open(path: string): Promise<VcdSource> {
-    const input = openInput(path);
-    const inst = await vcdStream.webVcdParser(await vcdStream.createVCD());
+  static async open(path: string, input?: DumpInput): Promise<VcdSource> {
+    input ??= await openInput(path);
+    let inst: ParserInst;
+    try {
+      inst = await vcdStream.webVcdParser(await vcdStream.createVCD());
+    } catch (e) {
+      input.close();
+      throw e;
+    }
     const src = new VcdSource(path, input, inst);
     inst.change.any((id, time, cmd, value, mask) => {
       if (src.listening) src.dispatch(id, time, cmd, value, mask);
@@ -122,6 +157,7 @@ export class VcdSource {
   /** Feeds one chunk to the parser; returns false at end of file. */
   async step(): Promise<boolean> {
     if (this.done) return false;
+    if (++this.chunks % CHUNKS_PER_BREATH === 0) await breather();
     let n: number;
     try {
       n = await this.input.read(this.buf);
@@ -130,28 +166,76 @@ export class VcdSource {
       throw e;
     }
     if (n === 0) {
-      if (this.header.length) this.feed(Buffer.concat(this.header));
-      this.header = [];
+      this.feedHeader(true);
+      this.checkEnd();
       this.feed(Buffer.from('\n')); // completes a last line that lacks its newline
       this.close();
       return false;
     }
-    if (!this.headerFed) {
-      this.header.push(Buffer.from(this.buf.subarray(0, n)));
-      const all = Buffer.concat(this.header);
-      if (!/\$enddefinitions\s+\$end/.test(all.toString('latin1', Math.max(0, all.length - n - 64)))) return true;
-      this.header = [];
-      this.headerFed = true; // the parser may announce the definitions only with the next bytes
-      this.feed(all);
-      return true;
+    const chunk = this.buf.subarray(0, n);
+    this.tail = (this.tail + chunk.toString('latin1', Math.max(0, n - 256))).slice(-256);
+    if (this.headerFed) this.feed(chunk);
+    else {
+      this.header = Buffer.concat([this.header, chunk]);
+      this.feedHeader(false);
     }
-    this.feed(this.buf.subarray(0, n));
     return true;
   }
 
   /**
+   * Gives the parser the declarations read so far, in pieces of at most CHUNK bytes that end
+   * after a `$end`; after $enddefinitions the rest as data. `atEnd`: the file has ended.
+   */
+  private feedHeader(atEnd: boolean): void {
+    while (!this.headerFed && this.header.length) {
+      const text = this.header.toString('latin1', 0, Math.min(this.header.length, CHUNK));
+      let cut = -1;
+      for (let at = text.lastIndexOf('$end'); at >= 0; at = text.lastIndexOf('$end', at - 1)) {
+        if (at + 4 < text.length && /\s/.test(text[at + 4]!)) {
+          cut = at + 5;
+          break;
+        }
+      }
+      if (cut < 0) {
+        if (atEnd && this.header.length <= CHUNK) cut = this.header.length;
+        else if (this.header.length >= CHUNK) throw this.fail(`not a VCD file (no $end in ${CHUNK / 1024} KiB after byte ${this.offset})`);
+        else return; // wait for more bytes
+      }
+      const piece = this.header.subarray(0, cut);
+      this.header = this.header.subarray(cut);
+      this.feed(piece);
+      if (/\$enddefinitions\s+\$end\s/.test(piece.toString('latin1'))) {
+        this.headerFed = true;
+        for (let p = 0; p < this.header.length; p += CHUNK) this.feed(this.header.subarray(p, p + CHUNK));
+        this.header = Buffer.alloc(0);
+      }
+    }
+    if (!this.headerFed && this.offset + this.header.length > LIMITS.dumpHeaderBytes)
+      throw this.fail(`not a VCD file (no $enddefinitions in its first ${showBytes(LIMITS.dumpHeaderBytes)})`);
+  }
+
+  /**
+   * At the end of the text: a dump whose last line is cut off (a writer that was stopped, a
+   * copy that did not finish) is truncated. A last line without its newline is fine when it is
+   * whole: a time, or a change with its identifier.
+   */
+  private checkEnd(): void {
+    if (!this.headerFed || this.tail === '' || /\s$/.test(this.tail)) return;
+    const last = this.tail.slice(this.tail.search(/[^\s]*$/));
+    const line = this.tail.slice(this.tail.lastIndexOf('\n') + 1).trim();
+    const whole = /^#\d+$/.test(line) || /^[01xXzZuUwWlLhH-][!-~]+$/.test(line) || /^[bBrR]\S+\s+[!-~]+$/.test(line) || /\$end$/.test(line);
+    if (!whole) throw this.fail(`truncated VCD (it ends in the middle of a line: '${(line || last).slice(-40)}'); the writer did not finish`);
+  }
+
+  private fail(why: string): InputError {
+    this.close();
+    return new InputError(`${this.path}: ${why}`);
+  }
+
+  /**
    * The wasm parser consumes a chunk synchronously; on a syntax error it only console.logs
-   * llparse's error code and ignores the rest of the file, so the log is caught here.
+   * llparse's error code and ignores the rest of the file, so the log is caught here. Anything
+   * else it throws (its own limits) is the file's fault too.
    */
   private feed(chunk: Uint8Array): void {
     const log = console.log;
@@ -159,13 +243,14 @@ export class VcdSource {
     console.log = (c: unknown) => void (code ??= c);
     try {
       this.inst.write(chunk);
+    } catch (e) {
+      throw this.fail(`not a readable VCD (the parser stopped before byte ${this.offset + chunk.length}: ${(e as Error).message})`);
     } finally {
       console.log = log;
     }
     if (code !== undefined) {
       const at = this.offset + chunk.length;
-      this.close();
-      throw new InputError(`${this.path}: VCD syntax error ${code} (${PARSE_ERRORS[Number(code)] ?? 'unknown'}) before byte ${at}`);
+      throw this.fail(`VCD syntax error ${code} (${PARSE_ERRORS[Number(code)] ?? 'unknown'}) before byte ${at}`);
     }
     this.offset += chunk.length;
   }
@@ -188,7 +273,7 @@ export class VcdSource {
     const walk = (node: WireNode, scopes: string[]): void => {
       if (node.kind === 'var') {
         const i = this.vars.length;
-        this.vars.push({ name: fullName(scopes, node.name), width: node.size, id: node.link });
+        this.vars.push({ name: fullName(scopes, node.name), width: node.size, id: node.link, declared: declaredName(scopes, node.name) });
         const list = this.byId.get(node.link);
         if (list) list.push(i);
         else this.byId.set(node.link, [i]);

@@ -19,6 +19,7 @@
  */
 import * as fs from 'node:fs';
 import { InputError, isErrnoException } from '../lib/errors.ts';
+import { writingTo } from '../lib/files.ts';
 
 export interface VcdWriterOptions {
   /** e.g. '1ns', '10ps'. */
@@ -390,7 +391,9 @@ export class VcdWriter {
   private flush(): void {
     if (this.pos > 0) {
       let off = 0;
-      while (off < this.pos) off += fs.writeSync(this.fd, this.out, off, this.pos - off);
+      writingTo(this.path, () => {
+        while (off < this.pos) off += fs.writeSync(this.fd, this.out, off, this.pos - off);
+      });
     }
     this.pos = 0;
   }

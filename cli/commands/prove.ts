@@ -28,7 +28,7 @@ export const proveCommand = (program: Command) =>
     .option('--out <dir>', 'directory for the models and counterexamples', text, 'out')
     .option('--json <file>', 'write the report as JSON', text)
     .action(async (o, cmd) => {
-      const { params, modes } = paramsOf(cmd, o.mode ? [o.mode] : undefined);
+      const { params, modes } = await paramsOf(cmd, o.mode ? [o.mode] : undefined);
       if (modes && modes.length > 1) throw new InputError(`mode: prove takes one mode, got '${modes.join(',')}'`);
       const config = parseConfig({ mode: 'softmax', ...params, ...(modes ? { mode: modes[0] } : {}) });
       checkWritableDir(o.out, '--out');

@@ -9,15 +9,17 @@ import type { Mode } from '../../models/config.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../../lib/files.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS } from '../../harness/synth/yosys.ts';
 import { readJsonl } from '../../harness/sweep/cache.ts';
-import { isFailed, type PointRow } from '../../harness/sweep/point.ts';
+import { isFailed, type PointRow } from '../../harness/sweep/row.ts';
 import { duration } from '../../harness/sweep/progress.ts';
 import { buildSweepReport, terminalTable, writeOutputs } from '../../harness/sweep/report.ts';
 import { estimateCost, shardOf, type Shard } from '../../harness/sweep/cost.ts';
-import { pointKeys, pointLabel, runSweep } from '../../harness/sweep/run.ts';
-import { expandSpec, mergeParams, readSpec, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
+import { runSweep } from '../../harness/sweep/run.ts';
+import { pointKeys, pointLabel } from '../../harness/sweep/keys.ts';
+import { expandSpec, loadSpec, mergeParams, type SweepPoint, type SweepSpec } from '../../harness/sweep/spec.ts';
 import { resolvePoints, sweepData, type SweepData } from '../../harness/sweep/data.ts';
 import { rtlHash } from '../../harness/synth/synth.ts';
-import { dataOf, dataOptions } from '../options.ts';
+import { sourceArgs } from '../../harness/inputs/data-sources.ts';
+import { dataOf, dataOptions, type DataFlags } from '../options.ts';
 import { paramsOf, withParams } from '../params.ts';
 import { int, modeList, text } from '../values.ts';
 import { checkRtlHash, mergeRtlOption, slurmOptions, sweepOnSlurm, sweepStatusCommand, type SlurmFlags } from './sweep-slurm.ts';
@@ -42,14 +44,7 @@ const shardArg = (v: string): Shard => {
   return { index, count };
 };
 
-interface KeyFlags {
-  weights?: string;
-  bias?: string;
-  weightsLayout?: 'out-in' | 'in-out';
-  inputVectors?: string;
-  inputLabels?: string;
-  dataset?: string;
-  autoFormats?: true;
+interface KeyFlags extends DataFlags {
   mode?: Mode[];
   vectors?: number;
   seed?: number;
@@ -100,24 +95,24 @@ interface SweepFlags extends KeyFlags, SlurmFlags {
 
 async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Command<any, any, any>): Promise<number> {
   const isDefault = specPath === null;
-  const spec = readSpec(specPath ?? DEFAULT_SPEC);
+  const spec = await loadSpec(specPath ?? DEFAULT_SPEC);
   const { data, points } = await dataAndPoints(spec, o, cmd);
   const name = isDefault ? 'default' : basename(specPath!).replace(/\.json$/i, '');
   const outDir = isDefault && cmd.getOptionValueSource('out') !== 'cli' ? DEFAULT_OUT : join(o.out, 'sweep', name);
   const shard = o.shard ?? null;
   const cachePath = o.cache ?? join(o.out, 'sweep', shard ? `${name}.shard-${shard.index}-of-${shard.count}.jsonl` : `${name}.jsonl`);
-  const { vectors, seed } = keyContext(o, spec, data);
+  const { vectors, seed, synthTarget } = keyContext(o, spec, data);
   const jobs = o.jobs;
   if (jobs > 2) console.error(`sweep: --jobs ${jobs}: each job runs one Yosys at a time; make sure the machine has ${jobs} cores`);
   const timeoutMs = o.timeout * 1000;
   const verify = o.verify ? { vectors: o.verifyVectors, timeoutMs: 30 * 60_000, out: join(o.out, 'sweep', `${name}-verify`) } : null;
   checkRtlHash(o.rtlHash);
-  const { params, modes } = paramsOf(cmd, o.mode);
-  const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, data: dataArgs(o), vectors, seed, points });
+  const { params, modes } = await paramsOf(cmd, o.mode);
+  const slurm = sweepOnSlurm(o, { spec: specPath ?? DEFAULT_SPEC, name, outDir, params, modes, data: sourceArgs(o, (p) => resolve(p)), vectors, seed, points });
   if (slurm) return slurm;
 
   if (o.dryRun) {
-    dryRun(points, shard, { vectors, seed, cachePath, data: data.ref }, o.keepBramInit === true);
+    dryRun(points, shard, { vectors, seed, cachePath, data: data.ref, synthTarget }, o.keepBramInit === true);
     return 0;
   }
   // Found now, not after an hour of synthesis.
@@ -127,7 +122,7 @@ async function runSweepCommand(specPath: string | null, o: SweepFlags, cmd: Comm
   console.log(
     `sweep: ${specPath ?? 'default spec'}: ${points.length} points${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${vectors} vectors${data.ref ? ` of ${data.ref.describe}` : `, seed ${seed}`}, ${jobs} jobs, cache ${cachePath}`,
   );
-  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true, data: data.ref });
+  const res = await runSweep({ points, vectors, seed, cachePath, jobs, timeoutMs, modules: o.modules, keepBramInit: o.keepBramInit === true, verify, shard, retryFailed: o.retryFailed === true, data: data.ref, synthTarget });
   const cpu = process.cpuUsage();
   console.log(
     `sweep: ${res.rows.length} points (${res.ran} run, ${res.cached} from the cache), ${res.failed} failed, ${duration(res.seconds)} ` +
@@ -162,8 +157,8 @@ function specPoints(spec: SweepSpec, params: Record<string, unknown>, modes: Mod
  * over the spec, the spec over the input vectors' count, that over `fallback` (merge: the rows'
  * own values), then the defaults.
  */
-function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number } {
-  return { vectors: o.vectors ?? spec.vectors ?? data.src.vectorCount ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1 };
+function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { vectors: number; seed: number }): { vectors: number; seed: number; synthTarget: SweepSpec['synthTarget'] } {
+  return { vectors: o.vectors ?? spec.vectors ?? data.src.vectorCount ?? fallback?.vectors ?? 1000, seed: o.seed ?? spec.seed ?? fallback?.seed ?? 1, synthTarget: spec.synthTarget };
 }
 
 /**
@@ -171,22 +166,8 @@ function keyContext(o: KeyFlags, spec: SweepSpec, data: SweepData, fallback?: { 
  * `sim`) and its points on that data: shapes from the files under the spec's base, formats
  * chosen per point with --auto-formats.
  */
-/** The data flags given, as the cluster tasks take them (absolute paths). */
-function dataArgs(o: KeyFlags): string[] {
-  const path = (flag: string, v: string | undefined) => (v === undefined ? [] : [flag, resolve(v)]);
-  return [
-    ...path('--weights', o.weights),
-    ...path('--bias', o.bias),
-    ...(o.weightsLayout ? ['--weights-layout', o.weightsLayout] : []),
-    ...path('--input-vectors', o.inputVectors),
-    ...path('--input-labels', o.inputLabels),
-    ...(o.dataset ? ['--dataset', o.dataset] : []),
-    ...(o.autoFormats ? ['--auto-formats'] : []),
-  ];
-}
-
 async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any, any>): Promise<{ data: SweepData; points: SweepPoint[] }> {
-  const { params, modes } = paramsOf(cmd, o.mode);
+  const { params, modes } = await paramsOf(cmd, o.mode);
   const seed = o.seed ?? spec.seed ?? 1;
   const data = await sweepData(spec.data, dataOf({ ...o, seed, vectors: o.vectors ?? spec.vectors ?? undefined }, params));
   for (const note of data.notes) console.log(note);
@@ -194,7 +175,7 @@ async function dataAndPoints(spec: SweepSpec, o: KeyFlags, cmd: Command<any, any
   return { data, points };
 }
 
-function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string; data: SweepData['ref'] }, keepBramInit: boolean): void {
+function dryRun(points: SweepPoint[], shard: Shard | null, ctx: { vectors: number; seed: number; cachePath: string; data: SweepData['ref']; synthTarget: SweepSpec['synthTarget'] }, keepBramInit: boolean): void {
   const hash = rtlHash();
   const shards = shardOf(points, shard?.count ?? 1);
   for (const p of points) {
@@ -232,7 +213,7 @@ async function mergeCommand(files: string[], o: KeyFlags & { spec?: string; rtlH
   const missing: string[] = [];
   if (o.spec !== undefined) {
     // In the spec's order, with the spec's numbering; rows of other points are left out.
-    const spec = readSpec(o.spec);
+    const spec = await loadSpec(o.spec);
     description = spec.description;
     const { data, points } = await dataAndPoints(spec, o, cmd);
     dataDescribe = data.ref?.describe ?? null;

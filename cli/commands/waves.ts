@@ -65,7 +65,7 @@ export function wavesCommand(program: Command): void {
 
 function summary(d: VcdDiff): string {
   const extra = `${d.onlyInA.length} only in A, ${d.onlyInB.length} only in B`;
-  if (d.identical) return `identical: ${d.shared} shared signals agree (${extra})`;
+  if (d.identical) return `identical: ${d.shared} signal(s) compared, all agree (${extra})`;
   const f = d.firstDifference!;
   return `DIFFER: ${d.differingSignals} of ${d.shared} shared signals (${extra}); first at t=${f.time} (${d.timescale}) ${f.signal}: A=${f.a} B=${f.b}`;
 }

@@ -4,12 +4,11 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfig, type ConfigInput } from '../../models/config.ts';
 import { runLockstep, type PortMismatch } from '../run/lockstep.ts';
-import { plusargs, writeMemFiles } from '../rtl/memfiles.ts';
-import { portWidths } from '../rtl/ports.ts';
-import { buildHeadVerilator, RTL_DIR } from '../rtl/build.ts';
+import { writeMemFiles } from '../rtl/memfiles.ts';
+import { RTL_DIR } from '../rtl/build.ts';
 import { buildScenario } from '../inputs/scenario.ts';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../run/traffic.ts';
-import { VerilatorBackend } from '../rtl/verilator/bridge.ts';
+import { startHeadVerilator } from '../rtl/verilator/head.ts';
 import { startHeadCocotb } from '../rtl/cocotb/head.ts';
 import type { CorrespondenceHint } from '../formal/equiv.ts';
 
@@ -165,7 +164,7 @@ export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backen
   const backend =
     backendName === 'cocotb'
       ? await startHeadCocotb(s, { dir: join(dir, 'cocotb'), buildRoot: join(outRoot, 'cocotb', 'build'), mem, rtlDir })
-      : await VerilatorBackend.start({ exe: (await buildHeadVerilator(s, { rtlDir, outRoot: join(outRoot, 'verilator') })).exe, widths: portWidths(s.g), args: plusargs(mem) });
+      : await startHeadVerilator(s, { mem, rtlDir, outRoot: join(outRoot, 'verilator') });
   try {
     const r = await runLockstep(s, backend, TRAFFIC);
     return { name: m.name, kind: m.kind, caught: r.mismatch !== null, mismatch: r.mismatch };

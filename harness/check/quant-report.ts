@@ -1,7 +1,8 @@
 // What quantization did to a head on its data: per quantity (inputs, weights, bias, logits) the
 // format and how it was decided, the data range, the values that saturated and the largest
 // error; accuracy against labels in float and per mode; and the vectors whose top-1 class
-// changed through quantization, with the float top-2 margin that explains why.
+// changed through quantization, with the float top-2 margin that explains why. With a model
+// (--model --model-inputs), the whole model's own float accuracy beside them.
 import type { FloatResult } from '../../models/float-ref.ts';
 import { logits } from '../../models/bittrue.ts';
 import { quantize, sMax, sMin, type Fmt } from '../../models/numerics.ts';
@@ -9,6 +10,7 @@ import { topIndices } from '../../models/ranking.ts';
 import { FMT_FIELDS, type FmtField, type FmtSource, type FormatChoice } from '../inputs/auto-formats.ts';
 import type { RunReport } from './report.ts';
 import type { Scenario } from '../inputs/scenario.ts';
+import type { ModelInfo } from '../inputs/models/source.ts';
 import { fmt, textTable } from '../../lib/table.ts';
 
 export interface QuantityReport {
@@ -48,8 +50,11 @@ export interface QuantizationReport {
   weights: QuantityReport;
   bias: QuantityReport;
   logits: QuantityReport;
-  /** share of vectors whose label equals the top-1, float reference and per mode (null: no labels) */
-  labelAccuracy: { float: number; fixed: Partial<Record<string, number | null>> } | null;
+  /**
+   * share of vectors whose label equals the top-1: the whole model as its framework computes it
+   * (null without --model-inputs), the float reference of the head, and per mode (null: no labels)
+   */
+  labelAccuracy: { model: number | null; float: number; fixed: Partial<Record<string, number | null>> } | null;
   classChanged: { count: number; vectors: ClassChange[] };
 }
 
@@ -70,7 +75,7 @@ function stats(x: ArrayLike<number>, q: ArrayLike<number>, f: Fmt, source: FmtSo
   return { fmt: f, source, min: x.length ? min : 0, max: x.length ? max : 0, values: x.length, saturated, maxError };
 }
 
-export function quantReport(s: Scenario, floats: FloatResult[], runs: RunReport[], formats: FormatChoice, autoFormats: boolean): QuantizationReport {
+export function quantReport(s: Scenario, floats: FloatResult[], runs: RunReport[], formats: FormatChoice, autoFormats: boolean, model?: ModelInfo): QuantizationReport {
   const { config: c, g, w, vectors } = s;
   const logitScale = 2 ** c.logitFmt.frac;
   const zLo = sMin(c.logitFmt.width), zHi = sMax(c.logitFmt.width);
@@ -103,7 +108,7 @@ export function quantReport(s: Scenario, floats: FloatResult[], runs: RunReport[
   if (labels) {
     let hits = 0;
     for (let v = 0; v < vectors.count; v++) if (floats[v]!.order[0] === labels[v]) hits++;
-    labelAccuracy = { float: vectors.count ? hits / vectors.count : 0, fixed: Object.fromEntries(runs.map((r) => [r.mode, r.accuracy.labelAccuracy])) };
+    labelAccuracy = { model: model?.accuracy ?? null, float: vectors.count ? hits / vectors.count : 0, fixed: Object.fromEntries(runs.map((r) => [r.mode, r.accuracy.labelAccuracy])) };
   }
   const nz = vectors.count * g.N;
   return {
@@ -122,7 +127,8 @@ const SHOW_CHANGES = 12;
 
 export function printQuantReport(q: QuantizationReport): void {
   const pct = (v: number | null | undefined) => (v === null || v === undefined ? '-' : (v * 100).toFixed(2) + '%');
-  console.log(`formats (${q.autoFormats ? '--auto-formats: chosen from the data unless given' : 'defaults unless given; --auto-formats chooses them from the data'}):`);
+  const model = Object.values(q).some((r) => (r as QuantityReport)?.source === 'model') ? ', or fixed by the model' : '';
+  console.log(`formats (${q.autoFormats ? `--auto-formats: chosen from the data unless given${model}` : `defaults unless given${model}; --auto-formats chooses them from the data`}):`);
   console.log(
     textTable(
       ['quantity', 'format', 'chosen', 'float range', 'saturated', 'max |error|'],
@@ -142,7 +148,8 @@ export function printQuantReport(q: QuantizationReport): void {
   for (const n of q.notes) console.log(`  ${n}`);
   if (q.labelAccuracy) {
     const fixed = Object.entries(q.labelAccuracy.fixed).map(([m, a]) => `${m} ${pct(a)}`).join(', ');
-    console.log(`accuracy vs labels: float ${pct(q.labelAccuracy.float)}; fixed point ${fixed}`);
+    const m = q.labelAccuracy.model;
+    console.log(`accuracy vs labels: ${m === null ? '' : `model (float, as its framework computes it) ${pct(m)}; `}float ${pct(q.labelAccuracy.float)}; fixed point ${fixed}`);
   }
   const ch = q.classChanged;
   if (!ch.count) {

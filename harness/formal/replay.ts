@@ -10,9 +10,8 @@ import type { Scenario } from '../inputs/scenario.ts';
 import { CLOCK_PERIOD } from '../run/testbench.ts';
 import { comparePorts, type PortMismatch } from '../run/lockstep.ts';
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch, portWidths } from '../rtl/ports.ts';
-import { buildHeadVerilator } from '../rtl/build.ts';
-import { plusargs, type MemFiles } from '../rtl/memfiles.ts';
-import { VerilatorBackend } from '../rtl/verilator/bridge.ts';
+import type { MemFiles } from '../rtl/memfiles.ts';
+import { startHeadVerilator } from '../rtl/verilator/head.ts';
 import type { Stimulus } from './witness.ts';
 
 export interface ReplayResult {
@@ -66,8 +65,7 @@ export async function replayThroughLockstep(s: Scenario, st: Stimulus, mem: MemF
   const model = stimulusBatch(s, st);
   const rtl = stimulusBatch(s, st);
   runModelOnStimulus(s, st, model);
-  const build = await buildHeadVerilator(s, { rtlDir: opts.rtlDir, outRoot: join(opts.outRoot, 'verilator') });
-  const backend = await VerilatorBackend.start({ exe: build.exe, widths: portWidths(s.g), args: plusargs(mem) });
+  const backend = await startHeadVerilator(s, { mem, rtlDir: opts.rtlDir, outRoot: join(opts.outRoot, 'verilator') });
   try {
     await backend.run(rtl, st.cycles);
   } finally {

@@ -7,11 +7,12 @@ import { SEED_CONFIG } from '../../models/config.ts';
 import { expShiftOf } from '../../models/exp-entry.ts';
 import { floatLogits } from '../../models/float-ref.ts';
 import { quantize, type Fmt } from '../../models/numerics.ts';
+import { InputError } from '../../lib/errors.ts';
 
 export const FMT_FIELDS = ['inFmt', 'wFmt', 'biasFmt', 'logitFmt'] as const;
 export type FmtField = (typeof FMT_FIELDS)[number];
-/** How a format was decided: given by the user, chosen from the data, or the default. */
-export type FmtSource = 'given' | 'auto' | 'default';
+/** How a format was decided: given by the user, fixed by the model's quantizers, chosen from the data, or the default. */
+export type FmtSource = 'given' | 'model' | 'auto' | 'default';
 
 /** Config limits on frac (models/config.ts). */
 const FRAC_MIN = -32;
@@ -63,6 +64,8 @@ function floatLogitRange(d: FormatData, N: number, K: number, relu: boolean): Ra
   return d.count ? { lo, hi } : { lo: 0, hi: 0 };
 }
 
+const QUANTITY_NAME: Record<FmtField, string> = { inFmt: 'input values', wFmt: 'weights', biasFmt: 'bias values', logitFmt: 'logits' };
+
 export interface FormatChoice {
   /** formats to put into the config (only the auto-chosen ones) */
   params: Partial<Record<FmtField, Fmt>>;
@@ -103,6 +106,14 @@ export function chooseFormats(c: HeadConfig, given: Record<string, unknown>, d: 
     if (frac === null) {
       source[field] = 'default'; // nothing to measure (all zeros): keep the default
       return c[field];
+    }
+    // Values too large for any format the hardware takes: said in the data's terms, not as a field the user never set.
+    if (!(fits(r.lo, frac, width) && fits(r.hi, frac, width)))
+      throw new InputError(`--auto-formats: the ${QUANTITY_NAME[field]} reach ${Math.max(-r.lo, r.hi).toPrecision(3)}, more than any ${width}-bit format holds (fraction bits ≥ ${FRAC_MIN}); rescale them or give --${field}`);
+    // A signed format has at most `width` fraction bits (models/config.ts).
+    if (frac > width && width <= cap) {
+      cap = width;
+      why = `because a format has at most as many fraction bits as bits (the ${QUANTITY_NAME[field]} are all below 2^-${frac - width + 1})`;
     }
     if (frac > cap) notes.push(`${field}: frac ${cap}, not the ${frac} the range allows, ${why}`);
     return (params[field] = { width, frac: Math.min(frac, cap) });

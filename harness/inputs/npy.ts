@@ -19,10 +19,11 @@
  *
  * Writer: f4, f8, i1, i2, i4, little-endian, C order, byte-identical to np.save.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { dirname } from 'node:path';
 import { InputError, isErrnoException } from '../../lib/errors.ts';
+import { closeInput, LIMITS, openInput, readSome, showBytes, type OpenedInput } from '../../lib/limits.ts';
 import { clip, parseHeaderDict, pyRepr, type PyValue } from './py-literal.ts';
 import { ZIP_MAGIC } from './zip.ts';
 
@@ -43,6 +44,7 @@ export interface NpyInput {
 }
 
 const MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]); // "\x93NUMPY"
+const EMPTY_ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x05, 0x06]); // "PK\5\6": the end record, alone in an empty zip
 const ITEM_SIZE: Record<NpyDtype, number> = { f4: 4, f8: 8, i1: 1, i2: 2, i4: 4 };
 const READ_SIZE: Record<NpyReadDtype, number> = { b1: 1, i1: 1, i2: 2, i4: 4, i8: 8, u1: 1, u2: 2, u4: 4, u8: 8, f2: 2, f4: 4, f8: 8 };
 const INT_RANGE: Partial<Record<NpyDtype, [number, number]>> = {
@@ -64,7 +66,8 @@ const NOT_NUMBERS: Record<string, string> = {
 const READABLE = 'b1, i1–i8, u1–u8, f2–f8';
 const NATIVE_LITTLE = endianness() === 'LE';
 const STREAM_CHUNK = 1 << 20;
-const STREAM_MAX = 2 ** 31; // from a pipe or device; a regular file is bounded by its size
+/** A header longer than this is not NumPy's (np.load itself refuses 10,000 bytes by default). */
+const MAX_HEADER = 1 << 20;
 const MAX_DIMS = 64; // NumPy's own limit (NPY_MAXDIMS)
 const ARRAY_ALIGN = 64; // numpy aligns the data start to 64 bytes
 const GROWTH_AXIS_MAX_DIGITS = 21; // numpy's spare header room; matching it gives byte-identical files
@@ -74,45 +77,140 @@ export function readNpy(path: string): NpyArray {
 }
 
 /**
- * A file's bytes. A regular file is read at its size; a pipe or device (`<(python …)`, /dev/zero)
- * in chunks, refused as soon as its first bytes cannot start a .npy or .npz, and capped.
+ * A file's bytes taken in as they are read, bounded by what its first bytes say: a .npy its
+ * header and the data its shape needs (an array past LIMITS.arrayElements is refused from its
+ * header, before the data is read; a regular file of another size from its size), a .npz (zip)
+ * at most LIMITS.archiveBytes. Anything else is refused by its magic.
  */
-/** A file's bytes, bounded (a pipe or a device is read in chunks up to a cap). */
+class Intake {
+  private chunks: Buffer[] = [];
+  private total = 0;
+  /** the bytes the file may hold in all, once its first bytes are in */
+  private plan: { bytes: number; archive: boolean } | null = null;
+
+  /** `size`: a regular file's size, null for a pipe or a device */
+  constructor(
+    private readonly path: string,
+    private readonly size: number | null,
+  ) {}
+
+  /** How many bytes to ask for next; 0 when enough is in (a .npy: one past its data shows the excess). */
+  room(): number {
+    if (!this.plan) return 4096;
+    return Math.max(0, Math.min(STREAM_CHUNK, this.plan.bytes + 1 - this.total));
+  }
+
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.total += chunk.length;
+    if (!this.plan) this.plan = this.planFrom(Buffer.concat(this.chunks));
+    if (this.plan?.archive && this.total > this.plan.bytes) throw this.tooLarge();
+  }
+
+  done(): Buffer {
+    const all = Buffer.concat(this.chunks, this.total);
+    if (!this.plan && all.length) this.planFrom(all); // a short file: its magic decides
+    return all;
+  }
+
+  private planFrom(head: Buffer): { bytes: number; archive: boolean } | null {
+    const n = Math.min(head.length, MAGIC.length);
+    const k = Math.min(head.length, 4);
+    const zip = [ZIP_MAGIC, EMPTY_ZIP_MAGIC].some((m) => head.subarray(0, k).equals(m.subarray(0, k))); // an empty archive starts with its end record
+    if (!head.subarray(0, n).equals(MAGIC.subarray(0, n)) && !zip) throw new InputError(`${this.path}: bad magic (not a .npy or .npz file)`);
+    if (head.length < MAGIC.length) return null;
+    if (zip) {
+      if (this.size !== null && this.size > LIMITS.archiveBytes) throw this.tooLarge();
+      return { bytes: LIMITS.archiveBytes, archive: true };
+    }
+    const h = parseHeader(head, this.path, true);
+    if (!h) return null;
+    const bytes = h.dataStart + checkElements(this.path, h) * READ_SIZE[h.dtype];
+    if (this.size !== null && this.size !== bytes) sizeMismatch(this.path, h, this.size - h.dataStart);
+    return { bytes, archive: false };
+  }
+
+  private tooLarge(): InputError {
+    return new InputError(`${this.path}: a .npz archive larger than ${showBytes(LIMITS.archiveBytes)}; save fewer or smaller arrays`);
+  }
+}
+
+const cannotRead = (path: string, e: unknown): never => {
+  throw new InputError(`${path}: cannot read file (${isErrnoException(e) ? e.code : String(e)})`);
+};
+
+/**
+ * A file's bytes, bounded (Intake): a regular file is refused before it is read whole, a pipe
+ * or a device (`<(python …)`, /dev/zero) read in chunks up to what its header allows.
+ */
 export function readInput(path: string): Buffer {
-  const cannot = (e: unknown): never => {
-    throw new InputError(`${path}: cannot read file (${isErrnoException(e) ? e.code : String(e)})`);
-  };
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    return cannot(e);
+    return cannotRead(path, e);
   }
   try {
-    if (fstatSync(fd).isFile()) return readFileSync(fd);
-    const chunks: Buffer[] = [];
-    const chunk = Buffer.allocUnsafe(STREAM_CHUNK);
-    let total = 0;
-    for (let n; (n = readSync(fd, chunk, 0, STREAM_CHUNK, null)) > 0; ) {
-      chunks.push(Buffer.from(chunk.subarray(0, n))); // a copy: a pipe gives 64 KiB at a time
-      const before = total;
-      total += n;
-      if (before < MAGIC.length && total >= MAGIC.length) {
-        const head = Buffer.concat(chunks).subarray(0, MAGIC.length);
-        if (!head.equals(MAGIC) && !head.subarray(0, 4).equals(ZIP_MAGIC)) throw new InputError(`${path}: bad magic (not a .npy or .npz file)`);
-      }
-      if (total > STREAM_MAX) throw new InputError(`${path}: more than ${STREAM_MAX} bytes from a pipe or device; save it to a file`);
+    const st = fstatSync(fd);
+    if (st.isDirectory()) throw new InputError(`${path}: cannot read file (EISDIR)`);
+    const intake = new Intake(path, st.isFile() ? st.size : null);
+    for (let room; (room = intake.room()) > 0; ) {
+      const chunk = Buffer.allocUnsafe(room);
+      const n = readSync(fd, chunk, 0, room, null);
+      if (n === 0) break;
+      intake.add(chunk.subarray(0, n));
     }
-    return Buffer.concat(chunks, total);
+    return intake.done();
   } catch (e) {
     if (e instanceof InputError) throw e;
-    return cannot(e);
+    return cannotRead(path, e);
   } finally {
     closeSync(fd);
   }
 }
 
-export function parseNpy(buf: Buffer, name: string): NpyArray {
+/** readInput for the CLI: asynchronous, so a silent pipe is given up on and signals are obeyed meanwhile. */
+export async function readInputAsync(path: string): Promise<Buffer> {
+  let input: OpenedInput;
+  try {
+    input = await openInput(path, 'file');
+  } catch (e) {
+    throw e instanceof InputError ? new InputError(e.message.replace(/\(a directory\)$/, '(EISDIR)')) : e;
+  }
+  try {
+    const intake = new Intake(path, input.size);
+    for (let room; (room = intake.room()) > 0; ) {
+      const chunk = Buffer.allocUnsafe(room);
+      const n = await readSome(input, chunk, path, 'file');
+      if (n === 0) break;
+      intake.add(chunk.subarray(0, n));
+    }
+    return intake.done();
+  } finally {
+    closeInput(input);
+  }
+}
+
+/** The data's length disagrees with the header's shape. */
+function sizeMismatch(name: string, h: NpyHeader, have: number): never {
+  throw new InputError(`${name}: data is ${have} bytes, shape ${showShape(h.shape)} of ${h.dtype} needs ${h.count * BigInt(READ_SIZE[h.dtype])}`);
+}
+
+interface NpyHeader {
+  dtype: NpyReadDtype;
+  little: boolean;
+  fortran: boolean;
+  shape: number[];
+  /** elements the shape holds (exact) */
+  count: bigint;
+  dataStart: number;
+}
+
+/**
+ * The header of a .npy in `buf`. `partial`: buf holds the file's start only; null while the
+ * header is not complete.
+ */
+function parseHeader(buf: Buffer, name: string, partial = false): NpyHeader | null {
   const fail = (problem: string): never => {
     throw new InputError(`${name}: ${problem}`);
   };
@@ -120,15 +218,16 @@ export function parseNpy(buf: Buffer, name: string): NpyArray {
   if (!buf.subarray(0, magicLen).equals(MAGIC.subarray(0, magicLen)) || buf.length === 0) {
     fail('bad magic (not a .npy file)');
   }
-  if (buf.length < 8) fail(`truncated header (file is ${buf.length} bytes)`);
+  if (buf.length < 8) return partial ? null : fail(`truncated header (file is ${buf.length} bytes)`);
   const major = buf[6]!;
   const minor = buf[7]!;
   if (major < 1 || major > 3 || minor !== 0) fail(`unsupported .npy format version ${major}.${minor}`);
   const prefix = major === 1 ? 10 : 12; // magic + version + uint16 (v1) or uint32 (v2, v3) length
-  if (buf.length < prefix) fail(`truncated header (file is ${buf.length} bytes)`);
+  if (buf.length < prefix) return partial ? null : fail(`truncated header (file is ${buf.length} bytes)`);
   const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  if (headerLen > MAX_HEADER) fail(`header of ${headerLen} bytes (NumPy writes a few hundred; at most ${MAX_HEADER} are read)`);
   const dataStart = prefix + headerLen;
-  if (buf.length < dataStart) fail(`truncated header (file is ${buf.length} bytes, header needs ${dataStart})`);
+  if (buf.length < dataStart) return partial ? null : fail(`truncated header (file is ${buf.length} bytes, header needs ${dataStart})`);
   const text = buf.toString(major === 3 ? 'utf8' : 'latin1', prefix, dataStart);
 
   const dict = parseHeaderDict(text, fail);
@@ -143,13 +242,28 @@ export function parseNpy(buf: Buffer, name: string): NpyArray {
   }
   const shape = shapeVal as number[];
   if (shape.length > MAX_DIMS) fail(`header shape has ${shape.length} dimensions (NumPy allows at most ${MAX_DIMS})`);
+  // Exact (BigInt): no product of huge axes can round onto the file's length or under the limit.
+  const count = shape.reduce((a, n) => a * BigInt(n), 1n);
+  return { dtype, little, fortran: fortran as boolean, shape, count, dataStart };
+}
 
-  // Exact (BigInt) so that no product of huge axes can round onto the file's length.
+/** An array past LIMITS.arrayElements is refused (from its header: before its data is read). */
+function checkElements(name: string, h: NpyHeader): number {
+  if (h.count > BigInt(LIMITS.arrayElements))
+    throw new InputError(`${name}: shape ${showShape(h.shape)} holds ${h.count.toLocaleString('en-US')} values; at most ${LIMITS.arrayElements.toLocaleString('en-US')} are read (${showBytes(LIMITS.arrayElements * 8)} as float64): save fewer vectors`);
+  return Number(h.count);
+}
+
+export function parseNpy(buf: Buffer, name: string): NpyArray {
+  const fail = (problem: string): never => {
+    throw new InputError(`${name}: ${problem}`);
+  };
+  const h = parseHeader(buf, name)!;
+  const { dtype, little, fortran, shape, dataStart } = h;
   const size = READ_SIZE[dtype];
-  const need = shape.reduce((a, n) => a * BigInt(n), 1n) * BigInt(size);
   const have = buf.length - dataStart;
-  if (need !== BigInt(have)) fail(`data is ${have} bytes, shape ${showShape(shape)} of ${dtype} needs ${need}`);
-  const count = have / size;
+  if (h.count * BigInt(size) !== BigInt(have)) sizeMismatch(name, h, have);
+  const count = checkElements(name, h);
   const view = new DataView(buf.buffer, buf.byteOffset + dataStart, have);
   let data = decode(view, dtype, little, count);
   if (fortran) data = fortranToC(data, shape);

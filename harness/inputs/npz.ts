@@ -1,7 +1,7 @@
 // .npz archives (np.savez, np.savez_compressed: a zip of .npy members), and the rule a source
 // flag follows to pick its array from a .npy or a .npz file (docs/real-data.md).
 import { InputError } from '../../lib/errors.ts';
-import { parseNpy, readInput, type NpyArray } from './npy.ts';
+import { parseNpy, readInput, readInputAsync, type NpyArray } from './npy.ts';
 import { clip } from './py-literal.ts';
 import { zipDirectory, zipMember, type ZipEntry } from './zip.ts';
 
@@ -65,8 +65,18 @@ export interface LoadedArray {
  * when FILE.npz alone holds it besides the main array.
  */
 export function loadArray(spec: string, member: string, companion?: string): { main: LoadedArray; companion?: LoadedArray } {
+  const { path } = parseArraySpec(spec);
+  return pickArray(spec, readInput(path), member, companion);
+}
+
+/** loadArray for the CLI: the file read asynchronously (a pipe is bounded in time, signals are obeyed). */
+export async function loadArrayAsync(spec: string, member: string, companion?: string): Promise<{ main: LoadedArray; companion?: LoadedArray }> {
+  const { path } = parseArraySpec(spec);
+  return pickArray(spec, await readInputAsync(path), member, companion);
+}
+
+function pickArray(spec: string, buf: Buffer, member: string, companion?: string): { main: LoadedArray; companion?: LoadedArray } {
   const { path, member: named } = parseArraySpec(spec);
-  const buf = readInput(path);
   if (buf.subarray(0, 4).equals(ZIP_MAGIC) || (buf.length >= 22 && buf.readUInt32LE(0) === 0x06054b50)) {
     const z = parseNpz(buf, path);
     const pick = named ?? (z.names.length === 1 ? z.names[0]! : member);
@@ -81,4 +91,3 @@ export function loadArray(spec: string, member: string, companion?: string): { m
   if (named !== undefined) throw new InputError(`${spec}: ${path} is not a .npz archive, so it has no member '${named}'`);
   return { main: { label: path, array: parseNpy(buf, path) } };
 }
-

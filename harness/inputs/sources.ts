@@ -1,40 +1,27 @@
-// Where weights and inputs come from: generated from the seed (the question's distributions),
-// users' files (.npy, .npz, or JSON {"W": [[…]], "b": […]}; input vectors and labels as .npy or
-// .npz), or a built-in dataset (harness/inputs/datasets), which goes through the same file loader. Shapes
-// set classes/inputs unless the config gives them; a mismatch is an error naming the file.
+// Where weights and inputs come from, and the scenario they make: generated from the seed (the
+// question's distributions), users' files (.npy, .npz, or JSON {"W": [[…]], "b": […]}; input
+// vectors and labels as .npy or .npz: weights-file.ts, vectors-file.ts), or a built-in dataset
+// (harness/inputs/datasets), which goes through the same file loader (which files: source-files.ts).
+// Shapes set classes/inputs unless the config gives them; a mismatch is an error naming the file.
+// Or a trained model (--model: Keras or ONNX, harness/inputs/models): its head gives the weights
+// and parameters, and --model-inputs runs its body in float to give the input vectors.
 // Which .npz member is read (harness/inputs/npy.ts loadArray, docs/real-data.md): FILE.npz:NAME names it;
 // FILE.npz alone gives its only array, else W (weights), b (bias), X (input vectors), y (labels),
 // and --weights FILE.npz brings its b, --input-vectors FILE.npz its y, unless named otherwise.
-import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
-import { loadArray, type LoadedArray } from './npz.ts';
 import { parseConfig, SEED_CONFIG, type HeadConfig, type Mode } from '../../models/config.ts';
 import { generateWeights, quantizeWeights } from '../../models/weights.ts';
 import { generateVectors, quantizeVectors } from '../../models/vectors.ts';
 import { buildScenario, type Scenario } from './scenario.ts';
-import { DATASETS } from './datasets/index.ts';
 import { chooseFormats, FMT_FIELDS, type FmtField, type FmtSource, type FormatChoice } from './auto-formats.ts';
+import { modelNotes, type ModelInfo } from './models/source.ts';
+import type { Fmt } from '../../models/numerics.ts';
+import type { DataOptions } from './data-sources.ts';
+import { sourceFiles } from './source-files.ts';
+import { loadVectors } from './vectors-file.ts';
+import { loadWeights } from './weights-file.ts';
 
-/** Where a run's data comes from: the user's parameters and files (the CLI's data flags). */
-export interface DataOptions {
-  /** the parameters given (config file and flags) */
-  params: Record<string, unknown>;
-  weights?: string;
-  bias?: string;
-  /** out-in: [classes, inputs] (PyTorch nn.Linear); in-out: [inputs, classes] (Keras) */
-  weightsLayout?: 'out-in' | 'in-out';
-  dataset?: string;
-  inputVectors?: string;
-  inputLabels?: string;
-  autoFormats?: boolean;
-  /** vectors to run (null: all of --input-vectors, else 1000) */
-  vectors: number | null;
-  seed: number;
-  /** where built-in datasets are prepared and cached */
-  out: string;
-}
-
-export const DATA_FLAGS = ['weights', 'bias', 'weightsLayout', 'dataset', 'inputVectors', 'inputLabels', 'autoFormats'] as const;
+export type { DataOptions };
 
 export interface FloatSources {
   /** parameters implied by the files or the dataset (classes/inputs, dataset defaults) */
@@ -48,131 +35,41 @@ export interface FloatSources {
   vectorCount?: number;
   labels?: Int32Array;
   describe: string;
-  /** lines to print before the run (dataset provenance) */
+  /** lines to print before the run (dataset provenance, the model) */
   notes: string[];
+  /** formats the model's quantizers fix (win over --auto-formats, lose to a given format) */
+  modelFormats?: Partial<Record<FmtField, Fmt>>;
+  /** the model (--model) */
+  model?: ModelInfo;
 }
 
+/** The data options → the float data (files read and checked) and the parameters it implies. */
 export async function loadSources(o: DataOptions): Promise<FloatSources> {
-  const given = { ...o.params };
-  const notes: string[] = [];
-  let { weights: wPath, bias: bPath, inputVectors: xPath, inputLabels: yPath } = o;
-  const params: Record<string, unknown> = {};
-  // `--inputs` is the parameter K and `--labels` the class names: the issue's `--inputs X.npy`
-  // and `--labels y.npy` are accepted for --input-vectors / --input-labels when given a .npy file.
-  for (const [param, flag] of [['inputs', 'input-vectors'], ['labels', 'input-labels']] as const) {
-    const v = given[param];
-    if (typeof v !== 'string') continue;
-    if (!/\.np[yz](:[^:/\\]+)?$/i.test(v))
-      throw new InputError(
-        param === 'inputs'
-          ? `--inputs: expected a number (features per vector) or a .npy/.npz file of input vectors, got '${v}'`
-          : `--labels: expected class names as a JSON array or a .npy/.npz file of input labels, got '${v}'`,
-      );
-    const other = param === 'inputs' ? xPath : yPath;
-    if (other !== undefined) throw new InputError(`--${param} ${v}: already given by --${flag} ${other}`);
-    if (param === 'inputs') xPath = v;
-    else yPath = v;
-    delete given[param];
-  }
-  const dsName = o.dataset;
-  if (dsName !== undefined) {
-    const ds = DATASETS[dsName];
-    if (!ds) throw new InputError(`--dataset: '${dsName}' is not one of ${Object.keys(DATASETS).join(', ')}`);
-    const mine = { weights: wPath, bias: bPath, 'weights-layout': o.weightsLayout, 'input-vectors': xPath, 'input-labels': yPath };
-    const clash = Object.entries(mine).find(([, v]) => v !== undefined);
-    if (clash) throw new InputError(`--dataset ${dsName}: provides weights, bias, input vectors and labels; drop --${clash[0]}`);
-    const files = await ds(o.out);
-    ({ weights: wPath, bias: bPath, inputVectors: xPath, labels: yPath } = files);
-    Object.assign(params, files.params);
-    notes.push(files.note);
-  }
-  if (bPath && !wPath) throw new InputError('--bias: needs --weights');
-  if (yPath && !xPath) throw new InputError('--input-labels: needs --input-vectors (labels belong to given input vectors)');
+  const f = await sourceFiles(o);
+  const { given, params, notes, model } = f;
   const describe: string[] = [];
   let wFloat: Float64Array | undefined, bFloat: Float64Array | undefined;
-
-  if (wPath) {
-    const layout = o.weightsLayout ?? 'out-in'; // datasets: out-in
-    let W: { shape: number[]; data: Float64Array };
-    let b: Float64Array | undefined;
-    let bFile: LoadedArray | undefined; // a bias in W's archive (model.npz:b) or --bias
-    let wLabel = wPath;
-    if (wPath.endsWith('.json')) {
-      const j = readJsonWeights(wPath);
-      W = j.W;
-      b = j.b;
-    } else {
-      const got = loadArray(wPath, 'W', 'b');
-      W = got.main.array;
-      wLabel = got.main.label;
-      bFile = got.companion;
-    }
-    const want = layout === 'out-in' ? '[classes, inputs]' : '[inputs, classes] (--weights-layout in-out)';
-    if (W.shape.length !== 2) throw new InputError(`${wLabel}: weights must be 2-D ${want}, got shape [${W.shape}]`);
-    if (W.shape[0] === 0 || W.shape[1] === 0) throw new InputError(`${wLabel}: weights have an empty axis, shape [${W.shape}]`);
-    finite(wLabel, W.data);
-    let [N, K] = W.shape as [number, number];
-    wFloat = W.data;
-    if (layout === 'in-out') {
-      [N, K] = [K, N];
-      wFloat = transpose(W.data, N, K);
-    }
-    if (bPath) {
-      if (b) throw new InputError(`${bPath}: ${wPath} holds a bias "b" already`);
-      if (bFile) throw new InputError(`${bPath}: ${wPath} holds a bias "b" already; to use --bias, name the weights: ${wPath}:W`);
-      bFile = loadArray(bPath, 'b').main;
-    }
-    if (bFile) {
-      const a = bFile.array;
-      if (a.shape.length !== 1 || a.shape[0] !== N) throw new InputError(`${bFile.label}: bias must have shape [${N}] (the classes of ${wLabel}), got [${a.shape}]`);
-      finite(bFile.label, a.data);
-      b = a.data;
-    }
-    if (b && b.length !== N) throw new InputError(`${wPath}: "b" has ${b.length} values for ${N} classes`);
-    bFloat = b ?? new Float64Array(N);
-    for (const [field, v] of [['classes', N], ['inputs', K]] as const) {
-      if (given[field] !== undefined && given[field] !== v) throw new InputError(`${wLabel}: weights imply ${field}=${v} but ${field}=${String(given[field])} was given`);
-      params[field] = v;
-    }
-    describe.push(`${wLabel}${bFile ? ` + ${bFile.label}` : ''} (${layout})`);
+  if (model) {
+    ({ wFloat, bFloat } = model);
+    const i = model.info;
+    describe.push(`${i.path} (${i.format}, head '${i.headLayer}')`);
+  } else if (f.weights) {
+    const w = await loadWeights(f.weights, f.bias, o.weightsLayout ?? 'out-in', given, params); // datasets: out-in
+    ({ wFloat, bFloat } = w);
+    describe.push(w.describe);
   } else describe.push(`generated: W, b ~ N(0, 0.5), seed ${o.seed}`);
-
   let xFloat: Float64Array | undefined, vectorCount: number | undefined, labels: Int32Array | undefined;
-  if (xPath) {
-    const got = loadArray(xPath, 'X', 'y');
-    const { array: X, label: xLabel } = got.main;
-    let yFile = got.companion; // labels in X's archive (data.npz:y) or --input-labels
-    if (X.shape.length !== 2) throw new InputError(`${xLabel}: input vectors must be 2-D [vectors, inputs], got shape [${X.shape}]`);
-    const [rows, K] = X.shape as [number, number];
-    if (rows === 0 || K === 0) throw new InputError(`${xLabel}: input vectors have an empty axis, shape [${X.shape}]`);
-    if (params.inputs !== undefined && params.inputs !== K)
-      throw new InputError(`${xLabel}: input vectors have ${K} features but ${wPath} implies inputs=${String(params.inputs)}`);
-    if (given.inputs !== undefined && given.inputs !== K) throw new InputError(`${xLabel}: input vectors have ${K} features but inputs=${String(given.inputs)} was given`);
-    params.inputs = K;
-    vectorCount = o.vectors ?? rows;
-    if (vectorCount > rows) throw new InputError(`${xLabel}: holds ${rows} vectors, --vectors asks for ${vectorCount}`);
-    xFloat = X.data.subarray(0, vectorCount * K);
-    finite(xLabel, xFloat);
-    if (yPath) {
-      if (yFile) throw new InputError(`${yPath}: ${xPath} holds labels "y" already; to use --input-labels, name the vectors: ${xPath}:X`);
-      yFile = loadArray(yPath, 'y').main;
-    }
-    if (yFile) {
-      const { array: y, label: yLabel } = yFile;
-      const flat = y.shape.length === 1 || (y.shape.length === 2 && y.shape[1] === 1);
-      if (!flat || y.shape[0] !== rows) throw new InputError(`${yLabel}: labels must have shape [${rows}] (the vectors of ${xLabel}), got [${y.shape}]`);
-      const classes = (given.classes ?? params.classes ?? SEED_CONFIG.classes) as number;
-      labels = new Int32Array(vectorCount);
-      for (let i = 0; i < vectorCount; i++) {
-        const v = y.data[i]!;
-        if (!Number.isInteger(v) || v < 0 || v >= classes)
-          throw new InputError(`${yLabel}: label ${i} is ${v}, expected an integer class index in 0…${classes - 1}`);
-        labels[i] = v;
-      }
-    }
-    describe.push(`inputs ${xLabel}${yFile ? `, labels ${yFile.label}` : ''}`);
+  if (f.inputVectors) {
+    const x = await loadVectors({ xPath: f.inputVectors, yPath: f.inputLabels, wPath: f.weights, model: f.modelInputs ? model : undefined, vectors: o.vectors, given, params });
+    ({ xFloat, vectorCount, labels } = x);
+    describe.push(x.describe);
   }
-  return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes };
+  if (!model) return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes };
+  const info = model.info;
+  if (info.predicted && labels) info.accuracy = info.predicted.reduce((n, c, v) => n + (c === labels![v] ? 1 : 0), 0) / labels.length;
+  notes.push(...modelNotes(info));
+  const modelFormats = Object.fromEntries(Object.entries(info.formats).map(([k, f]) => [k, f.fmt])) as Partial<Record<FmtField, Fmt>>;
+  return { params, given, wFloat, bFloat, xFloat, vectorCount, labels, describe: describe.join('; '), notes, modelFormats, model: info };
 }
 
 /** Values a run holds per vector (inputs and per-class references) times vectors, at most. */
@@ -197,7 +94,10 @@ export async function sourcedScenario(o: DataOptions, modes: readonly Mode[]): P
  */
 export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed: number; autoFormats: boolean }, modes: readonly Mode[]): SourcedScenario {
   const mode = modes[0]!;
-  const prelim = parseConfig({ ...src.params, ...src.given, mode });
+  // formats the model's quantizers fix: over the defaults and --auto-formats, under a given format
+  const fromModel = src.modelFormats ?? {};
+  const aligned = alignedBias(src);
+  const prelim = parseConfig({ ...src.params, ...aligned, ...fromModel, ...src.given, mode });
   const count = src.vectorCount ?? o.vectors ?? 1000;
   // Vectors, their float references and outputs are held in memory: bound them (about 0.8 GB).
   const values = count * (prelim.inputs + prelim.classes);
@@ -208,50 +108,26 @@ export function scenarioOf(src: FloatSources, o: { vectors: number | null; seed:
   const xFloat = src.xFloat ?? generateVectors(prelim, count, o.seed).xFloat;
   const autoFormats = o.autoFormats;
   const formats: FormatChoice = autoFormats
-    ? chooseFormats(prelim, src.given, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
+    ? chooseFormats(prelim, { ...fromModel, ...src.given }, { wFloat, bFloat: bFloat!, xFloat, count }, modes.some((m) => m !== 'argmax'))
     : { params: {}, source: Object.fromEntries(FMT_FIELDS.map((f) => [f, f in src.given ? 'given' : 'default'])) as Record<FmtField, FmtSource>, notes: [] };
-  const config = autoFormats ? parseConfig({ ...src.params, ...formats.params, ...src.given, mode }) : prelim;
+  for (const f of FMT_FIELDS) if (f in fromModel && !(f in src.given)) formats.source[f] = 'model';
+  if (aligned.biasFmt && !autoFormats) formats.notes.push(`biasFmt: frac ${aligned.biasFmt.frac} = inFmt.frac + wFmt.frac, the alignment of the products in the model's formats (the bias has no quantizer)`);
+  const config = autoFormats ? parseConfig({ ...src.params, ...aligned, ...fromModel, ...formats.params, ...src.given, mode }) : prelim;
   const weights = quantizeWeights(config, wFloat, bFloat!);
   const vectors = { ...quantizeVectors(config, xFloat, count), ...(src.labels ? { labels: src.labels } : {}) };
   return { config, base: buildScenario(config, count, o.seed, { weights, vectors }), src, formats, autoFormats };
 }
 
-function finite(path: string, a: Float64Array): void {
-  const i = a.findIndex((v) => !Number.isFinite(v));
-  if (i >= 0) throw new InputError(`${path}: element ${i} is ${a[i]} (values must be finite)`);
+/**
+ * A bias format that fits the model's formats when the default does not: without a quantizer
+ * of its own the bias gets the products' alignment, as the config requires biasFmt.frac ≤
+ * inFmt.frac + wFmt.frac (--auto-formats then chooses within that cap).
+ */
+function alignedBias(src: FloatSources): { biasFmt?: Fmt } {
+  const m = src.modelFormats;
+  if (!m || m.biasFmt || 'biasFmt' in src.given) return {};
+  const inFrac = ((src.given.inFmt as Fmt | undefined) ?? m.inFmt ?? SEED_CONFIG.inFmt).frac;
+  const wFrac = ((src.given.wFmt as Fmt | undefined) ?? m.wFmt ?? SEED_CONFIG.wFmt).frac;
+  return inFrac + wFrac < SEED_CONFIG.biasFmt.frac ? { biasFmt: { width: SEED_CONFIG.biasFmt.width, frac: inFrac + wFrac } } : {};
 }
 
-/** a is [cols][rows] (inputs × classes); returns [rows][cols]. */
-function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(a.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[r * cols + c] = a[c * rows + r]!;
-  return t;
-}
-
-function readJsonWeights(path: string): { W: { shape: number[]; data: Float64Array }; b?: Float64Array } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let j: unknown;
-  try {
-    j = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: malformed weights file (${(e as Error).message.split('\n')[0]})`);
-  }
-  const o = j as { W?: unknown; b?: unknown };
-  if (!Array.isArray(o.W) || !o.W.length || !o.W.every((r) => Array.isArray(r) && r.length > 0 && r.length === (o.W as unknown[][])[0]!.length))
-    throw new InputError(`${path}: "W" must be a non-empty array of equal-length rows`);
-  const rows = o.W as unknown[][];
-  const flat = rows.flat();
-  if (!flat.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new InputError(`${path}: "W" holds a non-numeric value`);
-  let b: Float64Array | undefined;
-  if (o.b !== undefined) {
-    if (!Array.isArray(o.b) || !o.b.every((v) => typeof v === 'number' && Number.isFinite(v)))
-      throw new InputError(`${path}: "b" must be an array of numbers`);
-    b = Float64Array.from(o.b as number[]);
-  }
-  return { W: { shape: [rows.length, rows[0]!.length], data: Float64Array.from(flat as number[]) }, b };
-}

@@ -23,8 +23,8 @@ export interface ZipEntry {
 }
 
 /** The central directory (zip64 too), every field checked against the file before use. */
-export function zipDirectory(buf: Buffer, fail: (p: string) => never): ZipEntry[] {
-  const notZip = (why: string): never => fail(`not a valid .npz (zip) archive: ${why}`);
+export function zipDirectory(buf: Buffer, fail: (p: string) => never, what = '.npz'): ZipEntry[] {
+  const notZip = (why: string): never => fail(`not a valid ${what} (zip) archive: ${why}`);
   let eocd = -1;
   for (let p = buf.length - 22; p >= Math.max(0, buf.length - 22 - 0xffff); p--) {
     if (buf.readUInt32LE(p) === 0x06054b50 && p + 22 + buf.readUInt16LE(p + 20) <= buf.length) {

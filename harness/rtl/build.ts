@@ -16,19 +16,49 @@ export const rtlSources = (dir = RTL_DIR) =>
     .map((f) => join(dir, f));
 
 /**
- * The lockstep driver verilated with rtl/; `trace` picks the dump format compiled in (default
- * VCD), `coverage` Verilator's line and toggle coverage (the driver writes +coverage=FILE).
+ * What a backend simulates: rtl/ with the scenario's parameters (top `head`, memory images by
+ * plusargs), or a design of its own sources whose parameters are resolved inside and whose
+ * memory images are files relative to `cwd`, where the simulation then runs (an exported
+ * directory: harness/export/design.ts). Either way the top has head's ports.
  */
-export function buildHeadVerilator(s: Scenario, opts: { rtlDir?: string; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean } = {}): Promise<VerilatorBuild> {
+export interface RtlDesign {
+  top: string;
+  sources: string[];
+  includeDirs: string[];
+  params: Record<string, number>;
+  /** the simulation's working directory; null: memory images come by plusargs */
+  cwd: string | null;
+}
+
+export const headDesign = (s: Scenario, rtlDir = RTL_DIR): RtlDesign => ({
+  top: 'head',
+  sources: rtlSources(rtlDir),
+  includeDirs: [rtlDir],
+  params: rtlParams(s.g, s.config.relu),
+  cwd: null,
+});
+
+/**
+ * The lockstep driver verilated with rtl/ (or `design`); `trace` picks the dump format compiled
+ * in (default VCD), `coverage` Verilator's line and toggle coverage (the driver writes +coverage=FILE).
+ */
+export function buildHeadVerilator(
+  s: Scenario,
+  opts: { rtlDir?: string; design?: RtlDesign; outRoot?: string; trace?: 'vcd' | 'fst'; coverage?: boolean; onBuild?: (dir: string) => void; optimize?: 'run' | 'build' } = {},
+): Promise<VerilatorBuild> {
+  const d = opts.design ?? headDesign(s, opts.rtlDir);
   return buildVerilator({
-    top: 'head',
-    sources: rtlSources(opts.rtlDir),
-    includeDirs: [opts.rtlDir ?? RTL_DIR],
-    params: rtlParams(s.g, s.config.relu),
+    top: d.top,
+    sources: d.sources,
+    includeDirs: d.includeDirs,
+    params: d.params,
     widths: portWidths(s.g),
     outRoot: opts.outRoot ?? 'out/verilator',
     trace: opts.trace ?? 'vcd',
     // Trace whole register arrays (prod, w_data: cPar·kPar entries), so dumps align with the model's.
     extraArgs: ['--trace-max-array', '65536', ...(opts.coverage ? ['--coverage-line', '--coverage-toggle'] : [])],
+    onBuild: opts.onBuild,
+    // most runs are short (tests, mutants, a cosim of a thousand vectors): a fast build pays
+    optimize: opts.optimize ?? 'build',
   });
 }

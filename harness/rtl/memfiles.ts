@@ -1,6 +1,7 @@
 // Memory images that the RTL loads with $readmemh at simulation start (paths by plusarg), so
 // new weights need no rebuild. Contents come from the same functions the model reads.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { writingTo } from '../../lib/files.ts';
 import { join } from 'node:path';
 import { RECIP_FRAC, SCALE_WIDTH } from '../../models/geometry.ts';
 import { toBits } from '../../models/numerics.ts';
@@ -41,30 +42,42 @@ export function hexWord(fields: ArrayLike<number>, w: number, from = 0, count = 
 
 const HEX = '0123456789abcdef';
 
-const lines = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n') + '\n';
+/** One memory image: its word width (bits) and its words as hex, address 0 first. */
+export interface MemImage {
+  width: number;
+  words: string[];
+}
 
-export function writeMemFiles(s: Scenario, dir: string): MemFiles {
+export type MemName = keyof MemFiles;
+
+/** Every memory image of the scenario, as $readmemh reads it (the files writeMemFiles writes). */
+export function memImages(s: Scenario): Record<MemName, MemImage> {
   const { g, t, w } = s;
-  mkdirSync(dir, { recursive: true });
   const rom = weightRom(g, w);
   const lanes = g.cPar * g.kPar;
-  const files: MemFiles = {
-    weights: join(dir, 'weights.hex'),
-    bias: join(dir, 'bias.hex'),
-    exp: join(dir, 'exp.hex'),
-    exp_hi: join(dir, 'exp_hi.hex'),
-    exp_lo: join(dir, 'exp_lo.hex'),
-    recip: join(dir, 'recip.hex'),
-    scale: join(dir, 'scale.hex'),
+  const table = (a: ArrayLike<number>, width: number): MemImage => ({ width, words: Array.from({ length: a.length }, (_, i) => hexWord(a, width, i, 1)) });
+  return {
+    weights: { width: lanes * g.wW, words: Array.from({ length: g.P * g.B }, (_, a) => hexWord(rom, g.wW, a * lanes, lanes)) },
+    bias: table(w.bQ.subarray(0, g.N), g.biasW),
+    exp: table(t.exp, g.expOutBits),
+    exp_hi: table(t.expHi, g.expHiWidth),
+    exp_lo: table(t.expLo, g.expLoWidth),
+    recip: table(t.recip, RECIP_FRAC + 1),
+    scale: { width: SCALE_WIDTH, words: [hexWord([w.scale], SCALE_WIDTH)] },
   };
-  writeFileSync(files.weights, lines(g.P * g.B, (a) => hexWord(rom, g.wW, a * lanes, lanes)));
-  writeFileSync(files.bias, lines(g.N, (n) => hexWord(w.bQ, g.biasW, n, 1)));
-  writeFileSync(files.exp, lines(t.exp.length, (i) => hexWord(t.exp, g.expOutBits, i, 1)));
-  writeFileSync(files.exp_hi, lines(t.expHi.length, (i) => hexWord(t.expHi, g.expHiWidth, i, 1)));
-  writeFileSync(files.exp_lo, lines(t.expLo.length, (i) => hexWord(t.expLo, g.expLoWidth, i, 1)));
-  writeFileSync(files.recip, lines(t.recip.length, (i) => hexWord(t.recip, RECIP_FRAC + 1, i, 1)));
-  writeFileSync(files.scale, hexWord([w.scale], SCALE_WIDTH) + '\n');
+}
+
+/** A memory image as the text of a $readmemh file: one word per line. */
+export const memText = (m: MemImage) => m.words.join('\n') + '\n';
+
+export function writeMemFiles(s: Scenario, dir: string): MemFiles {
+  mkdirSync(dir, { recursive: true });
+  const images = memImages(s);
+  const files = Object.fromEntries(Object.keys(images).map((k) => [k, join(dir, `${k}.hex`)])) as unknown as MemFiles;
+  for (const k of Object.keys(images) as MemName[]) write(files[k], memText(images[k]));
   return files;
 }
+
+const write = (path: string, text: string) => writingTo(path, () => writeFileSync(path, text));
 
 export const plusargs = (m: MemFiles) => Object.entries(m).map(([k, v]) => `+${k}=${v}`);

@@ -1,8 +1,9 @@
 /**
  * The binary batch protocol shared by every RTL backend, and its client side.
  *
- * Wire format (little-endian u32 words; keep in sync with driver.cpp and
- * harness/rtl/cocotb/headsim_bridge.py):
+ * Wire format (little-endian u32 words). The numbers below are the definitions: driver.cpp and
+ * harness/rtl/cocotb/headsim_bridge.py take them from files generated from them
+ * (protocol-constants.ts; test/protocol-constants.test.ts checks that those are current):
  *
  *   server → hello:    MAGIC, S_W, IDX_W, VAL_W
  *   request header:    op, arg
@@ -14,14 +15,16 @@
  * Batches are struct-of-arrays, the layout of PortBatch, so both sides copy whole blocks.
  *
  * `ProtocolClient` speaks it over any Readable/Writable pair (the Verilator driver's
- * stdout/stdin, the cocotb bridge's socket); `PeerProcess` supervises the process on the other
- * end (log tail, exit status, kill). Every request runs under a deadline; a timeout, a crash or
- * a protocol error kills the peer for good and rejects with an error that ends with its log tail.
+ * stdout/stdin, the cocotb bridge's socket), on `RequestChannel`, which the module driver's
+ * client (module/client.ts: the same framing, batches of words) shares; `PeerProcess`
+ * supervises the process on the other end (log tail, exit status, kill). Every request runs
+ * under a deadline; a timeout, a crash or a protocol error kills the peer for good and rejects
+ * with an error that ends with its log tail.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import type { PortBatch, PortWidths } from './ports.ts';
-import { tail } from '../../lib/proc.ts';
+import { tail, trackGroup, untrackGroup } from '../../lib/proc.ts';
 import { ExactReader, StreamClosedError } from './reader.ts';
 
 export const HELLO_MAGIC = 0x31565348; // "HSV1"
@@ -45,19 +48,6 @@ export function batchReplyBytes(n: number): number {
 }
 
 const LOG_KEEP = 64 * 1024; // bytes of log kept for error messages
-
-// Process groups of live detached peers, killed when this process exits (a detached group does
-// not get the terminal's Ctrl-C; the CLI's SIGINT handler calls process.exit so that this runs).
-const liveGroups = new Set<number>();
-process.on('exit', () => {
-  for (const pid of liveGroups) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
 
 export interface PeerProcessOptions {
   /** Names the peer in error messages, e.g. `verilator driver (/path/exe)`. */
@@ -96,7 +86,9 @@ export class PeerProcess {
   ) {
     this.pid = child.pid ?? -1;
     this.group = !!opts.group && child.pid !== undefined;
-    if (this.group) liveGroups.add(this.pid);
+    // killed with this process (lib/proc.ts's registry): a detached group does not get the
+    // terminal's Ctrl-C; the CLI's signal handlers call process.exit so that the registry runs
+    if (this.group) trackGroup(this.pid);
     for (const s of opts.logStreams) {
       s.setEncoding('utf8');
       s.on('data', (t: string) => {
@@ -166,7 +158,7 @@ export class PeerProcess {
    */
   private async reaped(): Promise<void> {
     if (!this.group) return;
-    liveGroups.delete(this.pid);
+    untrackGroup(this.pid);
     const t0 = Date.now();
     for (;;) {
       try {
@@ -185,9 +177,7 @@ class Timeout extends Error {}
 /** Marks an error raised by the protocol logic itself (bad hello, out of sync). */
 class ProtocolViolation extends Error {}
 
-export interface ProtocolClientOptions {
-  /** Must equal the widths the server reports in its hello. */
-  widths: PortWidths;
+export interface ChannelOptions {
   /** Deadline of a request = timeoutMs + perCycleUs × cycles. */
   timeoutMs: number;
   perCycleUs: number;
@@ -197,78 +187,65 @@ export interface ProtocolClientOptions {
   exitGraceMs?: number;
 }
 
+export interface ProtocolClientOptions extends ChannelOptions {
+  /** Must equal the widths the server reports in its hello. */
+  widths: PortWidths;
+}
+
 /**
- * Request/reply side of the protocol. One request at a time (RtlBackend callers await each call).
- * Any failure kills the peer and makes every later call reject with the same error.
+ * The request/reply channel under every batch protocol (the head's PortBatch here, a module's
+ * words in harness/rtl/module/client.ts): deadlines, the trace and finish requests, and the
+ * rule that any failure kills the peer and makes every later call reject with the same error.
+ * One request at a time (callers await each call).
  */
-export class ProtocolClient {
+export class RequestChannel {
   /** Cycles simulated so far (cycle numbering of the whole simulation). */
   cycles = 0;
 
-  private readonly reader: ExactReader;
+  protected readonly reader: ExactReader;
   private dead: Error | undefined;
-  private readonly req: Uint8Array;
-  private readonly reqView: DataView;
-  private readonly hdr = new Uint8Array(16);
-  private readonly hdrView = new DataView(this.hdr.buffer);
+  protected readonly hdr = new Uint8Array(16);
+  protected readonly hdrView = new DataView(this.hdr.buffer);
 
   constructor(
     input: Readable,
-    private readonly output: Writable,
+    protected readonly output: Writable,
     readonly peer: PeerProcess,
-    private readonly opts: ProtocolClientOptions,
+    private readonly channel: ChannelOptions,
   ) {
-    const sWords = Math.ceil(opts.widths.sW / 32);
-    this.req = new Uint8Array(batchRequestBytes(opts.chunk, sWords));
-    this.reqView = new DataView(this.req.buffer);
     this.reader = new ExactReader(input);
     output.on('error', () => {}); // EPIPE after a crash; the reader reports the failure
   }
 
-  /** Reads the server's hello and checks the protocol version and port widths. */
-  async hello(timeoutMs = this.opts.timeoutMs): Promise<void> {
+  /** Reads the server's hello (MAGIC and `want`, u32 each); a mismatch names the fields. */
+  protected async helloWords(magic: number, fields: string, want: number[], timeoutMs: number): Promise<void> {
     await this.guard('startup', timeoutMs, async () => {
-      await this.reader.readInto(this.hdr);
+      const bytes = this.hdr.subarray(0, 4 * (1 + want.length));
+      await this.reader.readInto(bytes);
       const v = this.hdrView;
-      const got = [v.getUint32(4, true), v.getUint32(8, true), v.getUint32(12, true)];
-      const w = this.opts.widths;
-      const want = [w.sW, w.idxW, w.valW];
-      if (v.getUint32(0, true) !== HELLO_MAGIC) throw new ProtocolViolation(`not a headsim ${this.peer.noun} (bad hello)`);
-      if (got.join() !== want.join()) throw new ProtocolViolation(`${this.peer.noun} built for widths sW,idxW,valW=${got.join()} but ${want.join()} requested`);
+      const got = want.map((_, i) => v.getUint32(4 * (i + 1), true));
+      if (v.getUint32(0, true) !== magic) throw new ProtocolViolation(`not a headsim ${this.peer.noun} (bad hello)`);
+      if (got.join() !== want.join()) throw new ProtocolViolation(`${this.peer.noun} built for ${fields}=${got.join()} but ${want.join()} requested`);
     });
   }
 
-  async run(batch: PortBatch, n: number): Promise<void> {
-    if (!Number.isInteger(n) || n < 0 || n > batch.capacity) throw new RangeError(`run: n=${n} outside 0..${batch.capacity}`);
-    if (batch.widths.sW !== this.opts.widths.sW) throw new RangeError(`run: batch sW=${batch.widths.sW}, ${this.peer.noun} sW=${this.opts.widths.sW}`);
-    for (let t0 = 0; t0 < n; t0 += this.opts.chunk) {
-      const m = Math.min(this.opts.chunk, n - t0);
-      await this.guard(`batch of ${m} cycles from cycle ${this.cycles}`, this.deadline(m), () => this.batchChunk(batch, t0, m));
+  /** Runs n cycles in chunks, each under its deadline: `chunk(t0, m)` sends cycles t0 … t0+m−1 and reads their reply. */
+  protected async chunked(n: number, chunk: (t0: number, m: number) => Promise<void>): Promise<void> {
+    for (let t0 = 0; t0 < n; t0 += this.channel.chunk) {
+      const m = Math.min(this.channel.chunk, n - t0);
+      await this.guard(`batch of ${m} cycles from cycle ${this.cycles}`, this.deadline(m), () => chunk(t0, m));
       this.cycles += m;
     }
   }
 
   private deadline(cycles: number): number {
-    return this.opts.timeoutMs + (this.opts.perCycleUs * cycles) / 1000;
+    return this.channel.timeoutMs + (this.channel.perCycleUs * cycles) / 1000;
   }
 
-  private async batchChunk(b: PortBatch, t0: number, m: number): Promise<void> {
-    const w = b.sWords;
-    const req = this.req;
-    this.reqView.setUint32(0, OP_BATCH, true);
-    this.reqView.setUint32(4, m, true);
-    req.set(b.flags.subarray(t0, t0 + m), 8);
-    req.fill(0, 8 + m, 8 + pad4(m));
-    req.set(bytes(b.sData, t0 * w, m * w), 8 + pad4(m));
-    this.output.write(req.subarray(0, batchRequestBytes(m, w)));
-
-    // Reply blocks go straight into the batch's output arrays.
+  /** Reads a batch reply's cycle count and checks it. */
+  protected async replyCount(m: number): Promise<void> {
     await this.reader.readInto(this.hdr.subarray(0, 4));
     if (this.hdrView.getUint32(0, true) !== m) throw new ProtocolViolation('protocol out of sync (bad batch reply)');
-    await this.reader.readInto(b.outFlags.subarray(t0, t0 + m));
-    await this.reader.readInto(this.hdr.subarray(0, pad4(m) - m));
-    await this.reader.readInto(bytes(b.mIndex, t0, m));
-    await this.reader.readInto(bytes(b.mValue, t0, m));
   }
 
   /** TRACE_ON with an absolute path; the server dumps from the next cycle on. */
@@ -288,7 +265,7 @@ export class ProtocolClient {
   }
 
   private ackRequest(what: string, op: number, msg: Buffer): Promise<void> {
-    return this.guard(what, this.opts.timeoutMs, async () => {
+    return this.guard(what, this.channel.timeoutMs, async () => {
       this.output.write(msg);
       await this.reader.readInto(this.hdr.subarray(0, 4));
       if (this.hdrView.getUint32(0, true) !== op) throw new ProtocolViolation(`protocol out of sync (bad ${what} reply)`);
@@ -331,7 +308,7 @@ export class ProtocolClient {
         err = this.peer.failure(`${what} timed out after ${Math.round(ms)} ms; ${this.peer.noun} killed`);
       } else if (e instanceof StreamClosedError || isConnectionError(e)) {
         // The peer died; give it a moment to be reaped so its log is complete.
-        if (!(await within(this.peer.exited, this.opts.exitGraceMs ?? 2000))) await this.peer.kill();
+        if (!(await within(this.peer.exited, this.channel.exitGraceMs ?? 2000))) await this.peer.kill();
         err = this.peer.failure(`${this.peer.noun} ${this.peer.status} during ${what}`);
       } else {
         await this.peer.kill();
@@ -342,6 +319,54 @@ export class ProtocolClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** The head's batches: PortBatch (flags, s_data; outFlags, m_index, m_value). */
+export class ProtocolClient extends RequestChannel {
+  private readonly req: Uint8Array;
+  private readonly reqView: DataView;
+
+  constructor(
+    input: Readable,
+    output: Writable,
+    peer: PeerProcess,
+    private readonly opts: ProtocolClientOptions,
+  ) {
+    super(input, output, peer, opts);
+    const sWords = Math.ceil(opts.widths.sW / 32);
+    this.req = new Uint8Array(batchRequestBytes(opts.chunk, sWords));
+    this.reqView = new DataView(this.req.buffer);
+  }
+
+  /** Reads the server's hello and checks the protocol version and port widths. */
+  hello(timeoutMs = this.opts.timeoutMs): Promise<void> {
+    const w = this.opts.widths;
+    return this.helloWords(HELLO_MAGIC, 'widths sW,idxW,valW', [w.sW, w.idxW, w.valW], timeoutMs);
+  }
+
+  async run(batch: PortBatch, n: number): Promise<void> {
+    if (!Number.isInteger(n) || n < 0 || n > batch.capacity) throw new RangeError(`run: n=${n} outside 0..${batch.capacity}`);
+    if (batch.widths.sW !== this.opts.widths.sW) throw new RangeError(`run: batch sW=${batch.widths.sW}, ${this.peer.noun} sW=${this.opts.widths.sW}`);
+    await this.chunked(n, (t0, m) => this.batchChunk(batch, t0, m));
+  }
+
+  private async batchChunk(b: PortBatch, t0: number, m: number): Promise<void> {
+    const w = b.sWords;
+    const req = this.req;
+    this.reqView.setUint32(0, OP_BATCH, true);
+    this.reqView.setUint32(4, m, true);
+    req.set(b.flags.subarray(t0, t0 + m), 8);
+    req.fill(0, 8 + m, 8 + pad4(m));
+    req.set(bytes(b.sData, t0 * w, m * w), 8 + pad4(m));
+    this.output.write(req.subarray(0, batchRequestBytes(m, w)));
+
+    // Reply blocks go straight into the batch's output arrays.
+    await this.replyCount(m);
+    await this.reader.readInto(b.outFlags.subarray(t0, t0 + m));
+    await this.reader.readInto(this.hdr.subarray(0, pad4(m) - m));
+    await this.reader.readInto(bytes(b.mIndex, t0, m));
+    await this.reader.readInto(bytes(b.mValue, t0, m));
   }
 }
 
@@ -360,6 +385,6 @@ export async function within(p: Promise<unknown>, ms: number): Promise<boolean> 
 }
 
 /** Byte view of `count` u32 elements starting at element `start`. */
-function bytes(a: Uint32Array, start: number, count: number): Uint8Array {
+export function bytes(a: Uint32Array, start: number, count: number): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset + 4 * start, 4 * count);
 }

@@ -5,6 +5,7 @@
 import type { Geometry } from '../../models/geometry.ts';
 import { State } from '../../models/head/context.ts';
 import { sequencerStates, type Head } from '../../models/head/head.ts';
+import type { TestbenchState } from './testbench-state.ts';
 import type { TrafficOptions } from './traffic.ts';
 
 /** The points, and what hits one (at a rising edge, on the values before it). */
@@ -46,7 +47,8 @@ export interface Coverage {
 export function reachablePoints(g: Geometry, vectors: number, t: TrafficOptions): CoverPoint[] {
   const probe = Math.min(t.probe, vectors);
   const points: CoverPoint[] = sequencerStates(g).map((s) => `state.${s}` as const);
-  if (t.midRunReset && vectors > Math.max(probe, Math.floor(vectors / 2))) points.push('midRunReset');
+  // with the phases the reset waits for two vectors past the backpressure phase (harness/run/testbench.ts)
+  if (t.midRunReset && vectors > Math.max(probe, Math.floor(vectors / 2)) && (!t.phases || vectors >= probe + 3)) points.push('midRunReset');
   if (!t.phases || vectors <= probe) return points;
   points.push('outputBackpressure');
   if (g.B > 1) points.push('inputGap');
@@ -58,26 +60,23 @@ export function reachablePoints(g: Geometry, vectors: number, t: TrafficOptions)
   return points;
 }
 
-/**
- * Adds the coverage monitor to the head (before elaboration); `cycle` and `beat` are the
- * testbench's state (its array and the slots of the cycle number and the beat in a vector).
- */
-export function monitorCoverage(head: Head, g: Geometry, tbState: Float64Array, slots: { CYCLE: number; BEAT: number }, resetCycles: number): Float64Array {
+/** Adds the coverage monitor to the head (before elaboration); it reads the testbench's cycle and beat. */
+export function monitorCoverage(head: Head, g: Geometry, tb: TestbenchState, resetCycles: number): Float64Array {
   const hits = new Float64Array(NAMES.length);
   const at = (n: string) => NAMES.indexOf(n);
   const { k, ports: p, bank, mac } = head;
   k.posedgeCode('testbench.coverage', p.clk, (c) => {
     const H = c.ext(hits);
-    const S = c.ext(tbState);
+    const S = c.ext(tb);
     const v = (id: number) => c.v(id);
     return `
       const rst = ${v(p.rst)} === 1;
-      if (rst) { if (${S}[${slots.CYCLE}] >= ${resetCycles}) ${H}[${at('midRunReset')}]++; ${c.exit} }
-      const workFull = ${v(bank.z_work_full)} === 1, holdFull = ${v(bank.z_hold_full)} === 1, stall = ${v(bank.stall)} === 1;
+      if (rst) { if (${S}.cycle >= ${resetCycles}) ${H}[${at('midRunReset')}]++; ${c.exit} }
+      const workFull = ${v(bank.internal.z_work_full)} === 1, holdFull = ${v(bank.out.z_hold_full)} === 1, stall = ${v(bank.out.stall)} === 1;
       if (stall) ${H}[${at('stall')}]++;
       if (workFull && holdFull) ${H}[${at('banksFull')}]++;
-      if (${g.stream ? 'false' : 'true'} && workFull && !holdFull && ${v(mac.a_valid)} === 1 && ${v(mac.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
-      if (${S}[${slots.BEAT}] > 0 && ${v(p.s_valid)} === 0) ${H}[${at('inputGap')}]++;
+      if (${g.stream ? 'false' : 'true'} && workFull && !holdFull && ${v(mac.out.a_valid)} === 1 && ${v(mac.out.a_group)} === ${g.P - 1}) ${H}[${at('transferWithCompletion')}]++;
+      if (${S}.beat > 0 && ${v(p.s_valid)} === 0) ${H}[${at('inputGap')}]++;
       if (${v(p.m_valid)} === 1 && ${v(p.m_ready)} === 0) ${H}[${at('outputBackpressure')}]++;
       ${H}[${at(STATE_NAMES[0]!)} + ${v(head.state)}]++;`;
   });

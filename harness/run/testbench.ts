@@ -17,19 +17,12 @@ import { mulberry32, subSeed } from '../../models/prng.ts';
 import { toBits } from '../../models/numerics.ts';
 import { PHASE_VECTORS, TRAFFIC_PHASES, type TrafficOptions } from './traffic.ts';
 import { coverageOf, monitorCoverage, reachablePoints, type CoverPoint, type Coverage } from './coverage.ts';
+import { TestbenchState } from './testbench-state.ts';
 import { IN_M_READY, IN_RST, IN_S_LAST, IN_S_VALID, OUT_M_LAST, OUT_M_VALID, OUT_S_READY, PortBatch } from '../rtl/ports.ts';
 
 export const CLOCK_PERIOD = 10;
 
 
-/** Testbench state shared by its processes (generated code reads and writes it by index). */
-const CYCLE = 0, OFFERING = 1, OUT_VECTOR = 2, OUT_ENTRY = 3, BATCH_BASE = 4;
-/** the input position: vector, beat within it, and where the vector starts in xQ */
-const IN_VECTOR = 5, BEAT = 6, VECTOR_BASE = 7;
-/** the mid-run reset: 0 not yet, 1 done; the cycle its rst ends; the cycle the probe ended (phases count from it) */
-const RESET_DONE = 8, RESET_UNTIL = 9, PROBE_END = 10;
-/** the forced input gap is done */
-const GAPPED = 11;
 
 export class Testbench {
   /** accepted output entries, [vector][entry] */
@@ -39,7 +32,7 @@ export class Testbench {
   readonly firstValid: Float64Array;
   protocolErrors: string[] = [];
 
-  private readonly st = new Float64Array(12);
+  private readonly st = new TestbenchState();
   /** coverage monitor counters (harness/run/coverage.ts) and the points this run must reach */
   private readonly coverHits: Float64Array;
   private readonly required: CoverPoint[];
@@ -57,9 +50,8 @@ export class Testbench {
     this.outValue = new Float64Array(V * g.E);
     this.firstAccept = new Float64Array(V).fill(-1);
     this.firstValid = new Float64Array(V).fill(-1);
-    this.st[PROBE_END] = -1;
     this.required = reachablePoints(g, V, opt);
-    this.coverHits = monitorCoverage(head, g, this.st, { CYCLE, BEAT }, opt.resetCycles);
+    this.coverHits = monitorCoverage(head, g, this.st, opt.resetCycles);
     const k = head.k;
     const p = head.ports;
     const validRng = mulberry32(subSeed(opt.seed, 3));
@@ -100,44 +92,52 @@ export class Testbench {
         : `for (let l = 0; l < ${g.kPar}; l++) { const xl = offering && ${inRange('l')} ? ${x}[base + l] : 0; ${lanes}[l] = xl; ${c.setAt(p.s_data, g.kPar, 'l', 'xl')} }`;
       const phaseCycles = PHASE_VECTORS * Math.max(timing(g).ii, 16);
       const rate = (which: 'valid' | 'ready', dflt: number) =>
-        opt.phases ? `[${TRAFFIC_PHASES.map((ph) => ph[which] ?? dflt).join(', ')}][Math.floor((t - ${S}[${PROBE_END}]) / ${phaseCycles}) % ${TRAFFIC_PHASES.length}]` : `${dflt}`;
-      // Reset once half the vectors are out (after the probe); send the interrupted ones again.
+        opt.phases ? `[${TRAFFIC_PHASES.map((ph) => ph[which] ?? dflt).join(', ')}][Math.floor((t - ${S}.probeEnd) / ${phaseCycles}) % ${TRAFFIC_PHASES.length}]` : `${dflt}`;
+      // Reset once half the vectors are out (after the probe) and, with the phases, once two
+      // vectors came out after the backpressure phase (a reset inside it cuts it short of the
+      // stall it must reach; just after it, the release of both full banks, a transfer meets the
+      // stalled completion); send the interrupted ones again.
       const resetAfter = Math.max(probeVectors, Math.floor(V / 2));
-      const midReset = opt.midRunReset && V > resetAfter ? `
-        if (${S}[${RESET_DONE}] === 0 && ${S}[${OUT_VECTOR}] >= ${resetAfter}) {
-          ${S}[${RESET_DONE}] = 1;
-          ${S}[${RESET_UNTIL}] = t + ${opt.resetCycles};
-          ${S}[${IN_VECTOR}] = ${S}[${OUT_VECTOR}];
-          ${S}[${VECTOR_BASE}] = ${S}[${OUT_VECTOR}] * ${g.K};
-          ${S}[${BEAT}] = 0;
-          ${S}[${OUT_ENTRY}] = 0;
-          ${S}[${OFFERING}] = 0;
+      const afterBackpressure = opt.phases
+        ? `
+        if (${S}.backpressureOut < 0 && ${S}.probeEnd >= 0 && t >= ${S}.probeEnd + ${phaseCycles}) ${S}.backpressureOut = ${S}.outVector;`
+        : '';
+      const released = opt.phases ? ` && ${S}.backpressureOut >= 0 && ${S}.outVector >= ${S}.backpressureOut + 2` : '';
+      const midReset = opt.midRunReset && V > resetAfter ? `${afterBackpressure}
+        if (${S}.resetDone === 0 && ${S}.outVector >= ${resetAfter}${released}) {
+          ${S}.resetDone = 1;
+          ${S}.resetUntil = t + ${opt.resetCycles};
+          ${S}.inVector = ${S}.outVector;
+          ${S}.vectorBase = ${S}.outVector * ${g.K};
+          ${S}.beat = 0;
+          ${S}.outEntry = 0;
+          ${S}.offering = 0;
         }` : '';
       return `
-        const t = ${S}[${CYCLE}];${midReset}
-        const rst = t < ${opt.resetCycles} || t < ${S}[${RESET_UNTIL}];
-        if (${S}[${PROBE_END}] < 0 && ${S}[${IN_VECTOR}] >= ${probeVectors}) ${S}[${PROBE_END}] = t;
-        if (!rst && ${S}[${OFFERING}] === 0 && ${S}[${IN_VECTOR}] < ${V})
-          ${S}[${OFFERING}] = ${S}[${IN_VECTOR}] < ${probeVectors} || ${c.ext(validRng)}() < ${rate('valid', opt.validRate)} ? 1 : 0;${
+        const t = ${S}.cycle;${midReset}
+        const rst = t < ${opt.resetCycles} || t < ${S}.resetUntil;
+        if (${S}.probeEnd < 0 && ${S}.inVector >= ${probeVectors}) ${S}.probeEnd = t;
+        if (!rst && ${S}.offering === 0 && ${S}.inVector < ${V})
+          ${S}.offering = ${S}.inVector < ${probeVectors} || ${c.ext(validRng)}() < ${rate('valid', opt.validRate)} ? 1 : 0;${
           opt.phases && g.B > 1
             ? `
         // One gap for sure: after the first beat of the first vector past the probe.
-        if (${S}[${IN_VECTOR}] === ${probeVectors} && ${S}[${BEAT}] === 1 && ${S}[${GAPPED}] === 0) { ${S}[${GAPPED}] = 1; ${S}[${OFFERING}] = 0; }`
+        if (${S}.inVector === ${probeVectors} && ${S}.beat === 1 && ${S}.gapped === 0) { ${S}.gapped = 1; ${S}.offering = 0; }`
             : ''
         }
-        const offering = !rst && ${S}[${OFFERING}] === 1;
-        const m_ready = rst ? 0 : ${S}[${OUT_VECTOR}] < ${probeVectors} || ${c.ext(readyRng)}() < ${rate('ready', opt.readyRate)} ? 1 : 0;
+        const offering = !rst && ${S}.offering === 1;
+        const m_ready = rst ? 0 : ${S}.outVector < ${probeVectors} || ${c.ext(readyRng)}() < ${rate('ready', opt.readyRate)} ? 1 : 0;
         ${c.set(p.rst, 'rst ? 1 : 0')}
         ${c.set(p.m_ready, 'm_ready')}
         ${c.set(p.s_valid, 'offering ? 1 : 0')}
-        const beat = ${S}[${BEAT}];
+        const beat = ${S}.beat;
         const last = offering && beat === ${g.B - 1};
         ${c.set(p.s_last, 'last ? 1 : 0')}
-        const base = ${S}[${VECTOR_BASE}] + beat * ${g.kPar};
+        const base = ${S}.vectorBase + beat * ${g.kPar};
         ${laneCode}
         const b = ${c.ext(io)}.batch;
         if (b !== null) {
-          const i = t - ${S}[${BATCH_BASE}];
+          const i = t - ${S}.batchBase;
           b.flags[i] = (rst ? ${IN_RST} : 0) | (offering ? ${IN_S_VALID} : 0) | (last ? ${IN_S_LAST} : 0) | (m_ready ? ${IN_M_READY} : 0);
           const o = i * ${sWords};
           ${pack}
@@ -148,62 +148,62 @@ export class Testbench {
     k.posedgeCode('testbench.monitor', p.clk, (c) => {
       const S = c.ext(st);
       return `
-        const t = ${S}[${CYCLE}];
+        const t = ${S}.cycle;
         const b = ${c.ext(io)}.batch;
         if (b !== null) {
-          const i = t - ${S}[${BATCH_BASE}];
+          const i = t - ${S}.batchBase;
           b.outFlags[i] = (${c.v(p.s_ready)} ? ${OUT_S_READY} : 0) | (${c.v(p.m_valid)} ? ${OUT_M_VALID} : 0) | (${c.v(p.m_last)} ? ${OUT_M_LAST} : 0);
           b.mIndex[i] = ${c.v(p.m_index)};
           b.mValue[i] = ${c.v(p.m_value)};
         }
         if (${c.v(p.s_valid)} && ${c.v(p.s_ready)}) {
-          const beat = ${S}[${BEAT}];
-          if (beat === 0) ${c.ext(this.firstAccept)}[${S}[${IN_VECTOR}]] = t;
+          const beat = ${S}.beat;
+          if (beat === 0) ${c.ext(this.firstAccept)}[${S}.inVector] = t;
           if (beat === ${g.B - 1}) {
-            ${S}[${BEAT}] = 0;
-            ${S}[${IN_VECTOR}]++;
-            ${S}[${VECTOR_BASE}] += ${g.K};
-          } else ${S}[${BEAT}] = beat + 1;
-          ${S}[${OFFERING}] = 0;
+            ${S}.beat = 0;
+            ${S}.inVector++;
+            ${S}.vectorBase += ${g.K};
+          } else ${S}.beat = beat + 1;
+          ${S}.offering = 0;
         }
         if (${c.v(p.m_valid)}) {
-          const vec = ${S}[${OUT_VECTOR}];
+          const vec = ${S}.outVector;
           if (vec >= ${V}) ${c.ext(noVector)}(t);
           else {
-            const e = ${S}[${OUT_ENTRY}];
+            const e = ${S}.outEntry;
             if (e === 0 && ${c.ext(this.firstValid)}[vec] < 0) ${c.ext(this.firstValid)}[vec] = t;
             if (${c.v(p.m_ready)}) {
               ${c.ext(this.outIndex)}[vec * ${g.E} + e] = ${c.v(p.m_index)};
               ${c.ext(this.outValue)}[vec * ${g.E} + e] = ${c.v(p.m_value)};
               const e1 = e + 1;
-              ${S}[${OUT_ENTRY}] = e1;
+              ${S}.outEntry = e1;
               const last = ${c.v(p.m_last)} === 1;
               if (last !== (e1 === ${g.E})) ${c.ext(badLast)}(t, last, e1);
               if (last || e1 === ${g.E}) {
-                ${S}[${OUT_VECTOR}] = vec + 1;
-                ${S}[${OUT_ENTRY}] = 0;
+                ${S}.outVector = vec + 1;
+                ${S}.outEntry = 0;
               }
             }
           }
         }
-        ${S}[${CYCLE}] = t + 1;`;
+        ${S}.cycle = t + 1;`;
     });
   }
 
   /** Cycles run so far. */
   get cycle(): number {
-    return this.st[CYCLE]!;
+    return this.st.cycle;
   }
 
   /** vectors whose last output beat was accepted */
   get done(): number {
-    return this.st[OUT_VECTOR]!;
+    return this.st.outVector;
   }
 
   /** Run n cycles, recording their ports into `batch` (cycles cycle..cycle+n-1). */
   run(batch: PortBatch | null, n: number): void {
     this.io.batch = batch;
-    this.st[BATCH_BASE] = this.cycle;
+    this.st.batchBase = this.cycle;
     const until = (this.cycle + n - 1) * CLOCK_PERIOD + CLOCK_PERIOD / 2;
     this.head.k.run(until);
   }

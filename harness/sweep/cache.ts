@@ -8,9 +8,10 @@
 import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
-import { makeDir } from '../../lib/files.ts';
+import { LIMITS, showBytes } from '../../lib/limits.ts';
+import { makeDir, writingTo } from '../../lib/files.ts';
 import type { FlatReport, ModuleReport } from '../synth/synth.ts';
-import type { PointRow } from './point.ts';
+import type { PointRow } from './row.ts';
 
 export type CacheLine = PointRow | { kind: 'flat'; synthKey: string; flat: FlatReport } | { kind: 'module'; key: string; module: ModuleReport };
 
@@ -34,7 +35,9 @@ export function readJsonl(path: string, { mustExist = false } = {}): JsonlRead {
     if (mustExist) throw new InputError(`${path}: no such sweep result file`);
     return { lines: [], rows: [], bad: 0, partialBytes: 0 };
   }
-  if (!statSync(path).isFile()) throw new InputError(`${path}: not a sweep cache (not a regular file)`);
+  const st = statSync(path);
+  if (!st.isFile()) throw new InputError(`${path}: not a sweep cache (not a regular file)`);
+  if (st.size > LIMITS.sweepCacheBytes) throw new InputError(`${path}: ${st.size} bytes, more than a sweep cache holds (${showBytes(LIMITS.sweepCacheBytes)}); not a sweep cache?`);
   const text = readFileSync(path, 'utf8');
   const partialBytes = Buffer.byteLength(text.slice(text.lastIndexOf('\n') + 1));
   const lines: CacheLine[] = [];
@@ -103,7 +106,12 @@ export class SweepCache {
       // Drop a partial last line left by a kill, so the next line starts on a line of its own.
       if (this.repaired > 0) ftruncateSync(this.fd, readFileSync(this.path).lastIndexOf(0x0a) + 1);
     }
-    writeSync(this.fd, JSON.stringify(line) + '\n');
+    const fd = this.fd;
+    const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    // a nearly full disk takes part of a write before it refuses the rest (ENOSPC)
+    writingTo(this.path, () => {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    });
     this.remember(line);
   }
 

@@ -1,34 +1,44 @@
-// The `data` field of a sweep spec: the same data sources as the data flags of `sim`
-// (harness/inputs/sources.ts DataOptions), by the same names; file paths are relative to the
-// spec file. { "dataset": "mnist" }, { "weights": "W.npy", "inputVectors": "X.npz", "autoFormats": true }.
+// The `data` field of a sweep spec: the data sources of `sim`'s data flags, by the same names,
+// its schema made from their table (harness/inputs/data-sources.ts); file paths are relative to
+// the spec file. { "dataset": "mnist" }, { "weights": "W.npy", "inputVectors": "X.npz", "autoFormats": true },
+// { "model": "m.onnx", "modelInputs": "X.npy", "inputLabels": "y.npy", "headLayer": "fc" }.
 import { isAbsolute, join } from 'node:path';
-import { InputError } from '../../lib/errors.ts';
-import { DATASETS } from '../inputs/datasets/index.ts';
-import { DATA_FLAGS, type DataOptions } from '../inputs/sources.ts';
+import { z } from 'zod';
+import { DATA_SOURCE_NAMES, PATH_SOURCES, sourceDef, type DataSourceName, type DataSources } from '../inputs/data-sources.ts';
 
-export type SpecData = Partial<Pick<DataOptions, (typeof DATA_FLAGS)[number]>>;
+export type SpecData = DataSources;
 
-const PATHS = ['weights', 'bias', 'inputVectors', 'inputLabels'] as const;
-const LAYOUTS = ['out-in', 'in-out'];
+const got = (iss: { input?: unknown }) => `got ${JSON.stringify(iss.input)}`;
 
-export function parseSpecData(raw: unknown, baseDir: string | null): SpecData {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new InputError(`data: expected an object { ${DATA_FLAGS.join(', ')} }`);
-  const out: SpecData = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if ((PATHS as readonly string[]).includes(k)) {
-      if (typeof v !== 'string' || !v) throw new InputError(`data.${k}: expected a file path (relative to the spec), got ${JSON.stringify(v)}`);
-      // .npz:MEMBER suffixes stay as they are; only the path part is relative to the spec.
-      out[k as (typeof PATHS)[number]] = baseDir === null || isAbsolute(v) ? v : join(baseDir, v);
-    } else if (k === 'weightsLayout') {
-      if (typeof v !== 'string' || !LAYOUTS.includes(v)) throw new InputError(`data.weightsLayout: expected one of ${LAYOUTS.join(', ')}, got ${JSON.stringify(v)}`);
-      out.weightsLayout = v as 'out-in' | 'in-out';
-    } else if (k === 'dataset') {
-      if (typeof v !== 'string' || !(v in DATASETS)) throw new InputError(`data.dataset: expected one of ${Object.keys(DATASETS).join(', ')}, got ${JSON.stringify(v)}`);
-      out.dataset = v;
-    } else if (k === 'autoFormats') {
-      if (typeof v !== 'boolean') throw new InputError(`data.autoFormats: expected true or false, got ${JSON.stringify(v)}`);
-      out.autoFormats = v;
-    } else throw new InputError(`data.${k}: unknown field (fields: ${DATA_FLAGS.join(', ')})`);
+function fieldSchema(name: DataSourceName): z.ZodType {
+  const d = sourceDef(name);
+  switch (d.kind) {
+    case 'path': {
+      const error = (iss: { input?: unknown }) => `expected a file path (relative to the spec), ${got(iss)}`;
+      return z.string({ error }).min(1, { error });
+    }
+    case 'name': {
+      const error = (iss: { input?: unknown }) => `expected ${d.noun ?? 'a name'}, ${got(iss)}`;
+      return z.string({ error }).min(1, { error });
+    }
+    case 'choice':
+      return z.enum(d.choices as [string, ...string[]], { error: (iss) => `expected one of ${d.choices!.join(', ')}, ${got(iss)}` });
+    case 'switch':
+      return z.boolean({ error: (iss) => `expected true or false, ${got(iss)}` });
+  }
+}
+
+/** A spec's `data`, as written (paths not yet resolved against the spec's directory). */
+export const specDataSchema = z.strictObject(Object.fromEntries(DATA_SOURCE_NAMES.map((k) => [k, fieldSchema(k).optional()])), {
+  error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field (fields: ${DATA_SOURCE_NAMES.join(', ')})` : `expected an object { ${DATA_SOURCE_NAMES.join(', ')} }`),
+}) as unknown as z.ZodType<SpecData>;
+
+/** File paths relative to `baseDir` (the spec's directory; null: as given). A .npz:MEMBER suffix stays: only the path part is relative. */
+export function resolveDataPaths(d: SpecData, baseDir: string | null): SpecData {
+  const out: SpecData = { ...d };
+  for (const k of PATH_SOURCES) {
+    const v = d[k];
+    if (v !== undefined && baseDir !== null && !isAbsolute(v)) out[k] = join(baseDir, v);
   }
   return out;
 }

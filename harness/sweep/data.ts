@@ -9,8 +9,10 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
 import { parseConfig, type Mode } from '../../models/config.ts';
+import { DATASETS } from '../inputs/datasets/index.ts';
+import { anySource, DATA_SOURCE_NAMES, GIVING_SOURCES, type DataSourceName, type DataSources } from '../inputs/data-sources.ts';
 import { buildScenario, type Scenario } from '../inputs/scenario.ts';
-import { loadSources, scenarioOf, type DataOptions, type FloatSources } from '../inputs/sources.ts';
+import { loadSources, scenarioOf, sourcedScenario, type DataOptions, type FloatSources, type SourcedScenario } from '../inputs/sources.ts';
 import type { SpecData } from './data-spec.ts';
 import { configKey, type SweepPoint } from './spec.ts';
 
@@ -21,13 +23,7 @@ export interface DataHash {
 }
 
 /** What a worker needs to load a sweep's data again: the sources as given, and their hash. */
-export interface DataRef {
-  weights?: string;
-  bias?: string;
-  weightsLayout?: 'out-in' | 'in-out';
-  dataset?: string;
-  inputVectors?: string;
-  inputLabels?: string;
+export interface DataRef extends Omit<DataSources, 'autoFormats'> {
   /** first rows of the input vectors taken (null: no input vectors) */
   vectors: number | null;
   /** where built-in datasets are cached (absolute) */
@@ -52,7 +48,8 @@ export interface SweepData {
   notes: string[];
 }
 
-const SOURCES = ['weights', 'bias', 'inputVectors', 'inputLabels', 'dataset'] as const;
+/** How a worker loads the sources again: every one but --auto-formats (the points' configurations are resolved). */
+const REF_SOURCES = DATA_SOURCE_NAMES.filter((k): k is Exclude<DataSourceName, 'autoFormats'> => k !== 'autoFormats');
 
 const bytes = (a: ArrayBufferView) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
@@ -74,15 +71,15 @@ export function dataHash(src: FloatSources): DataHash {
  * spec's sources, so a spec written for one model runs on another; --auto-formats from either.
  */
 export async function sweepData(spec: SpecData | null, flags: DataOptions): Promise<SweepData> {
-  const fromFlags = SOURCES.some((k) => flags[k] !== undefined);
-  const sources = fromFlags || !spec ? flags : { ...flags, ...spec, weightsLayout: flags.weightsLayout ?? spec.weightsLayout };
+  const fromFlags = anySource(flags, GIVING_SOURCES);
+  const sources = fromFlags || !spec ? flags : { ...flags, ...spec, weightsLayout: flags.weightsLayout ?? spec.weightsLayout, headLayer: flags.headLayer ?? spec.headLayer };
   const o: DataOptions = { ...sources, params: flags.params, autoFormats: flags.autoFormats === true || spec?.autoFormats === true, vectors: flags.vectors, seed: flags.seed, out: flags.out };
   const src = await loadSources(o);
   const hash = dataHash(src);
-  const given = SOURCES.some((k) => o[k] !== undefined);
+  const given = anySource(o, GIVING_SOURCES);
   const ref: DataRef | null = given
     ? {
-        ...Object.fromEntries(([...SOURCES, 'weightsLayout'] as const).filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
+        ...Object.fromEntries(REF_SOURCES.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
         vectors: src.vectorCount ?? null,
         out: resolve(o.out),
         hash,
@@ -135,3 +132,19 @@ export async function pointScenario(p: { params: Record<string, unknown>; vector
   const src = await load(p.data, p.seed);
   return scenarioOf({ ...src, given: p.params }, { vectors: p.vectors, seed: p.seed, autoFormats: false }, [p.params.mode as Mode]).base;
 }
+
+/**
+ * The scenario a point's verification runs (`cosim` on the point): its resolved configuration
+ * on the first `vectors` rows of the sweep's data, loaded as `cosim` loads its data flags (a
+ * dataset by its cached files), or generated from the seed.
+ */
+export async function verifyScenario(p: { params: Record<string, unknown>; seed: number; data?: DataRef | null }, vectors: number, out: string): Promise<SourcedScenario> {
+  const { mode, ...params } = p.params;
+  const d = p.data;
+  const files = d?.dataset ? await DATASETS[d.dataset]!(d.out) : null;
+  const sources = files ? { weights: files.weights, bias: files.bias, inputVectors: files.inputVectors, inputLabels: files.labels } : d ? pick(d) : {};
+  return sourcedScenario({ ...sources, params, vectors, seed: p.seed, out }, [mode as Mode]);
+}
+
+/** The sources of a DataRef but the dataset (passed by its files). */
+const pick = (d: DataRef): Partial<DataOptions> => Object.fromEntries(REF_SOURCES.filter((k) => k !== 'dataset' && d[k] !== undefined).map((k) => [k, d[k]]));

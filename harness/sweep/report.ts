@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { fmt, markdownTable, textTable } from '../../lib/table.ts';
 import { DEPTH_CUT, FLAT_SYNTH, moduleScriptTemplate, synthSteps } from '../synth/synth.ts';
-import { isFailed, type PointRow } from './point.ts';
+import { isFailed, type PointRow } from './row.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
 import { chartRows, STATIC_CHARTS, staticCharts } from './explorer/charts.ts';
 import { explorerHtml } from './explorer/page.ts';
@@ -98,6 +98,7 @@ const STAGES = ['input', 'mac', 'transfer', 'start', 'drain', 'select', 'normali
 export function pointsCsv(rows: PointRow[]): string {
   const header = [
     'index', ...PARAM_COLS.map((c) => c.name), 'status', 'latency', ...STAGES.map((s) => `latency.${s}`), 'ii',
+    'target', 'fmax', 'fmaxKind', 'latencyNs', 'iiNs', 'criticalPath.from', 'criticalPath.to',
     'lut', 'ff', 'dsp', 'bram', 'ramb36', 'ramb18', 'carry', 'srl', 'lutram', 'muxf7', 'muxf8', 'logicDepth',
     'top1VsFloat', 'maxProbError', 'maxProbErrorEndToEnd', 'rankingAgreement', 'valueOrderAgreement', 'labelAccuracy', 'floatLabelAccuracy', 'verified', 'error', 'key',
   ];
@@ -105,6 +106,7 @@ export function pointsCsv(rows: PointRow[]): string {
     header,
     rows.map((r) => [
       r.index, ...PARAM_COLS.map((c) => c.get(r)), r.status, r.latency.total, ...STAGES.map((s) => r.latency.stages[s]), r.ii,
+      r.target ?? 'xc7', r.fmax, r.fmaxKind, r.latencyNs, r.iiNs, r.criticalPath?.from, r.criticalPath?.to,
       r.lut, r.ff, r.dsp, r.bram, r.synth?.ramb36, r.synth?.ramb18, r.carry, r.synth?.srl, r.synth?.lutram, r.synth?.muxf7, r.synth?.muxf8, r.logicDepth,
       r.top1VsFloat, r.maxProbError, r.maxProbErrorEndToEnd, r.rankingAgreement, r.valueOrderAgreement, r.labelAccuracy, r.floatLabelAccuracy, r.verified, r.error?.split('\n')[0], r.key,
     ]),
@@ -125,11 +127,14 @@ const hasLabels = (rows: PointRow[]) => rows.some((r) => r.labelAccuracy !== nul
 function mainTable(rows: PointRow[]): { header: string[]; body: (string | number)[][] } {
   const cols = varying(rows);
   const labels = hasLabels(rows);
-  const header = [...cols.map((c) => c.name), 'latency', 'II', 'LUT', 'FF', 'DSP', 'BRAM', 'CARRY4', 'depth', 'synth s', ...(labels ? ['labelAccuracy', 'float'] : []), 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
+  const ice40 = rows.length > 0 && rows.every((r) => r.target && r.target !== 'xc7');
+  const header = [...cols.map((c) => c.name), 'latency', 'II', 'MHz', 'latency ns', ice40 ? 'LUT4' : 'LUT', 'FF', ice40 ? 'MAC16' : 'DSP', ice40 ? 'EBR' : 'BRAM', ice40 ? 'CARRY' : 'CARRY4', 'depth', 'synth s', ...(labels ? ['labelAccuracy', 'float'] : []), 'top1VsFloat', 'maxProbError', 'valueOrder', 'verified'];
   const body = rows.map((r) => [
     ...cols.map((c) => c.get(r)),
     r.latency.total,
     r.ii,
+    na(r.fmax),
+    r.latencyNs === null || r.latencyNs === undefined ? '-' : String(Math.round(r.latencyNs)),
     ...(r.status === 'ok' ? [na(r.lut), na(r.ff), na(r.dsp), na(r.bram), na(r.carry), na(r.logicDepth)] : ['failed', '', '', '', '', '']),
     synthSeconds(r),
     ...(labels ? [pct(r.labelAccuracy), pct(r.floatLabelAccuracy)] : []),
@@ -167,8 +172,14 @@ export function markdown(report: SweepReport): string {
   const lines: string[] = [];
   lines.push('# headsim sweep', '');
   if (report.description) lines.push(report.description, '');
+  const ice40 = rows.find((r) => r.target && r.target !== 'xc7')?.target;
   lines.push(
-    `- Yosys: ${report.yosysVersion ?? '-'}, synth_xilinx for xc7, flattened (see docs/sweep.md for the script); LUT = LUT1–6, FF = FD*, DSP = DSP48E1, BRAM in ${report.bramUnit}.`,
+    ice40
+      ? `- ${report.yosysVersion ?? '-'}: synth_ice40 and nextpnr-ice40 place and route on ${ice40} (docs/sweep.md §Clock); LUT4 = SB_LUT4, FF = SB_DFF*, MAC16 = SB_MAC16, EBR = SB_RAM40_4K (4 kbit), the head's cells without the place-and-route wrapper.`
+      : `- Yosys: ${report.yosysVersion ?? '-'}, synth_xilinx for xc7, flattened (see docs/sweep.md for the script); LUT = LUT1–6, FF = FD*, DSP = DSP48E1, BRAM in ${report.bramUnit}.`,
+    ice40
+      ? `- MHz: the routed clock (nextpnr's delays, SB_MAC16 arcs from Lattice's data); latency ns = latency cycles at that clock.`
+      : `- MHz: a pre-route estimate (Yosys sta with the 7-series cell delays, no routing: the routed clock is lower); latency ns = latency cycles at that clock.`,
     `- depth: cells on the longest combinational path after cutting FF/SRL/BRAM/DSP (a CARRY4 is one level; no routing): an Fmax proxy.`,
     `- latency and II in cycles, from the formulas the cycle model and the RTL are tested against.`,
     `- accuracy: bit-true reference vs float64 on ${report.vectors ?? '?'} vectors (${report.data ? `data: ${report.data}` : `seed ${report.seed ?? '?'}`}); valueOrder = share of vectors whose emitted values, sorted, keep the logits' order${hasLabels(rows) ? '; labelAccuracy = top-1 vs the labels (float: the float64 reference\'s)' : ''}.`,
@@ -176,6 +187,11 @@ export function markdown(report: SweepReport): string {
     '',
   );
   lines.push(markdownTable(t.header, t.body), '');
+  const clocked = rows.filter((r) => r.fmax && r.criticalPath);
+  if (clocked.length) {
+    lines.push(`## Clock: the critical path of each point (${clocked[0]!.fmaxKind === 'routed' ? 'routed' : 'pre-route estimate'})`, '');
+    lines.push(markdownTable(['point', 'cPar', 'MHz', 'from (module: register)', 'to (module: register)'], clocked.map((r) => [shortLabel(r), cfg(r).cPar, na(r.fmax), r.criticalPath!.from, r.criticalPath!.to])), '');
+  }
   const failed = rows.filter(isFailed);
   if (failed.length) {
     lines.push('## Failures', '');

@@ -1,30 +1,33 @@
-// Running a sweep: cache lookup, sharding, and a small scheduler that runs the pieces of point
-// work (harness/sweep/point.ts) on a pool of worker threads (harness/sweep/pool.ts):
+// Running a sweep: cache lookup, sharding, and the pieces of point work (harness/sweep/point.ts)
+// run on a pool of worker threads (work-queue.ts, pool.ts):
 //   prepare(p)  latency, II, accuracy, and head's submodules with their cache keys;
 //   flat(p)     the flattened synthesis (totals, logic depth);
 //   module(k)   one submodule on its own, once per distinct module key across all points;
 //   verify(p)   `headsim cosim` on the point (with --verify).
-// Every finished piece is appended to the JSONL cache at once; a point's row is appended when
-// all its pieces are there. With --jobs 2 at most two Yosys runs are live (one per worker).
-// The steps (SweepRun): plan the work the cache does not hold, run the pool's slots until the
-// queue is empty, record each result and complete the points it finishes.
+// Every finished piece is appended to the JSONL cache at once; a point's row (row.ts) is
+// appended when all its pieces are there (point-state.ts). With --jobs 2 at most two Yosys runs
+// are live (one per worker). After a task only the points it can complete are looked at: its
+// own point, or the points waiting for the submodules it made, so the bookkeeping is linear in
+// the points.
+import { DEFAULT_SYNTH_TARGET, type SynthTarget } from '../synth/targets.ts';
 import { join } from 'node:path';
-import { provenAccWidth, type HeadConfig } from '../../models/config.ts';
-import { geometry, timing } from '../../models/geometry.ts';
-import { moduleTable, rtlHash as hashRtl, SYNTH_SCRIPT_VERSION, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
-import { yowaspVersion } from '../synth/yosys.ts';
+import { rtlHash as hashRtl, type FlatReport, type ModuleReport, type SubmoduleInfo } from '../synth/synth.ts';
 import { SweepCache } from './cache.ts';
 import { BACK_END, estimateCost, estimateModuleCost, estimateVerifyCost, FRONT_END, plannedCost, shardOf, type Shard } from './cost.ts';
 import type { DataRef } from './data.ts';
-import { isFailed, type Figures, type PointRow, type PointSpec, type SynthSummary } from './point.ts';
+import { pointKeys, pointLabel } from './keys.ts';
+import type { PointSpec, Prepared } from './point.ts';
+import type { Verification } from './verify.ts';
+import { PointState, type ModuleResult } from './point-state.ts';
 import { PoolWorker } from './pool.ts';
 import { duration, Progress } from './progress.ts';
-import { canonicalConfig, sha, type SweepPoint } from './spec.ts';
-
-/** Bump when the accuracy figures are computed differently: part of the point key. */
-export const ACCURACY_VERSION = 1;
+import { buildRow, isFailed, reverifiedRow, type PointRow, type RowContext } from './row.ts';
+import type { SweepPoint } from './spec.ts';
+import { WorkQueue } from './work-queue.ts';
 
 export interface SweepRunOptions {
+  /** what the points are synthesized for (default xc7); iCE40 targets have no per-module breakdown */
+  synthTarget?: SynthTarget;
   points: SweepPoint[];
   vectors: number;
   seed: number;
@@ -58,57 +61,23 @@ export interface SweepRunResult {
   rtlHash: string;
 }
 
-export interface PointKeys {
-  key: string;
-  synthKey: string;
-}
-
-/**
- * A point's keys. With the user's data, the hash of the weights (the ROM contents) is part of
- * synthKey and the hash of the input vectors and labels part of key; without it the keys are
- * what they always were (generated data is decided by the seed).
- */
-export function pointKeys(c: HeadConfig, ctx: { seed: number; vectors: number; rtlHash: string; keepBramInit?: boolean; data?: DataRef | null }): PointKeys {
-  const script = ctx.keepBramInit ? `${SYNTH_SCRIPT_VERSION}-keep-bram-init` : SYNTH_SCRIPT_VERSION;
-  const d = ctx.data?.hash;
-  const synthKey = sha({ hw: canonicalConfig(c), seed: ctx.seed, rtl: ctx.rtlHash, yosys: yowaspVersion, script, ...(d?.weights ? { weights: d.weights } : {}) });
-  return { synthKey, key: sha({ synthKey, vectors: ctx.vectors, accuracy: ACCURACY_VERSION, ...(d?.inputs ? { inputs: d.inputs } : {}) }) };
-}
-
-export const pointLabel = (c: HeadConfig) =>
-  `${c.mode}${c.mode === 'softmax' && c.divider === 'serial' ? '/serial' : ''} N=${c.classes} cPar=${c.cPar} kPar=${c.kPar} ${c.select} exp=${c.expLut.addrBits}b${c.emit === 'all' ? ' emit=all' : ''}`;
-
-/** One point's progress through its pieces of work. */
-interface PointState {
-  p: SweepPoint;
-  spec: PointSpec;
-  keys: PointKeys;
-  /** a cached row that only lacks its verification */
-  prev: PointRow | null;
-  figures: Figures | null;
-  prepError: string | null;
-  elabError: string | null;
-  prepared: boolean;
-  subs: SubmoduleInfo[] | null;
-  flat: FlatReport | null;
-  flatError: string | null;
-  flatDone: boolean;
-  verify: { ok: boolean; detail: string; seconds: number } | null;
-  needVerify: boolean;
-  done: boolean;
-}
-
 type Task =
   | { kind: 'prepare'; st: PointState; cost: number }
   | { kind: 'flat'; st: PointState; cost: number }
   | { kind: 'modules'; subs: SubmoduleInfo[]; st: PointState; cost: number }
   | { kind: 'verify'; st: PointState; cost: number };
 
+/**
+ * Costliest first, so the long syntheses start early and short ones fill the gaps; a point's
+ * preparation (cheap, it unlocks the point's module work) ranks just above its synthesis.
+ */
+const rank = (t: Task) => (t.kind === 'prepare' ? estimateCost(t.st.p.config) + 1 : t.cost);
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function runSweep(o: SweepRunOptions): Promise<SweepRunResult> {
-  const run = new SweepRun(o);
+  // the per-module breakdown is synth_xilinx's: an iCE40 sweep has the totals and the routed clock
+  const run = new SweepRun({ ...o, modules: o.modules && (o.synthTarget ?? DEFAULT_SYNTH_TARGET).target === 'xc7' });
   run.plan();
   try {
     await run.work();
@@ -123,24 +92,27 @@ class SweepRun {
   private readonly rtlHash: string;
   private readonly cache: SweepCache;
   private readonly progress: Progress | null;
+  private readonly row: RowContext;
   /** this shard's points */
   private readonly mine: SweepPoint[];
   private readonly rows = new Map<number, PointRow>();
   private readonly states: PointState[] = [];
-  private readonly queue: Task[] = [];
+  private readonly queue = new WorkQueue<Task>(rank);
   private cached = 0;
   private failed = 0;
-  private readonly moduleResults = new Map<string, ModuleReport | { error: string }>();
+  private readonly moduleResults = new Map<string, ModuleResult>();
   private readonly moduleQueued = new Set<string>();
+  /** points whose row waits for a submodule, by the module's key */
+  private readonly waitingFor = new Map<string, PointState[]>();
   private readonly syntheses = { flat: 0, modules: 0 };
   private costDone = 0;
   private costPlanned = 0;
   private readonly running = new Map<Task, string>();
   private jobs = 1;
-  private waiters: (() => void)[] = [];
 
   constructor(private readonly o: SweepRunOptions) {
     this.rtlHash = hashRtl(o.rtlDir);
+    this.row = { modules: o.modules, data: o.data?.hash ?? null, rtlHash: this.rtlHash, target: (o.synthTarget ?? DEFAULT_SYNTH_TARGET).target };
     this.cache = new SweepCache(o.cachePath);
     this.progress = o.progress === false ? null : new Progress();
     if (this.cache.bad) this.progress?.log(`sweep: ${o.cachePath}: ${this.cache.bad} unreadable line(s) ignored${this.cache.repaired ? ' (work cut short by an interrupted run; it is done again)' : ''}`);
@@ -152,7 +124,7 @@ class SweepRun {
   plan(): void {
     const o = this.o;
     for (const p of this.mine) {
-      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data });
+      const keys = pointKeys(p.config, { seed: o.seed, vectors: o.vectors, rtlHash: this.rtlHash, keepBramInit: o.keepBramInit, data: o.data, synthTarget: o.synthTarget });
       const hit = this.cache.get(keys.key);
       const retry = o.retryFailed && hit && isFailed(hit);
       const needVerify = o.verify !== null && (!hit || retry || hit.verified === null || (o.retryFailed && hit.verified === false));
@@ -161,12 +133,8 @@ class SweepRun {
         this.cached++;
         continue;
       }
-      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit };
-      const st: PointState = {
-        p, spec, keys, prev: hit && !retry ? hit : null,
-        figures: null, prepError: null, elabError: null, prepared: false, subs: null,
-        flat: null, flatError: null, flatDone: false, verify: null, needVerify, done: false,
-      };
+      const spec: PointSpec = { params: { ...p.config }, vectors: o.vectors, seed: o.seed, data: o.data ?? null, rtlHash: this.rtlHash, rtlDir: o.rtlDir, timeoutMs: o.timeoutMs, keepBramInit: !!o.keepBramInit, synthTarget: o.synthTarget ?? DEFAULT_SYNTH_TARGET };
+      const st = new PointState(p, spec, keys, hit && !retry ? hit : null, needVerify);
       this.states.push(st);
       if (st.prev) {
         this.queue.push({ kind: 'verify', st, cost: estimateVerifyCost(st.p.config) });
@@ -174,7 +142,7 @@ class SweepRun {
       }
       this.queue.push({ kind: 'prepare', st, cost: 3 });
       const f = this.cache.flat(keys.synthKey);
-      if (f) [st.flat, st.flatDone] = [f, true];
+      if (f) st.flat = { value: f };
       else this.queue.push({ kind: 'flat', st, cost: estimateCost(p.config) });
     }
     this.failed = [...this.rows.values()].filter(isFailed).length;
@@ -185,9 +153,8 @@ class SweepRun {
     this.progress?.update(this.state());
   }
 
-  /** Every slot of the pool takes the next task until the queue is empty and nothing runs. */
   async work(): Promise<void> {
-    await Promise.all(Array.from({ length: this.jobs }, () => this.slot()));
+    await this.queue.drain(this.jobs, () => new PoolWorker(), (w, t) => this.execute(w, t));
     for (const st of this.states) if (!st.done) throw new Error(`sweep: point ${st.p.index} did not complete (internal error)`);
   }
 
@@ -208,49 +175,7 @@ class SweepRun {
     };
   }
 
-  private moduleOf(key: string): ModuleReport | { error: string } | undefined {
-    return this.cache.module(key) ?? this.moduleResults.get(key);
-  }
-
-  /** One worker thread running tasks in turn (a new thread after a crash). */
-  private async slot(): Promise<void> {
-    let w: PoolWorker | null = null;
-    try {
-      for (;;) {
-        const t = this.next();
-        if (!t) {
-          if (this.running.size === 0 && !this.queue.length) break;
-          await new Promise<void>((r) => this.waiters.push(r));
-          continue;
-        }
-        if (!w || w.dead) w = new PoolWorker();
-        await this.execute(w, t);
-        this.notify();
-      }
-    } finally {
-      this.notify();
-      await w?.close();
-    }
-  }
-
-  private notify(): void {
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) w();
-  }
-
-  /**
-   * Costliest first, so the long syntheses start early and short ones fill the gaps; a point's
-   * preparation (cheap, it unlocks the point's module work) ranks just above its synthesis.
-   */
-  private next(): Task | undefined {
-    const q = this.queue;
-    if (!q.length) return undefined;
-    let best = 0;
-    const rank = (t: Task) => (t.kind === 'prepare' ? estimateCost(t.st.p.config) + 1 : t.cost);
-    for (let i = 1; i < q.length; i++) if (rank(q[i]!) > rank(q[best]!)) best = i;
-    return q.splice(best, 1)[0];
-  }
+  private readonly moduleOf = (key: string): ModuleResult | undefined => this.cache.module(key) ?? this.moduleResults.get(key);
 
   /** Run one task on a worker and record its result. */
   private async execute(w: PoolWorker, t: Task): Promise<void> {
@@ -284,25 +209,23 @@ class SweepRun {
     this.progress?.update(this.state());
   }
 
-  /** The result of one task: record it, queue what it unlocks, complete points. */
+  /** The result of one task: record it, queue what it unlocks, complete the points it can complete. */
   private record(t: Task, r: unknown, err: string | null): void {
     const st = t.st;
     switch (t.kind) {
       case 'prepare':
-        st.prepared = true;
-        if (err) st.prepError = err;
-        else this.prepared(st, r as { figures: Figures; submodules: SubmoduleInfo[] | null; elabError: string | null });
-        break;
+        if (err) st.prep = { error: err };
+        else this.prepared(st, r as Prepared);
+        return this.tryComplete([st]);
       case 'flat':
-        st.flatDone = true;
-        if (err) st.flatError = err;
+        if (err) st.flat = { error: err };
         else {
-          st.flat = r as FlatReport;
+          st.flat = { value: r as FlatReport };
           this.syntheses.flat++;
-          this.cache.append({ kind: 'flat', synthKey: st.keys.synthKey, flat: st.flat });
+          this.cache.append({ kind: 'flat', synthKey: st.keys.synthKey, flat: st.flat.value });
         }
-        break;
-      case 'modules':
+        return this.tryComplete([st]);
+      case 'modules': {
         if (err) for (const sub of t.subs) this.moduleResults.set(sub.key, { error: err });
         else
           for (const m of r as ModuleReport[]) {
@@ -310,22 +233,23 @@ class SweepRun {
             this.syntheses.modules++;
             this.cache.append({ kind: 'module', key: m.key, module: m });
           }
-        break;
+        const waiting = t.subs.flatMap((sub) => this.waitingFor.get(sub.key) ?? []);
+        for (const sub of t.subs) this.waitingFor.delete(sub.key);
+        // in spec order, as the points were planned
+        return this.tryComplete([...new Set(waiting)].sort((a, b) => a.p.index - b.p.index));
+      }
       case 'verify':
-        st.verify = err ? { ok: false, detail: `verification failed: ${err}`, seconds: 0 } : (r as { ok: boolean; detail: string; seconds: number });
-        break;
+        st.verification = err ? { ok: false, detail: `verification failed: ${err}`, seconds: 0 } : (r as Verification);
+        return this.tryComplete([st]);
     }
-    for (const s of this.states) this.tryComplete(s);
   }
 
   /** A prepared point: its figures, and one Yosys run for the submodules nobody has or is making yet. */
-  private prepared(st: PointState, prep: { figures: Figures; submodules: SubmoduleInfo[] | null; elabError: string | null }): void {
-    st.figures = prep.figures;
-    st.subs = prep.submodules;
-    st.elabError = prep.elabError;
+  private prepared(st: PointState, prep: Prepared): void {
+    st.prep = { value: prep };
     // Planned module cost of this point is replaced by the modules it really needs.
     if (this.o.modules) for (const m of BACK_END) this.costPlanned -= estimateModuleCost(m, st.p.config);
-    const todo = (st.subs ?? []).filter((sub) => !this.moduleOf(sub.key) && !this.moduleQueued.has(sub.key));
+    const todo = st.submodules.filter((sub) => !this.moduleOf(sub.key) && !this.moduleQueued.has(sub.key));
     for (const sub of todo) this.moduleQueued.add(sub.key);
     if (todo.length) {
       const cost = todo.reduce((s, sub) => s + estimateModuleCost(sub.module, st.p.config), 0);
@@ -335,79 +259,20 @@ class SweepRun {
     if (st.needVerify) this.queue.push({ kind: 'verify', st, cost: estimateVerifyCost(st.p.config) });
   }
 
-  /** Build and append the row of a point whose pieces are all there. */
-  private tryComplete(st: PointState): void {
-    if (st.done) return;
-    if (st.prev) {
-      if (!st.verify) return;
-      this.finish(st, { ...st.prev, index: st.p.index, params: st.p.params, verified: st.verify.ok, verifyDetail: st.verify.detail, seconds: { ...st.prev.seconds, verify: st.verify.seconds }, finishedAt: new Date().toISOString() });
-      return;
+  /** Build and append the rows of the points whose pieces are all there; the others wait for their next piece. */
+  private tryComplete(states: PointState[]): void {
+    for (const st of states) {
+      if (st.done) continue;
+      const w = st.waiting(this.moduleOf);
+      if (w.for === 'own') continue; // a task of its own is still queued or running
+      if (w.for === 'module') {
+        const list = this.waitingFor.get(w.key);
+        if (list) list.push(st);
+        else this.waitingFor.set(w.key, [st]);
+        continue;
+      }
+      this.finish(st, st.prev ? reverifiedRow(st, st.prev) : buildRow(st, w.mods, w.moduleErrors, this.row));
     }
-    if (!st.prepared || !st.flatDone) return;
-    if (st.needVerify && !st.verify && !st.prepError) return;
-    const mods: ModuleReport[] = [];
-    const moduleErrors: Record<string, string> = {};
-    for (const sub of st.subs ?? []) {
-      const m = this.moduleOf(sub.key);
-      if (!m) return;
-      if ('error' in m) moduleErrors[sub.module] = m.error;
-      else mods.push({ ...m, instances: sub.instances, type: sub.type, module: sub.module });
-    }
-    this.finish(st, this.buildRow(st, mods, moduleErrors));
-  }
-
-  private buildRow(st: PointState, mods: ModuleReport[], moduleErrors: Record<string, string>): PointRow {
-    const c = st.p.config;
-    const tm = timing(geometry(c, provenAccWidth(c)));
-    const f = st.figures;
-    const table = this.o.modules && st.subs ? moduleTable(mods) : null;
-    const synth: SynthSummary | null = st.flat
-      ? { ...st.flat, modules: table?.modules ?? null, modulesTotal: table?.total ?? null, moduleErrors: Object.keys(moduleErrors).length ? moduleErrors : null }
-      : null;
-    const errors = [
-      st.prepError && `evaluation failed: ${st.prepError}`,
-      st.flatError && `synthesis failed: ${st.flatError}`,
-      ...Object.entries(moduleErrors).map(([m, e]) => `module ${m}: synthesis failed: ${e}`),
-      st.elabError && `module breakdown: elaboration failed: ${st.elabError}`,
-    ].filter((x): x is string => !!x);
-    return {
-      key: st.keys.key,
-      synthKey: st.keys.synthKey,
-      index: st.p.index,
-      params: st.p.params,
-      config: canonicalConfig(c),
-      status: st.flat && f ? 'ok' : 'failed',
-      error: errors.length ? errors.join('\n').slice(0, 8000) : null,
-      latency: f?.latency ?? { total: tm.latency, stages: tm.stages },
-      ii: f?.ii ?? tm.ii,
-      lut: st.flat?.lut ?? null,
-      ff: st.flat?.ff ?? null,
-      dsp: st.flat?.dsp ?? null,
-      bram: st.flat?.bram ?? null,
-      carry: st.flat?.carry ?? null,
-      logicDepth: st.flat?.logicDepth ?? null,
-      top1VsFloat: f?.top1VsFloat ?? NaN,
-      maxProbError: f?.maxProbError ?? null,
-      maxProbErrorEndToEnd: f?.maxProbErrorEndToEnd ?? null,
-      rankingAgreement: f?.rankingAgreement ?? NaN,
-      valueOrderAgreement: f?.valueOrderAgreement ?? NaN,
-      labelAccuracy: f?.labelAccuracy ?? null,
-      floatLabelAccuracy: f?.floatLabelAccuracy ?? null,
-      data: this.o.data?.hash ?? null,
-      verified: st.verify ? st.verify.ok : null,
-      verifyDetail: st.verify?.detail ?? null,
-      synth,
-      vectors: st.spec.vectors,
-      seed: st.spec.seed,
-      rtlHash: this.rtlHash,
-      seconds: {
-        accuracy: f?.seconds ?? 0,
-        synth: st.flat?.seconds ?? null,
-        modules: mods.length ? mods.reduce((s, m) => s + m.seconds, 0) : null,
-        verify: st.verify?.seconds ?? null,
-      },
-      finishedAt: new Date().toISOString(),
-    };
   }
 
   private finish(st: PointState, row: PointRow): void {
@@ -417,7 +282,7 @@ class SweepRun {
     if (isFailed(row)) this.failed++;
     const what =
       row.status === 'ok'
-        ? `LUT ${row.lut}, FF ${row.ff}, DSP ${row.dsp}, BRAM ${row.bram}, latency ${row.latency.total}${row.verified === null ? '' : row.verified ? ', verified' : ', VERIFY FAILED'}${row.error ? ' (with errors)' : ''}`
+        ? `LUT ${row.lut}, FF ${row.ff}, DSP ${row.dsp}, BRAM ${row.bram}, latency ${row.latency.total}${row.fmax ? ` at ${row.fmax} MHz (${row.fmaxKind}) = ${row.latencyNs} ns` : ''}${row.verified === null ? '' : row.verified ? ', verified' : ', VERIFY FAILED'}${row.error ? ' (with errors)' : ''}`
         : `FAILED: ${row.error?.split('\n')[0]}`;
     this.progress?.update(this.state(), `sweep: ${pointLabel(st.p.config)}: ${what}`);
   }

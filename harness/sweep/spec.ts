@@ -4,13 +4,19 @@
 // the one point. A parameter may be named with a dot to set one field of an object parameter
 // ("expLut.addrBits": [6, 8, 10, 12]). Extensions: "vectors" and "seed" (accuracy vector set and
 // the seed of weights and vectors), "description", "data" (the user's weights and vectors,
-// harness/sweep/data-spec.ts). Every error is an InputError naming the field.
+// harness/sweep/data-spec.ts), "target", "clock" and "pnrSeed" (what each point is synthesized
+// for: xc7 by default, or an iCE40 part placed and routed; harness/synth/targets.ts). The spec is
+// validated by its zod schema; every error is an InputError naming the field (spec-issue.ts).
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { configSchema, ConfigError, parseConfig, type HeadConfig } from '../../models/config.ts';
+import { z } from 'zod';
 import { InputError } from '../../lib/errors.ts';
-import { parseSpecData, type SpecData } from './data-spec.ts';
+import { readJsonFile } from '../../lib/files.ts';
+import { LIMITS, readJsonCapped } from '../../lib/limits.ts';
+import { resolveDataPaths, specDataSchema, type SpecData } from './data-spec.ts';
+import { specError } from './spec-issue.ts';
+import { DEFAULT_SYNTH_TARGET, targetOf, type SynthTarget } from '../synth/targets.ts';
 
 export interface SweepSpec {
   base: Record<string, unknown>;
@@ -21,6 +27,8 @@ export interface SweepSpec {
   description: string | null;
   /** data sources (paths resolved against the spec's directory); null: generated from the seed */
   data: SpecData | null;
+  /** the target the points are synthesized for */
+  synthTarget: SynthTarget;
 }
 
 export interface SweepPoint {
@@ -33,73 +41,90 @@ export interface SweepPoint {
   config: HeadConfig;
 }
 
-const TOP_KEYS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data'];
 const SHAPE = configSchema.shape as Record<string, unknown>;
 const DEFAULTS = configSchema.parse({}) as Record<string, unknown>;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function checkName(field: string, name: string): void {
+/** What is wrong with a parameter name (a dotted name sets one field of an object parameter), or null. */
+function nameProblem(name: string): string | null {
   const [head, sub, ...rest] = name.split('.');
-  if (!(head! in SHAPE)) throw new InputError(`${field}: unknown parameter '${head}' (parameters: ${Object.keys(SHAPE).join(', ')})`);
-  if (head === 'labels') throw new InputError(`${field}: 'labels' cannot be swept`);
+  if (!(head! in SHAPE)) return `unknown parameter '${head}' (parameters: ${Object.keys(SHAPE).join(', ')})`;
+  if (head === 'labels') return `'labels' cannot be swept`;
   if (sub !== undefined) {
     const d = DEFAULTS[head!];
-    if (rest.length || !isObject(d) || !(sub in d)) throw new InputError(`${field}: '${name}' is not a field of an object parameter`);
+    if (rest.length || !isObject(d) || !(sub in d)) return `'${name}' is not a field of an object parameter`;
   }
+  return null;
 }
 
-function checkParams(field: string, v: unknown): Record<string, unknown> {
-  if (!isObject(v)) throw new InputError(`${field}: expected an object of parameters`);
-  for (const name of Object.keys(v)) checkName(`${field}.${name}`, name);
-  return v;
-}
+/** An object whose keys are parameter names (values are checked when the points are expanded: parseConfig). */
+const named = <T extends z.ZodType>(values: T, expected: string) =>
+  z.record(z.string(), values, { error: () => expected }).superRefine((v, ctx) => {
+    for (const name of Object.keys(v)) {
+      const why = nameProblem(name);
+      if (why) ctx.addIssue({ code: 'custom', message: why, path: [name] });
+    }
+  });
+
+const params = named(z.unknown(), 'expected an object of parameters');
+const nonEmpty = { error: () => 'expected a non-empty array of values' };
+const integer = (min: number) => {
+  const error = (iss: { input?: unknown }) => `expected an integer ≥ ${min}, got ${JSON.stringify(iss.input)}`;
+  return z.number({ error }).int({ error }).min(min, { error }).nullish();
+};
+
+const FIELDS = ['base', 'grid', 'points', 'vectors', 'seed', 'description', 'data', 'target', 'clock', 'pnrSeed'];
+
+/** docs/contract.md §Sweep: the spec as written; every message names the field. */
+const specSchema = z.strictObject(
+  {
+    base: params.optional(),
+    grid: named(z.array(z.unknown(), nonEmpty).min(1, nonEmpty), 'expected an object { parameter: [values, …] }').optional(),
+    points: z.array(params, { error: () => 'expected an array of parameter objects' }).optional(),
+    vectors: integer(1),
+    seed: integer(0),
+    description: z.string({ error: () => 'expected a string' }).optional(),
+    data: specDataSchema.nullish(),
+    target: z.string({ error: (iss) => `expected a target name, got ${JSON.stringify(iss.input)}` }).optional(),
+    clock: z.number({ error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).gt(0, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).lte(2000, { error: (iss) => `expected a clock in MHz (0, 2000], got ${JSON.stringify(iss.input)}` }).nullish(),
+    pnrSeed: integer(0),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown field '${iss.keys[0]}' (fields: ${FIELDS.join(', ')})` : 'expected a JSON object { base, grid, points }') },
+);
 
 /** `baseDir`: where the data paths are relative to (the spec's directory; null: as given). */
 export function parseSpec(raw: unknown, where = 'spec', baseDir: string | null = null): SweepSpec {
-  if (!isObject(raw)) throw new InputError(`${where}: expected a JSON object { base, grid, points }`);
-  for (const k of Object.keys(raw)) if (!TOP_KEYS.includes(k)) throw new InputError(`${where}: unknown field '${k}' (fields: ${TOP_KEYS.join(', ')})`);
-  const base = raw.base === undefined ? {} : checkParams('base', raw.base);
-  const grid: Record<string, unknown[]> = {};
-  if (raw.grid !== undefined) {
-    if (!isObject(raw.grid)) throw new InputError(`grid: expected an object { parameter: [values, …] }`);
-    for (const [name, values] of Object.entries(raw.grid)) {
-      checkName(`grid.${name}`, name);
-      if (!Array.isArray(values) || values.length === 0) throw new InputError(`grid.${name}: expected a non-empty array of values`);
-      grid[name] = values;
-    }
-  }
-  let points: Record<string, unknown>[] = [];
-  if (raw.points !== undefined) {
-    if (!Array.isArray(raw.points)) throw new InputError(`points: expected an array of parameter objects`);
-    points = raw.points.map((p, i) => checkParams(`points[${i}]`, p));
-  }
-  const int = (name: 'vectors' | 'seed', min: number): number | null => {
-    const v = raw[name];
-    if (v === undefined || v === null) return null;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InputError(`${name}: expected an integer ≥ ${min}, got ${JSON.stringify(v)}`);
-    return v;
+  const r = specSchema.safeParse(raw);
+  if (!r.success) throw specError(r.error, where);
+  const s = r.data;
+  return {
+    base: s.base ?? {},
+    grid: s.grid ?? {},
+    points: s.points ?? [],
+    vectors: s.vectors ?? null,
+    seed: s.seed ?? null,
+    description: s.description ?? null,
+    data: s.data ? resolveDataPaths(s.data, baseDir) : null,
+    synthTarget: synthTargetOf(s),
   };
-  const description = raw.description;
-  if (description !== undefined && typeof description !== 'string') throw new InputError(`description: expected a string`);
-  const data = raw.data === undefined || raw.data === null ? null : parseSpecData(raw.data, baseDir);
-  return { base, grid, points, vectors: int('vectors', 1), seed: int('seed', 0), description: description ?? null, data };
 }
 
+/** The spec's target fields (checked by the schema for type; here against the target list). */
+function synthTargetOf(s: { target?: string; clock?: number | null; pnrSeed?: number | null }): SynthTarget {
+  const target = targetOf(s.target ?? DEFAULT_SYNTH_TARGET.target, 'target');
+  if (target.family === 'xc7' && (s.clock != null || s.pnrSeed != null)) throw new InputError(`${s.clock != null ? 'clock' : 'pnrSeed'}: only iCE40 targets are placed and routed (target is xc7)`);
+  return { target: target.name, clock: s.clock ?? null, pnrSeed: s.pnrSeed ?? DEFAULT_SYNTH_TARGET.pnrSeed };
+}
+
+/** A spec file: JSON of at most LIMITS.specBytes (a spec is a page of text, not a stream). */
 export function readSpec(path: string): SweepSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`${path}: cannot read sweep spec (${(e as Error).message.split('\n')[0]})`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${path}: malformed JSON (${(e as Error).message})`);
-  }
-  return parseSpec(raw, path, dirname(path));
+  return parseSpec(readJsonFile(path, { what: 'sweep spec', maxBytes: LIMITS.specBytes }), path, dirname(path));
+}
+
+/** readSpec for the CLI: a pipe or a device is read asynchronously (signals are obeyed) and given up on when silent. */
+export async function loadSpec(path: string): Promise<SweepSpec> {
+  return parseSpec(await readJsonCapped(path, { what: 'sweep spec', maxBytes: LIMITS.specBytes }), path, dirname(path));
 }
 
 /** Apply {name: value} (dotted names set one field of an object parameter) over params. */

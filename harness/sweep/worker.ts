@@ -3,7 +3,8 @@
 import { parentPort } from 'node:worker_threads';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { flat, modules, prepare, verify } from './point.ts';
+import { flat, modules, prepare } from './point.ts';
+import { verify } from './verify.ts';
 
 const api = { prepare, flat, modules, verify };
 export type SweepWorkerApi = typeof api;

@@ -21,14 +21,20 @@ import { rtlParams } from '../rtl/params.ts';
 import type { Scenario } from '../inputs/scenario.ts';
 import { addResources, baseModuleName, emptyResources, parseLtp, parseStat, resources, type CellCounts, type Resources } from './stat.ts';
 import { DEFAULT_YOSYS_TIMEOUT_MS, runYosysIsolated, SynthError, yowaspVersion } from './yosys.ts';
+import { analyzeEstimate, ESTIMATE_OUTPUTS, estimateScript } from './estimate.ts';
+import { chparamLine } from './chparam.ts';
+import type { TimingFigures } from './timing-types.ts';
+import type { Ice40Report } from './ice40.ts';
 
 export { SynthError };
 
 /** Bump when the scripts or the way results are read change: part of every cache key. */
 export const SYNTH_SCRIPT_VERSION = 3;
+/** The flattened run's own version (4: the timing estimate was added; the counts did not change): part of its cache key. */
+export const FLAT_SCRIPT_VERSION = 4;
 export const TOP = 'head';
-export const FLAT_SYNTH = `synth_xilinx -family xc7 -flatten -noiopad -top ${TOP}`;
 export const moduleSynth = (type: string) => `synth_xilinx -family xc7 -flatten -noiopad -top ${type}`;
+export const FLAT_SYNTH = moduleSynth(TOP);
 /**
  * The `map_memory` step of synth_xilinx -family xc7 in Yosys 0.55, command for command (as
  * `debug synth_xilinx -run map_memory:map_ffram` prints them; test/synth.test.ts checks it).
@@ -59,6 +65,14 @@ export interface SynthInputs {
   params: Record<string, number>;
   /** memory image name → sha256 */
   memHashes: Record<string, string>;
+  /** The top (default `head`), its `params` set by chparam (none: an exported top resolves them inside, harness/export). */
+  top?: string;
+  /**
+   * read_verilog -defer: a module is elaborated only as instantiated, not first with its
+   * defaults, whose $readmemh would open rtl/'s default file names (an exported directory has
+   * its own). Default false, as `headsim synth` reads rtl/.
+   */
+  defer?: boolean;
 }
 
 const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
@@ -93,25 +107,25 @@ export function rtlHash(rtlDir = RTL_DIR): string {
   return h.digest('hex');
 }
 
-const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params'>) => [
-  `read_verilog -DSYNTHESIS ${inputs.sources.join(' ')}`,
-  `chparam ${Object.entries(inputs.params)
-    .map(([k, v]) => `-set ${k} ${v}`)
-    .join(' ')} ${TOP}`,
+const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>) => [
+  `read_verilog${inputs.defer ? ' -defer' : ''} -DSYNTHESIS ${inputs.sources.join(' ')}`,
+  ...(Object.keys(inputs.params).length ? [chparamLine(inputs.params, inputs.top ?? TOP)] : []),
 ];
 const measure = ['tee -o stat.txt stat', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
+/** stat, the timing estimate on a copy of the netlist (harness/synth/estimate.ts), then the logic depth as before. */
+const measureFlat = ['tee -o stat.txt stat', 'design -save synthesized', ...estimateScript('xc7'), 'design -load synthesized', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
 
 /** The flattened synthesis of the whole head. */
-export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params'>, keepBramInit = false): string {
-  return [...readAndSet(inputs), ...synthSteps(FLAT_SYNTH, keepBramInit), ...measure, ''].join('\n');
+export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>, keepBramInit = false): string {
+  return [...readAndSet(inputs), ...synthSteps(moduleSynth(inputs.top ?? TOP), keepBramInit), ...measureFlat, ''].join('\n');
 }
 
 /**
  * Submodule types of the elaborated head, each synthesized as the top (flattened within), one
  * after another in one session: head is elaborated once and restored before each module.
  */
-export function moduleScript(inputs: Pick<SynthInputs, 'sources' | 'params'>, types: string[], keepBramInit = false): string {
-  const lines = [...readAndSet(inputs), `hierarchy -check -top ${TOP}`, 'design -save elab'];
+export function moduleScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>, types: string[], keepBramInit = false): string {
+  const lines = [...readAndSet(inputs), `hierarchy -check -top ${inputs.top ?? TOP}`, 'design -save elab'];
   types.forEach((type, i) => {
     lines.push('design -load elab', `hierarchy -top ${type}`, ...synthSteps(moduleSynth(type), keepBramInit));
     lines.push(`tee -o stat-${i}.txt stat`, DEPTH_CUT, `tee -o ltp-${i}.txt ltp -noff`);
@@ -119,8 +133,8 @@ export function moduleScript(inputs: Pick<SynthInputs, 'sources' | 'params'>, ty
   return [...lines, ''].join('\n');
 }
 
-export const elabScript = (inputs: Pick<SynthInputs, 'sources' | 'params'>) =>
-  [...readAndSet(inputs), `hierarchy -check -top ${TOP}`, 'tee -o stat.txt stat', 'tee -o params.txt chparam -list', ''].join('\n');
+export const elabScript = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>) =>
+  [...readAndSet(inputs), `hierarchy -check -top ${inputs.top ?? TOP}`, 'tee -o stat.txt stat', 'tee -o params.txt chparam -list', ''].join('\n');
 
 /** The script as reported: the source list abbreviated. */
 export const displayScript = (script: string) => script.replace(/^read_verilog -DSYNTHESIS .*$/m, 'read_verilog -DSYNTHESIS rtl/*.v');
@@ -135,6 +149,10 @@ export interface FlatReport extends Resources {
   top: string;
   /** levels of logic on the longest register-to-register path (flattened design) */
   logicDepth: number;
+  /** xc7: the pre-route timing estimate (Yosys sta, 7-series cell delays, no routing); iCE40: the routed clock. Absent in results cached before it existed */
+  timing?: TimingFigures | null;
+  /** an iCE40 target's whole report (harness/synth/ice40.ts) */
+  ice40?: Ice40Report;
   /** every cell type of the flattened design */
   cells: CellCounts;
   yosysVersion: string;
@@ -191,12 +209,14 @@ function measured(files: Record<string, string>, top: string, log: string): { ce
 
 export async function synthFlat(inputs: SynthInputs, opts: SynthOptions = {}): Promise<FlatReport> {
   const script = yosysScript(inputs, opts.keepBramInit);
-  const r = await runYosysIsolated(['-s', 'synth.ys'], { ...inputs.files, 'synth.ys': script }, { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'ltp.txt'], what: 'yosys (flattened synth_xilinx)' });
-  const { cells, depth } = measured(r.files, TOP, r.log);
+  const r = await runYosysIsolated(['-s', 'synth.ys'], { ...inputs.files, 'synth.ys': script }, { timeoutMs: opts.timeoutMs, outputs: ['stat.txt', 'ltp.txt', ...ESTIMATE_OUTPUTS], what: 'yosys (flattened synth_xilinx)' });
+  const top = inputs.top ?? TOP;
+  const { cells, depth } = measured(r.files, top, r.log);
   return {
-    top: TOP,
+    top,
     ...resources(cells),
     logicDepth: depth,
+    timing: analyzeEstimate(r.files['sta.json'] ?? '', 'xc7', top),
     cells: Object.fromEntries(Object.entries(cells).filter(([t]) => !t.startsWith('$'))),
     yosysVersion: versionOf(r.log),
     script: displayScript(script),

@@ -1,7 +1,6 @@
 // Entry of every TypeScript worker thread (harness/synth/ts-worker.ts): Node 20 does not apply
-// the parent's `--import tsx` to a worker's entry module, so register tsx here, then load the
-// TypeScript entry given as the worker's argv[2].
-import { register } from 'tsx/esm/api';
+// the parent's `--import` to a worker's entry module, so register headsim's TypeScript runtime
+// (lib/ts-runtime) here, then load the TypeScript entry given as the worker's argv[2].
+import '../../lib/ts-runtime/register.mjs';
 
-register();
 await import(process.argv[2]);

@@ -1,5 +1,5 @@
-// What every component model of the head shares: the kernel it runs on, the derived
-// geometry, the tables, the weights, and the ids of the signals that cross module borders.
+// What every component model of the head shares: the kernel it runs on, the derived geometry,
+// the tables, the weights; the sequencer's states; helpers for generated code.
 import type { Kernel } from '../../sim/kernel.ts';
 import type { Geometry, valueFormats } from '../geometry.ts';
 import type { Tables } from '../tables-set.ts';
@@ -18,27 +18,7 @@ export interface HeadContext {
 /** Back-end sequencer states; the RTL's localparams have the same values. */
 export const State = { IDLE: 0, SELECT: 1, NORM: 2, EMIT: 3 } as const;
 
-/** What the selector (comparator_tree or stream_selector) gives the back end: the ranked entries, largest first. */
-export interface Ranking {
-  rank_idx: number;
-  rank_val: number;
-}
-
-/** Signal ids of the top-level ports (s_data as kPar signed lanes). */
-export interface Ports {
-  clk: number;
-  rst: number;
-  s_valid: number;
-  s_ready: number;
-  s_data: number;
-  s_last: number;
-  m_valid: number;
-  m_ready: number;
-  m_index: number;
-  m_value: number;
-  m_last: number;
-}
-
+/** Bits to hold n (≥ 1): the width of a counter to n, an index below n + 1. */
 export const bitsFor = (n: number) => Math.max(1, Math.ceil(Math.log2(n + 1)));
 
 /**
@@ -53,3 +33,6 @@ export function each(n: number, name: string, body: (i: number | string) => stri
 /** `a + b` as code, folded when both are numbers. */
 export const add = (a: number | string, b: number | string): number | string =>
   typeof a === 'number' && typeof b === 'number' ? a + b : `(${a}) + (${b})`;
+
+/** Ids base … base + n − 1: the sensitivity of a process to a whole array. */
+export const range = (base: number, n: number) => Array.from({ length: n }, (_, i) => base + i);

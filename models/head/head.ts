@@ -1,13 +1,13 @@
-// head: the top level. Declares the ports, instantiates the components in data order (the
-// selector: a comparator tree or a stream selector), shares the logit bank's read port (the
-// normalizer's EXP pass, then the output stage with emit=all) and runs the back-end sequencer
-// (IDLE → [SELECT] → [NORM] → EMIT; stream has no SELECT: the ranking is done when the vector
-// is). Mirrors rtl/head.v.
+// head: the top level, twin of rtl/head.v. Declares the ports, instantiates the components in
+// data order (the selector: a comparator tree, SELECT = 0, or a stream selector, SELECT = 1),
+// then connects their ports as head.v does; drives the logit bank's read port from its two
+// requesters (the normalizer's EXP pass, then the output stage) and runs the back-end sequencer
+// (IDLE → [SELECT] → [NORM] → EMIT; stream has no SELECT: the ranking is done when the vector is).
 import { Kernel } from '../../sim/kernel.ts';
 import { valueFormats, type Geometry } from '../geometry.ts';
 import type { Tables } from '../tables-set.ts';
 import type { HeadWeights } from '../weights.ts';
-import type { HeadContext, Ports, Ranking } from './context.ts';
+import type { HeadContext } from './context.ts';
 import { State, bitsFor } from './context.ts';
 import { ComparatorTree } from './comparator-tree.ts';
 import { Divider } from './divider.ts';
@@ -19,6 +19,7 @@ import { Normalizer } from './normalizer.ts';
 import { OutputStage } from './output-stage.ts';
 import { Reciprocal } from './reciprocal.ts';
 import { StreamSelector } from './stream-selector.ts';
+import { declareTop, input, output, reg, wire, type Internals, type Ports } from './signals.ts';
 
 /** The sequencer states a head of this geometry passes through for every vector. */
 export function sequencerStates(g: Geometry): (keyof typeof State)[] {
@@ -29,9 +30,35 @@ export function sequencerStates(g: Geometry): (keyof typeof State)[] {
 /** The sequencer's state names by value (for waveform layouts). */
 const stateNames = (): string[] => Object.entries(State).sort((a, b) => a[1] - b[1]).map(([name]) => name);
 
+/** rtl/head.v's ports, and the head's own signals. */
+export function headSignals(g: Geometry) {
+  const f = valueFormats(g);
+  return {
+    clk: input(1, { init: 1 }),
+    rst: input(1),
+    s_valid: input(1),
+    s_ready: output(1),
+    s_data: input(g.inW, { lanes: g.kPar, signed: true, meta: f.input }),
+    s_last: input(1),
+    m_valid: output(1),
+    m_ready: input(1),
+    m_index: output(g.idxW),
+    m_value: output(g.valW, { meta: f.output }),
+    m_last: output(1),
+    state: reg(2, { meta: { states: stateNames() } }),
+    /** the logit bank's read port: the normalizer's EXP pass, or the output stage */
+    z_rd_en: wire(1),
+    z_rd_addr: wire(bitsFor(g.G - 1)),
+    /** stream: the EXP pass may start (the tree's comes from the comparator tree) */
+    max_rec: wire(1, { absent: !g.stream }),
+  };
+}
+export type HeadSignals = ReturnType<typeof headSignals>;
+
 export class Head {
   readonly k: Kernel;
-  readonly ports: Ports;
+  /** the ports, by their RTL names */
+  readonly ports: Ports<HeadSignals>;
   readonly state: number;
   readonly input: InputStage;
   readonly mac: MacArray;
@@ -48,86 +75,77 @@ export class Head {
   constructor(g: Geometry, t: Tables, w: HeadWeights, relu: boolean, k = new Kernel()) {
     this.k = k;
     const ctx: HeadContext = { k, g, t, w, relu, fmt: valueFormats(g) };
-    const h = 'head.';
-    const p: Ports = {
-      clk: k.signal(h + 'clk', 1, 1),
-      rst: k.signal(h + 'rst', 1),
-      s_valid: k.signal(h + 's_valid', 1),
-      s_ready: k.signal(h + 's_ready', 1),
-      s_data: k.array(h + 's_data', g.inW, g.kPar, 0, true, ctx.fmt.input),
-      s_last: k.signal(h + 's_last', 1),
-      m_valid: k.signal(h + 'm_valid', 1),
-      m_ready: k.signal(h + 'm_ready', 1),
-      m_index: k.signal(h + 'm_index', g.idxW),
-      m_value: k.signal(h + 'm_value', g.valW, 0, false, ctx.fmt.output),
-      m_last: k.signal(h + 'm_last', 1),
-    };
-    this.ports = p;
-    const state = (this.state = k.signal(h + 'state', 2, 0, false, { states: stateNames() }));
-    const z_rd_en = k.signal(h + 'z_rd_en', 1);
-    const z_rd_addr = k.signal(h + 'z_rd_addr', bitsFor(g.G - 1));
+    const list = headSignals(g);
+    // The ports (the testbench drives the inputs) and the head's own signals.
+    const own = declareTop(k, 'head.', list);
+    const p: Ports<HeadSignals> = (this.ports = { ...own.in, ...own.out });
+    const { state, z_rd_en, z_rd_addr, max_rec: streamMaxRec }: Internals<HeadSignals> = own.internal;
+    this.state = state;
 
-    this.bank = new LogitBank(ctx);
-    this.input = new InputStage(ctx, p, this.bank.stall);
-    this.mac = new MacArray(ctx, p, this.input, this.bank.stall);
-    this.tree = g.stream ? null : new ComparatorTree(ctx, p, state, this.bank.z_hold, this.bank.z_hold_full);
-    this.stream = g.stream ? new StreamSelector(ctx, p, this.bank) : null;
-    const ranking: Ranking = (this.tree ?? this.stream)!;
-    this.exp = new ExpUnit(ctx);
-    this.norm = new Normalizer(ctx);
-    this.recip = new Reciprocal(ctx);
-    this.div = new Divider(ctx);
-    this.out = new OutputStage(ctx);
-    const { tree, norm, recip, out, bank, exp } = this;
-    const zRd = bank.z_rd_data;
-    // The EXP pass may start: tree, at the edge that records the max; stream, from the first NORM cycle
-    // (rank_val[0] and the RAM's read bank hold the vector then).
-    let maxRec = tree?.max_rec ?? -1;
-    if (!tree) {
-      maxRec = k.signal(h + 'max_rec', 1);
-      k.combCode('head.max_rec', (c) => c.set(maxRec, `${c.v(state)} === ${State.NORM} ? 1 : 0`), [state]);
-    }
-    norm.connect(p, state, maxRec, exp);
-    exp.connect(p, {
-      base: g.mode === 'softmax' ? ranking.rank_val : null, // rank_val[0]: the max
-      rdData: zRd,
-      nEn1: norm.rd_valid,
-      nEn2: norm.t_valid,
-      nLast: norm.rd_last,
-      own: (c) => `${c.v(norm.sum_done)} === 1`,
-      ...out.expInputs(ranking, zRd),
+    // Declare: the components, as head.v instantiates them.
+    const m = 'head.';
+    const input = (this.input = new InputStage(ctx, m + 'input_stage.', { s_ready: p.s_ready }));
+    const mac = (this.mac = new MacArray(ctx, m + 'mac_array.'));
+    const bank = (this.bank = new LogitBank(ctx, m + 'logit_bank.'));
+    const tree = (this.tree = g.stream ? null : new ComparatorTree(ctx, m + 'comparator_tree.'));
+    const stream = (this.stream = g.stream ? new StreamSelector(ctx, m + 'stream_selector.') : null);
+    const exp = (this.exp = new ExpUnit(ctx, m + 'exp_unit.'));
+    const norm = (this.norm = new Normalizer(ctx, m + 'normalizer.'));
+    const recip = (this.recip = new Reciprocal(ctx, m + 'reciprocal.'));
+    const div = (this.div = new Divider(ctx, m + 'divider.'));
+    const out = (this.out = new OutputStage(ctx, m + 'output_stage.', { m_valid: p.m_valid, m_index: p.m_index, m_value: p.m_value, m_last: p.m_last }));
+
+    // Connect: their ports, as head.v does.
+    const { clk, rst } = p;
+    const { rank_idx_bus, rank_val_bus } = (tree ?? stream)!.out;
+    const { stall, z_hold_bus, z_hold_full, z_rd_data_bus, d_valid, d_idx, d_val, hold_load } = bank.out;
+    const max_rec = tree ? tree.out.max_rec : streamMaxRec;
+    input.connect({ clk, rst, stall, s_valid: p.s_valid, s_data: p.s_data });
+    const x = input.out;
+    mac.connect({ clk, rst, stall, issue: x.issue, beat: x.beat, pass: x.pass, x_valid: x.x_valid, x_bus: x.x_bus, x_first: x.x_first, x_last: x.x_last, x_group: x.x_group });
+    const a = mac.out;
+    bank.connect({ clk, rst, a_valid: a.a_valid, a_group: a.a_group, acc_bus: a.acc_bus, vector_done: out.out.vector_done, z_rd_en, z_rd_addr });
+    tree?.connect({ clk, rst, state, z_hold_bus, z_hold_full });
+    stream?.connect({ clk, rst, d_valid, d_idx, d_val, hold_load });
+    const n = norm.out;
+    const o = out.out;
+    // base: rank_val[0], the max
+    exp.connect({ clk, base: rank_val_bus, rd_data_bus: z_rd_data_bus, n_en1: n.rd_valid, n_en2: n.t_valid, n_last: n.rd_last, own: n.sum_done, o_en1: o.o_en1, o_en2: o.o_en2, o_z: o.o_z });
+    const e_bus = exp.out.e_bus;
+    norm.connect({ clk, rst, state, max_rec, e_bus });
+    recip.connect({ clk, rst, state, sum: n.sum, sum_done: n.sum_done });
+    // em_e: lane 0 of the exp unit
+    div.connect({ clk, rst, load: o.em_load, em_full: o.em_full, em_e: e_bus, sum: n.sum, recip_q: recip.out.recip_q, msb_q: recip.out.msb_q });
+    out.connect({
+      clk, rst, state, sum_done: n.sum_done, z_rd_data_bus, rank_idx_bus, rank_val_bus, em_e: e_bus,
+      div_ready: div.out.ready, div_prob: div.out.prob, m_ready: p.m_ready,
     });
-    recip.connect(p, state, norm.sum, norm.sum_done);
-    out.connect(p, state, zRd, ranking, norm.sum_done, exp, recip, this.div);
-    this.div.connect(p, out.em_full, exp.e_q, out.em_load, norm.sum);
-    bank.connect(p, this.mac, out.vector_done);
-    bank.readPort(p, z_rd_en, z_rd_addr);
 
-    // The read port: the normalizer's EXP pass, or the output stage (emit=all) once Σe is complete.
-    if (bank.hasReadPort)
-      k.combCode('head.z_rd', (c) => {
-        const o = out.readRequest(c, ranking);
-        return `
-          const n = ${g.mode === 'softmax' ? c.v(norm.exp_issue) : 0};
-          ${c.set(z_rd_en, `n || ${o.en} ? 1 : 0`)}
-          ${c.set(z_rd_addr, `n ? ${c.v(norm.exp_group)} : ${o.addr}`)}`;
-      }, [norm.exp_issue, norm.exp_group, out.fetch, out.em_k, out.em_grp, ...Array.from({ length: g.R }, (_, r) => ranking.rank_idx + r)]);
+    // stream: the EXP pass starts with NORM (rank_val[0] and the RAM's read bank hold the vector then)
+    if (stream) k.combCode('head.max_rec', (c) => c.set(max_rec, `${c.v(state)} === ${State.NORM} ? 1 : 0`), [state]);
+
+    // The read port: the normalizer's EXP pass, or the output stage once Σe is complete.
+    if (bank.params.RD_PORT)
+      k.combCode('head.z_rd', (c) => `
+        const n = ${c.v(n.exp_issue)};
+        ${c.set(z_rd_en, `n || ${c.v(o.o_rd_en)} ? 1 : 0`)}
+        ${c.set(z_rd_addr, `n ? ${c.v(n.exp_group)} : ${c.v(o.o_rd_addr)}`)}`, [n.exp_issue, n.exp_group, o.o_rd_en, o.o_rd_addr]);
 
     const afterSelect = g.mode === 'softmax' ? State.NORM : State.EMIT;
-    k.posedgeCode('head.sequencer', p.clk, (c) => `
-      if (${c.v(p.rst)}) { ${c.nba(state, State.IDLE)} ${c.exit} }
+    k.posedgeCode('head.sequencer', clk, (c) => `
+      if (${c.v(rst)}) { ${c.nba(state, State.IDLE)} ${c.exit} }
       switch (${c.v(state)}) {
         case ${State.IDLE}:
-          ${tree ? `if (${c.v(bank.z_hold_full)}) ${c.nba(state, State.SELECT)}` : `if (${c.v(bank.hold_load)}) ${c.nba(state, afterSelect)}`}
+          ${tree ? `if (${c.v(z_hold_full)}) ${c.nba(state, State.SELECT)}` : `if (${c.v(hold_load)}) ${c.nba(state, afterSelect)}`}
           break;
         case ${State.SELECT}:
-          ${tree ? `if (${c.v(tree.sel_done)}) ${c.nba(state, afterSelect)}` : ''}
+          ${tree ? `if (${c.v(tree.out.sel_done)}) ${c.nba(state, afterSelect)}` : ''}
           break;
         case ${State.NORM}:
-          if (${c.v(recip.norm_done)}) ${c.nba(state, State.EMIT)}
+          if (${c.v(recip.out.norm_done)}) ${c.nba(state, State.EMIT)}
           break;
         case ${State.EMIT}:
-          if (${c.v(out.vector_done)}) ${c.nba(state, State.IDLE)}
+          if (${c.v(o.vector_done)}) ${c.nba(state, State.IDLE)}
           break;
       }`);
   }

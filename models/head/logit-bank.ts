@@ -1,186 +1,208 @@
-// logit_bank: F3 adds the bias and requantizes each finished dot product. select = tree: into
+// logit_bank: F3 adds the bias and requantizes each finished dot product. SELECT = 0 (tree): into
 // z_work; a full z_work moves to z_hold, which the back end reads, as soon as z_hold is free; the
 // front end stalls only when a pass ends while both banks are full; the comparator tree reads
-// z_hold whole. select = stream: into the group register grp, drained one entry per cycle (d_*)
-// into the stream selector and the RAM (two banks: the vector being written, wb, and the held
-// one, !wb); the front end stalls while grp is still draining or its vector cannot start.
+// z_hold whole. SELECT = 1 (stream): into the group register grp, drained one entry per cycle
+// (d_*) into the stream selector and the RAM (two banks: the vector being written, wb, and the
+// held one, !wb); the front end stalls while grp is still draining or its vector cannot start.
 // Either way the back end reads logits through a synchronous read port (z_rd_en, z_rd_addr →
-// z_rd_data one cycle later, expPar logits of group z_rd_addr per read).
-import type { HeadContext, Ports } from './context.ts';
-import { bitsFor } from './context.ts';
-import type { MacArray } from './mac-array.ts';
-import { roundShift, satS } from '../numerics.ts';
-import type { Code } from '../../sim/kernel.ts';
+// z_rd_data one cycle later, RD_LANES logits of group z_rd_addr per read, 0 past CLASSES).
+// Twin of rtl/logit_bank.v.
+import type { HeadContext } from './context.ts';
+import { bitsFor, range } from './context.ts';
+import { roundShiftCode, satSCode } from '../inline.ts';
+import { valueFormats, type Geometry } from '../geometry.ts';
+import { moduleParams } from '../rtl-params.ts';
+import { checkInputs, declare, input, output, reg, wire, type Inputs, type Internals, type Outputs } from './signals.ts';
+
+/** rtl/logit_bank.v's parameters (from the head's: models/rtl-params.ts), and those rtl/head.v derives for it. */
+export const logitBankParams = (g: Geometry, relu = true) => ({
+  ...moduleParams(g, relu, [
+    'CLASSES', 'CPAR', 'PASSES', 'ACC_W', 'BIAS_W', 'LOGIT_W', 'BIAS_SHIFT', 'REQUANT_SHIFT', 'SELECT',
+    'ROWS_LAST', 'IDX_W', 'RAM_BLOCK',
+  ]),
+  /** the read port exists (softmax, or emit=all) */
+  RD_PORT: g.mode === 'softmax' || g.emitAll ? 1 : 0,
+  RD_LANES: g.expPar,
+  GRP_W: bitsFor(g.G - 1),
+});
+
+export function logitBankSignals(g: Geometry) {
+  const { CLASSES, CPAR, PASSES, ACC_W, LOGIT_W, RD_PORT, RD_LANES, GRP_W, SELECT, IDX_W } = logitBankParams(g);
+  const logit = { signed: true, meta: valueFormats(g).logit };
+  const tree = SELECT === 0;
+  const stream = !tree;
+  const ram = stream && RD_PORT === 1;
+  return {
+    clk: input(1),
+    rst: input(1),
+    a_valid: input(1),
+    a_group: input(bitsFor(PASSES - 1)),
+    acc_bus: input(ACC_W, { lanes: CPAR, signed: true }),
+    /** the back end has emitted the vector in z_hold */
+    vector_done: input(1),
+    stall: output(1),
+    // stream: no logit registers (the RAM holds them); the flags say the same of the RAM's banks
+    z_work: reg(LOGIT_W, { ...logit, lanes: CLASSES, absent: stream }),
+    z_work_full: reg(1),
+    z_hold_bus: output(LOGIT_W, { ...logit, lanes: CLASSES, signal: 'z_hold', absent: stream }),
+    z_hold_full: output(1),
+    z_rd_en: input(1),
+    z_rd_addr: input(GRP_W),
+    /** read port: RD_LANES logits of group z_rd_addr (0 past CLASSES), loaded when z_rd_en */
+    z_rd_data_bus: output(LOGIT_W, { ...logit, lanes: RD_LANES, signal: 'z_rd_data' }),
+    /** stream: the group register, rows left to drain, the next row, the next entry's class */
+    grp: reg(LOGIT_W, { ...logit, lanes: CPAR, absent: tree }),
+    grp_rows: reg(bitsFor(CPAR), { absent: tree }),
+    grp_pos: reg(bitsFor(CPAR - 1), { absent: tree }),
+    d_idx: output(IDX_W, { absent: tree }),
+    /** stream: entry d_idx (grp[grp_pos]) drains at this edge; it is the vector's last */
+    d_valid: output(1, { absent: tree }),
+    d_last: wire(1, { absent: tree }),
+    d_val: output(LOGIT_W, { ...logit, absent: tree }),
+    /** stream: the selector's ranking and the RAM bank wb become the held vector at this edge */
+    hold_load: output(1, { absent: tree }),
+    /** stream: the RAM bank written (the other is read), the write position (lane, address) */
+    wb: reg(1, { absent: !ram }),
+    wr_lane: reg(bitsFor(RD_LANES - 1), { absent: !ram }),
+    wr_addr: reg(GRP_W, { absent: !ram }),
+  };
+}
+export type LogitBankSignals = ReturnType<typeof logitBankSignals>;
 
 export class LogitBank {
-  readonly stall: number;
-  readonly z_work: number;
-  readonly z_work_full: number;
-  readonly z_hold: number;
-  readonly z_hold_full: number;
-  /** read port: expPar logits of group z_rd_addr (0 past N), loaded when z_rd_en (softmax or emit=all) */
-  readonly z_rd_data: number;
-  readonly hasReadPort: boolean;
-  /** stream: the group register, rows left to drain, the next row, the next entry's class */
-  readonly grp: number;
-  readonly grp_rows: number;
-  readonly grp_pos: number;
-  readonly d_idx: number;
-  /** stream: comb: entry d_idx (grp[grp_pos]) drains at this edge; it is the vector's last */
-  readonly d_valid: number;
-  readonly d_last: number;
-  /** stream: comb: the selector's ranking and the RAM bank wb become the held vector at this edge */
-  readonly hold_load: number;
-  /** stream: the RAM bank written (the other is read), the write position (lane, address) */
-  readonly wb: number;
-  readonly wr_lane: number;
-  readonly wr_addr: number;
-  /** stream: RAM contents, lane-major: lane j holds classes n ≡ j (mod expPar) at bank·2^GRP_W + n / expPar (not traced, as in the RTL) */
-  readonly ram: Int32Array;
-  private readonly ramDepth: number;
+  readonly out: Outputs<LogitBankSignals>;
+  readonly internal: Internals<LogitBankSignals>;
+  private readonly signals: LogitBankSignals;
+  readonly params: ReturnType<typeof logitBankParams>;
 
-  /** `stall` is declared first: the front end is built against it before the MAC exists. */
-  constructor(private readonly ctx: HeadContext) {
-    const { k, g } = ctx;
-    const m = 'head.logit_bank.';
-    this.stall = k.signal(m + 'stall', 1);
-    // stream: no logit registers (the RAM holds them); the flags say the same of the RAM's banks
-    this.z_work = g.stream ? -1 : k.array(m + 'z_work', g.logitW, g.N, 0, true, ctx.fmt.logit);
-    this.z_work_full = k.signal(m + 'z_work_full', 1);
-    this.z_hold = g.stream ? -1 : k.array(m + 'z_hold', g.logitW, g.N, 0, true, ctx.fmt.logit);
-    this.z_hold_full = k.signal(m + 'z_hold_full', 1);
-    this.hasReadPort = g.mode === 'softmax' || g.emitAll;
-    this.z_rd_data = k.array(m + 'z_rd_data', g.logitW, g.expPar, 0, true, ctx.fmt.logit);
-    const st = g.stream;
-    this.grp = st ? k.array(m + 'grp', g.logitW, g.cPar, 0, true, ctx.fmt.logit) : -1;
-    this.grp_rows = st ? k.signal(m + 'grp_rows', bitsFor(g.cPar)) : -1;
-    this.grp_pos = st ? k.signal(m + 'grp_pos', bitsFor(g.cPar - 1)) : -1;
-    this.d_idx = st ? k.signal(m + 'd_idx', g.idxW) : -1;
-    this.d_valid = st ? k.signal(m + 'd_valid', 1) : -1;
-    this.d_last = st ? k.signal(m + 'd_last', 1) : -1;
-    this.hold_load = st ? k.signal(m + 'hold_load', 1) : -1;
-    const ram = st && this.hasReadPort;
-    this.wb = ram ? k.signal(m + 'wb', 1) : -1;
-    this.wr_lane = ram ? k.signal(m + 'wr_lane', bitsFor(g.expPar - 1)) : -1;
-    this.wr_addr = ram ? k.signal(m + 'wr_addr', bitsFor(g.G - 1)) : -1;
-    this.ramDepth = 2 ** bitsFor(g.G - 1);
-    this.ram = new Int32Array(ram ? g.expPar * 2 * this.ramDepth : 0);
+  constructor(
+    private readonly ctx: HeadContext,
+    scope: string,
+  ) {
+    this.params = logitBankParams(ctx.g);
+    this.signals = logitBankSignals(ctx.g);
+    ({ out: this.out, internal: this.internal } = declare(ctx.k, scope, this.signals));
   }
 
-  /** stream: grp[grp_pos], the entry that drains (a value, as code). */
-  dVal(c: Code): string {
-    return c.v(this.grp, c.v(this.grp_pos));
+  connect(i: Inputs<LogitBankSignals>): void {
+    checkInputs('logit_bank', this.signals, i);
+    if (this.params.SELECT === 1) this.connectStream(i);
+    else this.connectTree(i);
   }
 
-  /** The read port, driven by the head (`en`, `addr`: signals). */
-  readPort(p: Ports, en: number, addr: number): void {
-    const { k, g } = this.ctx;
-    if (!this.hasReadPort) return;
-    const { z_hold, z_rd_data } = this;
-    if (g.stream) {
-      const { ram, wb, ramDepth } = this;
-      // the held vector is in bank !wb; lanes past N read 0 (their RAM words are never written)
-      k.posedgeCode('logit_bank.read', p.clk, (c) => `
-        if (!${c.v(en)}) ${c.exit}
-        const a = ${c.v(addr)}, at = (1 - ${c.v(wb)}) * ${ramDepth} + a, mem = ${c.ext(ram)};
-        for (let j = 0; j < ${g.expPar}; j++)
-          ${c.next(z_rd_data, 'j')} = a * ${g.expPar} + j < ${g.N} ? mem[j * ${2 * ramDepth} + at] : 0;
-        ${c.nbaRange(z_rd_data, g.expPar)}`);
-      return;
-    }
-    k.posedgeCode('logit_bank.read', p.clk, (c) => `
-      if (!${c.v(en)}) ${c.exit}
-      const first = ${c.v(addr)} * ${g.expPar};
-      for (let j = 0; j < ${g.expPar}; j++) ${c.next(z_rd_data, 'j')} = first + j < ${g.N} ? ${c.v(z_hold, 'first + j')} : 0;
-      ${c.nbaRange(z_rd_data, g.expPar)}`);
-  }
+  /** SELECT = 0: z_work, z_hold, the read port a registered mux of z_hold. */
+  private connectTree(i: Inputs<LogitBankSignals>): void {
+    const { k, w } = this.ctx;
+    const { CLASSES, CPAR, PASSES, LOGIT_W, BIAS_SHIFT, REQUANT_SHIFT, RD_PORT, RD_LANES } = this.params;
+    const { clk, rst, a_valid, a_group, acc_bus: acc, vector_done, z_rd_en, z_rd_addr } = i;
+    const { stall, z_hold_bus: z_hold, z_hold_full, z_rd_data_bus: z_rd_data } = this.out;
+    const { z_work, z_work_full } = this.internal;
+    k.combCode('logit_bank.stall', (c) => c.set(stall, `${c.v(a_valid)} && ${c.v(z_work_full)} && ${c.v(z_hold_full)} ? 1 : 0`), [a_valid, z_work_full, z_hold_full]);
 
-  /** `release`: comb, the back end has emitted the vector in z_hold. */
-  connect(p: Ports, mac: MacArray, release: number): void {
-    if (this.ctx.g.stream) return this.connectStream(p, mac, release);
-    const { k, g, w } = this.ctx;
-    const { stall, z_work, z_work_full, z_hold, z_hold_full } = this;
-    k.combCode('logit_bank.stall', (c) => c.set(stall, `${c.v(mac.a_valid)} && ${c.v(z_work_full)} && ${c.v(z_hold_full)} ? 1 : 0`), [mac.a_valid, z_work_full, z_hold_full]);
-
-    k.posedgeCode('logit_bank', p.clk, (c) => {
+    k.posedgeCode('logit_bank', clk, (c) => {
       const bQ = c.ext(w.bQ);
-      const rs = c.ext(roundShift);
-      const sat = c.ext(satS);
       return `
-        if (${c.v(p.rst)}) { ${c.nba(z_work_full, 0)} ${c.nba(z_hold_full, 0)} ${c.exit} }
+        if (${c.v(rst)}) { ${c.nba(z_work_full, 0)} ${c.nba(z_hold_full, 0)} ${c.exit} }
         const transfer = ${c.v(z_work_full)} === 1 && ${c.v(z_hold_full)} === 0;
         if (transfer) {
-          for (let i = 0; i < ${g.N}; i++) ${c.next(z_hold, 'i')} = ${c.v(z_work, 'i')};
-          ${c.nbaRange(z_hold, g.N)}
+          for (let i = 0; i < ${CLASSES}; i++) ${c.next(z_hold, 'i')} = ${c.v(z_work, 'i')};
+          ${c.nbaRange(z_hold, CLASSES)}
         }
-        const write = ${c.v(mac.a_valid)} === 1 && ${c.v(stall)} === 0;
+        const write = ${c.v(a_valid)} === 1 && ${c.v(stall)} === 0;
         if (write) {
-          const first = ${c.v(mac.a_group)} * ${g.cPar};
-          const rows = Math.min(${g.cPar}, ${g.N} - first);
-          for (let c = 0; c < rows; c++) {
-            const x = ${c.v(mac.acc, 'c')} + ${bQ}[first + c] * ${2 ** g.biasShift};
-            ${c.next(z_work, 'first + c')} = ${sat}(${rs}(x, ${g.requantShift}), ${g.logitW});
+          const first = ${c.v(a_group)} * ${CPAR};
+          const rows = Math.min(${CPAR}, ${CLASSES} - first);
+          for (let r = 0; r < rows; r++) {
+            const x = ${c.v(acc, 'r')} + ${bQ}[first + r] * ${2 ** BIAS_SHIFT};
+            ${c.next(z_work, 'first + r')} = ${satSCode(roundShiftCode('x', REQUANT_SHIFT), LOGIT_W)};
           }
-          ${c.nbaRange(z_work, g.N)}
+          ${c.nbaRange(z_work, CLASSES)}
         }
-        const complete = write && ${c.v(mac.a_group)} === ${g.P - 1};
+        const complete = write && ${c.v(a_group)} === ${PASSES - 1};
         ${c.nba(z_work_full, `complete ? 1 : transfer ? 0 : ${c.v(z_work_full)}`)}
-        ${c.nba(z_hold_full, `transfer ? 1 : ${c.v(release)} ? 0 : ${c.v(z_hold_full)}`)}`;
+        ${c.nba(z_hold_full, `transfer ? 1 : ${c.v(vector_done)} ? 0 : ${c.v(z_hold_full)}`)}`;
     });
+
+    if (RD_PORT)
+      k.posedgeCode('logit_bank.read', clk, (c) => `
+        if (!${c.v(z_rd_en)}) ${c.exit}
+        const first = ${c.v(z_rd_addr)} * ${RD_LANES};
+        for (let j = 0; j < ${RD_LANES}; j++) ${c.next(z_rd_data, 'j')} = first + j < ${CLASSES} ? ${c.v(z_hold, 'first + j')} : 0;
+        ${c.nbaRange(z_rd_data, RD_LANES)}`);
   }
 
-  /** select = stream: the group register and its drain, the RAM's write side, the two banks' flags. */
-  private connectStream(p: Ports, mac: MacArray, release: number): void {
-    const { k, g, w } = this.ctx;
-    const { stall, z_work_full, z_hold_full, grp, grp_rows, grp_pos, d_idx, d_valid, d_last, hold_load, wb, wr_lane, wr_addr, ram, ramDepth } = this;
-    const ramOn = this.hasReadPort;
+  /** SELECT = 1: the group register and its drain, the RAM in two banks, the banks' flags. */
+  private connectStream(i: Inputs<LogitBankSignals>): void {
+    const { k, w } = this.ctx;
+    const { CLASSES, CPAR, PASSES, LOGIT_W, BIAS_SHIFT, REQUANT_SHIFT, RD_PORT, RD_LANES, GRP_W, ROWS_LAST } = this.params;
+    const { clk, rst, a_valid, a_group, acc_bus: acc, vector_done, z_rd_en, z_rd_addr } = i;
+    const { stall, z_hold_full, z_rd_data_bus: z_rd_data, d_idx, d_valid, d_val, hold_load } = this.out;
+    const { z_work_full, grp, grp_rows, grp_pos, d_last, wb, wr_lane, wr_addr } = this.internal;
+    /** a lane's words: 2 banks of 2^GRP_W */
+    const depth = 2 ** GRP_W;
+    /** RAM contents, lane-major: lane j holds classes n ≡ j (mod RD_LANES) at bank·depth + n / RD_LANES (not traced, as in the RTL) */
+    const ram = new Int32Array(RD_PORT ? RD_LANES * 2 * depth : 0);
+    /** grp_pos counts modulo its width, as the RTL's register does */
+    const posLast = 2 ** bitsFor(CPAR - 1) - 1;
+
     k.combCode('logit_bank.drain', (c) => `
       const drain = ${c.v(grp_rows)} > 0 && ${c.v(z_work_full)} === 0;
-      const last = drain && ${c.v(d_idx)} === ${g.N - 1};
+      const last = drain && ${c.v(d_idx)} === ${CLASSES - 1};
       ${c.set(d_valid, 'drain ? 1 : 0')}
       ${c.set(d_last, 'last ? 1 : 0')}
       ${c.set(hold_load, `${c.v(z_hold_full)} === 0 && (last || ${c.v(z_work_full)} === 1) ? 1 : 0`)}
       // grp takes the next group once its last row drains at this edge
       const free = ${c.v(grp_rows)} === 0 || (${c.v(grp_rows)} === 1 && drain);
-      ${c.set(stall, `${c.v(mac.a_valid)} && !free ? 1 : 0`)}`,
-      [grp_rows, z_work_full, z_hold_full, d_idx, mac.a_valid]);
+      ${c.set(stall, `${c.v(a_valid)} && !free ? 1 : 0`)}`,
+      [grp_rows, z_work_full, z_hold_full, d_idx, a_valid]);
+    // the entry that drains: grp[grp_pos] (0 past the register, as Verilator reads it)
+    k.combCode('logit_bank.d_val', (c) => `
+      const pos = ${c.v(grp_pos)};
+      ${c.set(d_val, `pos < ${CPAR} ? ${c.v(grp, 'pos')} : 0`)}`,
+      [...range(grp, CPAR), grp_pos]);
 
-    k.posedgeCode('logit_bank', p.clk, (c) => {
+    k.posedgeCode('logit_bank', clk, (c) => {
       const bQ = c.ext(w.bQ);
-      const rs = c.ext(roundShift);
-      const sat = c.ext(satS);
       return `
-        if (${c.v(p.rst)}) {
+        if (${c.v(rst)}) {
           ${c.nba(z_work_full, 0)} ${c.nba(z_hold_full, 0)} ${c.nba(grp_rows, 0)} ${c.nba(grp_pos, 0)} ${c.nba(d_idx, 0)}
-          ${ramOn ? `${c.nba(wb, 0)} ${c.nba(wr_lane, 0)} ${c.nba(wr_addr, 0)}` : ''}
+          ${RD_PORT ? `${c.nba(wb, 0)} ${c.nba(wr_lane, 0)} ${c.nba(wr_addr, 0)}` : ''}
           ${c.exit}
         }
         const drain = ${c.v(d_valid)} === 1, last = ${c.v(d_last)} === 1;
         if (drain) {
-          ${ramOn ? `${c.ext(ram)}[${c.v(wr_lane)} * ${2 * ramDepth} + ${c.v(wb)} * ${ramDepth} + ${c.v(wr_addr)}] = ${this.dVal(c)};
+          ${RD_PORT ? `${c.ext(ram)}[${c.v(wr_lane)} * ${2 * depth} + ${c.v(wb)} * ${depth} + ${c.v(wr_addr)}] = ${c.v(d_val)};
           const lane = ${c.v(wr_lane)};
-          ${c.nba(wr_lane, `last || lane === ${g.expPar - 1} ? 0 : lane + 1`)}
-          ${c.nba(wr_addr, `last ? 0 : lane === ${g.expPar - 1} ? ${c.v(wr_addr)} + 1 : ${c.v(wr_addr)}`)}` : ''}
+          ${c.nba(wr_lane, `last || lane === ${RD_LANES - 1} ? 0 : lane + 1`)}
+          ${c.nba(wr_addr, `last ? 0 : lane === ${RD_LANES - 1} ? ${c.v(wr_addr)} + 1 : ${c.v(wr_addr)}`)}` : ''}
           ${c.nba(d_idx, `last ? 0 : ${c.v(d_idx)} + 1`)}
-          ${c.nba(grp_pos, `${c.v(grp_pos)} + 1`)}
+          ${c.nba(grp_pos, `${c.v(grp_pos)} === ${posLast} ? 0 : ${c.v(grp_pos)} + 1`)}
           ${c.nba(grp_rows, `${c.v(grp_rows)} - 1`)}
         }
-        if (${c.v(mac.a_valid)} === 1 && ${c.v(stall)} === 0) {
-          const group = ${c.v(mac.a_group)};
-          const rows = group === ${g.P - 1} ? ${g.rowsLast} : ${g.cPar};
-          for (let c = 0; c < rows; c++) {
-            const x = ${c.v(mac.acc, 'c')} + ${bQ}[group * ${g.cPar} + c] * ${2 ** g.biasShift};
-            ${c.next(grp, 'c')} = ${sat}(${rs}(x, ${g.requantShift}), ${g.logitW});
+        if (${c.v(a_valid)} === 1 && ${c.v(stall)} === 0) {
+          const group = ${c.v(a_group)};
+          const rows = group === ${PASSES - 1} ? ${ROWS_LAST} : ${CPAR};
+          for (let r = 0; r < rows; r++) {
+            const x = ${c.v(acc, 'r')} + ${bQ}[group * ${CPAR} + r] * ${2 ** BIAS_SHIFT};
+            ${c.next(grp, 'r')} = ${satSCode(roundShiftCode('x', REQUANT_SHIFT), LOGIT_W)};
           }
-          ${c.nbaRange(grp, g.cPar)}
+          ${c.nbaRange(grp, CPAR)}
           ${c.nba(grp_rows, 'rows')}
           ${c.nba(grp_pos, 0)}
         }
         const load = ${c.v(hold_load)} === 1;
-        if (load) ${ramOn ? c.nba(wb, `1 - ${c.v(wb)}`) : ''};
+        if (load) ${RD_PORT ? c.nba(wb, `1 - ${c.v(wb)}`) : ''};
         ${c.nba(z_work_full, `last && !load ? 1 : load ? 0 : ${c.v(z_work_full)}`)}
-        ${c.nba(z_hold_full, `load ? 1 : ${c.v(release)} ? 0 : ${c.v(z_hold_full)}`)}`;
+        ${c.nba(z_hold_full, `load ? 1 : ${c.v(vector_done)} ? 0 : ${c.v(z_hold_full)}`)}`;
     });
-  }
 
+    // the held vector is in bank !wb; lanes past CLASSES read 0 (their RAM words are never written)
+    if (RD_PORT)
+      k.posedgeCode('logit_bank.read', clk, (c) => `
+        if (!${c.v(z_rd_en)}) ${c.exit}
+        const a = ${c.v(z_rd_addr)}, at = (1 - ${c.v(wb)}) * ${depth} + a, mem = ${c.ext(ram)};
+        for (let j = 0; j < ${RD_LANES}; j++)
+          ${c.next(z_rd_data, 'j')} = a * ${RD_LANES} + j < ${CLASSES} ? mem[j * ${2 * depth} + at] : 0;
+        ${c.nbaRange(z_rd_data, RD_LANES)}`);
+  }
 }

@@ -71,7 +71,7 @@ module head_props #(
   (* tap = "logit_bank.z_work_full" *) wire z_work_full;
   (* tap = "logit_bank.z_hold_full" *) wire z_hold_full;
   (* tap = "logit_bank.grp_rows" *) wire [ROWS_W-1:0] grp_rows;
-  (* tap = "logit_bank.d_idx_q" *) wire [IDX_W-1:0] d_idx;
+  (* tap = "logit_bank.d_idx" *) wire [IDX_W-1:0] d_idx;
 
   // ---- the source: reset first, then AXI-Stream rules on s_* (a beat is held until taken)
   reg past_ok = 1'b0;

@@ -8,7 +8,7 @@
  * the rest are training. Pixels are rounded to float32 before training so the saved X_test (f4)
  * is exactly what the reported accuracy was measured on.
  *
- *   npx tsx harness/inputs/datasets/mnist.ts [outDir]
+ *   node --import ./lib/ts-runtime/register.mjs harness/inputs/datasets/mnist.ts [outDir]
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

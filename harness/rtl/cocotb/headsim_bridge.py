@@ -46,15 +46,22 @@ from cocotb.simtime import get_sim_time
 from cocotb.handle import ArrayObject, HierarchyArrayObject, HierarchyObject
 from cocotb.triggers import FallingEdge, ReadOnly, ReadWrite, RisingEdge, Timer
 
-HELLO_MAGIC = 0x31565348  # "HSV1"
-OP_BATCH = 1
-OP_TRACE_ON = 2
-OP_TRACE_OFF = 3
-OP_FINISH = 4
-MAX_BATCH = 1 << 22
-
-IN_RST, IN_S_VALID, IN_S_LAST, IN_M_READY = 1, 2, 4, 8
-OUT_S_READY, OUT_M_VALID, OUT_M_LAST = 1, 2, 4
+# generated from harness/rtl/protocol.ts and ports.ts (harness/rtl/protocol-constants.ts)
+from headsim_protocol import (
+    HELLO_MAGIC,
+    IN_M_READY,
+    IN_RST,
+    IN_S_LAST,
+    IN_S_VALID,
+    MAX_BATCH,
+    OP_BATCH,
+    OP_FINISH,
+    OP_TRACE_OFF,
+    OP_TRACE_ON,
+    OUT_M_LAST,
+    OUT_M_VALID,
+    OUT_S_READY,
+)
 
 NO_DELAY = 3  # cocotb.handle._GPISetAction.NO_DELAY: the write cocotb's Immediate() does
 TRACE_MODULE = "headsim_cocotb_trace"

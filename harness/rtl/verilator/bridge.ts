@@ -11,10 +11,9 @@ import type { RtlBackend } from '../backend.ts';
 import type { PortBatch, PortWidths } from '../ports.ts';
 import { PeerProcess, ProtocolClient } from '../protocol.ts';
 
-export interface VerilatorBackendOptions {
+/** How to start a driver executable (the head's, or a module's: harness/rtl/module/backend.ts). */
+export interface DriverOptions {
   exe: string;
-  /** Must equal the widths the exe was built with (checked against the driver's hello). */
-  widths: PortWidths;
   /** Passed as `+key=value` (`+key` for true), read by the RTL's $value$plusargs / $test$plusargs. */
   plusargs?: Record<string, string | number | boolean>;
   /** Further raw arguments for the driver (e.g. `+verilator+seed+7`). */
@@ -30,6 +29,31 @@ export interface VerilatorBackendOptions {
   logPath?: string;
 }
 
+export interface VerilatorBackendOptions extends DriverOptions {
+  /** Must equal the widths the exe was built with (checked against the driver's hello). */
+  widths: PortWidths;
+}
+
+/** Spawns a driver with its plusargs; its stderr is the log (and `logPath`'s file). */
+export function spawnDriver(opts: DriverOptions): PeerProcess {
+  const plus = Object.entries(opts.plusargs ?? {})
+    .filter(([, v]) => v !== false)
+    .map(([k, v]) => (v === true ? `+${k}` : `+${k}=${v}`));
+  const child = spawn(opts.exe, [...plus, ...(opts.args ?? [])], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  const logSink = opts.logPath ? createWriteStream(opts.logPath) : undefined;
+  const peer = new PeerProcess(child, {
+    label: `verilator driver (${opts.exe})`,
+    noun: 'driver',
+    logStreams: [child.stderr],
+    logName: 'stderr',
+    logSink,
+    logPath: opts.logPath,
+    makeError: (m) => new VerilatorDriverError(m),
+  });
+  void peer.exited.then(() => logSink?.end());
+  return peer;
+}
+
 /** The driver failed (exit, crash, timeout, protocol error); the message ends with its stderr tail. */
 export class VerilatorDriverError extends Error {
   override name = 'VerilatorDriverError';
@@ -43,23 +67,9 @@ export class VerilatorBackend implements RtlBackend {
   private readonly client: ProtocolClient;
 
   private constructor(opts: VerilatorBackendOptions) {
-    const plus = Object.entries(opts.plusargs ?? {})
-      .filter(([, v]) => v !== false)
-      .map(([k, v]) => (v === true ? `+${k}` : `+${k}=${v}`));
-    const child = spawn(opts.exe, [...plus, ...(opts.args ?? [])], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    this.pid = child.pid ?? -1;
-    const logSink = opts.logPath ? createWriteStream(opts.logPath) : undefined;
-    this.peer = new PeerProcess(child, {
-      label: `verilator driver (${opts.exe})`,
-      noun: 'driver',
-      logStreams: [child.stderr],
-      logName: 'stderr',
-      logSink,
-      logPath: opts.logPath,
-      makeError: (m) => new VerilatorDriverError(m),
-    });
-    void this.peer.exited.then(() => logSink?.end());
-    this.client = new ProtocolClient(child.stdout, child.stdin, this.peer, {
+    this.peer = spawnDriver(opts);
+    this.pid = this.peer.pid;
+    this.client = new ProtocolClient(this.peer.child.stdout!, this.peer.child.stdin!, this.peer, {
       widths: opts.widths,
       timeoutMs: opts.timeoutMs ?? 30_000,
       perCycleUs: opts.perCycleUs ?? 50,

@@ -17,8 +17,8 @@ import { checkWidths, type PortWidths } from '../ports.ts';
 import { CommandNotFoundError, runCommand, tail } from '../../../lib/proc.ts';
 
 export const DRIVER_SOURCE = fileURLToPath(new URL('./driver.cpp', import.meta.url));
-/** The port conventions and the trace class driver.cpp (and bench/verilator_alone.cpp) include. */
-const HEADERS = ['./ports.h', './trace.h'].map((h) => fileURLToPath(new URL(h, import.meta.url)));
+/** The port conventions, the protocol's numbers and the trace class driver.cpp (and bench/verilator_alone.cpp) include. */
+const HEADERS = ['./ports.h', './protocol.h', './trace.h'].map((h) => fileURLToPath(new URL(h, import.meta.url)));
 const EXE_NAME = 'headsim_driver';
 const INCLUDE_EXT = /\.(v|sv|vh|svh|vinc|inc|hex|mem)$/i;
 
@@ -57,7 +57,10 @@ export interface VerilatorBuildOptions {
   /** `-G` overrides. Numbers: integers. Strings: passed as Verilog strings, unless they already
    *  are a Verilog literal (sized like 8'hff, or quoted). */
   params: Record<string, number | string>;
-  widths: PortWidths;
+  /** the head's port widths, for driver.cpp (-DS_W …); a module's driver has its ports generated instead */
+  widths?: PortWidths;
+  /** C++ files written beside the verilated model before the build (e.g. a module driver's port header): name → text */
+  generated?: Record<string, string>;
   outRoot?: string;
   timeoutMs?: number;
   /** Extra verilator arguments (part of the cache key). */
@@ -69,8 +72,14 @@ export interface VerilatorBuildOptions {
    * 'fst' --trace-fst (one format per build, so each is its own cached variant), false none.
    */
   trace?: 'vcd' | 'fst' | false;
-  /** OPT_FAST/OPT_GLOBAL -O2 instead of Verilator's default -Os (default true). */
-  optimize?: boolean;
+  /**
+   * The C++ compiler's optimization: 'run' (-O2: ~1.5× faster than Verilator's default -Os; a
+   * long simulation), 'build' (-O0: half the build time of -O2; a short one, where the build is
+   * most of the wall time), 'default' (Verilator's -Os). Default 'run'.
+   */
+  optimize?: 'run' | 'build' | 'default';
+  /** Called when a build starts (not for a cached one): a progress line. */
+  onBuild?: (dir: string) => void;
 }
 
 export interface VerilatorBuild {
@@ -122,7 +131,7 @@ const mainSource = (o: VerilatorBuildOptions) => makeSafe(path.resolve(o.main ??
 
 /** The verilator command line minus the output directory, fixed for a given build request. */
 function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs: string[]): string[] {
-  const { sW, idxW, valW } = o.widths;
+  const defines = o.widths ? ['-CFLAGS', `-DS_W=${o.widths.sW} -DIDX_W=${o.widths.idxW} -DVAL_W=${o.widths.valW}`] : [];
   return [
     '--cc', '--exe', '--build', '-j', '2',
     '--top-module', o.top, '--prefix', 'Vdut', '-o', EXE_NAME,
@@ -130,9 +139,9 @@ function verilatorArgs(o: VerilatorBuildOptions, sources: string[], includeDirs:
     // One time unit everywhere (VCDs of model and RTL share #10t stamps); the RTL has no delays.
     ...({ vcd: ['--trace'], fst: ['--trace-fst'], none: [] } as const)[o.trace === false ? 'none' : (o.trace ?? 'vcd')], '--no-timing', '--timescale-override', '1ns/1ns',
     '-Wno-fatal', // lint warnings are printed (build.log) but do not stop a simulation build
-    '-CFLAGS', `-DS_W=${sW} -DIDX_W=${idxW} -DVAL_W=${valW}`,
+    ...defines,
     // OPT_FAST (model, driver) and OPT_GLOBAL (Verilator runtime) default to -Os; -O2 is ~1.5x faster.
-    ...(o.optimize === false ? [] : ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2']),
+    ...{ run: ['-MAKEFLAGS', 'OPT_FAST=-O2', '-MAKEFLAGS', 'OPT_GLOBAL=-O2'], build: ['-MAKEFLAGS', 'OPT_FAST=-O0', '-MAKEFLAGS', 'OPT_SLOW=-O0', '-MAKEFLAGS', 'OPT_GLOBAL=-O0'], default: [] }[o.optimize ?? 'run'],
     ...includeDirs.map((d) => `-I${d}`),
     ...Object.keys(o.params).sort().map((k) => paramArg(k, o.params[k])),
     ...(o.extraArgs ?? []),
@@ -160,6 +169,7 @@ async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: strin
   part('args', JSON.stringify(args.slice(0, -sources.length - 1))); // flags, params, widths; not paths
   part('driver', await readFile(mainSource(o)));
   for (const header of HEADERS) part(`header ${path.basename(header)}`, await readFile(header));
+  for (const [name, text] of Object.entries(o.generated ?? {}).sort()) part(`generated ${name}`, text);
   for (const s of sources) part('source', await readSource(s));
   for (const d of includeDirs) {
     const names = (await readdir(d).catch(() => [] as string[])).filter((n) => INCLUDE_EXT.test(n)).sort();
@@ -168,9 +178,22 @@ async function cacheKey(o: VerilatorBuildOptions, args: string[], sources: strin
   return h.digest('hex');
 }
 
+/**
+ * The environment of a build: with ccache installed, Verilator's makefile (OBJCACHE) compiles
+ * through it, so its runtime (verilated.cpp & co., the same in every build) and unchanged model
+ * files compile once per machine, not once per configuration. Not part of the cache key: the
+ * objects are the same either way.
+ */
+let compilerEnvOf: Promise<NodeJS.ProcessEnv> | null = null;
+const compilerEnv = () =>
+  (compilerEnvOf ??= runCommand('ccache', ['--version'], { timeoutMs: 10_000 }).then(
+    (r) => (r.code === 0 ? { ...process.env, OBJCACHE: 'ccache' } : process.env),
+    () => process.env,
+  ));
+
 export async function buildVerilator(o: VerilatorBuildOptions): Promise<VerilatorBuild> {
   const t0 = performance.now();
-  checkWidths(o.widths);
+  if (o.widths) checkWidths(o.widths);
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(o.top)) throw new InputError(`top module '${o.top}' is not a Verilog identifier`);
   if (o.sources.length === 0) throw new InputError('no RTL sources given');
   const sources = o.sources.map((s) => makeSafe(path.resolve(s)));
@@ -192,7 +215,10 @@ export async function buildVerilator(o: VerilatorBuildOptions): Promise<Verilato
   building.add(tmp);
   try {
     await mkdir(tmp);
-    const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000 }).catch((e) => {
+    // the generated files sit beside Vdut.h, on the C++ include path of the build
+    for (const [name, text] of Object.entries(o.generated ?? {})) await writeFile(path.join(tmp, name), text);
+    o.onBuild?.(dir);
+    const r = await runCommand('verilator', ['--Mdir', tmp, ...args], { timeoutMs: o.timeoutMs ?? 10 * 60_000, env: await compilerEnv() }).catch((e) => {
       throw e instanceof CommandNotFoundError ? new VerilatorNotFoundError() : e;
     });
     const log = `$ verilator --Mdir ${tmp} ${args.join(' ')}\n${r.stdout}\n${r.stderr}`;

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "protocol.h"  // flag bits IN_* and OUT_*, generated from harness/rtl/ports.ts
+
 #if !defined(S_W) || !defined(IDX_W) || !defined(VAL_W)
 #error "compile with -DS_W=<bits> -DIDX_W=<bits> -DVAL_W=<bits>"
 #endif
@@ -25,10 +27,6 @@ static constexpr size_t storageBytes(unsigned w) {
 static_assert(sizeof(Vdut::s_data) == storageBytes(S_W), "S_W does not match the RTL's s_data");
 static_assert(sizeof(Vdut::m_index) == storageBytes(IDX_W), "IDX_W does not match the RTL's m_index");
 static_assert(sizeof(Vdut::m_value) == storageBytes(VAL_W), "VAL_W does not match the RTL's m_value");
-
-// Input flag bits / output flag bits, as in harness/rtl/ports.ts.
-static constexpr uint8_t IN_RST = 1, IN_S_VALID = 2, IN_S_LAST = 4, IN_M_READY = 8;
-static constexpr uint8_t OUT_S_READY = 1, OUT_M_VALID = 2, OUT_M_LAST = 4;
 
 static inline size_t pad4(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
 

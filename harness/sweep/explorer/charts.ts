@@ -4,7 +4,7 @@
 // dataset `points` (one ChartRow per point) and draws each point that has its fields as one
 // mark of the layer named `<id>_points` (`pareto_lut_points`: unique, so specs can be put side by
 // side); the page and its test count those marks.
-import type { PointRow } from '../point.ts';
+import type { PointRow } from '../row.ts';
 
 /** One point as the plots and the page's table see it. */
 export interface ChartRow {
@@ -24,6 +24,12 @@ export interface ChartRow {
   bram: number | null;
   latency: number;
   ii: number;
+  /** MHz: routed (iCE40) or estimated (xc7, no routing); null when not measured */
+  fmax: number | null;
+  fmaxKind: string | null;
+  /** latency and II at fmax, ns */
+  latencyNs: number | null;
+  iiNs: number | null;
   top1VsFloat: number | null;
   maxProbError: number | null;
   valueOrder: number | null;
@@ -57,6 +63,10 @@ export function chartRows(rows: PointRow[]): ChartRow[] {
       bram: r.bram,
       latency: r.latency.total,
       ii: r.ii,
+      fmax: num(r.fmax),
+      fmaxKind: r.fmaxKind ?? null,
+      latencyNs: num(r.latencyNs),
+      iiNs: num(r.iiNs),
       top1VsFloat: num(r.top1VsFloat),
       maxProbError: num(r.maxProbError),
       valueOrder: num(r.valueOrderAgreement),
@@ -112,6 +122,8 @@ const TOOLTIP = [
   { field: 'bram', title: 'BRAM' },
   { field: 'dsp', title: 'DSP' },
   { field: 'latency', title: 'latency' },
+  { field: 'fmax', title: 'MHz' },
+  { field: 'latencyNs', title: 'latency ns' },
   { field: 'maxProbError', title: 'maxProbError', format: '.2e' },
   { field: 'labelAccuracy', title: 'labelAccuracy', format: '.2%' },
   { field: 'valueOrder', title: 'valueOrder', format: '.1%' },
@@ -154,19 +166,21 @@ function scatter(id: string, title: string, x: Axis, y: Axis, series: string[], 
 }
 
 /**
- * Latency against a resource, with the Pareto front: a point is Pareto-optimal when no other
- * point has both less of the resource and less latency (ties: the first by resource, then
- * latency). Sorted by (resource, latency), that is: latency below the minimum of every earlier point.
+ * Latency (in cycles, or in ns at each point's clock) against a resource, with the Pareto front:
+ * a point is Pareto-optimal when no other point has both less of the resource and less latency
+ * (ties: the first by resource, then latency). Sorted by (resource, latency), that is: latency
+ * below the minimum of every earlier point.
  */
 function pareto(id: string, resource: Axis, y: Axis, series: string[]): Spec {
-  const sort = [{ field: resource.field }, { field: 'latency' }, { field: 'index' }];
-  return scatter(id, `Latency vs ${resource.title}`, resource, y, series, {
+  const lat = y.field;
+  const sort = [{ field: resource.field }, { field: lat }, { field: 'index' }];
+  return scatter(id, `Latency${lat === 'latencyNs' ? ' (ns)' : ''} vs ${resource.title}`, resource, y, series, {
     filter: 'datum.ok',
     transform: [
       // Vega's frame cannot end before the current row: the running minimum, then the previous row's.
-      { window: [{ op: 'min', field: 'latency', as: 'latencyMin' }], sort, frame: [null, 0], ignorePeers: true },
+      { window: [{ op: 'min', field: lat, as: 'latencyMin' }], sort, frame: [null, 0], ignorePeers: true },
       { window: [{ op: 'lag', field: 'latencyMin', as: 'latencyBefore' }], sort },
-      { calculate: '!isValid(datum.latencyBefore) || datum.latency < datum.latencyBefore', as: 'pareto' },
+      { calculate: `!isValid(datum.latencyBefore) || datum.${lat} < datum.latencyBefore`, as: 'pareto' },
     ],
     extra: [
       { name: 'front', transform: [{ filter: 'datum.pareto' }], mark: { type: 'line', interpolate: 'step-after', color: '#888', strokeDash: [4, 3] }, encoding: { x: enc(resource), y: enc(y), order: { field: resource.field } } },
@@ -178,7 +192,7 @@ function pareto(id: string, resource: Axis, y: Axis, series: string[]): Spec {
 export interface ChartDef {
   id: string;
   /** the page's section */
-  group: 'pareto' | 'accuracy' | 'exp' | 'classes';
+  group: 'pareto' | 'pareto-ns' | 'accuracy' | 'exp' | 'classes';
   spec: Spec;
 }
 
@@ -197,8 +211,13 @@ export function charts(rows: ChartRow[]): ChartDef[] {
     const v = valuesOf(field);
     return { field, title, format: minStep >= 1 ? 'd' : '~r', ...(v.length ? { values: linearTicks(v, minStep) } : {}) };
   };
-  const LUT = log('lut', 'LUT');
+  // iCE40 points count LUT4, SB_MAC16 and EBR in the same columns
+  const ice40 = rows.length > 0 && rows.every((r) => r.fmaxKind === 'routed');
+  const LUT = log('lut', ice40 ? 'LUT4' : 'LUT');
   const latency = log('latency', 'latency (cycles)');
+  const latencyNs = log('latencyNs', `latency (ns at ${ice40 ? 'the routed clock' : 'the estimated clock'})`);
+  const bramAxis = linear('bram', ice40 ? 'EBR (4 kbit)' : 'BRAM (RAMB36 eq.)', ice40 ? 1 : 0.5);
+  const dspAxis = linear('dsp', ice40 ? 'SB_MAC16' : 'DSP48E1', 1);
   const maxProbError = log('maxProbError', 'maxProbError', '.0e');
   const acc: Axis = labels ? { field: 'labelAccuracy', title: 'label accuracy', format: '.2~%' } : { field: 'top1VsFloat', title: 'top-1 vs float64', format: '.2~%' };
   const expX = linear('addrBits', 'expLut.addrBits', 1);
@@ -213,8 +232,11 @@ export function charts(rows: ChartRow[]): ChartDef[] {
   });
   return [
     { id: 'pareto-lut', group: 'pareto', spec: pareto('pareto-lut', LUT, latency, series) },
-    { id: 'pareto-bram', group: 'pareto', spec: pareto('pareto-bram', linear('bram', 'BRAM (RAMB36 eq.)', 0.5), latency, series) },
-    { id: 'pareto-dsp', group: 'pareto', spec: pareto('pareto-dsp', linear('dsp', 'DSP48E1', 1), latency, series) },
+    { id: 'pareto-bram', group: 'pareto', spec: pareto('pareto-bram', bramAxis, latency, series) },
+    { id: 'pareto-dsp', group: 'pareto', spec: pareto('pareto-dsp', dspAxis, latency, series) },
+    { id: 'pareto-lut-ns', group: 'pareto-ns', spec: pareto('pareto-lut-ns', LUT, latencyNs, series) },
+    { id: 'pareto-bram-ns', group: 'pareto-ns', spec: pareto('pareto-bram-ns', bramAxis, latencyNs, series) },
+    { id: 'pareto-dsp-ns', group: 'pareto-ns', spec: pareto('pareto-dsp-ns', dspAxis, latencyNs, series) },
     { id: 'error-vs-lut', group: 'accuracy', spec: scatter('error-vs-lut', 'Softmax maxProbError vs LUT', LUT, maxProbError, series, { filter: 'datum.ok' }) },
     { id: 'accuracy-vs-lut', group: 'accuracy', spec: scatter('accuracy-vs-lut', `${labels ? 'Label accuracy' : 'Top-1 vs float64'} vs LUT`, LUT, acc, series, { filter: 'datum.ok' }) },
     exp('exp-error', maxProbError, 'Softmax maxProbError vs exp table'),
@@ -229,7 +251,7 @@ export function charts(rows: ChartRow[]): ChartDef[] {
   ];
 }
 
-export const STATIC_CHARTS = ['latency-vs-lut.svg', 'accuracy-vs-lut.svg', 'accuracy-vs-exp.svg', 'resources-vs-classes.svg'];
+export const STATIC_CHARTS = ['latency-vs-lut.svg', 'latency-ns-vs-lut.svg', 'accuracy-vs-lut.svg', 'accuracy-vs-exp.svg', 'resources-vs-classes.svg'];
 
 /** The static SVG files (STATIC_CHARTS): the same specs, side by side. */
 export function staticCharts(rows: ChartRow[]): Record<string, Spec> {
@@ -245,7 +267,8 @@ export function staticCharts(rows: ChartRow[]): Record<string, Spec> {
     config: { legend: { orient: 'top' } },
   });
   return {
-    'latency-vs-lut.svg': side(['pareto-lut', 'pareto-bram', 'pareto-dsp'], 'Latency vs resources (flattened synth_xilinx, xc7); ◇ Pareto-optimal'),
+    'latency-vs-lut.svg': side(['pareto-lut', 'pareto-bram', 'pareto-dsp'], 'Latency vs resources; ◇ Pareto-optimal'),
+    'latency-ns-vs-lut.svg': side(['pareto-lut-ns', 'pareto-bram-ns', 'pareto-dsp-ns'], 'Latency in ns (cycles at each point\'s clock: xc7 estimated, iCE40 routed) vs resources; ◇ Pareto-optimal'),
     'accuracy-vs-exp.svg': side(['exp-error', 'exp-order', 'exp-accuracy'], 'Accuracy vs the exp table (bit-true vs float64)'),
     'accuracy-vs-lut.svg': side(['error-vs-lut', 'accuracy-vs-lut'], 'Accuracy vs cost'),
     'resources-vs-classes.svg': side(['classes-lut', 'classes-ff', 'classes-dsp', 'classes-bram'], 'Resources vs classes'),

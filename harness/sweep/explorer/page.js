@@ -26,6 +26,9 @@ const COLUMNS = [
   ...D.columns.map((name) => ({ key: `param:${name}`, title: name, get: (r) => r.params[name] })),
   { key: 'latency', title: 'latency', get: (r) => r.latency },
   { key: 'ii', title: 'II', get: (r) => r.ii },
+  { key: 'fmax', title: 'MHz', get: (r) => r.fmax, show: (v) => (v === null ? '–' : String(v)) },
+  { key: 'latencyNs', title: 'latency ns', get: (r) => r.latencyNs },
+  { key: 'iiNs', title: 'II ns', get: (r) => r.iiNs },
   { key: 'lut', title: 'LUT', get: (r) => r.lut },
   { key: 'ff', title: 'FF', get: (r) => r.ff },
   { key: 'dsp', title: 'DSP', get: (r) => r.dsp },
@@ -57,6 +60,7 @@ function meets(r, bar) {
   const v = r[bar.metric];
   if (v === null || v === undefined) return false;
   if (METRICS[bar.metric].atLeast ? v < bar.value / 100 : v > bar.value) return false;
+  if (bar.latencyNs !== null && (r.latencyNs === null || r.latencyNs === undefined || r.latencyNs > bar.latencyNs)) return false;
   return bar.latency === null || r.latency <= bar.latency;
 }
 
@@ -72,7 +76,7 @@ function cheapest(rows, bar) {
 
 function readBar() {
   const num = (id) => ($(id).value.trim() === '' ? null : Number($(id).value));
-  return { metric: $('bar-metric').value, value: num('bar-value') ?? 0, latency: num('bar-latency'), cost: $('bar-cost').value };
+  return { metric: $('bar-metric').value, value: num('bar-value') ?? 0, latency: num('bar-latency'), latencyNs: num('bar-latency-ns'), cost: $('bar-cost').value };
 }
 
 const shown = () => D.rows.filter((r) => state.modes.has(r.mode) && Object.entries(state.params).every(([k, v]) => v === '' || String(r.params[k]) === v));
@@ -110,10 +114,10 @@ function renderTable(rows, best) {
 
 function renderAnswer(best, bar) {
   const m = METRICS[bar.metric];
-  const what = `${barText(bar.metric, bar.value)}${bar.latency === null ? '' : `, latency ≤ ${bar.latency}`}`;
+  const what = `${barText(bar.metric, bar.value)}${bar.latency === null ? '' : `, latency ≤ ${bar.latency}`}${bar.latencyNs === null ? '' : `, latency ≤ ${bar.latencyNs} ns`}`;
   $('answer').replaceChildren(
     best
-      ? el('span', { 'data-index': best.index }, el('b', {}, best.label), ` — ${bar.cost.toUpperCase()} ${best[bar.cost]}, latency ${best.latency}, ${bar.metric} ${m.atLeast ? pct(best[bar.metric]) : sci(best[bar.metric])} `, el('a', { href: '#', onclick: (e) => (e.preventDefault(), select(best.index)) }, 'select'))
+      ? el('span', { 'data-index': best.index }, el('b', {}, best.label), ` — ${bar.cost.toUpperCase()} ${best[bar.cost]}, latency ${best.latency}${best.latencyNs === null ? '' : ` = ${best.latencyNs} ns at ${best.fmax} MHz`}, ${bar.metric} ${m.atLeast ? pct(best[bar.metric]) : sci(best[bar.metric])} `, el('a', { href: '#', onclick: (e) => (e.preventDefault(), select(best.index)) }, 'select'))
       : el('span', { 'data-index': '' }, `no point shown meets ${what}`),
   );
 }
@@ -172,7 +176,7 @@ function initBar() {
     $('bar-value').value = METRICS[$('bar-metric').value].atLeast ? '99' : '0.001';
     update();
   });
-  for (const id of ['bar-value', 'bar-latency', 'bar-cost']) $(id).addEventListener('input', update);
+  for (const id of ['bar-value', 'bar-latency', 'bar-latency-ns', 'bar-cost']) $(id).addEventListener('input', update);
 }
 
 async function main() {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { PointRow } from '../point.ts';
+import type { PointRow } from '../row.ts';
 import { chartRows, charts } from './charts.ts';
 
 /** What the page needs of a sweep report (harness/sweep/report.ts SweepReport). */
@@ -33,6 +33,12 @@ const build = (pkg: string, file: string) => readFileSync(join(dirname(require.r
 const scriptSafe = (js: string) => js.replace(/<\/(script)/gi, '<\\/$1');
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** What the points were synthesized for, and what their clock is. */
+function targetsLine(points: PointRow[]): string {
+  const targets = [...new Set(points.map((p) => p.target ?? 'xc7'))];
+  return targets.map((t) => (t === 'xc7' ? 'synth_xilinx (xc7), clock: Yosys sta estimate without routing' : `synth_ice40 + nextpnr-ice40 (${t}), clock: routed`)).join('; ');
+}
+
 export function explorerHtml(report: ExplorerReport, columns: ParamColumn[]): string {
   const base = chartRows(report.points);
   const rows = base.map((c, i) => {
@@ -51,7 +57,7 @@ export function explorerHtml(report: ExplorerReport, columns: ParamColumn[]): st
   const meta = [
     report.description,
     `${report.points.length} points; accuracy on ${report.vectors ?? '?'} vectors ${report.data ? `of ${report.data}` : `generated from seed ${report.seed ?? '?'}`}`,
-    `${report.yosysVersion ?? 'Yosys ?'}, synth_xilinx (xc7), rtl ${report.rtlHash?.slice(0, 12) ?? '?'}`,
+    `${report.yosysVersion ?? 'Yosys ?'}, ${targetsLine(report.points)}, rtl ${report.rtlHash?.slice(0, 12) ?? '?'}`,
   ].filter(Boolean).map((s) => esc(s!));
   const links = ['sweep.json', 'sweep.csv', 'modules.csv', 'sweep.md'].map((f) => `<a href="${f}">${f}</a>`).join(' · ');
   const parts: Record<string, string> = {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { InputError } from '../../../lib/errors.ts';
 import { readJsonFile, writeJson } from '../../../lib/files.ts';
 import { shardOf } from '../cost.ts';
-import { pointKeys, pointLabel } from '../run.ts';
-import type { SweepPoint } from '../spec.ts';
+import { pointKeys, pointLabel } from '../keys.ts';
+import { readSpec, type SweepPoint } from '../spec.ts';
 import { shardCache, slurmDir, type SweepInvocation } from './invocation.ts';
 
 export interface PlannedPoint {
@@ -49,7 +49,7 @@ export const recordPath = (inv: Pick<SweepInvocation, 'outRoot' | 'name'>) => jo
 export function planShards(points: SweepPoint[], inv: SweepInvocation): PlannedPoint[][] {
   const shards = shardOf(points, inv.tasks);
   const plan: PlannedPoint[][] = Array.from({ length: inv.tasks }, () => []);
-  const ctx = { vectors: inv.vectors, seed: inv.seed, rtlHash: inv.rtlHash, keepBramInit: inv.keepBramInit };
+  const ctx = { vectors: inv.vectors, seed: inv.seed, rtlHash: inv.rtlHash, keepBramInit: inv.keepBramInit, synthTarget: readSpec(inv.spec).synthTarget };
   for (const p of points) plan[shards.get(p.index)! - 1]!.push({ index: p.index, key: pointKeys(p.config, ctx).key, label: pointLabel(p.config) });
   return plan;
 }

@@ -4,7 +4,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { InputError } from '../../../lib/errors.ts';
-import { CommandNotFoundError, runCommand, tail } from '../../../lib/proc.ts';
+import { CommandNotFoundError, runCommand, tail, unmarkedEnv } from '../../../lib/proc.ts';
 
 /** Job states of a job that is not over yet (squeue's long names). */
 const ACTIVE = new Set(['PENDING', 'RUNNING', 'CONFIGURING', 'COMPLETING', 'SUSPENDED', 'REQUEUED', 'REQUEUE_HOLD', 'REQUEUE_FED', 'RESIZING', 'SIGNALING', 'STAGE_OUT', 'STOPPED']);
@@ -30,9 +30,15 @@ export function requireTool(tool: string, flag: string): void {
 
 /** `sbatch --parsable ARGS SCRIPT`: the job id. */
 export async function sbatch(script: string, args: string[] = []): Promise<string> {
-  const r = await runCommand('sbatch', ['--parsable', ...args, script], { timeoutMs: TIMEOUT_MS });
+  // The jobs outlive this command: they do not carry its run's mark (cli/bin.mjs).
+  const r = await runCommand('sbatch', ['--parsable', ...args, script], { timeoutMs: TIMEOUT_MS, env: unmarkedEnv() });
   const id = r.stdout.trim().split('\n').pop()?.split(';')[0] ?? '';
-  if (r.code !== 0 || !/^\d+$/.test(id)) throw new Error(`sbatch ${args.join(' ')} ${script}: ${r.code !== 0 ? `exit status ${r.code}` : `no job id in '${r.stdout.trim()}'`}\n${tail(r.stderr || r.stdout, 5)}`);
+  if (r.code !== 0 || !/^\d+$/.test(id)) {
+    // sbatch's own reason on the first line (the one line the CLI prints), the rest with --debug
+    const reason = (r.stderr || r.stdout).split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+    const what = r.code !== 0 ? `exit status ${r.code}` : `no job id in '${r.stdout.trim()}'`;
+    throw new Error(`sbatch ${script}: ${what}${reason ? `: ${reason}` : ''}\n$ sbatch ${args.join(' ')} ${script}\n${tail(r.stderr || r.stdout, 5)}`);
+  }
   return id;
 }
 

@@ -70,7 +70,7 @@ function preamble(inv: SweepInvocation, who: string): string[] {
     'cd "$PROJECT" || fail "cannot cd to $PROJECT: the project must be on a file system this node mounts"',
     'command -v node >/dev/null || fail "node not found on PATH ($PATH): install Node >= 20 on this node"',
     `node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' || fail "node $(node --version) is too old: headsim needs Node >= 20"`,
-    'for dep in tsx @yowasp/yosys @commander-js/extra-typings; do',
+    'for dep in esbuild @yowasp/yosys @commander-js/extra-typings; do',
     '  [ -f "node_modules/$dep/package.json" ] || fail "$PROJECT/node_modules lacks $dep: the project\'s dependencies are not installed (run \'npm ci\' in $PROJECT)"',
     'done',
   ];

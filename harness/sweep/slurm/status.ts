@@ -2,7 +2,7 @@
 // from the shard caches (what finished) and the scheduler (what still runs).
 import { textTable } from '../../../lib/table.ts';
 import { readJsonl } from '../cache.ts';
-import { isFailed, type PointRow } from '../point.ts';
+import { isFailed, type PointRow } from '../row.ts';
 import { latestFor, type PlannedPoint, type SlurmRecord } from './record.ts';
 import { isActive, isRunning, jobStates, type JobState } from './scheduler.ts';
 

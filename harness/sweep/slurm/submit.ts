@@ -37,7 +37,7 @@ export function submitCommand(inv: SweepInvocation, r: SlurmResources, retryFail
   return inProject(inv.project, words);
 }
 
-/** A headsim command line that works from any directory: tsx is found from the project. */
+/** A headsim command line that works from any directory: its TypeScript runtime is found from the project. */
 export const inProject = (project: string, words: string[]) => `cd ${shellWord(project)} && ${shellLine(words)}`;
 
 export const statusCommand = (inv: Pick<SweepInvocation, 'project' | 'spec' | 'outRoot'>, watch = false) => inProject(inv.project, ['npx', 'headsim', 'sweep', 'status', inv.spec, '--out', inv.outRoot, ...(watch ? ['--watch'] : [])]);
