@@ -1,6 +1,8 @@
 // headsim prove (harness/formal/): the stream properties are proved on a small head, a mutant
-// that changes m_value under backpressure fails m_stable with a counterexample VCD, and a
-// proof cut short reports "unknown at depth k" with exit 1, never "proved".
+// that changes m_value under backpressure fails m_stable with a counterexample VCD, the stream
+// selector's ranking is proved and a tie-breaking mutant fails it, and a proof cut short
+// reports "unknown at depth k" with exit 1, never "proved". Small configurations, one proof per
+// engine outcome: the full campaign is `headsim prove --campaign` (docs/verification.md).
 import { describe, expect, it } from 'vitest';
 import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +44,24 @@ describe.skipIf(!hasTools)('headsim prove', () => {
     expect(readFileSync(stable.cex!.vcd, 'utf8')).toMatch(/bad_m_stable/);
     expect(existsSync(stable.cex!.gtkw)).toBe(true);
     expect(r.properties.find((p) => p.name === 'reset_idle')!.verdict.status).toBe('proved');
+  });
+
+  it("proves the stream selector's ranking; a selector that breaks ties the wrong way fails it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headsim-prove-rank-'));
+    const s = buildScenario(parseConfig({ ...SMALL, classes: 4, select: 'stream' }), 1, 1);
+    const good = await prove(s, join(dir, 'good'), { timeout: 60, depth: 20, only: ['rank'] });
+    expect(good.properties.map((p) => [p.name, p.harness, p.verdict.status])).toEqual([['rank', 'stream_rank', 'proved']]);
+    // an entry that ties a kept one now ranks before it (ties to the higher index)
+    const rtl = join(dir, 'rtl');
+    cpSync(RTL_DIR, rtl, { recursive: true });
+    const f = join(rtl, 'stream_selector.v');
+    const text = readFileSync(f, 'utf8');
+    expect(text).toContain('(d_val > top_val[r])');
+    writeFileSync(f, text.replace('(d_val > top_val[r])', '(d_val >= top_val[r])'));
+    const bad = await prove(s, join(dir, 'bad'), { timeout: 60, depth: 20, only: ['rank'], rtlDir: rtl });
+    const rank = bad.properties[0]!;
+    expect(rank.verdict.status).toBe('failed');
+    expect(readFileSync(rank.cex!.vcd, 'utf8')).toMatch(/bad_rank/);
   });
 
   it('a proof that does not close in its time reports unknown at depth k, exit 1', async () => {

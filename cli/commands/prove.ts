@@ -1,11 +1,12 @@
 // `headsim prove [config flags]`: formal checks of the head's stream contract for one
 // configuration (harness/formal/): per property proved (an inductive invariant), failed (a
 // counterexample VCD + .gtkw) or unknown at the depth reached. Exit 0 when every property is
-// proved, 1 otherwise.
+// proved, 1 otherwise. `--campaign`: the same in a fixed list of configurations (campaign.ts).
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { MODES, parseConfig, type Mode } from '../../models/config.ts';
 import { buildScenario } from '../../harness/inputs/scenario.ts';
 import { prove, runDirOf, verdictText } from '../../harness/formal/prove.ts';
+import { CAMPAIGN, runCampaign, type CampaignRow } from '../../harness/formal/campaign.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../../lib/files.ts';
 import { InputError } from '../../lib/errors.ts';
 import { textTable } from '../../lib/table.ts';
@@ -27,8 +28,19 @@ export const proveCommand = (program: Command) =>
     .option('--property <names>', 'comma-separated properties to check (default: all)', text)
     .option('--out <dir>', 'directory for the models and counterexamples', text, 'out')
     .option('--json <file>', 'write the report as JSON', text)
+    .option('--campaign', `every property in the campaign's ${CAMPAIGN.length} configurations (harness/formal/campaign.ts) instead of one; minutes`)
     .action(async (o, cmd) => {
       const { params, modes } = await paramsOf(cmd, o.mode ? [o.mode] : undefined);
+      if (o.campaign) {
+        if (Object.keys(params).length || modes) throw new InputError('--campaign: it runs its own configurations; drop the config flags');
+        checkWritableDir(o.out, '--out');
+        if (o.json) checkWritableFile(o.json, '--json');
+        const rows = await runCampaign(o.out, { timeout: o.timeout, depth: o.depth, seed: o.seed }, (r) => console.log(`prove --campaign: ${r.name}: ${campaignVerdict(r)}, ${r.seconds.toFixed(1)} s`));
+        console.log(textTable(['configuration', 'verdict', 'seconds'], rows.map((r) => [r.name, campaignVerdict(r), r.seconds.toFixed(1)])));
+        if (o.json) writeJson(o.json, { command: 'prove --campaign', seed: o.seed, timeout: o.timeout, depth: o.depth, rows });
+        process.exitCode = rows.every((r) => r.proved === r.total) ? 0 : 1;
+        return;
+      }
       if (modes && modes.length > 1) throw new InputError(`mode: prove takes one mode, got '${modes.join(',')}'`);
       const config = parseConfig({ mode: 'softmax', ...params, ...(modes ? { mode: modes[0] } : {}) });
       checkWritableDir(o.out, '--out');
@@ -53,3 +65,10 @@ export const proveCommand = (program: Command) =>
       if (o.json) writeJson(o.json, { command: 'prove', config, seed: o.seed, ...r });
       process.exitCode = r.proved === r.properties.length ? 0 : 1;
     });
+
+const campaignVerdict = (r: CampaignRow) =>
+  [
+    `${r.proved}/${r.total} proved`,
+    ...(r.failed.length ? [`FAILED ${r.failed.join(', ')}`] : []),
+    ...(r.unknown.length ? [`unknown ${r.unknown.map((u) => `${u.name} (depth ${u.depth})`).join(', ')}`] : []),
+  ].join('; ');

@@ -113,9 +113,9 @@ export async function runYosys(dir: string, script: string, what: string, timeou
 }
 
 /** The model of one configuration in `dir` (created by the caller). */
-export async function buildFormalModel(s: Scenario, dir: string, opts: { cut?: boolean; rtlDir?: string } = {}): Promise<FormalModel> {
+export async function buildFormalModel(s: Scenario, dir: string, opts: { cut?: boolean; rtlDir?: string; mem?: MemFiles } = {}): Promise<FormalModel> {
   const t0 = performance.now();
-  const mem = writeMemFiles(s, join(dir, 'mem'));
+  const mem = opts.mem ?? writeMemFiles(s, join(dir, 'mem'));
   const properties = propertiesOf(HEAD_PROPS);
   const top = join(dir, 'formal_top.v');
   writeFileSync(top, topSource(s.g, { ...rtlParams(s.g, s.config.relu), ...fileParams(mem) }, properties));
@@ -124,18 +124,33 @@ export async function buildFormalModel(s: Scenario, dir: string, opts: { cut?: b
   return { dir, aig: join(dir, 'model.aig'), aim: join(dir, 'model.aim'), il: join(dir, 'model.il'), properties, mem, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The ranking harness of the configuration's selector: its module and property file. */
+export const selectorHarness = (g: { stream: boolean }) => {
+  const module = g.stream ? 'stream_rank' : 'tree_rank';
+  return { module, file: `${PROPS_DIR}${module}.v` };
+};
+
+/**
+ * The logit width of the ranking harness. The selectors (comparator_tree.v, stream_selector.v)
+ * only compare logits (signed >, >=) and copy them, and are parametric in LOGIT_W; so the
+ * ranking they produce depends only on the order of the logits, ties included, and every order
+ * of N logits (ties included) occurs among the values 0 … N−1, which a signed clog2(N)+1-bit
+ * logit holds. A proof at that width covers every logit width (at the config's own width, 16
+ * bits, pdr does not close in minutes).
+ */
+export const rankLogitWidth = (g: { N: number; logitW: number }) => Math.min(g.logitW, Math.max(2, Math.ceil(Math.log2(g.N)) + 1));
+
 /**
  * The ranking harness of the configuration's selector (props/tree_rank.v or stream_rank.v): the
  * selector alone, its inputs driven as the head drives them, the logits free and not cut (the
- * comparisons are what it checks).
+ * comparisons are what it checks), at rankLogitWidth.
  */
 export async function buildSelectorModel(s: Scenario, dir: string, mem: MemFiles, opts: { rtlDir?: string } = {}): Promise<FormalModel> {
   const t0 = performance.now();
   const g = s.g;
-  const module = g.stream ? 'stream_rank' : 'tree_rank';
-  const file = `${PROPS_DIR}${module}.v`;
+  const { module, file } = selectorHarness(g);
   const properties = propertiesOf(file);
-  const params: Record<string, number> = { CLASSES: g.N, ROUNDS: g.R, IDX_W: g.idxW, LOGIT_W: g.logitW, ...(g.stream ? {} : { LEVELS: g.L }) };
+  const params: Record<string, number> = { CLASSES: g.N, ROUNDS: g.R, IDX_W: g.idxW, LOGIT_W: rankLogitWidth(g), ...(g.stream ? {} : { LEVELS: g.L }) };
   const top = join(dir, 'formal_top.v');
   writeFileSync(top, harnessTopSource(module, params, properties));
   const sources = [...rtlSources(opts.rtlDir), file, top];

@@ -6,9 +6,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../inputs/scenario.ts';
-import { buildFormalModel, buildSelectorModel, type FormalModel } from './build.ts';
+import { buildFormalModel, buildSelectorModel, selectorHarness, type FormalModel } from './build.ts';
+import { HEAD_PROPS, propertiesOf } from './top.ts';
+import { writeMemFiles, type MemFiles } from '../rtl/memfiles.ts';
 import { InputError } from '../../lib/errors.ts';
-import type { MemFiles } from '../rtl/memfiles.ts';
 import { checkProperty, type EngineOptions, type PropertyResult } from './engine.ts';
 import { counterexample, type Counterexample } from './cex.ts';
 
@@ -38,16 +39,24 @@ export async function prove(
 ): Promise<ProveReport> {
   const t0 = performance.now();
   mkdirSync(dir, { recursive: true });
-  const model: FormalModel = await buildFormalModel(s, dir, { rtlDir: opts.rtlDir });
-  // the selector's ranking, on its own harness
-  const selectorDir = join(dir, 'selector');
-  mkdirSync(selectorDir, { recursive: true });
-  const selector = await buildSelectorModel(s, selectorDir, model.mem, { rtlDir: opts.rtlDir });
-  const known = [...model.properties, ...selector.properties].map((p) => p.name);
+  // the head's properties on the head; the selector's ranking on its own harness
+  const harnesses = [
+    { name: 'head', properties: propertiesOf(HEAD_PROPS) },
+    { name: selectorHarness(s.g).module, properties: propertiesOf(selectorHarness(s.g).file) },
+  ];
+  const known = harnesses.flatMap((h) => h.properties.map((p) => p.name));
   for (const n of opts.only ?? []) if (!known.includes(n)) throw new InputError(`--property: no property named '${n}' (properties: ${known.join(', ')})`);
+  // with --property, a harness none of whose properties is asked for is not built
+  const wanted = (h: (typeof harnesses)[number]) => !opts.only || h.properties.some((p) => opts.only!.includes(p.name));
+  const mem = writeMemFiles(s, join(dir, 'mem'));
   const results: ProveReport['properties'] = [];
-  await checkModel(model, 'head', opts, results, onResult);
-  if (!(opts.stopAtFailure && results.some((r) => r.verdict.status === 'failed'))) await checkModel(selector, s.g.stream ? 'stream_rank' : 'tree_rank', opts, results, onResult);
+  let buildSeconds = 0;
+  for (const h of harnesses.filter(wanted)) {
+    if (opts.stopAtFailure && results.some((r) => r.verdict.status === 'failed')) break;
+    const model: FormalModel = h.name === 'head' ? await buildFormalModel(s, dir, { rtlDir: opts.rtlDir, mem }) : await buildSelectorModel(s, subdir(dir, 'selector'), mem, { rtlDir: opts.rtlDir });
+    buildSeconds += model.seconds;
+    await checkModel(model, h.name, opts, results, onResult);
+  }
   const count = (st: string) => results.filter((r) => r.verdict.status === st).length;
   return {
     dir,
@@ -55,11 +64,16 @@ export async function prove(
     proved: count('proved'),
     failed: count('failed'),
     unknown: count('unknown'),
-    buildSeconds: model.seconds + selector.seconds,
-    mem: model.mem,
+    buildSeconds,
+    mem,
     seconds: (performance.now() - t0) / 1000,
   };
 }
+
+const subdir = (dir: string, name: string) => {
+  mkdirSync(join(dir, name), { recursive: true });
+  return join(dir, name);
+};
 
 /** The properties of one model (those asked for, and the lemmas they rest on), lemmas first. */
 async function checkModel(

@@ -207,9 +207,11 @@ module head_props #(
   // the last, and never again.
   wire p_tag_order = rst || !(m_valid && f_tag_state == 2'd0 && f_out_count == f_tag);
   (* lemmas = "last_entry,tag_entries,tag_state" *) wire p_tag_once = rst || !(tag_out && out_done) || f_tag_entries == LAST_ENTRY;
-  // Inside the head: every accepted beat is framed as the port frames it, and every accepted
-  // vector sits in exactly one stage (no loss, no duplication; at most 7 or 8 vectors inside).
-  (* lemma *) wire p_beat_frame = rst || beat == f_beat;
+  // Inside the head: every accepted beat is framed as the port frames it (passes after the first
+  // replay the vector from the input stage's buffer, the port closed, between two vectors), and
+  // every accepted vector sits in exactly one stage (no loss, no duplication; at most 7 or 8
+  // vectors inside).
+  (* lemma *) wire p_beat_frame = rst || (pass == 0 ? beat == f_beat : f_beat == 0);
   (* lemma *) wire p_occupancy = rst || occ == f_inflight;
   // While a vector goes out, the held bank keeps it until its last entry moves into m_*.
   (* lemma *) wire p_held_while_out = rst || !(m_valid && !m_last) || z_hold_full;
