@@ -13,7 +13,13 @@ export function proofRow(p: MutantProof): string[] {
       ? `FAILS ${props.failed.property} at depth ${props.failed.depth} (${props.failed.vcd})`
       : `${props.proved}/${props.checked} proved${props.unknown ? `, ${props.unknown} unknown` : ''}: not a stream-contract fault`;
   const f = props?.failed;
-  const replay = !f ? '-' : !f.replay ? `- (${f.harness} harness: not a trace of the ports)` : f.replay.mismatch ? `caught at cycle ${f.replay.mismatch.cycle}` : 'not caught';
+  const replay = !f
+    ? '-'
+    : f.replay
+      ? f.replay.mismatch ? `caught at cycle ${f.replay.mismatch.cycle}` : 'not caught'
+      : f.twin
+        ? f.twin.mismatch ? `caught at cycle ${f.twin.mismatch.cycle} (${f.twin.stage} twin)` : `not caught (${f.twin.stage} twin)`
+        : '-';
   const eq = p.equivalence
     ? p.equivalence.map((e) => (e.verdict.status === 'different' ? `different at depth ${e.verdict.depth} (${e.verdict.vcd})` : e.verdict.status === 'unknown' ? `unknown (${e.verdict.reason})` : `equivalent`)).join('; ')
     : '-';

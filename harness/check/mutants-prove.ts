@@ -1,7 +1,8 @@
 // Mutants meet the prover (`headsim mutants --prove`): each mutant's RTL copy is checked against
 // the stream properties (harness/formal/) in a small configuration of its own kind, up to the
 // first property that fails; that property's counterexample (VCD + .gtkw) is replayed through
-// lockstep (model against the mutant). A mutant that lockstep misses gets a sequential-
+// lockstep (model against the mutant): the head's, or for a ranking counterexample the
+// selector's twin (selector-trace-replay.ts). A mutant that lockstep misses gets a sequential-
 // equivalence check against the original: proved equivalent, or the distinguishing trace.
 import { join } from 'node:path';
 import { parseConfig, type ConfigInput } from '../../models/config.ts';
@@ -12,6 +13,8 @@ import { readStimulus } from '../formal/witness.ts';
 import { replayThroughLockstep, type ReplayResult } from '../formal/replay.ts';
 import { RTL_DIR } from '../rtl/build.ts';
 import { mutantCopy, type Mutant } from './mutants.ts';
+import { replaySelectorTrace } from './selector-trace-replay.ts';
+import type { TwinResult } from '../twins/lockstep.ts';
 
 export interface MutantProof {
   name: string;
@@ -20,7 +23,7 @@ export interface MutantProof {
   /** null: a memory-image mutant (the proofs cut the ROM reads, so no property can see it) */
   properties: {
     /** the first property that failed, its trace, and that trace through lockstep */
-    failed: { property: string; harness: string; depth: number; vcd: string; gtkw: string; replay: ReplayResult | null } | null;
+    failed: { property: string; harness: string; depth: number; vcd: string; gtkw: string; replay: ReplayResult | null; twin: TwinResult | null } | null;
     proved: number;
     unknown: number;
     checked: number;
@@ -54,9 +57,11 @@ export async function proveMutant(m: Mutant, outRoot: string, opts: { timeout: n
     const bad = r.properties.find((p) => p.verdict.status === 'failed');
     let failed: NonNullable<MutantProof['properties']>['failed'] = null;
     if (bad && bad.cex && bad.verdict.status === 'failed') {
-      // a trace of the head's ports replays through lockstep; a selector harness's trace drives the selector alone
+      // a trace of the head's ports replays through the head's lockstep; a ranking harness's
+      // trace drives the selector alone, so through the selector's twin lockstep
       const replay = bad.harness === 'head' ? await replayThroughLockstep(s, readStimulus(bad.verdict.witness, join(bad.modelDir, 'model.aim')), r.mem, { rtlDir, outRoot: dir }) : null;
-      failed = { property: bad.name, harness: bad.harness, depth: bad.verdict.depth, vcd: bad.cex.vcd, gtkw: bad.cex.gtkw, replay };
+      const twin = bad.harness === 'head' ? null : await replaySelectorTrace(bad.cex.vcd, s.g.stream ? 'stream_selector' : 'comparator_tree', config, { rtlDir, outRoot: join(dir, 'twin'), dir: join(dir, 'twin') });
+      failed = { property: bad.name, harness: bad.harness, depth: bad.verdict.depth, vcd: bad.cex.vcd, gtkw: bad.cex.gtkw, replay, twin };
     }
     properties = { failed, proved: r.proved, unknown: r.unknown, checked: r.properties.length, seconds: r.seconds };
   }

@@ -150,9 +150,14 @@ export async function buildSelectorModel(s: Scenario, dir: string, mem: MemFiles
   const g = s.g;
   const { module, file } = selectorHarness(g);
   const properties = propertiesOf(file);
-  const params: Record<string, number> = { CLASSES: g.N, ROUNDS: g.R, IDX_W: g.idxW, LOGIT_W: rankLogitWidth(g), ...(g.stream ? {} : { LEVELS: g.L }) };
+  const w = rankLogitWidth(g);
+  const params: Record<string, number> = { CLASSES: g.N, ROUNDS: g.R, IDX_W: g.idxW, LOGIT_W: w, ...(g.stream ? {} : { LEVELS: g.L }) };
+  // the harness's free inputs (its ports besides clk and rst)
+  const inputs = g.stream
+    ? [{ name: 'drain', width: 1 }, { name: 'hold', width: 1 }, { name: 'd_val', width: w }]
+    : [{ name: 'load', width: 1 }, { name: 'done', width: 1 }, { name: 'z_next', width: g.N * w }];
   const top = join(dir, 'formal_top.v');
-  writeFileSync(top, harnessTopSource(module, params, properties));
+  writeFileSync(top, harnessTopSource(module, params, properties, inputs));
   const sources = [...rtlSources(opts.rtlDir), file, top];
   await runYosys(dir, buildScript(sources, properties, [], { cut: false }), 'model');
   return { dir, aig: join(dir, 'model.aig'), aim: join(dir, 'model.aim'), il: join(dir, 'model.il'), properties, mem, seconds: (performance.now() - t0) / 1000 };
