@@ -1,6 +1,7 @@
 // headsim prove (harness/formal/): the stream properties are proved on a small head, a mutant
 // that changes m_value under backpressure fails m_stable with a counterexample VCD, the stream
-// selector's ranking is proved and a tie-breaking mutant fails it, and a proof cut short
+// selector's ranking is proved and a tie-breaking mutant fails it (its trace caught by the
+// selector's twin lockstep), and a proof cut short
 // reports "unknown at depth k" with exit 1, never "proved". Small configurations, one proof per
 // engine outcome: the full campaign is `headsim prove --campaign` (docs/verification.md).
 import { describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { buildScenario } from '../harness/inputs/scenario.ts';
 import { prove } from '../harness/formal/prove.ts';
 import { RTL_DIR } from '../harness/rtl/build.ts';
 import { run } from '../cli/main.ts';
+import { replaySelectorTrace } from '../harness/check/selector-trace-replay.ts';
 
 const hasTools = spawnSync('yosys', ['-V']).status === 0 && spawnSync('yosys-abc', ['-c', 'quit']).status === 0;
 const SMALL = { classes: 3, inputs: 2, kPar: 1, topK: 2, mode: 'argmax' as const };
@@ -62,6 +64,9 @@ describe.skipIf(!hasTools)('headsim prove', () => {
     const rank = bad.properties[0]!;
     expect(rank.verdict.status).toBe('failed');
     expect(readFileSync(rank.cex!.vcd, 'utf8')).toMatch(/bad_rank/);
+    // the trace drives the selector: through its twin lockstep, the model tells it from the mutant
+    const twin = await replaySelectorTrace(rank.cex!.vcd, 'stream_selector', { ...SMALL, classes: 4, select: 'stream' }, { rtlDir: rtl, outRoot: join(dir, 'twin'), dir: join(dir, 'twin') });
+    expect(twin.mismatch?.port).toBe('rank_idx_bus');
   });
 
   it('a proof that does not close in its time reports unknown at depth k, exit 1', async () => {
