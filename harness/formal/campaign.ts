@@ -35,6 +35,8 @@ export interface CampaignRow {
   unknown: { name: string; depth: number }[];
   total: number;
   seconds: number;
+  /** every property's verdict and wall time */
+  properties: { name: string; status: PropertyResult['verdict']['status']; seconds: number }[];
 }
 
 export function campaignRow(name: string, config: ConfigInput, r: ProveReport): CampaignRow {
@@ -48,6 +50,7 @@ export function campaignRow(name: string, config: ConfigInput, r: ProveReport): 
     unknown: named('unknown').map((p) => ({ name: p.name, depth: p.verdict.status === 'unknown' ? p.verdict.depth : 0 })),
     total: r.properties.length,
     seconds: r.seconds,
+    properties: r.properties.map((p) => ({ name: p.name, status: p.verdict.status, seconds: Math.round(p.seconds * 10) / 10 })),
   };
 }
 
