@@ -20,7 +20,7 @@ const oneMode = (v: string): Mode => {
 };
 
 export const proveCommand = (program: Command) =>
-  withParams(program.command('prove').description("formal proof of the head's stream contract for one configuration (Yosys + ABC)"))
+  withParams(program.command('prove').description("formal proof of the head's stream contract and its selector's ranking for one configuration (Yosys + ABC)"))
     .option('--mode <mode>', `one of ${MODES.join(', ')} (default: softmax)`, oneMode)
     .option('--seed <n>', 'seed of the generated weights (the ROM images loaded)', int(0), 1)
     .option('--timeout <seconds>', 'per property: the unbounded proof (pdr), then as long for the bounded check', int(1, 86_400), 120)
@@ -33,6 +33,7 @@ export const proveCommand = (program: Command) =>
       const { params, modes } = await paramsOf(cmd, o.mode ? [o.mode] : undefined);
       if (o.campaign) {
         if (Object.keys(params).length || modes) throw new InputError('--campaign: it runs its own configurations; drop the config flags');
+        if (o.property) throw new InputError('--campaign: it checks every property; drop --property');
         checkWritableDir(o.out, '--out');
         if (o.json) checkWritableFile(o.json, '--json');
         const rows = await runCampaign(o.out, { timeout: o.timeout, depth: o.depth, seed: o.seed }, (r) => console.log(`prove --campaign: ${r.name}: ${campaignVerdict(r)}, ${r.seconds.toFixed(1)} s`));
