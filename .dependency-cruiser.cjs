@@ -4,7 +4,7 @@
 // `npm run deps` checks it (test/unit/layout.test.ts runs it in the suite).
 const LAYERS = [
   'lib', 'sim', 'models', 'waves',
-  'harness/inputs', 'harness/rtl', 'harness/run', 'harness/twins', 'harness/check', 'harness/mutants', 'harness/synth', 'harness/sweep',
+  'harness/inputs', 'harness/rtl', 'harness/run', 'harness/formal', 'harness/twins', 'harness/check', 'harness/mutants', 'harness/synth', 'harness/sweep',
   'bench', 'cli',
 ];
 const re = (dirs) => `^(${dirs.map((d) => d.replace('/', '\\/')).join('|')})/`;

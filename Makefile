@@ -5,7 +5,7 @@
 SHELL := /bin/bash
 # cosim: Verilator, and ccache so that its runtime compiles once per machine, not per build
 APT_COSIM := verilator ccache
-APT_PACKAGES := $(APT_COSIM) iverilog gtkwave xvfb imagemagick x11-utils slurm-wlm munge chromium time
+APT_PACKAGES := $(APT_COSIM) iverilog gtkwave xvfb imagemagick x11-utils slurm-wlm munge chromium time yosys
 VENV := .venv
 
 .PHONY: deps apt apt-cosim node node-runtime venv cosim cosim-deps test sim sweep bench clean

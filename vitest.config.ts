@@ -15,8 +15,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      // A test still at the top of test/ (formal.test.ts, its move pending) runs with the tools.
-      { test: { ...shared, name: 'tools', include: ['test/tools/**/*.test.ts', 'test/*.test.ts'] } },
+      { test: { ...shared, name: 'tools', include: ['test/tools/**/*.test.ts'] } },
       { test: { ...shared, name: 'system', include: ['test/system/**/*.test.ts'] } },
     ],
   },

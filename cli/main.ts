@@ -9,6 +9,7 @@ import { benchCommand } from './commands/bench.ts';
 import { cosimCommand } from './commands/cosim.ts';
 import { exportCommand } from './commands/export.ts';
 import { mutantsCommand } from './commands/mutants.ts';
+import { proveCommand } from './commands/prove.ts';
 import { simCommand } from './commands/sim.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { synthCommand } from './commands/synth.ts';
@@ -30,7 +31,19 @@ function program(): Command {
     const json = (action.opts() as { json?: unknown }).json;
     if (typeof json === 'string') claimReport(json, '--json');
   });
-  for (const add of [simCommand, cosimCommand, wavesCommand, synthCommand, sweepCommand, exportCommand, benchCommand, mutantsCommand, twinsCommand]) add(p);
+  for (const add of [
+    simCommand,
+    cosimCommand,
+    wavesCommand,
+    synthCommand,
+    sweepCommand,
+    exportCommand,
+    benchCommand,
+    mutantsCommand,
+    twinsCommand,
+    proveCommand,
+  ])
+    add(p);
   return p;
 }
 

@@ -11,6 +11,7 @@ import { buildScenario } from '../inputs/scenario.ts';
 import { DEFAULT_TRAFFIC, type TrafficOptions } from '../run/traffic.ts';
 import { startHeadVerilator } from '../rtl/verilator/head.ts';
 import { startHeadCocotb } from '../rtl/cocotb/head.ts';
+import type { CorrespondenceHint } from '../formal/equiv.ts';
 
 export interface Mutant {
   name: string;
@@ -19,6 +20,14 @@ export interface Mutant {
   /** rtl file and the exact text to replace, or a memory image line to corrupt */
   edit: { file: string; find: string; replace: string } | { mem: 'exp' | 'exp_hi' | 'exp_lo'; line: number };
   config: ConfigInput;
+  /** the configuration the prover checks it in (`mutants --prove`; default: formalConfig's shrink of config) */
+  formal?: ConfigInput;
+  /**
+   * An equivalent mutant: no input sequence tells it from the original, so lockstep cannot
+   * catch it; `mutants --prove` proves the equivalence (harness/formal/equiv.ts) in these
+   * configurations, with these hints.
+   */
+  equivalent?: { configs: ConfigInput[]; hints: CorrespondenceHint[] };
 }
 
 /** Small configurations keep each mutant's build and run to seconds. */
@@ -28,6 +37,17 @@ const REPLAY: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8 };
 const LANES: ConfigInput = { classes: 10, cPar: 5, expPar: 3, inputs: 48, kPar: 8, mode: 'softmax' };
 /** select = stream, three groups of four with two live rows in the last (cPar not dividing N) */
 const STREAM: ConfigInput = { classes: 10, cPar: 4, inputs: 48, kPar: 8, select: 'stream' };
+/** Narrow formats: the equivalence miter carries both datapaths whole (no cut), so it closes only where they are small. */
+const NARROW: ConfigInput = {
+  inFmt: { width: 4, frac: 2 },
+  wFmt: { width: 4, frac: 2 },
+  biasFmt: { width: 4, frac: 2 },
+  logitFmt: { width: 6, frac: 2 },
+  expLut: { addrBits: 4, outBits: 6, range: 4 },
+  expSplit: { loBits: 'auto', hiWidth: 6, loWidth: 4 },
+  probFmt: { width: 6, frac: 5 },
+};
+const EMIT_ALL_LANES: ConfigInput = { ...NARROW, inputs: 3, kPar: 1, mode: 'softmax', emit: 'all' };
 
 export const MUTANTS: Mutant[] = [
   {
@@ -209,6 +229,42 @@ export const MUTANTS: Mutant[] = [
       replace: 'wire [ROWS_W-1:0] rows = CPAR_32[ROWS_W-1:0];',
     },
   },
+  // The AXI-Stream master's rules (the prover's m_stable and last_entry fail on these)
+  {
+    name: 'm-value-moves-under-backpressure',
+    kind: 'handshake',
+    config: { ...SMALL, mode: 'argmax' },
+    edit: {
+      file: 'output_stage.v',
+      find: "end else if (m_ready) m_valid <= 1'b0;",
+      replace: "end else begin if (m_ready) m_valid <= 1'b0; m_value <= value; end",
+    },
+  },
+  {
+    name: 'm-last-dropped',
+    kind: 'handshake',
+    config: { ...SMALL, mode: 'argmax' },
+    edit: { file: 'output_stage.v', find: 'm_last <= em_last;', replace: "m_last <= 1'b0;" },
+  },
+  // Equivalent: rd_lane also loads on an advance without a fetch, but that advance clears
+  // rd_valid, and rd_lane is read only while rd_valid (found by fault injection outside this
+  // list: it survives every lockstep configuration; docs/verification.md).
+  {
+    name: 'rd-lane-on-every-advance',
+    kind: 'pipeline',
+    config: { classes: 10, cPar: 5, expPar: 2, inputs: 48, kPar: 8, mode: 'softmax', emit: 'all' },
+    edit: { file: 'output_stage.v', find: 'if (adv && fetch) rd_lane <= em_lane;', replace: 'if (adv || fetch) rd_lane <= em_lane;' },
+    equivalent: {
+      configs: [
+        { ...EMIT_ALL_LANES, classes: 4, expPar: 2 },
+        { ...EMIT_ALL_LANES, classes: 4, expPar: 3 },
+        { ...EMIT_ALL_LANES, classes: 5, expPar: 5 },
+        { ...EMIT_ALL_LANES, classes: 4, expPar: 2, select: 'stream' },
+        { ...EMIT_ALL_LANES, classes: 4, expPar: 3, select: 'stream' },
+      ],
+      hints: [{ when: 'output_stage.rd_valid', equal: 'output_stage.rd_lane' }],
+    },
+  },
   {
     name: 'hold-load-over-a-busy-bank',
     kind: 'handshake',
@@ -233,19 +289,26 @@ const TRAFFIC: TrafficOptions = { ...DEFAULT_TRAFFIC, seed: 9 };
 
 export type MutantBackend = 'verilator' | 'cocotb';
 
-export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backendName: MutantBackend = 'verilator'): Promise<MutantResult> {
-  const dir = join(outRoot, m.name);
+/** A copy of rtl/ in dir/rtl with the mutant's RTL edit applied (a memory mutant: unchanged); returns its path. */
+export function mutantCopy(m: Mutant, dir: string): string {
   const rtlDir = join(dir, 'rtl');
   mkdirSync(dir, { recursive: true });
   cpSync(RTL_DIR, rtlDir, { recursive: true });
-  const s = buildScenario(parseConfig(m.config), vectors, 5);
-  const mem = writeMemFiles(s, join(dir, 'mem'));
   if ('file' in m.edit) {
     const path = join(rtlDir, m.edit.file);
     const text = readFileSync(path, 'utf8');
     if (!text.includes(m.edit.find)) throw new Error(`mutant ${m.name}: '${m.edit.find}' not found in rtl/${m.edit.file} (update the mutant list)`);
     writeFileSync(path, text.replace(m.edit.find, m.edit.replace));
-  } else {
+  }
+  return rtlDir;
+}
+
+export async function runMutant(m: Mutant, outRoot: string, vectors = 60, backendName: MutantBackend = 'verilator'): Promise<MutantResult> {
+  const dir = join(outRoot, m.name);
+  const rtlDir = mutantCopy(m, dir);
+  const s = buildScenario(parseConfig(m.config), vectors, 5);
+  const mem = writeMemFiles(s, join(dir, 'mem'));
+  if ('mem' in m.edit) {
     const file = mem[m.edit.mem];
     const lines = readFileSync(file, 'utf8').split('\n');
     const v = parseInt(lines[m.edit.line]!, 16) ^ 1; // one bit of one entry

@@ -70,7 +70,7 @@ export async function runLockstep(
     await run;
     timers.model.feed(model[i]!, m);
     timers.rtl.feed(rtl[i]!, m);
-    mismatch = compare(model[i]!, rtl[i]!, m, first, s, flight);
+    mismatch = comparePorts(model[i]!, rtl[i]!, m, first, s, flight);
     compared += mismatch ? mismatch.cycle - first + 1 : m;
   };
 
@@ -112,7 +112,14 @@ export async function runLockstep(
 }
 
 /** First cycle whose outputs differ, with what was in flight; updates the flight counters. */
-function compare(m: PortBatch, r: PortBatch, n: number, first: number, s: Scenario, flight: { beats: number; entries: number }): PortMismatch | null {
+export function comparePorts(
+  m: PortBatch,
+  r: PortBatch,
+  n: number,
+  first: number,
+  s: Scenario,
+  flight: { beats: number; entries: number },
+): PortMismatch | null {
   for (let i = 0; i < n; i++) {
     const mo = m.outFlags[i]!;
     if (mo !== r.outFlags[i] || m.mIndex[i] !== r.mIndex[i] || m.mValue[i] !== r.mValue[i]) {
