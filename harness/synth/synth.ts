@@ -112,11 +112,11 @@ const readAndSet = (inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'de
   ...(Object.keys(inputs.params).length ? [chparamLine(inputs.params, inputs.top ?? TOP)] : []),
 ];
 const measure = ['tee -o stat.txt stat', DEPTH_CUT, 'tee -o ltp.txt ltp -noff'];
-/** stat, the timing estimate on a copy of the netlist (harness/synth/estimate.ts), then the logic depth as before. */
-const measureFlat = [
+/** stat, the timing estimate of `top` on a copy of the netlist (harness/synth/estimate.ts), then the logic depth as before. */
+const measureFlat = (top: string) => [
   'tee -o stat.txt stat',
   'design -save synthesized',
-  ...estimateScript('xc7'),
+  ...estimateScript('xc7', 'HX', top),
   'design -load synthesized',
   DEPTH_CUT,
   'tee -o ltp.txt ltp -noff',
@@ -124,7 +124,7 @@ const measureFlat = [
 
 /** The flattened synthesis of the whole head. */
 export function yosysScript(inputs: Pick<SynthInputs, 'sources' | 'params' | 'top' | 'defer'>, keepBramInit = false): string {
-  return [...readAndSet(inputs), ...synthSteps(moduleSynth(inputs.top ?? TOP), keepBramInit), ...measureFlat, ''].join('\n');
+  return [...readAndSet(inputs), ...synthSteps(moduleSynth(inputs.top ?? TOP), keepBramInit), ...measureFlat(inputs.top ?? TOP), ''].join('\n');
 }
 
 /**
