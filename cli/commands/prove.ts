@@ -1,12 +1,13 @@
 // `headsim prove [config flags]`: formal checks of the head's stream contract for one
 // configuration (harness/formal/): per property proved (an inductive invariant), failed (a
 // counterexample VCD + .gtkw) or unknown at the depth reached. Exit 0 when every property is
-// proved, 1 otherwise. `--campaign`: the same in a fixed list of configurations (campaign.ts).
+// proved, 1 otherwise. `--campaign`: the same in a fixed list of configurations (campaign.ts),
+// `--only`/`--ci` a part of it, `--jobs` configurations at once.
 import { InvalidArgumentError, type Command } from '@commander-js/extra-typings';
 import { MODES, parseConfig, type Mode } from '../../models/config.ts';
 import { buildScenario } from '../../harness/inputs/scenario.ts';
 import { prove, runDirOf, verdictText } from '../../harness/formal/prove.ts';
-import { CAMPAIGN, runCampaign, type CampaignRow } from '../../harness/formal/campaign.ts';
+import { CAMPAIGN, campaignEntries, runCampaign, type CampaignRow } from '../../harness/formal/campaign.ts';
 import { checkWritableDir, checkWritableFile, writeJson } from '../../lib/files.ts';
 import { InputError } from '../../lib/errors.ts';
 import { textTable } from '../../lib/table.ts';
@@ -29,14 +30,18 @@ export const proveCommand = (program: Command) =>
     .option('--out <dir>', 'directory for the models and counterexamples', text, 'out')
     .option('--json <file>', 'write the report as JSON', text)
     .option('--campaign', `every property in the campaign's ${CAMPAIGN.length} configurations (harness/formal/campaign.ts) instead of one; minutes`)
+    .option('--only <names>', 'with --campaign: only these configurations (comma-separated names)', text)
+    .option('--ci', `with --campaign: only the ${CAMPAIGN.filter((e) => e.ci).length} that CI proves (npm run prove:ci)`)
+    .option('--jobs <n>', 'with --campaign: configurations proved at once (one core each)', int(1, 64), 1)
     .action(async (o, cmd) => {
       const { params, modes } = await paramsOf(cmd, o.mode ? [o.mode] : undefined);
       if (o.campaign) {
         if (Object.keys(params).length || modes) throw new InputError('--campaign: it runs its own configurations; drop the config flags');
         if (o.property) throw new InputError('--campaign: it checks every property; drop --property');
+        const entries = campaignEntries({ only: o.only, ci: o.ci });
         checkWritableDir(o.out, '--out');
         if (o.json) checkWritableFile(o.json, '--json');
-        const rows = await runCampaign(o.out, { timeout: o.timeout, depth: o.depth, seed: o.seed }, (r) =>
+        const rows = await runCampaign(o.out, entries, { timeout: o.timeout, depth: o.depth, seed: o.seed, jobs: o.jobs }, (r) =>
           console.log(`prove --campaign: ${r.name}: ${campaignVerdict(r)}, ${r.seconds.toFixed(1)} s`),
         );
         console.log(
@@ -45,10 +50,12 @@ export const proveCommand = (program: Command) =>
             rows.map((r) => [r.name, campaignVerdict(r), r.seconds.toFixed(1)]),
           ),
         );
-        if (o.json) writeJson(o.json, { command: 'prove --campaign', seed: o.seed, timeout: o.timeout, depth: o.depth, rows });
+        if (o.json) writeJson(o.json, { command: 'prove --campaign', seed: o.seed, timeout: o.timeout, depth: o.depth, jobs: o.jobs, rows });
         process.exitCode = rows.every((r) => r.proved === r.total) ? 0 : 1;
         return;
       }
+      if (o.only !== undefined || o.ci || o.jobs !== 1)
+        throw new InputError('--only, --ci, --jobs: they choose and run campaign configurations; add --campaign');
       if (modes && modes.length > 1) throw new InputError(`mode: prove takes one mode, got '${modes.join(',')}'`);
       const config = parseConfig({ mode: 'softmax', ...params, ...(modes ? { mode: modes[0] } : {}) });
       checkWritableDir(o.out, '--out');

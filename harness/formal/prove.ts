@@ -4,7 +4,7 @@
 // unknown at the depth the bounded check reached; the run passes only when every property is
 // proved.
 import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Scenario } from '../inputs/scenario.ts';
 import { buildFormalModel, buildSelectorModel, selectorHarness, type FormalModel } from './build.ts';
 import { HEAD_PROPS, propertiesOf } from './top.ts';
@@ -33,11 +33,13 @@ export function outputIndex(aim: string): Map<string, number> {
 
 export async function prove(
   s: Scenario,
-  dir: string,
+  runDir: string,
   opts: EngineOptions & { only?: string[]; rtlDir?: string; /** stop at the first failed property (mutants) */ stopAtFailure?: boolean },
   onResult?: (r: PropertyResult) => void,
 ): Promise<ProveReport> {
   const t0 = performance.now();
+  // absolute: the tools run inside it and read the files it names
+  const dir = resolve(runDir);
   mkdirSync(dir, { recursive: true });
   // the head's properties on the head; the selector's ranking on its own harness
   const harnesses = [

@@ -18,6 +18,8 @@ describe('headsim CLI: bad input is one line and exit 2', () => {
     [['sim', '--vectors', 'x'], /--vectors: expected an integer/],
     [['sim', '--expLut', '1,4,1048576'], /expLut: the first table entry/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['prove', '--campaign', '--only', 'softmax,nope'], /^headsim prove: --only: no campaign configuration named 'nope'/],
+    [['prove', '--ci'], /^headsim prove: --only, --ci, --jobs: .*add --campaign/],
   ])('%j', (args, msg) => {
     const r = headsim(args as string[]);
     expect(r.code).toBe(2);
