@@ -13,6 +13,10 @@ const shared = { testTimeout: 120_000, hookTimeout: 300_000, pool: 'forks' as co
 
 export default defineConfig({
   test: {
+    // Two test files at once, whatever the core count (vitest's default is one fewer than the
+    // cores: one on this 2-core machine). Most files wait on a child (Verilator's compile, Yosys,
+    // Slurm, a browser) more than they compute, and every run has its own directories.
+    maxWorkers: 2,
     projects: [
       { test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { test: { ...shared, name: 'tools', include: ['test/tools/**/*.test.ts'] } },
