@@ -5,7 +5,7 @@ import { version as nextpnrVersion } from '@yowasp/nextpnr-ice40';
 import { tail } from '../../lib/proc.ts';
 import { startTsWorker } from './ts-worker.ts';
 import { SynthError } from './yosys.ts';
-import type { NextpnrJob, NextpnrMessage } from './nextpnr-worker.ts';
+import type { YowaspJob, YowaspMessage } from './yowasp-worker.ts';
 
 export { nextpnrVersion };
 
@@ -29,10 +29,10 @@ export interface NextpnrResult {
 const MAX_LOG = 2_000_000;
 
 export function runNextpnrIsolated(args: string[], files: Record<string, string>, opts: { timeoutMs: number; outputs: string[] }): Promise<NextpnrResult> {
-  const job: NextpnrJob = { args, files, outputs: opts.outputs };
+  const job: YowaspJob = { tool: 'nextpnr-ice40', args, files, outputs: opts.outputs };
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const worker = startTsWorker(new URL('./nextpnr-worker.ts', import.meta.url), { workerData: job, stdout: true, stderr: true });
+    const worker = startTsWorker(new URL('./yowasp-worker.ts', import.meta.url), { workerData: job, stdout: true, stderr: true });
     let log = '';
     let settled = false;
     const append = (text: string) => {
@@ -53,7 +53,7 @@ export function runNextpnrIsolated(args: string[], files: Record<string, string>
     );
     worker.stdout.on('data', (b: Buffer) => append(b.toString()));
     worker.stderr.on('data', (b: Buffer) => append(b.toString()));
-    worker.on('message', (m: NextpnrMessage) => {
+    worker.on('message', (m: YowaspMessage) => {
       if (m.type === 'out') append(m.text);
       else if (m.error !== null) finish(new NextpnrError(`nextpnr-ice40: crashed (${m.error})`, tail(log, 20)));
       else if (m.code !== 0) finish(new NextpnrError(`nextpnr-ice40: exit status ${m.code}`, tail(log, 20)));

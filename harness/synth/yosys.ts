@@ -4,7 +4,7 @@
 import { version as yowaspVersion } from '@yowasp/yosys';
 import { tail } from '../../lib/proc.ts';
 import { startTsWorker } from './ts-worker.ts';
-import type { YosysJob, YosysMessage } from './yosys-worker.ts';
+import type { YowaspJob, YowaspMessage } from './yowasp-worker.ts';
 
 export { yowaspVersion };
 
@@ -41,10 +41,10 @@ export const DEFAULT_YOSYS_TIMEOUT_MS = 20 * 60_000;
 export function runYosysIsolated(args: string[], files: Record<string, string>, opts: YosysOptions = {}): Promise<YosysResult> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_YOSYS_TIMEOUT_MS;
   const what = opts.what ?? 'yosys';
-  const job: YosysJob = { args, files, outputs: opts.outputs ?? [] };
+  const job: YowaspJob = { tool: 'yosys', args, files, outputs: opts.outputs ?? [] };
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const worker = startTsWorker(new URL('./yosys-worker.ts', import.meta.url), { workerData: job, stdout: true, stderr: true });
+    const worker = startTsWorker(new URL('./yowasp-worker.ts', import.meta.url), { workerData: job, stdout: true, stderr: true });
     let log = '';
     let settled = false;
     const append = (text: string) => {
@@ -62,7 +62,7 @@ export function runYosysIsolated(args: string[], files: Record<string, string>, 
     const timer = setTimeout(() => finish(new SynthError(`${what}: timed out after ${Math.round(timeoutMs / 1000)} s, killed`, tail(log, 30))), timeoutMs);
     worker.stdout.on('data', (b: Buffer) => append(b.toString()));
     worker.stderr.on('data', (b: Buffer) => append(b.toString()));
-    worker.on('message', (m: YosysMessage) => {
+    worker.on('message', (m: YowaspMessage) => {
       if (m.type === 'out') append(m.text);
       else if (m.error !== null) finish(new SynthError(`${what}: crashed (${m.error})`, tail(log, 30)));
       else if (m.code !== 0) finish(new SynthError(`${what}: exit status ${m.code}`, tail(log, 30)));
