@@ -31,7 +31,7 @@ export function proofRow(p: MutantProof): string[] {
             ? `different at depth ${e.verdict.depth} (${e.verdict.vcd})`
             : e.verdict.status === 'unknown'
               ? `unknown (${e.verdict.reason})`
-              : `equivalent`,
+              : `equivalent (${e.verdict.method}, ${e.verdict.seconds.toFixed(0)} s)`,
         )
         .join('; ')
     : '-';

@@ -5,8 +5,10 @@
 // register without a reset starts at 0 in both (as Verilator and the model start), so a
 // difference must come from the inputs, not from power-up garbage.
 //
-// Proof (ABC): signal correspondence (`scorr`: registers of the two copies proved equal by
-// induction are merged), then pdr on what is left. Where the copies differ in a register that
+// Proof, first by signal correspondence on the pairs of same-named signals (correspondence.ts:
+// Yosys' equiv_* passes and `sat -tempinduct`, seconds when the copies' state mostly matches);
+// when that does not close, ABC on the miter: `scorr` (registers of the two copies proved equal
+// by induction are merged), then pdr on what is left. Where the copies differ in a register that
 // matters only while a condition holds (the output stage's rd_lane, read only while rd_valid),
 // no register pair is equal and scorr alone cannot merge what follows; a *correspondence hint*
 // `when → reg equal in both` says so. Each hint is proved first (it is a property of the miter
@@ -21,15 +23,13 @@ import { writeMemFiles } from '../rtl/memfiles.ts';
 import { InputError } from '../../lib/errors.ts';
 import { runYosys } from './build.ts';
 import { abc, parseBmc, parsePdr, wallLimitMs } from './engine.ts';
+import { proveByCorrespondence, type CorrespondenceHint } from './correspondence.ts';
 
-/** While `when` (a 1-bit signal of the original head) holds, register `equal` is the same in both copies. */
-export interface CorrespondenceHint {
-  when: string;
-  equal: string;
-}
+export type { CorrespondenceHint };
 
 export type EquivVerdict =
-  | { status: 'equivalent'; hints: number; seconds: number }
+  /** method: signal correspondence (correspondence.ts) or pdr on the miter below */
+  | { status: 'equivalent'; method: 'correspondence' | 'pdr'; hints: number; seconds: number }
   | { status: 'different'; depth: number; vcd: string; seconds: number }
   | { status: 'unknown'; depth: number; reason: string; seconds: number };
 
@@ -156,12 +156,15 @@ export async function checkEquivalence(
     RECIP_FILE: mem.recip,
     SCALE_FILE: mem.scale,
   };
+  // 1. signal correspondence: seconds when the copies' state mostly matches
+  const corr = await proveByCorrespondence(join(dir, 'correspondence'), goldDir, gateDir, params, hints, { timeoutMs: wallLimitMs(opts.timeout) });
+  if (corr.status === 'proved') return { status: 'equivalent', method: 'correspondence', hints: hints.length, seconds: seconds() };
   const widths = await hintWidths(dir, goldDir, params, hints);
   writeFileSync(join(dir, 'equiv_top.v'), wrapperSource(s.g.kPar * s.g.inW, hints));
   await runYosys(dir, miterScript(goldDir, gateDir, params, hints, widths), 'model');
   const limit = wallLimitMs(opts.timeout);
   const reduce = (c: string) => `scleanup; scorr${c}; dc2; scorr${c}; print_stats`;
-  // 1. the hints (outputs 1…h, each on its own)
+  // 2. pdr on the miter: the hints (outputs 1…h, each on its own)
   let unproved: CorrespondenceHint | undefined;
   for (const [k, h] of hints.entries()) {
     const out = await abc(dir, `read_aiger model.aig; cone -s -O ${k + 1}; strash; ${reduce('')}; pdr -T ${opts.timeout}`, limit);
@@ -171,14 +174,12 @@ export async function checkEquivalence(
       break;
     }
   }
-  // 2. the outputs, the proved hints as constraints
-  let pdr: ReturnType<typeof parsePdr> = null;
-  if (!unproved) {
-    const constrain = hints.length ? `constr -N ${hints.length}; ` : '';
-    const out = await abc(dir, `read_aiger model.aig; strash; ${constrain}${reduce(hints.length ? ' -c' : '')}; pdr -T ${opts.timeout}`, limit);
-    pdr = out === null ? null : parsePdr(out);
-    if (pdr && 'proved' in pdr) return { status: 'equivalent', hints: hints.length, seconds: seconds() };
-  }
+  //    then the outputs, the proved hints as constraints (without them when one is unproved: a
+  //    failure pdr finds is then a trace of the copies as they are)
+  const constrain = hints.length && !unproved ? `constr -N ${hints.length}; ` : 'cone -s -O 0; ';
+  const out = await abc(dir, `read_aiger model.aig; strash; ${constrain}${reduce(hints.length && !unproved ? ' -c' : '')}; pdr -T ${opts.timeout}`, limit);
+  const pdr = out === null ? null : parsePdr(out);
+  if (pdr && 'proved' in pdr) return { status: 'equivalent', method: 'pdr', hints: hints.length, seconds: seconds() };
   // 3. a distinguishing trace (outputs only, no constraints)
   const depth = pdr && 'failed' in pdr ? pdr.failed + 1 : (opts.depth ?? 40);
   const bmcOut = await abc(dir, `read_aiger model.aig; cone -s -O 0; strash; bmc3 -F ${depth} -T ${opts.timeout}; write_cex -a cex-equiv.aiw`, limit);
@@ -188,6 +189,6 @@ export async function checkEquivalence(
     await runYosys(dir, `read_rtlil model.il\nsim -r cex-equiv.aiw -map model.aim -clock clk -vcd ${vcd}\n`, 'cex-equiv');
     return { status: 'different', depth: bmc.failed, vcd, seconds: seconds() };
   }
-  const reason = unproved ? `hint ${unproved.when} -> ${unproved.equal} not proved` : 'not proved';
+  const reason = `correspondence: ${corr.reason}; pdr: ${unproved ? `hint ${unproved.when} -> ${unproved.equal} not proved` : 'not proved'}`;
   return { status: 'unknown', depth: bmc.clean, reason: `${reason}, no difference in ${bmc.clean} cycles`, seconds: seconds() };
 }
