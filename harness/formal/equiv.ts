@@ -21,7 +21,8 @@ import { rtlSources } from '../rtl/head-build.ts';
 import { rtlParams } from '../rtl/params.ts';
 import { writeMemFiles } from '../rtl/memfiles.ts';
 import { InputError } from '../../lib/errors.ts';
-import { runYosys } from './build.ts';
+import { FormalToolError, runYosys } from './build.ts';
+import { CommandError } from '../../lib/proc.ts';
 import { abc, parseBmc, parsePdr, wallLimitMs } from './engine.ts';
 import { proveByCorrespondence, type CorrespondenceHint } from './correspondence.ts';
 
@@ -157,7 +158,14 @@ export async function checkEquivalence(
     SCALE_FILE: mem.scale,
   };
   // 1. signal correspondence: seconds when the copies' state mostly matches
-  const corr = await proveByCorrespondence(join(dir, 'correspondence'), goldDir, gateDir, params, hints, { timeoutMs: wallLimitMs(opts.timeout) });
+  // (a copy it cannot pair, or a run past its time, leaves the question to the miter)
+  const corr = await proveByCorrespondence(join(dir, 'correspondence'), goldDir, gateDir, params, hints, { timeoutMs: wallLimitMs(opts.timeout) }).catch(
+    (e: unknown) => {
+      if (e instanceof FormalToolError || e instanceof CommandError)
+        return { status: 'not-proved' as const, reason: e.message.split('\n')[0]!, dropped: [], rounds: 0 };
+      throw e;
+    },
+  );
   if (corr.status === 'proved') return { status: 'equivalent', method: 'correspondence', hints: hints.length, seconds: seconds() };
   const widths = await hintWidths(dir, goldDir, params, hints);
   writeFileSync(join(dir, 'equiv_top.v'), wrapperSource(s.g.kPar * s.g.inW, hints));
