@@ -177,6 +177,13 @@ class Timeout extends Error {}
 /** Marks an error raised by the protocol logic itself (bad hello, out of sync). */
 class ProtocolViolation extends Error {}
 
+/**
+ * A Verilator driver's deadline per request: a hang guard, not a speed check. Generous, since a
+ * large head built at -O0 on a loaded 2-core machine runs a 8192-cycle batch in well over 30 s
+ * (N = 1000, K = 1024 at load ≈ 7); a driver that hangs is still killed within about a minute.
+ */
+export const DRIVER_DEADLINE = { timeoutMs: 60_000, perCycleUs: 500 };
+
 export interface ChannelOptions {
   /** Deadline of a request = timeoutMs + perCycleUs × cycles. */
   timeoutMs: number;

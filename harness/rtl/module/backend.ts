@@ -4,6 +4,7 @@ import path from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { spawnDriver, type DriverOptions } from '../verilator/bridge.ts';
 import { ModuleClient } from './client.ts';
+import { DRIVER_DEADLINE } from '../protocol.ts';
 import type { ModuleLayout } from './layout.ts';
 import type { WordBatch } from './words.ts';
 
@@ -14,8 +15,8 @@ export class ModuleBackend {
   static async start(layout: ModuleLayout, opts: DriverOptions): Promise<ModuleBackend> {
     const peer = spawnDriver(opts);
     const client = new ModuleClient(peer.child.stdout!, peer.child.stdin!, peer, layout, {
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      perCycleUs: opts.perCycleUs ?? 50,
+      timeoutMs: opts.timeoutMs ?? DRIVER_DEADLINE.timeoutMs,
+      perCycleUs: opts.perCycleUs ?? DRIVER_DEADLINE.perCycleUs,
       chunk: opts.chunk ?? 16384,
     });
     await client.hello();

@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { RtlBackend } from '../backend.ts';
 import type { PortBatch, PortWidths } from '../ports.ts';
-import { PeerProcess, ProtocolClient } from '../protocol.ts';
+import { DRIVER_DEADLINE, PeerProcess, ProtocolClient } from '../protocol.ts';
 
 /** How to start a driver executable (the head's, or a module's: harness/rtl/module/backend.ts). */
 export interface DriverOptions {
@@ -20,7 +20,7 @@ export interface DriverOptions {
   args?: string[];
   /** Working directory of the driver: relative paths in plusargs and $readmemh resolve here. */
   cwd?: string;
-  /** Deadline of a request = timeoutMs + perCycleUs × cycles. Defaults 30 s and 50 µs. */
+  /** Deadline of a request = timeoutMs + perCycleUs × cycles. Defaults: DRIVER_DEADLINE. */
   timeoutMs?: number;
   perCycleUs?: number;
   /** Cycles per BATCH message; larger runs are split. Default 16384. */
@@ -71,8 +71,8 @@ export class VerilatorBackend implements RtlBackend {
     this.pid = this.peer.pid;
     this.client = new ProtocolClient(this.peer.child.stdout!, this.peer.child.stdin!, this.peer, {
       widths: opts.widths,
-      timeoutMs: opts.timeoutMs ?? 30_000,
-      perCycleUs: opts.perCycleUs ?? 50,
+      timeoutMs: opts.timeoutMs ?? DRIVER_DEADLINE.timeoutMs,
+      perCycleUs: opts.perCycleUs ?? DRIVER_DEADLINE.perCycleUs,
       chunk: opts.chunk ?? 16384,
     });
   }
