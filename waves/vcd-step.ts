@@ -83,7 +83,7 @@ function digitStores(u: string, bytes: number, at: string): string {
 function runCode(from: number, to: number, width: number, tailLen: number): string {
   const lo = -(2 ** (width - 1));
   const hi = 2 ** width - 1;
-  let body = `v = x[h]; if (v !== s[h]) { s[h] = v;`;
+  let body = `if (v !== s[h]) { s[h] = v;`;
   const tail = `dv.setFloat64(p, T[h], true); p += ${tailLen};`;
   if (width === 1) {
     body += ` if (v !== 0 && v !== 1 && v !== -1) bad(h, v); v &= 1;
@@ -93,17 +93,18 @@ function runCode(from: number, to: number, width: number, tailLen: number): stri
     const unsigned = width === 32 ? `v = v >>> 0;` : `v &= ${hi};`;
     body += ` if (!(${check})) bad(h, v); ${unsigned}
       if (v !== L[h]) { L[h] = v; o[p] = 98;
-        n = 32 - Math.clz32(v) || 1; u = v << (32 - n); ${digitStores('u', Math.ceil(width / 8), 'p + 1')}
+        n = 32 - Math.clz32(v | 1); u = v << (32 - n); ${digitStores('u', Math.ceil(width / 8), 'p + 1')}
         p += n + 1; ${tail} } }`;
   } else {
     body += ` if (!(v >= ${lo} && v <= ${hi} && Number.isInteger(v))) bad(h, v); if (v < 0) v += ${hi + 1};
       if (v !== L[h]) { L[h] = v; o[p] = 98;
         w = (v / 4294967296) | 0; u = (v - w * 4294967296) >>> 0;
-        if (w === 0) { n = 32 - Math.clz32(u) || 1; w = u << (32 - n); ${digitStores('w', 4, 'p + 1')} p += n + 1; }
+        if (w === 0) { n = 32 - Math.clz32(u | 1); w = u << (32 - n); ${digitStores('w', 4, 'p + 1')} p += n + 1; }
         else { n = 32 - Math.clz32(w); w <<= 32 - n; ${digitStores('w', Math.ceil((width - 32) / 8), 'p + 1')} p += n + 1; ${digitStores('u', 4, 'p')} p += 32; }
         ${tail} } }`;
   }
-  return `for (let h = ${from}; h < ${to}; h++) { ${body} }`;
+  // variables of the loop's own: shared ones would merge the representations of all loops
+  return `for (let h = ${from}; h < ${to}; h++) { let v = x[h], u = 0, n = 0, w = 0; ${body} }`;
 }
 
 type StepCode = (t: VcdStepTarget, list: Int32Array, x: ArrayLike<number>, s: Float64Array, p: number) => number;
@@ -124,16 +125,16 @@ export function compileVcdStep(t: VcdStepTarget, handles: Int32Array): VcdStepFo
     let k = j + 1;
     while (k < handles.length && handles[k] === from + (k - j) && widths[handles[k]!] === widths[from] && tailLen[handles[k]!] === tailLen[from]) k++;
     if (k - j >= MIN_RUN) {
-      if (generic >= 0) parts.push(`p = G(t, x, s, p, list, ${generic}, ${j});`);
+      if (generic >= 0) parts.push(`p = G(t, x, s, p, list, ${generic}, ${j}) | 0;`);
       generic = -1;
       parts.push(runCode(from, from + (k - j), widths[from]!, tailLen[from]!));
     } else if (generic < 0) generic = j;
     j = k;
   }
-  if (generic >= 0) parts.push(`p = G(t, x, s, p, list, ${generic}, ${handles.length});`);
+  if (generic >= 0) parts.push(`p = G(t, x, s, p, list, ${generic}, ${handles.length}) | 0;`);
   const src = `return function vcdStep(t, list, x, s, p) {
   const o = t.out, dv = t.dv, D = t.digits, L = t.last, T = t.tails, bad = t.bad;
-  let v = 0, u = 0, n = 0, w = 0;
+  p |= 0; // an int32 all along (G's result too), not a double
   ${parts.join('\n  ')}
   return p;
 };`;
