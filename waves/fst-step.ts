@@ -1,8 +1,8 @@
 /**
  * An FST time step compiled for one set of signals (FstWriter.compileStep), as vcd-step.ts does
- * for VCD: runs of consecutive signals of one width become loops generated for that width (its
- * range, mask, byte count and alignment shift as constants), the others go through one generic
- * loop. Each change is appended to its signal's chunk as FstWriter.changeSome appends it:
+ * for VCD: runs of consecutive signals of one width go through a loop generated for that width
+ * (its range, mask, byte count and alignment shift as constants), the others through one
+ * generic loop. Each change is appended to its signal's chunk as FstWriter.changeSome appends it:
  * varint(Δidx·4 + v·2) for one bit, varint(Δidx·2) and the value's bytes, MSB first and
  * left-aligned, for vectors. One pass: the caller has made the step's time-table entry.
  */
@@ -102,8 +102,16 @@ function byteStores(u: string, from: number, count: number): string {
   return parts.join(' ');
 }
 
-/** The loop over handles `from` … `to` − 1, all of width `width`. */
-function runCode(from: number, to: number, width: number): string {
+/**
+ * The loop over handles from … to − 1, all of width `width`; returns the bytes appended. One
+ * function per width, shared by every run of that width and every writer (see vcd-step.ts).
+ */
+type RunCode = (t: FstStepTarget, x: ArrayLike<number>, s: Float64Array, idx: number, from: number, to: number) => number;
+const RUNS = new Map<number, RunCode>();
+
+function runFunction(width: number): RunCode {
+  const known = RUNS.get(width);
+  if (known !== undefined) return known;
   const lo = -(2 ** (width - 1));
   const hi = 2 ** width - 1;
   const nb = (width + 7) >> 3;
@@ -112,7 +120,7 @@ function runCode(from: number, to: number, width: number): string {
   let unsigned: string;
   if (width <= 31) {
     check = `v >= ${lo} && v <= ${hi} && (v | 0) === v`;
-    unsigned = width === 1 ? `v &= 1;` : `v &= ${hi};`;
+    unsigned = `v &= ${hi};`;
   } else if (width === 32) {
     check = `(v | 0) === v || (v >>> 0) === v`;
     unsigned = `v = v >>> 0;`;
@@ -121,49 +129,70 @@ function runCode(from: number, to: number, width: number): string {
     unsigned = `if (v < 0) v += ${hi + 1};`;
   }
   let value = '';
-  if (width > 1 && width <= 32) value = `u = (v << ${pad}) >>> 0; ${byteStores('u', nb - 1, nb)}`;
+  if (width > 1 && width <= 32) value = `const u = (v << ${pad}) >>> 0; ${byteStores('u', nb - 1, nb)}`;
   else if (width > 32) {
-    const high = pad ? `((w << ${pad}) | (u >>> ${32 - pad})) >>> 0` : 'w';
-    value = `w = (v / 4294967296) | 0; u = v - w * 4294967296; w = ${high}; u = (u << ${pad}) >>> 0;
+    const high = pad ? `((w << ${pad}) | (l >>> ${32 - pad})) >>> 0` : 'w';
+    value = `let w = (v / 4294967296) | 0; const l = v - w * 4294967296; w = ${high}; const u = (l << ${pad}) >>> 0;
         ${byteStores('w', nb - 5, nb - 4)} ${byteStores('u', 3, 4)}`;
   }
-  const head = width === 1 ? `u = (d << 2) | (v << 1);` : `u = d << 1;`;
-  return `for (let h = ${from}; h < ${to}; h++) {
-    v = x[h]; if (v !== s[h]) { s[h] = v;
-      if (!(${check})) bad(h, v); ${unsigned}
-      if (v !== L[h]) { L[h] = v;
-        d = idx - LI[h]; LI[h] = idx; p = LN[h]; b = room(C, h, p); q = p;
-        ${head} while (u >= 128) { b[p++] = (u & 127) | 128; u >>>= 7; } b[p++] = u;
-        ${value}
-        LN[h] = p; used += p - q; } } }`;
+  const head = width === 1 ? `(d << 2) | (v << 1)` : `d << 1`;
+  const src = `return function fstRun${width}(t, x, s, idx, from, to) {
+  const L = t.last, LI = t.lastIdx, LN = t.lens, C = t.chunks, bad = t.bad;
+  let used = 0;
+  for (let h = from; h < to; h++) {
+    let v = x[h];
+    if (v === s[h]) continue;
+    s[h] = v;
+    if (!(${check})) bad(h, v);
+    ${unsigned}
+    if (v === L[h]) continue;
+    L[h] = v;
+    const d = idx - LI[h];
+    LI[h] = idx;
+    let p = LN[h];
+    const b = room(C, h, p), q = p;
+    let m = ${head};
+    while (m >= 128) { b[p++] = (m & 127) | 128; m >>>= 7; }
+    b[p++] = m;
+    ${value}
+    LN[h] = p;
+    used += p - q;
+  }
+  return used;
+};`;
+  const f = new Function('room', src)(chunkWithRoom) as RunCode;
+  RUNS.set(width, f);
+  return f;
 }
 
-/** Generated functions by their text, one per process (see vcd-step.ts). */
+/** Step functions by their text, one per process (see vcd-step.ts). */
 const CODE = new Map<string, FstStepCode>();
 
-/** The code for the signals `handles`, in that order, of widths `widths`. */
+/** The code for the signals `handles`, in that order, of widths `widths`: a call per run or stretch. */
 export function compileFstStep(widths: Int32Array, handles: Int32Array): FstStepCode {
-  const parts: string[] = [];
+  const calls: string[] = [];
+  const loops: Record<number, RunCode> = {};
   let generic = -1; // start of the pending generic stretch of `handles`
   for (let j = 0; j < handles.length;) {
     const from = handles[j]!;
     let k = j + 1;
     while (k < handles.length && handles[k] === from + (k - j) && widths[handles[k]!] === widths[from]) k++;
     if (k - j >= MIN_RUN) {
-      if (generic >= 0) parts.push(`used += G(t, x, s, idx, list, ${generic}, ${j});`);
+      if (generic >= 0) calls.push(`used += G(t, x, s, idx, list, ${generic}, ${j});`);
       generic = -1;
-      parts.push(runCode(from, from + (k - j), widths[from]!));
+      const w = widths[from]!;
+      loops[w] = runFunction(w);
+      calls.push(`used += R[${w}](t, x, s, idx, ${from}, ${from + (k - j)});`);
     } else if (generic < 0) generic = j;
     j = k;
   }
-  if (generic >= 0) parts.push(`used += G(t, x, s, idx, list, ${generic}, ${handles.length});`);
+  if (generic >= 0) calls.push(`used += G(t, x, s, idx, list, ${generic}, ${handles.length});`);
   const src = `return function fstStep(t, list, x, s, idx) {
-  const L = t.last, LI = t.lastIdx, LN = t.lens, C = t.chunks, bad = t.bad;
-  let v = 0, u = 0, w = 0, d = 0, p = 0, q = 0, used = 0, b = C[0];
-  ${parts.join('\n  ')}
+  let used = 0;
+  ${calls.join('\n  ')}
   return used;
 };`;
   let code = CODE.get(src);
-  if (code === undefined) CODE.set(src, (code = new Function('G', 'room', src)(appendList, chunkWithRoom) as FstStepCode));
+  if (code === undefined) CODE.set(src, (code = new Function('G', 'R', src)(appendList, loops) as FstStepCode));
   return code;
 }

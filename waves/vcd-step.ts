@@ -1,9 +1,10 @@
 /**
  * A VCD time step compiled for one set of signals (VcdWriter.compileStep): the code that finds
  * the changed values among them and formats their records. Runs of consecutive signals of one
- * width (register arrays: the MAC array's products and weights, the logit banks) become loops
- * generated for that width, its range, mask and digit count, the way the model's own processes
- * are generated (sim/codegen.ts); the other signals go through one generic loop over their list.
+ * width (register arrays: the MAC array's products and weights, the logit banks) go through a
+ * loop generated for that width, its range, mask and digit count as constants, the way the
+ * model's own processes are generated (sim/codegen.ts); the other signals through one generic
+ * loop over their list. The step itself is generated too: one call per run or stretch.
  * The caller reserves a step's worst case in the buffer once, so no record checks for room.
  *
  * Digits in a run: the value's n significant bits are shifted to the top of a 32-bit word and
@@ -79,67 +80,94 @@ function digitStores(u: string, bytes: number, at: string): string {
   return parts.join(' ');
 }
 
-/** The loop over handles `from` … `to` − 1, all of width `width` and record tails of `tailLen` bytes. */
-function runCode(from: number, to: number, width: number, tailLen: number): string {
+/**
+ * The loop over handles from … to − 1, all of width `width`, record tails of `tl` bytes: one
+ * function per width, shared by every run of that width and every writer, so V8 compiles it once
+ * and soon (a loop generated per run cost a whole round of the bench in compilation and in
+ * unoptimized code before it ran fast).
+ */
+type RunCode = (t: VcdStepTarget, x: ArrayLike<number>, s: Float64Array, p: number, from: number, to: number, tl: number) => number;
+const RUNS = new Map<number, RunCode>();
+
+function runFunction(width: number): RunCode {
+  const known = RUNS.get(width);
+  if (known !== undefined) return known;
   const lo = -(2 ** (width - 1));
   const hi = 2 ** width - 1;
-  let body = `if (v !== s[h]) { s[h] = v;`;
-  const tail = `dv.setFloat64(p, T[h], true); p += ${tailLen};`;
+  const tail = `dv.setFloat64(p, T[h], true); p += tl;`;
+  let body: string;
   if (width === 1) {
-    body += ` if (v !== 0 && v !== 1 && v !== -1) bad(h, v); v &= 1;
-      if (v !== L[h]) { L[h] = v; o[p++] = 48 + v; ${tail} } }`;
+    body = `if (v !== 0 && v !== 1 && v !== -1) bad(h, v); v &= 1;
+      if (v !== L[h]) { L[h] = v; o[p++] = 48 + v; ${tail} }`;
   } else if (width <= 32) {
     const check = width === 32 ? `(v | 0) === v || (v >>> 0) === v` : `v >= ${lo} && v <= ${hi} && (v | 0) === v`;
     const unsigned = width === 32 ? `v = v >>> 0;` : `v &= ${hi};`;
-    body += ` if (!(${check})) bad(h, v); ${unsigned}
+    body = `if (!(${check})) bad(h, v); ${unsigned}
       if (v !== L[h]) { L[h] = v; o[p] = 98;
-        n = 32 - Math.clz32(v | 1); u = v << (32 - n); ${digitStores('u', Math.ceil(width / 8), 'p + 1')}
-        p += n + 1; ${tail} } }`;
+        const n = 32 - Math.clz32(v | 1), u = v << (32 - n); ${digitStores('u', Math.ceil(width / 8), 'p + 1')}
+        p += n + 1; ${tail} }`;
   } else {
-    body += ` if (!(v >= ${lo} && v <= ${hi} && Number.isInteger(v))) bad(h, v); if (v < 0) v += ${hi + 1};
+    body = `if (!(v >= ${lo} && v <= ${hi} && Number.isInteger(v))) bad(h, v); if (v < 0) v += ${hi + 1};
       if (v !== L[h]) { L[h] = v; o[p] = 98;
-        w = (v / 4294967296) | 0; u = (v - w * 4294967296) >>> 0;
+        let w = (v / 4294967296) | 0, n = 0;
+        const u = (v - w * 4294967296) >>> 0;
         if (w === 0) { n = 32 - Math.clz32(u | 1); w = u << (32 - n); ${digitStores('w', 4, 'p + 1')} p += n + 1; }
         else { n = 32 - Math.clz32(w); w <<= 32 - n; ${digitStores('w', Math.ceil((width - 32) / 8), 'p + 1')} p += n + 1; ${digitStores('u', 4, 'p')} p += 32; }
-        ${tail} } }`;
+        ${tail} }`;
   }
-  // variables of the loop's own: shared ones would merge the representations of all loops
-  return `for (let h = ${from}; h < ${to}; h++) { let v = x[h], u = 0, n = 0, w = 0; ${body} }`;
+  const src = `return function vcdRun${width}(t, x, s, p, from, to, tl) {
+  const o = t.out, dv = t.dv, D = t.digits, L = t.last, T = t.tails, bad = t.bad;
+  p |= 0; // an int32 all along, not a double
+  for (let h = from; h < to; h++) {
+    let v = x[h];
+    if (v === s[h]) continue;
+    s[h] = v;
+    ${body}
+  }
+  return p;
+};`;
+  const f = new Function(src)() as RunCode;
+  RUNS.set(width, f);
+  return f;
 }
 
 type StepCode = (t: VcdStepTarget, list: Int32Array, x: ArrayLike<number>, s: Float64Array, p: number) => number;
 /**
- * Generated functions by their text, one per process: a design traced again (a new writer, the
+ * Step functions by their text, one per process: a design traced again (a new writer, the
  * bench's rounds) calls the same function, with V8's feedback and optimized code. The writer's
  * state comes in as arguments, not as closure variables, so that the code is shared.
  */
 const CODE = new Map<string, StepCode>();
 
-/** The formatting code for the signals `handles`, in that order. */
+/**
+ * The formatting code for the signals `handles`, in that order: a call of the width's loop per
+ * run, of the generic loop per stretch between runs.
+ */
 export function compileVcdStep(t: VcdStepTarget, handles: Int32Array): VcdStepFormat {
   const { widths, tailLen } = t;
-  const parts: string[] = [];
+  const calls: string[] = [];
+  const loops: Record<number, RunCode> = {};
   let generic = -1; // start of the pending generic stretch of `handles`
   for (let j = 0; j < handles.length;) {
     const from = handles[j]!;
     let k = j + 1;
     while (k < handles.length && handles[k] === from + (k - j) && widths[handles[k]!] === widths[from] && tailLen[handles[k]!] === tailLen[from]) k++;
     if (k - j >= MIN_RUN) {
-      if (generic >= 0) parts.push(`p = G(t, x, s, p, list, ${generic}, ${j}) | 0;`);
+      if (generic >= 0) calls.push(`p = G(t, x, s, p, list, ${generic}, ${j});`);
       generic = -1;
-      parts.push(runCode(from, from + (k - j), widths[from]!, tailLen[from]!));
+      const w = widths[from]!;
+      loops[w] = runFunction(w);
+      calls.push(`p = R[${w}](t, x, s, p, ${from}, ${from + (k - j)}, ${tailLen[from]});`);
     } else if (generic < 0) generic = j;
     j = k;
   }
-  if (generic >= 0) parts.push(`p = G(t, x, s, p, list, ${generic}, ${handles.length}) | 0;`);
+  if (generic >= 0) calls.push(`p = G(t, x, s, p, list, ${generic}, ${handles.length});`);
   const src = `return function vcdStep(t, list, x, s, p) {
-  const o = t.out, dv = t.dv, D = t.digits, L = t.last, T = t.tails, bad = t.bad;
-  p |= 0; // an int32 all along (G's result too), not a double
-  ${parts.join('\n  ')}
+  ${calls.join('\n  ')}
   return p;
 };`;
   let code = CODE.get(src);
-  if (code === undefined) CODE.set(src, (code = new Function('G', src)(formatList) as StepCode));
+  if (code === undefined) CODE.set(src, (code = new Function('G', 'R', src)(formatList, loops) as StepCode));
   const fn = code;
   return (x, s, p) => fn(t, handles, x, s, p);
 }
