@@ -21,7 +21,8 @@ import * as fs from 'node:fs';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { InputError, isErrnoException } from '../lib/errors.ts';
 import { writingTo } from '../lib/files.ts';
-import type { WaveWriter, WaveWriterOptions } from './wave-writer-api.ts';
+import type { StepWriter, WaveWriter, WaveWriterOptions } from './wave-writer-api.ts';
+import { compileFstStep, growChunk, type FstStepTarget } from './fst-step.ts';
 import {
   BL_GEOM,
   BL_HDR,
@@ -244,6 +245,52 @@ export class FstWriter implements WaveWriter {
     this.used += used;
   }
 
+  /**
+   * The step of changeSome(values, seen, ids) compiled for these handles (null: all), code
+   * generated for their widths (fst-step.ts). Same output as changeSome; `ids` is copied.
+   */
+  compileStep(ids: Int32Array | null): StepWriter {
+    if (!this.started) throw new Error('FstWriter: compileStep() before begin()');
+    const n = this.last.length;
+    const list = ids === null ? Int32Array.from({ length: n }, (_, h) => h) : Int32Array.from(ids);
+    for (const h of list) if (!(h >= 0 && h < n)) throw new RangeError(`FstWriter: unknown handle ${h}`);
+    const code = compileFstStep(this.widths, list);
+    const t: FstStepTarget = {
+      widths: this.widths,
+      max: this.max,
+      last: this.last,
+      nbytes: this.nbytes,
+      lastIdx: this.lastIdx,
+      chunks: this.chunks,
+      lens: this.lens,
+      bad: (h, x) => this.bad(h, x),
+    };
+    return (values, seen) => {
+      if (values.length < n || seen.length < n) throw new RangeError(`FstWriter: changeAll needs ${n} values`);
+      if (!this.timePending) {
+        this.used += code(t, list, values, seen, this.tCount - 1);
+        return;
+      }
+      // a full block is written at the step's first change: changeSome does that (once a block)
+      if (this.used >= this.opts.blockBytes) return this.changeSome(values, seen, list);
+      // the time-table entry ahead of the changes, taken back if there is none
+      const { times, tLast } = this;
+      const len = times.len;
+      times.varint(this.now - tLast);
+      this.tLast = this.now;
+      this.tCount++;
+      const used = code(t, list, values, seen, this.tCount - 1);
+      if (used > 0) {
+        this.used += used;
+        this.timePending = false;
+      } else {
+        times.len = len;
+        this.tLast = tLast;
+        this.tCount--;
+      }
+    };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.begin();
@@ -290,9 +337,7 @@ export class FstWriter implements WaveWriter {
   }
 
   private grow(h: number, len: number): Uint8Array {
-    const next = new Uint8Array(this.chunks[h]!.length * 2);
-    next.set(this.chunks[h]!.subarray(0, len));
-    return (this.chunks[h] = next);
+    return growChunk(this.chunks, h, len);
   }
 
   /** A time-table entry for `now`; a full block is written first. */

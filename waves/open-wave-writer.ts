@@ -5,7 +5,7 @@
 import { FstWriter } from './fst-writer.ts';
 import { VcdWriter } from './vcd-writer.ts';
 
-export type { WaveFormat, WaveWriter, WaveWriterOptions } from './wave-writer-api.ts';
+export type { StepWriter, WaveFormat, WaveWriter, WaveWriterOptions } from './wave-writer-api.ts';
 import type { WaveFormat, WaveWriter, WaveWriterOptions } from './wave-writer-api.ts';
 
 export function formatOf(path: string): WaveFormat {

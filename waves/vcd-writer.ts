@@ -20,6 +20,9 @@
 import * as fs from 'node:fs';
 import { InputError, isErrnoException } from '../lib/errors.ts';
 import { writingTo } from '../lib/files.ts';
+import type { StepWriter } from './wave-writer-api.ts';
+import { binDigits, DIGITS } from './vcd-digits.ts';
+import { compileVcdStep, recordMax } from './vcd-step.ts';
 
 export interface VcdWriterOptions {
   /** e.g. '1ns', '10ps'. */
@@ -47,53 +50,6 @@ export function vcdId(n: number): string {
   return s;
 }
 
-/** DIGITS[b]: the 8 ASCII binary digits of byte b (most significant first), as the bits of one float64. */
-const DIGITS = (() => {
-  const bytes = new Uint8Array(256 * 8);
-  for (let b = 0; b < 256; b++) for (let i = 0; i < 8; i++) bytes[b * 8 + i] = 48 + ((b >> (7 - i)) & 1);
-  const dv = new DataView(bytes.buffer);
-  // Patterns of 0x30/0x31 bytes are ordinary finite doubles (never NaN), so they copy bit-exactly.
-  return Float64Array.from({ length: 256 }, (_, b) => dv.getFloat64(b * 8, true));
-})();
-
-const TWO32 = 2 ** 32;
-
-/** Writes the binary digits of v (0 ≤ v < 2^53, no leading zeros) at pos of dv's buffer; returns the end. */
-function binDigits(dv: DataView, pos: number, v: number): number {
-  let lo: number;
-  let hi: number;
-  let i: number;
-  if (v < TWO32) {
-    lo = v >>> 0;
-    hi = 0;
-    i = 32 - Math.clz32(lo) || 1;
-  } else {
-    hi = Math.floor(v / TWO32);
-    lo = (v - hi * TWO32) >>> 0;
-    i = 64 - Math.clz32(hi);
-  }
-  const r = i & 7;
-  if (r !== 0) {
-    // the r leading digits: the first r of the 8-digit string of the top bits shifted to the top
-    // (the other bytes are overwritten by what follows; the buffer has slack for them)
-    i -= r;
-    const top = i < 32 ? (lo >>> i) & 255 : (hi >>> (i - 32)) & 255;
-    dv.setFloat64(pos, DIGITS[(top << (8 - r)) & 255]!, true);
-    pos += r;
-  }
-  while (i > 32) {
-    i -= 8;
-    dv.setFloat64(pos, DIGITS[(hi >>> (i - 32)) & 255]!, true);
-    pos += 8;
-  }
-  while (i > 0) {
-    i -= 8;
-    dv.setFloat64(pos, DIGITS[(lo >>> i) & 255]!, true);
-    pos += 8;
-  }
-  return pos;
-}
-
 /** Longest change record: 'b' + 53 digits + ' ' + id (≤ 8 bytes) + '\n', and a time line. */
 const RECORD_MAX = 96;
 
@@ -111,8 +67,8 @@ export class VcdWriter {
   /** the end of a change record: ' ' (vectors), identifier code, '\n' — bytes of a float64, and their count */
   private tail = new Float64Array(0);
   private tailLen = new Uint8Array(0);
-  private readonly out: Uint8Array;
-  private readonly dv: DataView;
+  private out: Uint8Array;
+  private dv: DataView;
   private pos = 0;
   private readonly limit: number;
   private now = 0;
@@ -170,6 +126,12 @@ export class VcdWriter {
     if (this.started) return;
     this.started = true;
     const n = this.names.length;
+    // room past the limit for the worst case of one compiled step over every signal (and its time line)
+    const room = this.widthList.reduce((a, w) => a + recordMax(w), 32);
+    if (room > RECORD_MAX) {
+      this.out = new Uint8Array(this.limit + room);
+      this.dv = new DataView(this.out.buffer);
+    }
     this.widths = Int32Array.from(this.widthList);
     this.max = Float64Array.from(this.widthList, (w) => 2 ** w - 1);
     this.last = Float64Array.from(this.lastList);
@@ -318,6 +280,46 @@ export class VcdWriter {
     this.pos = pos;
   }
 
+  /**
+   * The step of changeSome(values, seen, ids) compiled for these handles (null: all): code
+   * generated for their widths and identifier codes (vcd-step.ts), for a simulator that calls
+   * the same sets of signals every step. Same output as changeSome; `ids` is copied.
+   */
+  compileStep(ids: Int32Array | null): StepWriter {
+    if (!this.started) throw new Error('VcdWriter: compileStep() before begin()');
+    const n = this.last.length;
+    const handles = ids === null ? Int32Array.from({ length: n }, (_, h) => h) : Int32Array.from(ids);
+    for (const h of handles) if (!(h >= 0 && h < n)) throw new RangeError(`VcdWriter: unknown handle ${h}`);
+    const format = compileVcdStep(
+      {
+        out: this.out,
+        dv: this.dv,
+        digits: DIGITS,
+        widths: this.widths,
+        max: this.max,
+        last: this.last,
+        tails: this.tail,
+        tailLen: this.tailLen,
+        bad: (h, x) => this.bad(h, x),
+      },
+      handles,
+    );
+    return (values, seen) => {
+      if (values.length < n || seen.length < n) throw new RangeError(`VcdWriter: changeAll needs ${n} values`);
+      if (this.pos >= this.limit) this.flush();
+      // the buffer has room for the step's worst case past the limit; the time line is written
+      // ahead and dropped again if nothing changed (time stays pending)
+      let p = this.pos;
+      if (this.timePending) p = this.timeLineAt(p);
+      const mark = p;
+      p = format(values, seen, p);
+      if (p !== mark) {
+        this.pos = p;
+        this.timePending = false;
+      }
+    };
+  }
+
   private bad(h: number, x: number): never {
     throw new RangeError(`VcdWriter: ${x} does not fit ${this.names[h]} (${this.widths[h]} bits)`);
   }
@@ -334,23 +336,25 @@ export class VcdWriter {
 
   /** '#now\n' */
   private timeLine(): void {
-    const out = this.out;
-    out[this.pos++] = 35; // '#'
-    this.decimal(this.now);
-    out[this.pos++] = 10;
+    this.pos = this.timeLineAt(this.pos);
   }
 
-  private decimal(t: number): void {
+  /** '#now\n' at p; returns its end. */
+  private timeLineAt(p: number): number {
     const out = this.out;
+    const t = this.now;
+    out[p++] = 35; // '#'
     let digits = 1;
-    for (let p = 10; p <= t; p *= 10) digits++;
+    for (let d = 10; d <= t; d *= 10) digits++;
     let q = t;
-    for (let i = this.pos + digits - 1; i >= this.pos; i--) {
+    for (let i = p + digits - 1; i >= p; i--) {
       const d = q % 10;
       out[i] = 48 + d;
       q = (q - d) / 10;
     }
-    this.pos += digits;
+    p += digits;
+    out[p++] = 10;
+    return p;
   }
 
   /** One value change record: '0id' / '1id' for scalars, 'b<digits> id' for vectors. */

@@ -9,6 +9,9 @@ export interface WaveWriterOptions {
   date?: string;
 }
 
+/** One time step's changes of a fixed set of signals: changeSome(values, seen, ids). */
+export type StepWriter = (values: ArrayLike<number>, seen: Float64Array) => void;
+
 export interface WaveWriter {
   readonly path: string;
   /** Declares a signal by dotted hierarchical name (`head.mac_array.acc_0`); returns its handle. */
@@ -23,5 +26,10 @@ export interface WaveWriter {
   changeAll(values: ArrayLike<number>, seen: Float64Array): void;
   /** changeAll restricted to the handles in `ids` (ascending; null: all). */
   changeSome(values: ArrayLike<number>, seen: Float64Array, ids: Int32Array | null): void;
+  /**
+   * changeSome for a fixed `ids` (copied), compiled for those signals: for a simulator that
+   * hands over the same few sets of signals every time step. Only after begin().
+   */
+  compileStep(ids: Int32Array | null): StepWriter;
   close(): Promise<void>;
 }

@@ -3,8 +3,11 @@
 // two dumps diff signal by signal. Sampled after each settled time step inside a cycle window
 // [from, to). The format follows the file name (.fst or .vcd, waves/open-wave-writer.ts).
 import type { Kernel } from '../../sim/kernel.ts';
-import { openWaveWriter, type WaveWriter } from '../../waves/open-wave-writer.ts';
+import { openWaveWriter, type StepWriter, type WaveWriter } from '../../waves/open-wave-writer.ts';
 import { CLOCK_PERIOD } from './testbench.ts';
+
+/** Step arrays compiled at most (a fused clock has two, the general path null); more are written uncompiled. */
+const MAX_STEPS = 16;
 
 export interface ModelTraceOptions {
   from?: number;
@@ -25,7 +28,8 @@ export class ModelTrace {
   private readonly shadow: Float64Array;
   /** kernel id → writer handle (−1: not traced), to map a fused edge's changed signals */
   private readonly handleOf: Int32Array;
-  private readonly some: Int32Array;
+  /** the writer's compiled step for each set of changed signals the kernel hands over (its step arrays are fixed) */
+  private readonly steps = new Map<Int32Array | null, StepWriter>();
   private started = false;
 
   constructor(
@@ -49,7 +53,6 @@ export class ModelTrace {
     });
     this.values = ids.length === k.signals.length ? null : new Float64Array(ids.length);
     this.shadow = new Float64Array(ids.length);
-    this.some = new Int32Array(ids.length);
     k.onStep = (t) => this.sample(t);
   }
 
@@ -75,16 +78,25 @@ export class ModelTrace {
     w.time(time);
     // a fused clock edge says which signals it can have changed; the rest are not compared
     const step = this.k.stepSignals;
-    if (step === null) w.changeSome(values, this.shadow, null);
-    else if (all) w.changeSome(values, this.shadow, step);
-    else {
-      let n = 0;
-      for (let i = 0; i < step.length; i++) {
-        const j = this.handleOf[step[i]!]!;
-        if (j >= 0) this.some[n++] = j;
-      }
-      w.changeSome(values, this.shadow, this.some.subarray(0, n));
+    let write = this.steps.get(step);
+    if (write === undefined) {
+      const ids = this.handles(step);
+      if (this.steps.size >= MAX_STEPS) return w.changeSome(values, this.shadow, ids);
+      this.steps.set(step, (write = w.compileStep(ids)));
     }
+    write(values, this.shadow);
+  }
+
+  /** The writer handles of a kernel step array (null: every signal). */
+  private handles(step: Int32Array | null): Int32Array | null {
+    if (step === null) return null;
+    const ids = new Int32Array(step.length);
+    let n = 0;
+    for (let i = 0; i < step.length; i++) {
+      const j = this.handleOf[step[i]!]!;
+      if (j >= 0) ids[n++] = j;
+    }
+    return ids.subarray(0, n);
   }
 
   async close(): Promise<string> {
