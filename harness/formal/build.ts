@@ -50,6 +50,22 @@ export interface FormalModel {
   seconds: number;
 }
 
+/** Yosys lines that elaborate head from `rtlDir` with these parameters, flattened (equivalence checks). */
+export function elaborateHead(rtlDir: string, params: Record<string, number | string>): string[] {
+  const set = Object.entries(params)
+    .map(([k, v]) => `-set ${k} ${typeof v === 'number' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return [
+    `read_verilog -defer -DSYNTHESIS ${rtlSources(rtlDir)
+      .map((f) => `"${f}"`)
+      .join(' ')}`,
+    `chparam ${set} head`,
+    'hierarchy -top head',
+    'proc',
+    'flatten',
+  ];
+}
+
 /** The file parameters of head: the scenario's memory images by absolute path. */
 const fileParams = (m: MemFiles): Record<string, string> => ({
   WEIGHTS_FILE: m.weights,

@@ -21,9 +21,8 @@
 // its image) is one free input shared by both copies — it is the same memory in both.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rtlSources } from '../rtl/head-build.ts';
 import { InputError } from '../../lib/errors.ts';
-import { FormalToolError, runYosys } from './build.ts';
+import { elaborateHead, FormalToolError, runYosys } from './build.ts';
 
 /** While `when` (a 1-bit signal of the head) holds, register `equal` is the same in both copies. */
 export interface CorrespondenceHint {
@@ -39,18 +38,9 @@ type Copy = 'gold' | 'gate';
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function elaborateScript(rtlDir: string, params: Record<string, number | string>, copy: Copy): string {
-  const set = Object.entries(params)
-    .map(([k, v]) => `-set ${k} ${typeof v === 'number' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  return [
-    `read_verilog -defer -DSYNTHESIS ${rtlSources(rtlDir)
-      .map((f) => `"${f}"`)
-      .join(' ')}`,
-    `chparam ${set} head`,
-    'hierarchy -top head',
-    'proc',
-    'flatten',
+const elaborateScript = (rtlDir: string, params: Record<string, number | string>, copy: Copy): string =>
+  [
+    ...elaborateHead(rtlDir, params),
     'memory_map',
     'opt_clean',
     'async2sync',
@@ -60,7 +50,6 @@ function elaborateScript(rtlDir: string, params: Record<string, number | string>
     `write_rtlil ${copy}.il`,
     '',
   ].join('\n');
-}
 
 /** An undriven wire's name without what differs between two elaborations (source paths, Yosys' running ids). */
 export function stableName(name: string): string {
@@ -75,6 +64,14 @@ export function widthOf(il: string, path: string): number {
   const m = new RegExp(`^\\s*wire ((?:\\S+ )*)\\\\${escapeRe(path)}$`, 'm').exec(il);
   if (!m) throw new InputError(`equivalence hint: head has no signal '${path}'`);
   return Number(/width (\d+)/.exec(m[1]!)?.[1] ?? 1);
+}
+
+/** The width of each hint's register in an RTLIL module text; the condition must be 1 bit. */
+export function hintWidthsIn(il: string, hints: CorrespondenceHint[]): number[] {
+  return hints.map((h) => {
+    if (widthOf(il, h.when) !== 1) throw new InputError(`equivalence hint: '${h.when}' is not a 1-bit condition`);
+    return widthOf(il, h.equal);
+  });
 }
 
 /** The head's port names in an RTLIL module text. */
@@ -92,10 +89,10 @@ export function prepareCopy(il: string, exposed: string[], hints: Correspondence
     seen.set(base, n + 1);
     il = il.replace(new RegExp(`(?<=\\s)${escapeRe(name)}(?=\\s|$)`, 'gm'), n ? `${base}.${n}` : base);
   }
+  const widths = hintWidthsIn(il, hints);
   const observers = hints
     .map((h, k) => {
-      if (widthOf(il, h.when) !== 1) throw new InputError(`equivalence hint: '${h.when}' is not a 1-bit condition`);
-      const w = widthOf(il, h.equal);
+      const w = widths[k]!;
       return [
         `  wire width ${w} \\hint_${k}_seen`,
         `  cell $mux $hint_${k}_mux`,

@@ -17,14 +17,12 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../inputs/scenario.ts';
-import { rtlSources } from '../rtl/head-build.ts';
 import { rtlParams } from '../rtl/params.ts';
 import { writeMemFiles } from '../rtl/memfiles.ts';
-import { InputError } from '../../lib/errors.ts';
-import { FormalToolError, runYosys } from './build.ts';
+import { elaborateHead, FormalToolError, runYosys } from './build.ts';
 import { CommandError } from '../../lib/proc.ts';
 import { abc, parseBmc, parsePdr, wallLimitMs } from './engine.ts';
-import { proveByCorrespondence, type CorrespondenceHint } from './correspondence.ts';
+import { hintWidthsIn, proveByCorrespondence, type CorrespondenceHint } from './correspondence.ts';
 
 export type { CorrespondenceHint };
 
@@ -63,22 +61,11 @@ endmodule
 `;
 }
 
-function load(dir: string, tag: string, params: Record<string, number | string>): string[] {
-  const set = Object.entries(params)
-    .map(([k, v]) => `-set ${k} ${typeof v === 'number' ? v : JSON.stringify(v)}`)
-    .join(' ');
-  return [
-    `read_verilog -defer -DSYNTHESIS ${rtlSources(dir)
-      .map((f) => `"${f}"`)
-      .join(' ')}`,
-    `chparam ${set} head`,
-    'hierarchy -top head',
-    'proc',
-    'flatten',
-    `rename head ${tag}`,
-    `design -stash ${tag}`,
-  ];
-}
+const load = (dir: string, tag: string, params: Record<string, number | string>): string[] => [
+  ...elaborateHead(dir, params),
+  `rename head ${tag}`,
+  `design -stash ${tag}`,
+];
 
 export function miterScript(goldDir: string, gateDir: string, params: Record<string, number | string>, hints: CorrespondenceHint[], widths: number[]): string {
   return [
@@ -122,17 +109,8 @@ export function miterScript(goldDir: string, gateDir: string, params: Record<str
 /** Width of each hinted register, from an elaboration of the original head (its RTLIL wires). */
 async function hintWidths(dir: string, goldDir: string, params: Record<string, number | string>, hints: CorrespondenceHint[]): Promise<number[]> {
   if (!hints.length) return [];
-  await runYosys(dir, [...load(goldDir, 'gold', params).slice(0, -2), 'write_rtlil gold.il', ''].join('\n'), 'hint-widths');
-  const il = readFileSync(join(dir, 'gold.il'), 'utf8');
-  const width = (path: string) => {
-    const m = new RegExp(`^\\s*wire ((?:\\S+ )*)\\\\${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm').exec(il);
-    if (!m) throw new InputError(`equivalence hint: head has no signal '${path}'`);
-    return Number(/width (\d+)/.exec(m[1]!)?.[1] ?? 1);
-  };
-  return hints.map((h) => {
-    if (width(h.when) !== 1) throw new InputError(`equivalence hint: '${h.when}' is not a 1-bit condition`);
-    return width(h.equal);
-  });
+  await runYosys(dir, [...elaborateHead(goldDir, params), 'write_rtlil gold.il', ''].join('\n'), 'hint-widths');
+  return hintWidthsIn(readFileSync(join(dir, 'gold.il'), 'utf8'), hints);
 }
 
 export async function checkEquivalence(
