@@ -30,6 +30,8 @@ export class ModelTrace {
   private readonly handleOf: Int32Array;
   /** the writer's compiled step for each set of changed signals the kernel hands over (its step arrays are fixed) */
   private readonly steps = new Map<Int32Array | null, StepWriter>();
+  /** the handles of a step array, rewritten for each (compileStep copies them; the uncompiled path reads them once) */
+  private readonly scratch: Int32Array;
   private started = false;
 
   constructor(
@@ -53,6 +55,7 @@ export class ModelTrace {
     });
     this.values = ids.length === k.signals.length ? null : new Float64Array(ids.length);
     this.shadow = new Float64Array(ids.length);
+    this.scratch = new Int32Array(ids.length);
     k.onStep = (t) => this.sample(t);
   }
 
@@ -90,7 +93,7 @@ export class ModelTrace {
   /** The writer handles of a kernel step array (null: every signal). */
   private handles(step: Int32Array | null): Int32Array | null {
     if (step === null) return null;
-    const ids = new Int32Array(step.length);
+    const ids = this.scratch;
     let n = 0;
     for (let i = 0; i < step.length; i++) {
       const j = this.handleOf[step[i]!]!;
