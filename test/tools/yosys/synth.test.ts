@@ -8,7 +8,18 @@ import { parseConfig } from '../../../models/config.ts';
 import { RTL_DIR } from '../../../harness/rtl/head-build.ts';
 import { buildScenario } from '../../../harness/inputs/scenario.ts';
 import { addResources, baseModuleName, parseLtp, parseStat, resources } from '../../../harness/synth/stat.ts';
-import { MAP_MEMORY, moduleScript, parseParamList, SynthError, synthesize, yosysScript } from '../../../harness/synth/synth.ts';
+import {
+  MAP_MEMORY,
+  moduleScript,
+  parseParamList,
+  SAVE_MEMORY_MAPS,
+  setTop,
+  SynthError,
+  synthesize,
+  sessionSynthSteps,
+  XILINX_LIBS,
+  yosysScript,
+} from '../../../harness/synth/synth.ts';
 import { runYosysIsolated } from '../../../harness/synth/yosys.ts';
 import { HEAD_MODULES } from '../../../harness/synth/netlist.ts';
 import { headsim } from '../../helpers/cli-and-tools.ts';
@@ -69,9 +80,16 @@ describe('Yosys stat and ltp parsing', () => {
     expect(s).toContain('ltp -noff');
     expect(yosysScript({ sources: ['head.v'], params: {} }, true)).toContain('synth_xilinx -family xc7 -flatten -noiopad -top head\n');
     const m = moduleScript({ sources: ['head.v'], params: {} }, ['$paramod$ab12\\mac_array', 'x']);
-    expect(m).toContain('design -save elab\ndesign -load elab\nhierarchy -top $paramod$ab12\\mac_array');
+    // the cell libraries are read once per session, before the elaborated head is saved
+    for (const lib of XILINX_LIBS) expect(m.split(lib)).toHaveLength(2);
+    expect(m).toContain(
+      `${XILINX_LIBS.join('\n')}\nhierarchy -check -top head\ndesign -save elab\n${SAVE_MEMORY_MAPS.join('\n')}\ndesign -load elab\nhierarchy -check -top $paramod$ab12\\mac_array`,
+    );
+    // and so are the memory maps, taken from memory by every module
+    expect(m.split('techmap -map %brams_xc6v_map')).toHaveLength(3);
+    expect(m).not.toContain('techmap -map +/xilinx/brams_xc6v_map.v');
     expect(m).toContain('tee -o stat-1.txt stat');
-    expect(m).toContain('synth_xilinx -family xc7 -flatten -noiopad -top $paramod$ab12\\mac_array -run :map_memory');
+    expect(m).toContain('synth_xilinx -family xc7 -flatten -noiopad -top $paramod$ab12\\mac_array -run prepare:map_memory');
     const params = parseParamList('$paramod$ab\\normalizer:\n  CLASSES\n  EXP_FILE\n  RECIP_FILE\nhead:\n  WEIGHTS_FILE\n');
     expect(params.get('$paramod$ab\\normalizer')).toEqual(['CLASSES', 'EXP_FILE', 'RECIP_FILE']);
     expect(params.get('head')).toEqual(['WEIGHTS_FILE']);
@@ -79,20 +97,51 @@ describe('Yosys stat and ltp parsing', () => {
 });
 
 describe('the split synth_xilinx is synth_xilinx', () => {
-  it('MAP_MEMORY is exactly what synth_xilinx -family xc7 runs in its map_memory step', async () => {
-    const v =
-      'module t(input clk, input [9:0] a, output reg [15:0] q);\n(* rom_style = "block" *) reg [15:0] rom [0:1023];\ninitial $readmemh("t.hex", rom);\nalways @(posedge clk) q <= rom[a];\nendmodule\n';
-    const hex = Array.from({ length: 1024 }, (_, i) => ((i * 40503) & 0xffff).toString(16)).join('\n') + '\n';
+  // A ROM that becomes block RAM, a small one that becomes LUTs, a multiplier (DSP48E1), an
+  // adder (CARRY4) and registers with a reset: what rtl/ maps to.
+  const v = [
+    'module t(input clk, input rst, input [9:0] a, input signed [15:0] x, input signed [15:0] y, output reg [15:0] q, output reg signed [31:0] p, output reg [7:0] s);',
+    '(* rom_style = "block" *) reg [15:0] rom [0:1023];',
+    'reg [7:0] small [0:15];',
+    'initial begin $readmemh("t.hex", rom); $readmemh("s.hex", small); end',
+    'always @(posedge clk) begin q <= rom[a]; p <= x * y; if (rst) s <= 0; else s <= s + small[a[3:0]]; end',
+    'endmodule',
+    '',
+  ].join('\n');
+  const hex = (n: number, m: number) => Array.from({ length: n }, (_, i) => ((i * 40503) & m).toString(16)).join('\n') + '\n';
+  const files = { 't.v': v, 't.hex': hex(1024, 0xffff), 's.hex': hex(16, 0xff) };
+  const SYNTH = 'synth_xilinx -family xc7 -noiopad -top t';
+
+  it('its begin and map_memory steps command for command; with the libraries read once, as in a module session, the netlist of plain synth_xilinx', async () => {
     const r = await runYosysIsolated(
       [
         '-p',
-        'read_verilog t.v; synth_xilinx -family xc7 -noiopad -top t -run :map_memory; echo on; debug synth_xilinx -family xc7 -noiopad -top t -run map_memory:map_ffram',
+        [
+          'read_verilog t.v',
+          'design -save src',
+          // what synth_xilinx runs in begin and in map_memory (debug: the commands are echoed)
+          `echo on; debug ${SYNTH} -run :prepare; log -- marker; echo off`,
+          `${SYNTH} -run prepare:map_memory; echo on; debug ${SYNTH} -run map_memory:map_ffram; echo off`,
+          `${SYNTH} -run map_ffram:; tee -q -o plain.txt stat`,
+          // a module session's: the libraries read before, synth_xilinx from prepare, whole ...
+          `design -reset; design -load src; ${XILINX_LIBS.join('; ')}; ${setTop('t')}; ${sessionSynthSteps(SYNTH, true).join('; ')}; tee -q -o ours.txt stat`,
+          // ... and split, the memory maps read once into saved designs
+          `${SAVE_MEMORY_MAPS.join('; ')}; design -load src; ${XILINX_LIBS.join('; ')}; ${setTop('t')}; ${sessionSynthSteps(SYNTH, false).join('; ')}; tee -q -o split.txt stat`,
+        ].join('; '),
       ],
-      { 't.v': v, 't.hex': hex },
-      { timeoutMs: 300_000 },
+      files,
+      { timeoutMs: 300_000, outputs: ['plain.txt', 'ours.txt', 'split.txt'] },
     );
-    const cmds = [...r.log.matchAll(/^yosys> (.*)$/gm)].map((m) => m[1]!.trim()).filter((c) => !/synth_xilinx/.test(c));
-    expect(cmds).toEqual(MAP_MEMORY);
+    const cmds = [...r.log.matchAll(/^yosys> (.*)$/gm)].map((m) => m[1]!.trim()).filter((c) => !/synth_xilinx|^echo/.test(c));
+    const mark = cmds.indexOf('log -- marker');
+    expect(cmds.slice(0, mark)).toEqual([...XILINX_LIBS, setTop('t')]);
+    expect(cmds.slice(mark + 1)).toEqual(MAP_MEMORY);
+    const [plain, ours] = [parseStat(r.files['plain.txt']!).get('t')!, parseStat(r.files['ours.txt']!).get('t')!];
+    expect(resources(plain)).toMatchObject({ dsp: 1, ramb18: 1 });
+    expect(resources(plain).lut).toBeGreaterThan(0);
+    expect(resources(plain).carry).toBeGreaterThan(0);
+    expect(ours).toEqual(plain);
+    expect(parseStat(r.files['split.txt']!).get('t')).toEqual(plain);
   }, 300_000);
 });
 
