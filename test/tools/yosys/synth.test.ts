@@ -21,6 +21,7 @@ import {
   yosysScript,
 } from '../../../harness/synth/synth.ts';
 import { runYosysIsolated } from '../../../harness/synth/yosys.ts';
+import { yowaspThreadsStarted } from '../../../harness/synth/yowasp-run.ts';
 import { HEAD_MODULES } from '../../../harness/synth/netlist.ts';
 import { headsim } from '../../helpers/cli-and-tools.ts';
 
@@ -142,6 +143,28 @@ describe('the split synth_xilinx is synth_xilinx', () => {
     expect(resources(plain).carry).toBeGreaterThan(0);
     expect(ours).toEqual(plain);
     expect(parseStat(r.files['split.txt']!).get('t')).toEqual(plain);
+  }, 300_000);
+});
+
+describe('Yosys threads', () => {
+  it('a finished run leaves its thread to the next run, a fresh instance that gives the same files; a killed run takes its thread', async () => {
+    const files = { 'c.v': 'module c(input clk, input [7:0] a, output reg [7:0] q);\nalways @(posedge clk) q <= q + a;\nendmodule\n' };
+    const script = 'read_verilog c.v; synth -top c; tee -q -o s.txt stat; design -save kept';
+    const first = await runYosysIsolated(['-p', script], files, { outputs: ['s.txt'] });
+    const started = yowaspThreadsStarted();
+    const again = await runYosysIsolated(['-p', script], files, { outputs: ['s.txt'] });
+    expect(yowaspThreadsStarted()).toBe(started);
+    expect(again.files['s.txt']).toBe(first.files['s.txt']);
+    expect(parseStat(first.files['s.txt']!).get('c')).toBeDefined();
+    // nothing of the run before is left: not its saved design, not its files
+    const e = await runYosysIsolated(['-p', 'design -load kept'], {}).catch((x: unknown) => x);
+    expect((e as SynthError).message).toMatch(/exit status 1/);
+    expect((e as SynthError).log).toMatch(/kept/);
+    await expect(runYosysIsolated(['-p', 'read_verilog c.v'], {})).rejects.toThrow(/exit status 1/);
+    expect(yowaspThreadsStarted()).toBe(started);
+    await expect(runYosysIsolated(['-p', script], files, { timeoutMs: 1 })).rejects.toThrow(/timed out/);
+    await runYosysIsolated(['-p', 'help'], {});
+    expect(yowaspThreadsStarted()).toBe(started + 1);
   }, 300_000);
 });
 
