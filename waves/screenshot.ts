@@ -25,6 +25,15 @@ kill $pid 2>/dev/null; wait $pid 2>/dev/null
 exit $rc
 `;
 
+let xvfbCalls = 0;
+/**
+ * xvfb-run's display: `-a` takes the first free number from `-n` on. Every search starting at
+ * xvfb-run's default (99) lets concurrent runs (two test files at once) race for the same number
+ * and one GTKWave land on the other's server, which goes away under it; so each call starts
+ * its search apart, by process and by call.
+ */
+const xvfbServer = () => ['-a', '-n', String(100 + (process.pid % 997) * 16 + (xvfbCalls++ % 16))];
+
 export interface ScreenshotOptions {
   timeoutMs?: number;
   /** Virtual screen size; match the save file's [size]. */
@@ -49,7 +58,7 @@ export async function gtkwaveValues(dumpPath: string, gtkwPath: string, at: numb
   const timeoutMs = opts.timeoutMs ?? 90_000;
   try {
     for (let attempt = 0; ; attempt++) {
-      const r = spawnSync('xvfb-run', ['-a', 'sh', '-c', VALUES_SCRIPT, 'sh', path.resolve(dumpPath), path.resolve(gtkwPath), tcl], {
+      const r = spawnSync('xvfb-run', [...xvfbServer(), 'sh', '-c', VALUES_SCRIPT, 'sh', path.resolve(dumpPath), path.resolve(gtkwPath), tcl], {
         encoding: 'utf8',
         timeout: timeoutMs,
         killSignal: 'SIGKILL',
@@ -63,7 +72,7 @@ export async function gtkwaveValues(dumpPath: string, gtkwPath: string, at: numb
         if (!values.size) throw new Error(`GTKWave printed no values (exit ${r.status}):\n${(r.stdout ?? '').slice(-1500)}${(r.stderr ?? '').slice(-500)}`);
         return values;
       }
-      // one retry: xvfb-run -a can lose the race for a display number to a concurrent run
+      // one retry: a display number can still be lost to a concurrent run
     }
   } finally {
     fs.rmSync(tcl, { force: true });
@@ -77,14 +86,14 @@ export function canScreenshot(): boolean {
 
 /**
  * Screenshot of GTKWave showing vcdPath with the save file gtkwPath, as a PNG at pngPath.
- * One retry: xvfb-run -a can lose the race for a display number to a concurrent run.
+ * One retry: a display number can still be lost to a concurrent run (xvfbServer).
  */
 export async function screenshotGtkwave(vcdPath: string, gtkwPath: string, pngPath: string, opts: ScreenshotOptions = {}): Promise<string> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const [w, h] = opts.size ?? [1600, 900];
   const png = path.resolve(pngPath);
-  const args = [
-    '-a',
+  const args = (server: string[]) => [
+    ...server,
     '-e',
     `${png}.xvfb.log`,
     '-s',
@@ -101,14 +110,17 @@ export async function screenshotGtkwave(vcdPath: string, gtkwPath: string, pngPa
   let failure = '';
   for (let attempt = 0; attempt < 2; attempt++) {
     fs.rmSync(png, { force: true });
-    const { code, stderr } = await runGroup('xvfb-run', args, timeoutMs);
+    const { code, stderr } = await runGroup('xvfb-run', args(xvfbServer()), timeoutMs);
     const xvfbLog = readTail(`${png}.xvfb.log`);
     // 5: xvfb-run could not remove its temporary directory after the command ran.
     if ((code === 0 || code === 5) && fs.existsSync(png) && fs.statSync(png).size > 0) {
       for (const f of [`${png}.xvfb.log`, `${png}.gtkwave.log`]) fs.rmSync(f, { force: true });
       return pngPath;
     }
-    failure = `GTKWave screenshot failed (xvfb-run exit ${code}):\n${[stderr, xvfbLog].join('\n').trim().split('\n').slice(-15).join('\n')}`;
+    // the head of the output too: GTKWave ends a failure with its usage text
+    const lines = [stderr, xvfbLog].join('\n').trim().split('\n');
+    const shown = lines.length > 24 ? [...lines.slice(0, 10), '…', ...lines.slice(-12)] : lines;
+    failure = `GTKWave screenshot failed (xvfb-run exit ${code}):\n${shown.join('\n')}`;
     if (code === 'timeout') break;
   }
   throw new Error(failure);
