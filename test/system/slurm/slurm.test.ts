@@ -2,9 +2,10 @@
 // scratch directory (test/helpers/slurm-cluster.ts), real syntheses of tiny heads, nothing mocked.
 //   (a) 6 points as 3 array tasks through `sweep --slurm`: the merge job's outputs equal an
 //       unsharded local run row for row;
-//   (b) one task scancelled mid-run: `sweep status` shows its shard incomplete, the merge job
-//       fails naming the missing point, `--retry-failed` resubmits that shard alone and it
-//       finishes without redoing its finished point.
+//   (b) 3 of those points as 2 tasks, one task scancelled mid-run: `sweep status` shows its
+//       shard incomplete, the merge job fails naming the missing point, `--retry-failed`
+//       resubmits that shard alone and it finishes without redoing its finished point; the rows
+//       equal the local run's.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,12 @@ writeFileSync(
   spec,
   JSON.stringify({ base: { inputs: 4, kPar: 4, topK: 2 }, grid: { classes: [2, 3], mode: ['argmax', 'softmax', 'approx'] }, vectors: 30, seed: 1 }),
 );
+// (b) needs a task with two points, not six points again: the 2-class half of the six, in two tasks.
+const threeSpec = join(tmp, 'three.json');
+writeFileSync(
+  threeSpec,
+  JSON.stringify({ base: { inputs: 4, kPar: 4, topK: 2, classes: 2 }, grid: { mode: ['argmax', 'softmax', 'approx'] }, vectors: 30, seed: 1 }),
+);
 const flags = ['--no-modules', '--jobs', '1'];
 const slurmFlags = ['--slurm', '--tasks', '3', '--cpus', '1', ...flags];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +45,7 @@ const stable = (v: unknown): unknown =>
         )
       : v;
 const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'sweep.json'), 'utf8')) as { points: Record<string, unknown>[] };
-const record = (out: string) => JSON.parse(readFileSync(join(out, 'sweep', 'six', 'slurm', 'submission.json'), 'utf8')) as SlurmRecord;
+const record = (out: string, name = 'six') => JSON.parse(readFileSync(join(out, 'sweep', name, 'slurm', 'submission.json'), 'utf8')) as SlurmRecord;
 const submitted = (stdout: string) => {
   const m = /submitted array job (\d+) .* and merge job (\d+)/.exec(stdout);
   expect(m, stdout).not.toBeNull();
@@ -64,12 +71,12 @@ describe.skipIf(why !== null)(`sweeps on a live one-node Slurm cluster${why ? ` 
       await sleep(500);
     }
   };
-  const status = (out: string) => {
+  const status = (out: string, sweep = spec) => {
     const json = join(out, 'status.json');
-    const r = headsim(['sweep', 'status', spec, '--out', out, '--json', json], 120_000, cluster.env);
+    const r = headsim(['sweep', 'status', sweep, '--out', out, '--json', json], 120_000, cluster.env);
     return { ...r, s: JSON.parse(readFileSync(json, 'utf8')) as SweepStatus };
   };
-  const log = (out: string, name: string) => readFileSync(join(out, 'sweep', 'six', 'slurm', 'logs', name), 'utf8');
+  const log = (out: string, name: string, sweep = 'six') => readFileSync(join(out, 'sweep', sweep, 'slurm', 'logs', name), 'utf8');
 
   beforeAll(async () => {
     cluster = await startCluster();
@@ -106,10 +113,11 @@ describe.skipIf(why !== null)(`sweeps on a live one-node Slurm cluster${why ? ` 
 
   it('a task scancelled mid-run: status shows its shard incomplete, the merge fails naming the point, --retry-failed finishes it without redoing its finished point', async () => {
     const out = join(tmp, 'b');
-    let r = headsim(['sweep', spec, ...slurmFlags, '--out', out], 120_000, cluster.env);
+    let r = headsim(['sweep', threeSpec, '--slurm', '--tasks', '2', '--cpus', '1', ...flags, '--out', out], 120_000, cluster.env);
     expect(r.code, r.stderr).toBe(0);
     const { array, merge } = submitted(r.stdout);
-    const rec = record(out);
+    const rec = record(out, 'three');
+    expect(rec.plan.map((p) => p.length).sort()).toEqual([1, 2]);
 
     // Cancel a task as soon as it has finished one of its two points (its second synthesis is running).
     let victim = 0;
@@ -130,27 +138,27 @@ describe.skipIf(why !== null)(`sweeps on a live one-node Slurm cluster${why ? ` 
 
     // The merge job runs when the array has ended, and fails naming the missing point.
     expect(await waitEnd(merge)).toBe('FAILED');
-    const mergeLog = log(out, `merge-${merge}.log`);
+    const mergeLog = log(out, `merge-${merge}.log`, 'three');
     expect(mergeLog).toContain(`no result for point ${lost.index} (${lost.label})`);
     expect(mergeLog).toMatch(/incomplete: 1 point\(s\) have no result/);
     expect(mergeLog).toMatch(/--retry-failed/);
 
-    let st = status(out);
+    let st = status(out, threeSpec);
     expect(st.code).toBe(1);
-    expect(st.s).toMatchObject({ points: 6, done: 5, missing: 1, complete: false, active: false });
+    expect(st.s).toMatchObject({ points: 3, done: 2, missing: 1, complete: false, active: false });
     expect(st.s.shards[victim - 1]).toMatchObject({ state: 'CANCELLED', done: 1, missing: 1, missingPoints: [lost] });
     expect(st.stdout).toContain(`missing: shard ${victim} (task CANCELLED): point ${lost.index} (${lost.label})`);
     expect(st.stdout).toContain('--retry-failed');
 
-    r = headsim(['sweep', spec, '--slurm', '--retry-failed', '--cpus', '1', ...flags, '--out', out], 120_000, cluster.env);
+    r = headsim(['sweep', threeSpec, '--slurm', '--retry-failed', '--cpus', '1', ...flags, '--out', out], 120_000, cluster.env);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`resubmitting shard ${victim} (2 points`);
     const again = submitted(r.stdout);
-    expect(record(out).submissions.at(-1)).toMatchObject({ arrayJob: again.array, shards: [victim], retryFailed: true });
-    expect(existsSync(join(out, 'sweep', 'six', 'slurm', 'array-retry.sh'))).toBe(true);
+    expect(record(out, 'three').submissions.at(-1)).toMatchObject({ arrayJob: again.array, shards: [victim], retryFailed: true });
+    expect(existsSync(join(out, 'sweep', 'three', 'slurm', 'array-retry.sh'))).toBe(true);
 
-    expect(await waitEnd(again.merge), log(out, `merge-${again.merge}.log`)).toBe('COMPLETED');
-    const taskLog = log(out, `task-${again.array}_${victim}.log`);
+    expect(await waitEnd(again.merge), log(out, `merge-${again.merge}.log`, 'three')).toBe('COMPLETED');
+    const taskLog = log(out, `task-${again.array}_${victim}.log`, 'three');
     expect(taskLog).toMatch(/2 points \(1 run, 1 from the cache\), 0 failed, .*Yosys: 1 flattened \+ 0 module syntheses/);
     // One synthesis per point in the shard's cache, the finished point's row untouched.
     const after = readJsonl(cache);
@@ -159,10 +167,12 @@ describe.skipIf(why !== null)(`sweeps on a live one-node Slurm cluster${why ? ` 
     expect(after.rows).toHaveLength(2);
     expect(after.rows.find((x) => x.key === finished!.key)).toEqual(finished);
 
-    st = status(out);
+    st = status(out, threeSpec);
     expect(st.code, st.stdout).toBe(0);
-    expect(st.s).toMatchObject({ done: 6, missing: 0, complete: true });
+    expect(st.s).toMatchObject({ done: 3, missing: 0, complete: true });
     expect(st.s.shards[victim - 1]).toMatchObject({ job: `${again.array}_${victim}`, state: 'COMPLETED', syntheses: 2 });
-    if (local) expect(stable(report(join(out, 'sweep', 'six')))).toEqual(stable(local));
+    // the same points as the unsharded local run of (a) made, row for row
+    if (local)
+      expect(stable(report(join(out, 'sweep', 'three')).points)).toEqual(stable(local.points.filter((p) => (p.config as { classes: number }).classes === 2)));
   }, 1_800_000);
 });
