@@ -59,10 +59,18 @@ export const DEPTH_CUT = 'delete t:FD* t:SRL* t:RAMB* t:DSP48E1';
 export const XILINX_LIBS = ['read_verilog -lib -specify +/xilinx/cells_sim.v', 'read_verilog -lib +/xilinx/cells_xtra.v'];
 export const setTop = (top: string) => `hierarchy -check -top ${top}`;
 
+/** synth_xilinx from `from` on, split around map_memory (its techmaps `maps`) so BRAM contents can be dropped after mapping. */
+const splitSteps = (synth: string, from: string, maps: string[]) => [
+  `${synth} -run ${from}:map_memory`,
+  MAP_MEMORY[0]!,
+  DROP_BRAM_INIT,
+  ...maps,
+  `${synth} -run map_ffram:`,
+];
+
 /** synth_xilinx split around map_memory so BRAM contents can be dropped after mapping. */
 export function synthSteps(synth: string, keepBramInit: boolean): string[] {
-  if (keepBramInit) return [synth];
-  return [`${synth} -run :map_memory`, MAP_MEMORY[0]!, DROP_BRAM_INIT, ...MAP_MEMORY.slice(1), `${synth} -run map_ffram:`];
+  return keepBramInit ? [synth] : splitSteps(synth, '', MAP_MEMORY.slice(1));
 }
 
 /** MAP_MEMORY's techmap libraries, in its order. */
@@ -82,8 +90,13 @@ export const SAVE_MEMORY_MAPS = [
 
 /** synthSteps for a module of such a session (its design loaded, setTop run): synth_xilinx from `prepare` on, the maps from memory. */
 export function sessionSynthSteps(synth: string, keepBramInit: boolean): string[] {
-  if (keepBramInit) return [`${synth} -run prepare:`];
-  return [`${synth} -run prepare:map_memory`, MAP_MEMORY[0]!, DROP_BRAM_INIT, ...MEMORY_MAPS.map((m) => `techmap -map %${m}`), `${synth} -run map_ffram:`];
+  return keepBramInit
+    ? [`${synth} -run prepare:`]
+    : splitSteps(
+        synth,
+        'prepare',
+        MEMORY_MAPS.map((m) => `techmap -map %${m}`),
+      );
 }
 
 export interface SynthInputs {

@@ -33,17 +33,19 @@ export class ToolFailure extends Error {
 const KEEP_AFTER_MS = 60_000;
 /** Idle threads kept per tool. */
 const MAX_IDLE = 2;
-const idle = new Map<YowaspTool, Worker[]>();
+/** Idle threads by tool, each with its listener that drops it should it end while idle. */
+const idle = new Map<YowaspTool, { worker: Worker; gone: () => void }[]>();
 let started = 0;
 
 /** Worker threads started so far in this thread (a test's handle on the reuse). */
 export const yowaspThreadsStarted = () => started;
 
 function take(tool: YowaspTool): Worker {
-  const w = idle.get(tool)?.pop();
-  if (w) {
-    w.ref();
-    return w;
+  const entry = idle.get(tool)?.pop();
+  if (entry) {
+    entry.worker.off('exit', entry.gone);
+    entry.worker.ref();
+    return entry.worker;
   }
   started++;
   // stdout, stderr: the thread's own are sent as messages (yowasp-worker.ts); none reaches the terminal
@@ -56,8 +58,10 @@ function keep(tool: YowaspTool, w: Worker): void {
     void w.terminate();
     return;
   }
+  const entry = { worker: w, gone: () => list.splice(list.indexOf(entry), 1) };
+  w.once('exit', entry.gone);
   w.unref();
-  list.push(w);
+  list.push(entry);
   idle.set(tool, list);
 }
 

@@ -35,8 +35,9 @@ const load = (tool: YowaspTool): Promise<Tool> =>
     : import('@yowasp/nextpnr-ice40').then((m) => ({ run: m.runNextpnrIce40 as Run, Exit: m.Exit as Tool['Exit'] }));
 
 async function runJob(job: YowaspJob): Promise<void> {
+  const stream = new TextDecoder(); // per run: a character cut at a run's end is not the next run's
   const out = (b: Uint8Array | null) => {
-    if (b && b.length) port.postMessage({ type: 'out', text: decoder.decode(b, { stream: true }) } satisfies YowaspMessage);
+    if (b && b.length) port.postMessage({ type: 'out', text: stream.decode(b, { stream: true }) } satisfies YowaspMessage);
   };
   const pick = (tree: Tree | undefined): Record<string, string> => {
     const r: Record<string, string> = {};
